@@ -1,0 +1,1 @@
+"""Knooppunt: assembles the Telegram application (configuration, factory, jobs, i18n, CLI)."""

@@ -1,0 +1,95 @@
+"""`python -m bot [subcommand]`: run the bot (default) or do admin work from the command line.
+
+Each capability adds its subcommands through a module in COMMAND_MODULES that has
+`add_commands(subparsers)`; every subcommand sets `func(args, settings) -> int` (the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
+
+from bot.config import ConfigError, Settings, load_settings, setup_logging
+
+logger = logging.getLogger("bot")
+
+EXIT_CONFIG = 2
+
+# Capability modules with admin subcommands, in the order --help lists them.
+COMMAND_MODULES: list[str] = []
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be opened or migrated; str() is the one line for the operator."""
+
+
+def migrate(settings: Settings) -> None:
+    """Apply migrations; turn any failure into one clear line about DATABASE_URL."""
+    from storage.migrate import upgrade_database
+
+    try:
+        asyncio.run(upgrade_database(settings.database_url))
+    except Exception as exc:  # noqa: BLE001 - reported as one line, details at DEBUG
+        logger.debug("Migration failed", exc_info=True)
+        safe_url = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatabaseUnavailable(f"DATABASE_URL: cannot open or migrate {safe_url} ({reason[:200]})") from None
+
+
+def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
+    from telegram import Update
+
+    from bot.app import build_application
+
+    migrate(settings)
+    application = build_application(settings)
+    logger.info("Knooppunt starts polling")
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    logger.info("Knooppunt stopped")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings)
+    print("Database is up to date.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Knooppunt, the Telegram bot of a neighbourhood's networks. Without a subcommand it runs the bot.",
+    )
+    subparsers = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND")
+    run = subparsers.add_parser("run", help="run the bot with long polling (the default)")
+    run.set_defaults(func=cmd_run, needs_token=True)
+    mig = subparsers.add_parser("migrate", help="create or upgrade the database, then exit")
+    mig.set_defaults(func=cmd_migrate, needs_token=False)
+    for module_name in COMMAND_MODULES:
+        __import__(module_name, fromlist=["add_commands"]).add_commands(subparsers)
+    parser.set_defaults(func=cmd_run, needs_token=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    load_dotenv()
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace, Settings], int] = args.func
+    try:
+        env = None
+        if not args.needs_token:
+            import os
+
+            env = {"TELEGRAM_BOT_TOKEN": "0:offline", **os.environ}
+        settings = load_settings(env)
+        setup_logging(settings)
+        return func(args, settings)
+    except (ConfigError, DatabaseUnavailable) as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG

@@ -1,0 +1,158 @@
+"""Configuration from the environment.
+
+Every variable is read and checked here, once, so that a mistake gives one clear line naming the
+variable instead of a traceback somewhere deep in the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.i18n import available_languages
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/knooppunt.db"
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A variable is missing or malformed; str() is the one line shown to the operator."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str = field(repr=False)
+    database_url: str = DEFAULT_DATABASE_URL
+    api_base_url: str | None = None
+    admin_ids: frozenset[int] = frozenset()
+    timezone: ZoneInfo = ZoneInfo("Europe/Amsterdam")
+    default_language: str = "nl"
+    log_level: str = "INFO"
+
+    @property
+    def tz_name(self) -> str:
+        return self.timezone.key
+
+
+def normalise_database_url(value: str) -> str:
+    """Accept the usual URL spellings and pick the async driver we ship with."""
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        raise ConfigError("DATABASE_URL", f"not a database URL ({exc})") from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        url = url.set(drivername="sqlite+aiosqlite")
+    elif backend in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+asyncpg")
+    else:
+        raise ConfigError(
+            "DATABASE_URL",
+            f"unsupported database '{backend}'; use sqlite+aiosqlite:///path.db or "
+            "postgresql+asyncpg://user@host/db",
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def _parse_admin_ids(value: str) -> frozenset[int]:
+    ids = set()
+    for part in value.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError("ADMIN_IDS", f"expected comma-separated numeric Telegram user ids, got '{part}'")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+    """Build Settings from the environment (a dict in tests); raises ConfigError on the first bad value."""
+    env = os.environ if env is None else env
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value.strip() if value and value.strip() else None
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if token is None:
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "missing; get a token from @BotFather and put it in .env")
+    if not _TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "malformed; expected the form 123456789:ABC-def from @BotFather")
+
+    base_url = get("TELEGRAM_API_BASE_URL")
+    if base_url is not None:
+        parsed = urlparse(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError("TELEGRAM_API_BASE_URL", "expected an http(s) URL such as http://127.0.0.1:8081/bot")
+
+    database_url = normalise_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+    tz_name = get("TIMEZONE") or "Europe/Amsterdam"
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TIMEZONE", f"unknown time zone '{tz_name}'; expected e.g. Europe/Amsterdam") from None
+
+    language = (get("DEFAULT_LANGUAGE") or "nl").lower()
+    if language not in available_languages():
+        raise ConfigError("DEFAULT_LANGUAGE", f"expected one of {', '.join(available_languages())}, got '{language}'")
+
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise ConfigError("LOG_LEVEL", f"expected one of {', '.join(_LOG_LEVELS)}, got '{log_level}'")
+
+    return Settings(
+        token=token,
+        database_url=database_url,
+        api_base_url=base_url,
+        admin_ids=_parse_admin_ids(get("ADMIN_IDS") or ""),
+        timezone=timezone,
+        default_language=language,
+        log_level=log_level,
+    )
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file behind an SQLite URL (None for PostgreSQL or in-memory)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+class TokenMaskingFormatter(logging.Formatter):
+    """Formats as usual, then hides the bot token wherever it appears (httpx logs full URLs)."""
+
+    def __init__(self, token: str, fmt: str) -> None:
+        super().__init__(fmt)
+        self._token = token
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace(self._token, "<token>") if self._token else text
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(TokenMaskingFormatter(settings.token, "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # httpx logs every request URL (which contains the token) at INFO; keep it quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -1,0 +1,62 @@
+"""The custom context type: hands every callback its dependencies and the user's language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import get_translator
+
+if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
+    from bot.config import Settings
+
+
+class Services:
+    """Application-wide dependencies, kept in bot_data (see contexttypesbot in PTB's examples)."""
+
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+
+    def __init__(self) -> None:
+        self.extras: dict[str, object] = {}
+
+
+class KnooppuntContext(CallbackContext[ExtBot, dict, dict, Services]):
+    """CallbackContext with `session()`, `settings`, `language` and `gettext`."""
+
+    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.settings
+
+    def session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """One transaction: commits when the block ends, rolls back on an exception."""
+        return self.bot_data.session_factory.begin()
+
+    @property
+    def language(self) -> str:
+        """Set for every update with a user by handlers.users (group -10); the default otherwise."""
+        if self.user_data is not None and self.user_data.get("lang"):
+            return self.user_data["lang"]
+        return self.bot_data.settings.default_language
+
+    @property
+    def translator(self):  # noqa: ANN201 - gettext translations object
+        return get_translator(self.language)
+
+    def gettext(self, message: str) -> str:
+        return self.translator.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translator.ngettext(singular, plural, n)

@@ -1,0 +1,41 @@
+"""The one place where every handler is registered, in order.
+
+PTB runs the first matching handler of each group, groups in ascending order. Conversations come
+before the free-text handlers so a conversation in progress gets its answers first.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import errors, language, start, users
+from handlers.common import MenuCommand
+
+# Order matters: earlier modules win within a group.
+CAPABILITIES = [
+    start,  # /start, /help, /hulp and the help button
+    language,  # /taal
+]
+
+
+def register_handlers(application: Application) -> None:
+    # Group -10: bookkeeping for every update (record the user, settle the language).
+    users.register(application)
+    # Group 0: the capabilities, in order.
+    for module in CAPABILITIES:
+        module.register(application)
+    # Errors: one handler for all.
+    application.add_error_handler(errors.on_error)
+
+
+def all_commands() -> list[MenuCommand]:
+    """Every capability's menu commands, in registration order."""
+    return [command for module in CAPABILITIES for command in getattr(module, "COMMANDS", [])]
+
+
+async def on_startup(application: Application) -> None:
+    """Capabilities that keep jobs (reminders, digests) schedule them from the database here."""
+    for module in CAPABILITIES:
+        hook = getattr(module, "on_startup", None)
+        if hook is not None:
+            await hook(application)

@@ -1,0 +1,55 @@
+"""Small pieces every capability uses: the command menu entries, the main keyboard, escaping."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup
+from telegram.ext import filters
+
+from bot.i18n import N_, available_languages, get_translator
+
+
+@dataclass(frozen=True)
+class MenuCommand:
+    """A command shown in Telegram's command menu and in /help."""
+
+    command: str
+    description: str  # Dutch msgid, marked with N_
+    private: bool = True
+    group: bool = False
+
+
+# The main actions on the reply keyboard (private chats). Capabilities answer their own button.
+BUTTON_NEARBY = N_("📍 Wat is er dichtbij?")
+BUTTON_AGENDA = N_("📅 Agenda")
+BUTTON_SEARCH = N_("🔎 Zoeken")
+BUTTON_REGISTER = N_("➕ Initiatief aanmelden")
+BUTTON_HELP = N_("❓ Hulp")
+
+
+def main_keyboard(language: str) -> ReplyKeyboardMarkup:
+    _ = get_translator(language).gettext
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(_(BUTTON_NEARBY), request_location=True)],
+            [KeyboardButton(_(BUTTON_AGENDA)), KeyboardButton(_(BUTTON_SEARCH))],
+            [KeyboardButton(_(BUTTON_REGISTER)), KeyboardButton(_(BUTTON_HELP))],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def button_filter(label: str) -> filters.BaseFilter:
+    """Matches a keyboard button's text in every language (buttons send their label as text)."""
+    labels = {get_translator(language).gettext(label) for language in available_languages()}
+    pattern = "^(" + "|".join(re.escape(text) for text in sorted(labels)) + ")$"
+    return filters.ChatType.PRIVATE & filters.Regex(pattern)
+
+
+def escape(text: str | None) -> str:
+    """Escape user text for Telegram's HTML parse mode."""
+    return html.escape(text or "", quote=False)

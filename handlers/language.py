@@ -1,0 +1,46 @@
+"""/taal: the user picks a language; the choice is stored and wins over Telegram's app language."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.context import KnooppuntContext
+from bot.i18n import N_, available_languages, get_translator, language_name
+from handlers.common import MenuCommand, main_keyboard
+from storage.repositories import users
+
+COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True)]
+CALLBACK_PREFIX = "lang:"
+
+
+async def choose_language(update: Update, context: KnooppuntContext) -> None:
+    _ = context.gettext
+    buttons = [
+        [InlineKeyboardButton(("✅ " if code == context.language else "") + language_name(code), callback_data=CALLBACK_PREFIX + code)]
+        for code in available_languages()
+    ]
+    await update.effective_message.reply_text(
+        _("In welke taal wil je berichten krijgen?"), reply_markup=InlineKeyboardMarkup(buttons)
+    )
+
+
+async def language_chosen(update: Update, context: KnooppuntContext) -> None:
+    query = update.callback_query
+    await query.answer()
+    code = query.data.removeprefix(CALLBACK_PREFIX)
+    if code not in available_languages():
+        await query.edit_message_text(context.gettext("Deze taal ken ik niet. Kies opnieuw met /taal."))
+        return
+    async with context.session() as session:
+        await users.set_language(session, update.effective_user.id, code)
+    context.user_data["chosen_language"] = code
+    context.user_data["lang"] = code
+    _ = get_translator(code).gettext
+    await query.edit_message_text(_("De taal is nu: {language}.").format(language=language_name(code)))
+    await query.message.reply_text(_("Kies hieronder wat je wilt doen."), reply_markup=main_keyboard(code))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler(["taal", "language"], choose_language))
+    application.add_handler(CallbackQueryHandler(language_chosen, pattern=f"^{CALLBACK_PREFIX}"))

@@ -1,0 +1,35 @@
+"""Bookkeeping before any handler runs: record the user and settle their language."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot.context import KnooppuntContext
+from bot.i18n import resolve_language
+from storage.repositories import users
+
+# last_seen is a coarse fact (AVG: no activity log); writing it once an hour keeps the hot path cheap.
+LAST_SEEN_RESOLUTION = timedelta(hours=1)
+
+
+async def track_user(update: Update, context: KnooppuntContext) -> None:
+    user = update.effective_user
+    if user is None or user.is_bot or context.user_data is None:
+        return
+    now = datetime.now(timezone.utc)
+    seen = context.user_data.get("last_recorded")
+    if seen is None or now - seen >= LAST_SEEN_RESOLUTION:
+        async with context.session() as session:
+            record = await users.record_contact(session, user.id, user.first_name, now)
+            context.user_data["chosen_language"] = record.language
+        context.user_data["last_recorded"] = now
+    context.user_data["lang"] = resolve_language(
+        context.user_data.get("chosen_language"), user.language_code, context.settings.default_language
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, track_user), group=-10)

@@ -1,0 +1,22 @@
+"""activities tables (owned by the activities capability; empty until it needs schema changes)
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from alembic import op
+import sqlalchemy as sa
+import storage.models
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

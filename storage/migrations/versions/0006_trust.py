@@ -1,0 +1,22 @@
+"""trust tables (owned by the trust capability; empty until it needs schema changes)
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from alembic import op
+import sqlalchemy as sa
+import storage.models
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

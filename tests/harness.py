@@ -1,0 +1,42 @@
+"""Drive the production Application with fake updates and see what the user would see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from tests.fakes import updates
+from tests.fakes.bot_api import ApiCall, FakeBotAPI
+
+
+class BotHarness:
+    def __init__(self, application: Application, api: FakeBotAPI) -> None:
+        self.app = application
+        self.api = api
+
+    @property
+    def session_factory(self):  # noqa: ANN201
+        return self.app.bot_data.session_factory
+
+    async def send(self, payload: dict[str, Any]) -> list[ApiCall]:
+        """Process one update; return the Bot API calls it caused."""
+        before = len(self.api.calls)
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        return self.api.calls[before:]
+
+    async def say(self, text: str, sender: dict = updates.RESIDENT, chat: dict | None = None) -> list[ApiCall]:
+        return await self.send(updates.message(text, sender, chat))
+
+    async def press(self, data: str, sender: dict = updates.RESIDENT, chat: dict | None = None, message_id: int = 500) -> list[ApiCall]:
+        return await self.send(updates.callback(data, sender, chat, message_id))
+
+    @staticmethod
+    def replies(calls: list[ApiCall]) -> list[ApiCall]:
+        """The messages among `calls` (sent or edited), leaving out answerCallbackQuery etc."""
+        return [call for call in calls if call.method.startswith(("send", "edit", "copy", "forward"))]
+
+    @classmethod
+    def reply_texts(cls, calls: list[ApiCall]) -> list[str]:
+        return [call.text for call in cls.replies(calls)]

@@ -1,0 +1,124 @@
+"""First contact: greeting, help, language, users recorded, command menus."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import User
+from tests.fakes import updates
+from tests.fakes.updates import RESIDENT, RESIDENT_EN, RESIDENT_TR
+
+
+async def test_start_greets_in_dutch_with_main_keyboard(bot):
+    calls = bot.replies(await bot.send(updates.command("start")))
+    assert len(calls) == 1
+    assert calls[0].chat_id == RESIDENT["id"]
+    assert calls[0].text.startswith("Hallo Fatima! 👋")
+    assert "Ik ben Knooppunt" in calls[0].text
+    assert calls[0].params["parse_mode"] == "HTML"
+    keyboard = calls[0].reply_markup["keyboard"]
+    assert keyboard[0][0] == {"text": "📍 Wat is er dichtbij?", "request_location": True}
+    assert "❓ Hulp" in calls[0].buttons()
+
+
+async def test_start_greets_in_english_for_english_telegram(bot):
+    [reply] = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_EN)))
+    assert reply.text.startswith("Hello John! 👋")
+    assert "📍 What is nearby?" in reply.buttons()
+
+
+async def test_unsupported_language_falls_back_to_default(bot):
+    [reply] = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_TR)))
+    assert reply.text.startswith("Hallo Ayşe! 👋")
+
+
+async def test_user_name_is_escaped(bot):
+    sender = updates.user(1010, "<b>Bob</b> & co", "nl")
+    [reply] = bot.replies(await bot.send(updates.command("start", sender=sender)))
+    assert "Hallo &lt;b&gt;Bob&lt;/b&gt; &amp; co!" in reply.text
+
+
+async def test_first_contact_records_user_once(bot):
+    await bot.send(updates.command("start"))
+    await bot.send(updates.command("help"))
+    async with bot.session_factory() as session:
+        users = (await session.scalars(select(User))).all()
+    assert [(u.id, u.first_name, u.language) for u in users] == [(RESIDENT["id"], "Fatima", None)]
+    assert users[0].first_seen_at.tzinfo is not None
+    assert users[0].last_seen_at >= users[0].first_seen_at
+
+
+async def test_help_and_hulp_list_commands(bot):
+    for name in ("help", "hulp"):
+        [reply] = bot.replies(await bot.send(updates.command(name)))
+        assert "<b>Zo werkt Knooppunt</b>" in reply.text
+        assert "/taal – Kies je taal / Choose your language" in reply.text
+        assert "/start – Begin hier" in reply.text
+
+
+async def test_help_button_shows_help(bot):
+    [reply] = bot.replies(await bot.say("❓ Hulp"))
+    assert "Zo werkt Knooppunt" in reply.text
+
+
+async def test_help_in_group_with_botname(bot):
+    group = updates.group_chat()
+    [reply] = bot.replies(await bot.send(updates.command("help", chat=group, mention=True)))
+    assert reply.chat_id == group["id"]
+    assert "Zo werkt Knooppunt" in reply.text
+    assert "/start" not in reply.text  # private-only commands are not offered in groups
+    assert reply.reply_markup is None
+
+
+async def test_start_in_group_points_to_private_chat(bot):
+    group = updates.group_chat()
+    [reply] = bot.replies(await bot.send(updates.command("start", chat=group, mention=True)))
+    assert "privébericht" in reply.text
+    assert "@knooppunt_test_bot" in reply.text
+
+
+async def test_language_switch_is_stored_and_used(bot):
+    [offer] = bot.replies(await bot.send(updates.command("taal")))
+    assert offer.text == "In welke taal wil je berichten krijgen?"
+    assert offer.buttons() == ["✅ Nederlands", "English"]
+    calls = await bot.press(offer.callback_data("English"))
+    assert calls[0].method == "answerCallbackQuery"
+    texts = bot.reply_texts(calls)
+    assert texts == ["The language is now: English.", "Choose below what you want to do."]
+    async with bot.session_factory() as session:
+        assert (await session.get(User, RESIDENT["id"])).language == "en"
+    [reply] = bot.replies(await bot.send(updates.command("start")))
+    assert reply.text.startswith("Hello Fatima!")
+
+
+async def test_forged_language_callback_changes_nothing(bot):
+    await bot.send(updates.command("start"))
+    calls = await bot.press("lang:xx")
+    assert bot.reply_texts(calls) == ["Deze taal ken ik niet. Kies opnieuw met /taal."]
+    async with bot.session_factory() as session:
+        assert (await session.get(User, RESIDENT["id"])).language is None
+
+
+async def test_command_menus_set_per_language_and_scope(bot):
+    calls = bot.api.of("setMyCommands")
+    scopes = {(c.params["scope"]["type"], c.params.get("language_code")) for c in calls}
+    assert scopes == {
+        (scope, language)
+        for scope in ("all_private_chats", "all_group_chats")
+        for language in (None, "nl", "en")
+    }
+    english_private = next(
+        c for c in calls if c.params["scope"]["type"] == "all_private_chats" and c.params.get("language_code") == "en"
+    )
+    assert {"command": "start", "description": "Start here"} in english_private.params["commands"]
+
+
+async def test_error_is_reported_calmly_without_internals(bot, monkeypatch):
+    import handlers.start
+
+    async def broken(update, context):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(handlers.start, "help_lines", lambda *a: (_ for _ in ()).throw(RuntimeError("secret internals")))
+    texts = bot.reply_texts(await bot.send(updates.command("help")))
+    assert texts == ["Sorry, er ging iets mis. Probeer het later nog eens."]
