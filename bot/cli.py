@@ -22,7 +22,12 @@ logger = logging.getLogger("bot")
 EXIT_CONFIG = 2
 
 # Capability modules with admin subcommands, in the order --help lists them.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    # -- directory: import-places, export-places
+    # -- governance: network, coordinator, audit
+    # -- activities: export-ical
+    # -- trust: backup
+]
 
 
 class DatabaseUnavailable(Exception):

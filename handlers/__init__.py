@@ -6,16 +6,26 @@ before the free-text handlers so a conversation in progress gets its answers fir
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import ModuleType
+
 from telegram.ext import Application
 
-from handlers import errors, language, start, users
+from handlers import errors, users
 from handlers.common import MenuCommand
 
-# Order matters: earlier modules win within a group.
-CAPABILITIES = [
-    start,  # /start, /help, /hulp and the help button
-    language,  # /taal
+# Order matters: earlier modules win within a group. Each module has `register(application)`, and
+# may have COMMANDS (menu + /help) and `async on_startup(application)` (jobs from the database).
+CAPABILITY_MODULES = [
+    "handlers.start",  # /start, /help, /hulp and the help button
+    "handlers.language",  # /taal
+    # -- governance: networks, roles, registration, approval, owners (conversations first)
+    # -- activities and announcements
+    # -- groups and digests
+    # -- privacy and trust
+    # -- directory: last, its free-text questions take what nothing above took
 ]
+CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MODULES]
 
 
 def register_handlers(application: Application) -> None:

@@ -246,3 +246,14 @@ class AuditEntry(Base):
     subject_type: Mapped[str | None] = mapped_column(String(30))
     subject_id: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+# Tables that belong to one capability live beside it; importing them here makes Base.metadata
+# (and so Alembic) know every table.
+from storage import (  # noqa: E402
+    tables_activities,
+    tables_directory,
+    tables_governance,
+    tables_groups,
+    tables_trust,
+)
