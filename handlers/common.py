@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup
@@ -53,3 +54,23 @@ def button_filter(label: str) -> filters.BaseFilter:
 def escape(text: str | None) -> str:
     """Escape user text for Telegram's HTML parse mode."""
     return html.escape(text or "", quote=False)
+
+
+# Deep links (t.me/<bot>?start=<prefix>-<payload>) are routed by prefix to the capability that
+# made them, e.g. "inv" (co-owner invitations) or "act" (an activity card). See handlers.start.
+DeepLinkHandler = Callable[..., Awaitable[None]]  # (update, context, payload: str) -> None
+DEEP_LINKS: dict[str, DeepLinkHandler] = {}
+
+
+def register_deep_link(prefix: str, handler: DeepLinkHandler) -> None:
+    if prefix in DEEP_LINKS:
+        raise ValueError(f"deep-link prefix {prefix!r} is taken")
+    DEEP_LINKS[prefix] = handler
+
+
+def deep_link(bot_username: str, prefix: str, payload: str) -> str:
+    """A t.me link that opens the bot with /start <prefix>-<payload> (at most 64 characters)."""
+    argument = f"{prefix}-{payload}"
+    if len(argument) > 64 or not re.fullmatch(r"[A-Za-z0-9_-]+", argument):
+        raise ValueError("deep-link payload must be at most 64 characters of A-Z, a-z, 0-9, _ and -")
+    return f"https://t.me/{bot_username}?start={argument}"

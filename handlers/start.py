@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import BUTTON_HELP, MenuCommand, button_filter, escape, main_keyboard
+from handlers.common import BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, main_keyboard
 
 COMMANDS = [
     MenuCommand("start", N_("Begin hier"), private=True),
@@ -37,6 +37,12 @@ async def start(update: Update, context: KnooppuntContext) -> None:
             _("Hallo! Stuur mij een privébericht, dan help ik je daar: @{bot}").format(bot=context.bot.username)
         )
         return
+    if context.args:
+        prefix, _sep, payload = context.args[0].partition("-")
+        handler = DEEP_LINKS.get(prefix)
+        if handler is not None:
+            await handler(update, context, payload)
+            return
     name = escape(update.effective_user.first_name) if update.effective_user else ""
     text = "\n".join(
         [

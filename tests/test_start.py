@@ -122,3 +122,22 @@ async def test_error_is_reported_calmly_without_internals(bot, monkeypatch):
     monkeypatch.setattr(handlers.start, "help_lines", lambda *a: (_ for _ in ()).throw(RuntimeError("secret internals")))
     texts = bot.reply_texts(await bot.send(updates.command("help")))
     assert texts == ["Sorry, er ging iets mis. Probeer het later nog eens."]
+
+
+async def test_unknown_deep_link_gets_the_normal_greeting(bot):
+    [reply] = bot.replies(await bot.send(updates.command("start", "zzz-123")))
+    assert reply.text.startswith("Hallo Fatima! 👋")
+
+
+async def test_deep_link_is_routed_by_prefix(bot, monkeypatch):
+    from handlers import common
+
+    seen = []
+
+    async def open_thing(update, context, payload):
+        seen.append(payload)
+        await update.effective_message.reply_text(f"thing {payload}")
+
+    monkeypatch.setitem(common.DEEP_LINKS, "thing", open_thing)
+    texts = bot.reply_texts(await bot.send(updates.command("start", "thing-42")))
+    assert seen == ["42"] and texts == ["thing 42"]
