@@ -136,6 +136,8 @@ class Initiative(Base):
     hours_note: Mapped[str | None] = mapped_column(String(200))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)
     last_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Lower-case, accent-free name + description for /zoek; kept in sync by storage.tables_directory.
+    search_text: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
