@@ -24,6 +24,7 @@ EXIT_CONFIG = 2
 # Capability modules with admin subcommands, in the order --help lists them.
 COMMAND_MODULES: list[str] = [
     # -- directory: import-places, export-places
+    "bot.places_cli",
     # -- governance: network, coordinator, audit
     # -- activities: export-ical
     # -- trust: backup

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from domain.gazetteer import normalize_text
 from domain.geo import EARTH_RADIUS_M, bounding_box, haversine_m
+from domain.places_csv import PlaceRecord
 from domain.opening_hours import MINUTES_PER_DAY, TimeRange, WeeklySchedule
 from storage.models import Initiative, InitiativeLanguage, InitiativeNetwork, Location, Network, Schedule
 from storage.tables_directory import GeocodeCache
@@ -228,29 +229,6 @@ async def get_visible(session: AsyncSession, initiative_id: int, *, now: datetim
 # -- import / export --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlaceRecord:
-    """One row of the directory CSV, validated: what an initiative and its place should be."""
-
-    external_id: str | None
-    name: str
-    category: str
-    description: str | None
-    address: str | None
-    postcode: str | None
-    latitude: float
-    longitude: float
-    approximate: bool
-    buurt: str | None
-    phone: str | None
-    email: str | None
-    website: str | None
-    networks: tuple[str, ...]
-    schedule: WeeklySchedule | None
-    languages: tuple[str, ...]
-    wheelchair: str
-
-
 async def all_places(session: AsyncSession) -> list[Initiative]:
     """Every initiative with a place (any status), for the export; stable order."""
     query = (
@@ -267,7 +245,7 @@ async def all_places(session: AsyncSession) -> list[Initiative]:
 
 
 async def network_names(session: AsyncSession) -> dict[int, str]:
-    return dict((await session.execute(select(Network.id, Network.name))).tuples())
+    return dict((await session.execute(select(Network.id, Network.name))).tuples().all())
 
 
 async def find_for_upsert(session: AsyncSession, record: PlaceRecord) -> Initiative | None:
@@ -298,7 +276,7 @@ async def find_for_upsert(session: AsyncSession, record: PlaceRecord) -> Initiat
 async def ensure_networks(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
     """Network ids by name; networks named but missing are created."""
     wanted = sorted(set(names))
-    found = dict((await session.execute(select(Network.name, Network.id).where(Network.name.in_(wanted)))).tuples())
+    found = dict((await session.execute(select(Network.name, Network.id).where(Network.name.in_(wanted)))).tuples().all())
     for name in wanted:
         if name not in found:
             network = Network(name=name)

@@ -1,0 +1,323 @@
+"""The directory's CSV format: read and check a whole file, or write places back out.
+
+The import is all or nothing, so reading never stops at the first mistake: it collects every
+problem with its row (the header is row 1, as a spreadsheet shows it) and column, and only a file
+without problems yields records. Pure: no database, no bot.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+
+from domain.gazetteer import UnknownPostcode, buurt_for_point, lookup_postcode
+from domain.geo import InvalidCoordinates, validate_coordinates
+from domain.opening_hours import OpeningHoursError, WeeklySchedule, parse_osm
+from domain.taxonomy import get_category, match_category
+
+COLUMNS = (
+    "external_id", "name", "category", "description", "address", "postcode", "latitude", "longitude",
+    "phone", "email", "website", "networks", "opening_hours", "languages", "wheelchair",
+)
+WHEELCHAIR_VALUES = ("yes", "limited", "no", "unknown")
+MAX_LENGTHS = {
+    "external_id": 100, "name": 80, "address": 200, "phone": 40, "email": 254, "website": 300, "description": 4000,
+}
+MAX_NETWORK_NAME = 100
+_POSTCODE = re.compile(r"([1-9]\d{3})\s*([A-Za-z]{2})?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[\d\s()-]{6,}")
+
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    """One valid row: what an initiative and its place should be."""
+
+    external_id: str | None
+    name: str
+    category: str
+    description: str | None
+    address: str | None
+    postcode: str | None  # "3024 AB" or "3024"
+    latitude: float
+    longitude: float
+    approximate: bool  # coordinates from the postcode's centroid
+    buurt: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+    networks: tuple[str, ...]
+    schedule: WeeklySchedule | None
+    languages: tuple[str, ...]
+    wheelchair: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class CsvRejected(Exception):
+    """The file has problems; nothing may be imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def read_places(data: bytes) -> list[PlaceRecord]:
+    """Every row as a PlaceRecord, or CsvRejected listing every problem in the file."""
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark (Excel) is fine
+    except UnicodeDecodeError as exc:
+        raise CsvRejected([Problem(1, None, f"the file is not UTF-8 (bad byte at position {exc.start}); save it as 'CSV UTF-8'")]) from None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise CsvRejected([Problem(1, None, "the file is empty; the first row must be the header: " + ",".join(COLUMNS))])
+    header = [cell.strip().lower() for cell in rows[0]]
+    problems = _check_header(header)
+    if problems:
+        raise CsvRejected(problems)
+    records: list[PlaceRecord] = []
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[tuple[str, str], int] = {}
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # blank line
+        if len(cells) != len(header):
+            problems.append(Problem(number, None, f"has {len(cells)} fields, the header has {len(header)} (a comma too many or too few?)"))
+            continue
+        row = {name: value.strip() for name, value in zip(header, cells, strict=True)}
+        record, row_problems = _read_row(number, row)
+        problems.extend(row_problems)
+        if record is None:
+            continue
+        if record.external_id:
+            if record.external_id in seen_ids:
+                problems.append(Problem(number, "external_id", f"'{record.external_id}' is also used in row {seen_ids[record.external_id]}"))
+            seen_ids.setdefault(record.external_id, number)
+        else:
+            key = (record.name.lower(), record.postcode or "")
+            if key in seen_names:
+                problems.append(Problem(number, "name", f"same name and postcode as row {seen_names[key]}; give each an external_id"))
+            seen_names.setdefault(key, number)
+        records.append(record)
+    if problems:
+        raise CsvRejected(problems)
+    return records
+
+
+def _check_header(header: list[str]) -> list[Problem]:
+    if len(header) == 1 and ";" in header[0]:
+        return [Problem(1, None, "the columns are separated by semicolons; use commas (in Excel: save as 'CSV UTF-8 (comma delimited)')")]
+    problems = []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        problems.append(Problem(1, None, f"missing column(s): {', '.join(missing)}"))
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        problems.append(Problem(1, None, f"unknown column(s): {', '.join(repr(c) for c in unknown)}"))
+    doubled = sorted({c for c in header if header.count(c) > 1})
+    if doubled:
+        problems.append(Problem(1, None, f"column(s) more than once: {', '.join(doubled)}"))
+    return problems
+
+
+def _read_row(number: int, row: dict[str, str]) -> tuple[PlaceRecord | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(Problem(number, column, message))
+
+    for column, limit in MAX_LENGTHS.items():
+        if len(row[column]) > limit:
+            problem(column, f"longer than {limit} characters")
+    if not row["name"]:
+        problem("name", "empty; every place needs a name")
+
+    category = row["category"].lower()
+    if not category:
+        problem("category", "empty; use one of: " + ", ".join(_category_codes()))
+    elif get_category(category) is None:
+        guess = match_category(category)
+        hint = f" (did you mean '{guess.code}'?)" if guess else ""
+        problem("category", f"unknown category '{row['category']}'{hint}; use one of: " + ", ".join(_category_codes()))
+
+    postcode = None
+    if row["postcode"]:
+        match = _POSTCODE.fullmatch(row["postcode"])
+        if match is None:
+            problem("postcode", f"'{row['postcode']}' is not a Dutch postcode like 3024 or 3024 AB")
+        else:
+            postcode = match.group(1) + (f" {match.group(2).upper()}" if match.group(2) else "")
+
+    point, approximate = _point(row, postcode, problem)
+
+    email = row["email"] or None
+    if email and not _EMAIL.fullmatch(email):
+        problem("email", f"'{email}' is not an e-mail address")
+    phone = row["phone"] or None
+    if phone and not _PHONE.fullmatch(phone):
+        problem("phone", f"'{phone}' is not a phone number (digits, spaces, +, - and brackets)")
+    website = row["website"] or None
+    if website and not re.fullmatch(r"https?://\S+\.\S+", website):
+        problem("website", f"'{website}' must start with https:// or http://")
+
+    networks = _split(row["networks"])
+    for name in networks:
+        if len(name) > MAX_NETWORK_NAME:
+            problem("networks", f"network name longer than {MAX_NETWORK_NAME} characters: '{name[:30]}…'")
+
+    languages = tuple(code.lower() for code in _split(row["languages"]))
+    for code in languages:
+        if not _is_language(code):
+            problem("languages", f"'{code}' is not a two-letter language code (ISO 639-1) such as nl, en, ar, tr")
+
+    schedule = None
+    if row["opening_hours"]:
+        try:
+            schedule = parse_osm(row["opening_hours"])
+            if not schedule.always_open and not schedule.by_appointment and not any(schedule.days):
+                schedule = None  # "off": no opening hours, stored like an empty cell
+        except OpeningHoursError as exc:
+            problem("opening_hours", f"{exc.reason}: '{exc.fragment}' (example: Mo-Th 10:00-16:00; Sa 12:00-17:00)")
+
+    wheelchair = row["wheelchair"].lower() or "unknown"
+    if wheelchair not in WHEELCHAIR_VALUES:
+        problem("wheelchair", f"'{row['wheelchair']}' must be one of {', '.join(WHEELCHAIR_VALUES)} (or empty)")
+
+    if problems or point is None:
+        return None, problems
+    buurt = buurt_for_point(*point)
+    record = PlaceRecord(
+        external_id=row["external_id"] or None,
+        name=row["name"],
+        category=category,
+        description=row["description"] or None,
+        address=row["address"] or None,
+        postcode=postcode,
+        latitude=point[0],
+        longitude=point[1],
+        approximate=approximate,
+        buurt=buurt.name if buurt else None,
+        phone=phone,
+        email=email,
+        website=website,
+        networks=tuple(dict.fromkeys(networks)),
+        schedule=schedule,
+        languages=tuple(dict.fromkeys(languages)),
+        wheelchair=wheelchair,
+    )
+    return record, problems
+
+
+def _point(row: dict[str, str], postcode: str | None, problem) -> tuple[tuple[float, float] | None, bool]:  # noqa: ANN001
+    lat_text, lon_text = row["latitude"].replace(",", "."), row["longitude"].replace(",", ".")
+    if lat_text or lon_text:
+        if not (lat_text and lon_text):
+            problem("latitude" if not lat_text else "longitude", "give both latitude and longitude, or neither")
+            return None, False
+        try:
+            return validate_coordinates(float(lat_text), float(lon_text)), False
+        except (ValueError, InvalidCoordinates) as exc:
+            column = "latitude" if _bad_number(lat_text, -90, 90) else "longitude"
+            problem(column, f"not a valid coordinate ({exc}); use decimal degrees like 51.9054")
+            return None, False
+    if not row["postcode"]:
+        problem("latitude", "empty, and there is no postcode either; give latitude/longitude or a postcode")
+        return None, False
+    if postcode is None:
+        return None, False  # the postcode problem is already reported
+    found = lookup_postcode(*postcode.split(" ")) if " " in postcode else lookup_postcode(postcode)
+    if isinstance(found, UnknownPostcode):
+        problem("postcode", f"postcode {postcode} is unknown, so latitude/longitude are needed")
+        return None, False
+    return (found.lat, found.lon), True
+
+
+def _bad_number(text: str, low: float, high: float) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return True
+    return not low <= value <= high
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _is_language(code: str) -> bool:
+    if not re.fullmatch(r"[a-z]{2}", code):
+        return False
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _category_codes() -> list[str]:
+    from domain.taxonomy import CATEGORIES
+
+    return [c.code for c in CATEGORIES]
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    """What the export writes for one initiative (the same columns as the import reads)."""
+
+    external_id: str | None
+    name: str
+    category: str
+    description: str | None
+    address: str | None
+    postcode: str | None
+    latitude: float | None  # None when the point is only the postcode's centroid
+    longitude: float | None
+    phone: str | None
+    email: str | None
+    website: str | None
+    networks: tuple[str, ...]
+    opening_hours: str | None
+    languages: tuple[str, ...]
+    wheelchair: str
+
+
+def write_places(rows: Iterable[PlaceRow]) -> str:
+    """CSV text in the import format, so export -> import changes nothing."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                row.external_id or "",
+                row.name,
+                row.category,
+                row.description or "",
+                row.address or "",
+                row.postcode or "",
+                "" if row.latitude is None else f"{row.latitude:.6f}",
+                "" if row.longitude is None else f"{row.longitude:.6f}",
+                row.phone or "",
+                row.email or "",
+                row.website or "",
+                ";".join(row.networks),
+                row.opening_hours or "",
+                ";".join(row.languages),
+                row.wheelchair,
+            ]
+        )
+    return buffer.getvalue()
