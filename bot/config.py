@@ -22,6 +22,7 @@ from bot.i18n import available_languages
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/knooppunt.db"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+GEOCODERS = ("none", "pdok", "nominatim")
 
 
 class ConfigError(Exception):
@@ -41,6 +42,9 @@ class Settings:
     timezone: ZoneInfo = ZoneInfo("Europe/Amsterdam")
     default_language: str = "nl"
     log_level: str = "INFO"
+    geocoder: str = "none"  # none / pdok / nominatim: street addresses (postcodes and buurten work offline)
+    geocoder_user_agent: str = "Knooppunt/0.1 (Delfshaven neighbourhood bot)"
+    geocoder_url: str | None = None
 
     @property
     def tz_name(self) -> str:
@@ -115,6 +119,20 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
     if log_level not in _LOG_LEVELS:
         raise ConfigError("LOG_LEVEL", f"expected one of {', '.join(_LOG_LEVELS)}, got '{log_level}'")
 
+    geocoder = (get("GEOCODER") or "none").lower()
+    if geocoder not in GEOCODERS:
+        raise ConfigError("GEOCODER", f"expected one of {', '.join(GEOCODERS)}, got '{geocoder}'")
+    user_agent = get("GEOCODER_USER_AGENT") or Settings.geocoder_user_agent
+    if geocoder == "nominatim" and "@" not in user_agent and "http" not in user_agent:
+        raise ConfigError(
+            "GEOCODER_USER_AGENT", "Nominatim needs a User-Agent with a contact, e.g. 'Knooppunt/1.0 (you@example.org)'"
+        )
+    geocoder_url = get("GEOCODER_URL")
+    if geocoder_url is not None:
+        parsed = urlparse(geocoder_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError("GEOCODER_URL", "expected an http(s) URL of the geocoder's search endpoint")
+
     return Settings(
         token=token,
         database_url=database_url,
@@ -123,6 +141,9 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         timezone=timezone,
         default_language=language,
         log_level=log_level,
+        geocoder=geocoder,
+        geocoder_user_agent=user_agent,
+        geocoder_url=geocoder_url,
     )
 
 

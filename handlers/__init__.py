@@ -24,6 +24,7 @@ CAPABILITY_MODULES = [
     # -- groups and digests
     # -- privacy and trust
     # -- directory: last, its free-text questions take what nothing above took
+    "handlers.directory",  # location, postcodes, questions, /dichtbij, /zoek
 ]
 CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MODULES]
 

@@ -245,7 +245,7 @@ async def all_places(session: AsyncSession) -> list[Initiative]:
 
 
 async def network_names(session: AsyncSession) -> dict[int, str]:
-    return dict((await session.execute(select(Network.id, Network.name))).tuples().all())
+    return dict((await session.execute(select(Network.id, Network.name))).all())
 
 
 async def find_for_upsert(session: AsyncSession, record: PlaceRecord) -> Initiative | None:
@@ -276,7 +276,7 @@ async def find_for_upsert(session: AsyncSession, record: PlaceRecord) -> Initiat
 async def ensure_networks(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
     """Network ids by name; networks named but missing are created."""
     wanted = sorted(set(names))
-    found = dict((await session.execute(select(Network.name, Network.id).where(Network.name.in_(wanted)))).tuples().all())
+    found = dict((await session.execute(select(Network.name, Network.id).where(Network.name.in_(wanted)))).all())
     for name in wanted:
         if name not in found:
             network = Network(name=name)
