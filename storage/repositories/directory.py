@@ -263,14 +263,15 @@ async def find_for_upsert(session: AsyncSession, record: PlaceRecord) -> Initiat
     postcode_match = (
         Location.postcode == record.postcode if record.postcode else or_(Location.postcode.is_(None), Location.postcode == "")
     )
-    return await session.scalar(
+    same_postcode = await session.scalars(
         select(Initiative)
         .join(Location, Location.id == Initiative.location_id)
-        .where(func.lower(Initiative.name) == record.name.lower(), postcode_match, Initiative.external_id.is_(None))
+        .where(postcode_match, Initiative.external_id.is_(None))
         .options(*options)
         .order_by(Initiative.id)
-        .limit(1)
     )
+    # Names compared in Python: SQLite's lower() leaves accented capitals ("É") alone.
+    return next((i for i in same_postcode if i.name.casefold() == record.name.casefold()), None)
 
 
 async def ensure_networks(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
