@@ -1,41 +1,29 @@
-"""When a digest is due: weekly or daily slots on local wall-clock time, and their period keys.
+"""Reading a digest time as a coordinator types it, and handing it to APScheduler.
 
-A slot is (weekday, "HH:MM") with weekday 0 = Monday, or None for every day. Slots are walked
-on the local calendar and only then turned into instants (domain.recurrence.localize), so a
-Monday 09:00 digest stays at 09:00 across DST changes, and a week contains exactly one slot.
-The period key names the week (weekly) or the day (daily) a slot belongs to; deliveries are
-recorded per recipient and period, which is what makes a digest go out exactly once.
+The schedule math itself (fire times across DST, period keys, missed runs) is domain.schedule;
+this module only parses "/digest_tijd maandag 09:00" and builds CronTrigger fields.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import time
 
-from domain.recurrence import localize, to_utc
+from domain.schedule import Schedule
 
 DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 DAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DAILY_WORDS = ("dagelijks", "daily", "elke dag", "iedere dag")
+DAILY_WORDS = ("dagelijks", "daily")
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-CATCH_UP_LIMIT = timedelta(hours=12)
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.u]([0-5]\d)$")
 
 
-@dataclass(frozen=True)
-class Slot:
-    weekday: int | None  # 0 = Monday; None = every day
-    at: time
+def parse_slot(day_word: str, time_word: str) -> tuple[int | None, str]:
+    """('maandag', '9.00') -> (0, '09:00'); (dagelijks, ..) -> (None, ..).
 
-    @property
-    def hhmm(self) -> str:
-        return self.at.strftime("%H:%M")
-
-
-def parse_slot(day_word: str, time_word: str) -> Slot:
-    """'maandag' '09:00' -> Slot(0, 09:00); raises ValueError with a short reason."""
+    Raises ValueError("day" / "time" / "dst"). Times from 02:00 to 02:59 are refused: on the
+    nights the clocks change they happen never or twice.
+    """
     day = day_word.strip().lower()
     if day in DAILY_WORDS:
         weekday = None
@@ -52,56 +40,17 @@ def parse_slot(day_word: str, time_word: str) -> Slot:
     if match is None:
         raise ValueError("time")
     if int(match.group(1)) == 2:
-        raise ValueError("dst")  # 02:00-03:00 is skipped or doubled when the clocks change
-    return Slot(weekday, time(int(match.group(1)), int(match.group(2))))
+        raise ValueError("dst")
+    return weekday, f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-def slot_from_row(weekday: int | None, hhmm: str) -> Slot:
-    hours, minutes = hhmm.split(":")
-    return Slot(weekday, time(int(hours), int(minutes)))
-
-
-def _slot_on(day: date, slot: Slot, tz: ZoneInfo) -> datetime:
-    return localize(datetime.combine(day, slot.at), tz)
-
-
-def _days(slot: Slot, around: date, back: int, forward: int) -> list[date]:
-    days = [around + timedelta(days=offset) for offset in range(-back, forward + 1)]
-    return [day for day in days if slot.weekday is None or day.weekday() == slot.weekday]
-
-
-def last_due(slot: Slot, now: datetime, tz: ZoneInfo) -> datetime:
-    """The latest slot instant at or before `now` (aware, in tz)."""
-    today = to_utc(now).astimezone(tz).date()
-    moments = [_slot_on(day, slot, tz) for day in _days(slot, today, 8, 1)]
-    return max(m for m in moments if to_utc(m) <= to_utc(now))
-
-
-def next_due(slot: Slot, now: datetime, tz: ZoneInfo) -> datetime:
-    """The first slot instant strictly after `now` (aware, in tz)."""
-    today = to_utc(now).astimezone(tz).date()
-    moments = [_slot_on(day, slot, tz) for day in _days(slot, today, 1, 8)]
-    return min(m for m in moments if to_utc(m) > to_utc(now))
-
-
-def period_key(slot: Slot, due: datetime, tz: ZoneInfo) -> str:
-    """'2026-W50' for a weekly slot, '2026-12-07' for a daily one (local calendar)."""
-    local = to_utc(due).astimezone(tz).date()
-    if slot.weekday is None:
-        return local.isoformat()
-    year, week, _ = local.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def catch_up(slot: Slot, now: datetime, tz: ZoneInfo, limit: timedelta = CATCH_UP_LIMIT) -> tuple[datetime, bool]:
-    """The last due slot and whether it is recent enough (< limit ago) to send late."""
-    due = last_due(slot, now, tz)
-    return due, to_utc(now) - to_utc(due) < limit
-
-
-def cron_fields(slot: Slot) -> dict[str, str | int]:
-    """APScheduler CronTrigger fields (day_of_week by name: APScheduler counts from Monday, PTB from Sunday)."""
-    fields: dict[str, str | int] = {"hour": slot.at.hour, "minute": slot.at.minute, "second": 0}
-    if slot.weekday is not None:
-        fields["day_of_week"] = CRON_DAYS[slot.weekday]
+def cron_fields(schedule: Schedule) -> dict[str, str | int]:
+    """CronTrigger fields; weekdays by name (APScheduler counts from Monday, PTB's run_daily from Sunday)."""
+    fields: dict[str, str | int] = {"hour": schedule.at.hour, "minute": schedule.at.minute, "second": 0}
+    if schedule.weekday is not None:
+        fields["day_of_week"] = CRON_DAYS[schedule.weekday]
     return fields
+
+
+def at_text(at: time) -> str:
+    return at.strftime("%H:%M")

@@ -22,6 +22,8 @@ CAPABILITY_MODULES = [
     # -- governance: networks, roles, registration, approval, owners (conversations first)
     # -- activities and announcements
     # -- groups and digests
+    "handlers.groups",  # bot joins/leaves groups, /koppel, /ontkoppel, supergroup upgrades
+    "handlers.digests",  # /digest_tijd, /digest_pauze, /digest_hervat, /digest_voorbeeld; digest jobs
     # -- privacy and trust
     # -- directory: last, its free-text questions take what nothing above took
 ]
