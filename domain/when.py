@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from domain.recurrence import TZ, Recurrence, localize, to_utc
 
-__all__ = ["TZ", "When", "WhenError", "localize", "parse_when", "to_utc"]
+__all__ = ["REASONS", "TZ", "When", "WhenError", "localize", "parse_when", "to_utc"]
 
 REASONS = ("unreadable", "invalid_date", "in_past", "too_far", "missing_time")
 
