@@ -222,7 +222,7 @@ async def compose_group(session: AsyncSession, application: Application, group: 
         previous = await groups.last_sent(session, groups.KIND_GROUP, group.chat_id)
         since = previous.scheduled_for if previous is not None else moment - timedelta(days=7)
     week = await digest_data.network_week(session, network.id, network.name, moment, since, settings.timezone)
-    return group_digest(week, group.language, settings.timezone, application.bot.username, group.digest_skip_empty)
+    return group_digest(week, moment, group.language, settings.timezone, application.bot.username, group.digest_skip_empty)
 
 
 async def run_group_digest(application: Application, chat_id: int, fire: datetime | None = None) -> str:
@@ -308,7 +308,7 @@ async def compose_coordinator(session: AsyncSession, application: Application, u
     ]
     user = await session.get(User, user_id)
     language = user.language if user is not None and user.language else settings.default_language
-    return coordinator_digest(facts, language)
+    return coordinator_digest(facts, moment, language, settings.timezone)
 
 
 async def run_coordinator_digest(application: Application, user_id: int, fire: datetime | None = None) -> str:

@@ -20,7 +20,7 @@ async def seed_network(session, name: str = "Buurthuiskamers Delfshaven", coordi
 
 async def seed_initiative(session, network: Network, name: str, status: str = "active", created_at: datetime | None = None, place: str | None = "Buurthuis De Horizon") -> Initiative:  # noqa: ANN001
     location = Location(name=place, latitude=51.91, longitude=4.45) if place else None
-    initiative = Initiative(name=name, category="community", status=status, location=location,
+    initiative = Initiative(name=name, category="buurthuiskamer", status=status, location=location,
                             created_at=created_at or datetime(2026, 1, 5, tzinfo=timezone.utc),
                             last_verified_at=created_at or datetime(2026, 11, 1, tzinfo=timezone.utc))
     session.add(initiative)

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.recurrence import Recurrence
+from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
 
 UNVERIFIED_AFTER = timedelta(days=90)
@@ -26,6 +26,7 @@ UNVERIFIED_AFTER = timedelta(days=90)
 class ActivityItem:
     activity_id: int
     starts_at: datetime  # aware, UTC
+    ends_at: datetime | None
     title: str
     place: str | None
     initiative: str
@@ -35,13 +36,13 @@ class ActivityItem:
 class InitiativeItem:
     initiative_id: int
     name: str
+    category: str = ""
 
 
 @dataclass(frozen=True)
 class AnnouncementItem:
-    title: str
+    initiative: str
     text: str
-    initiative: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,19 +104,20 @@ async def upcoming_activities(session: AsyncSession, network_id: int, start: dat
         location = activity.location or activity.initiative.location
         place = (location.name or location.address) if location is not None else None
         if activity.rrule:
-            recurrence = Recurrence(activity.starts_at.astimezone(tz), activity.rrule)
-            starts = [occurrence.start for occurrence in recurrence.between(start, end)]
+            first_end = activity.ends_at.astimezone(tz) if activity.ends_at else None
+            recurrence = Recurrence(activity.starts_at.astimezone(tz), activity.rrule, first_end)
+            times = [(occurrence.start, occurrence.end) for occurrence in recurrence.between(start, end)]
         else:
-            starts = [activity.starts_at]
-        for moment in starts:
-            items.append(ActivityItem(activity.id, moment.astimezone(start.tzinfo), activity.title, place, activity.initiative.name))
+            times = [(activity.starts_at, activity.ends_at)]
+        for begins, ends in times:
+            items.append(ActivityItem(activity.id, to_utc(begins), to_utc(ends) if ends else None, activity.title, place, activity.initiative.name))
     items.sort(key=lambda item: (item.starts_at, item.title, item.activity_id))
     return items
 
 
 async def new_initiatives(session: AsyncSession, network_id: int, since: datetime, until: datetime) -> list[InitiativeItem]:
     rows = await session.execute(
-        select(Initiative.id, Initiative.name)
+        select(Initiative.id, Initiative.name, Initiative.category)
         .where(
             Initiative.id.in_(_network_initiatives(network_id)),
             Initiative.status == "active",
@@ -124,7 +126,7 @@ async def new_initiatives(session: AsyncSession, network_id: int, since: datetim
         )
         .order_by(Initiative.name)
     )
-    return [InitiativeItem(row.id, row.name) for row in rows]
+    return [InitiativeItem(row.id, row.name, row.category) for row in rows]
 
 
 async def announcements(session: AsyncSession, network_id: int, start: datetime, end: datetime) -> list[AnnouncementItem]:
