@@ -35,6 +35,7 @@ MISFIRE_GRACE = timedelta(hours=12)
 RETRY_LATER = timedelta(minutes=10)  # a round that failed on the network is tried again
 COORDINATOR_SCHEDULE = (0, "09:00")  # Monday 09:00, like the groups' default
 COORDINATOR_JOB = "digest-coordinators"
+ROUND_CONCURRENCY = 10  # groups in progress at once; AIORateLimiter paces the messages themselves
 
 Compose = Callable[[AsyncSession], Awaitable[list[str]]]
 
@@ -281,10 +282,12 @@ def unschedule_group(application: Application, chat_id: int) -> None:
 async def run_groups_round(application: Application, chat_ids: list[int], fires: dict[int, datetime] | None = None) -> dict[int, str]:
     """Many groups at once; one group's failure never stops the others."""
     fires = fires or {}
+    gate = asyncio.Semaphore(ROUND_CONCURRENCY)
 
     async def one(chat_id: int) -> str:
         try:
-            return await run_group_digest(application, chat_id, fires.get(chat_id))
+            async with gate:
+                return await run_group_digest(application, chat_id, fires.get(chat_id))
         except Exception:  # noqa: BLE001 - logged, and the round goes on
             logger.exception("Group digest for %s failed", chat_id)
             return "error"

@@ -41,4 +41,7 @@ async def seed_linked_group(session, network: Network, chat_id: int, title: str,
     group = GroupChat(chat_id=chat_id, title=title, network_id=network.id, digest_weekday=weekday, digest_time=at,
                       linked_at=linked_at or datetime(2026, 1, 1, tzinfo=timezone.utc), linked_by=COORDINATOR["id"])
     session.add(group)
+    await session.flush()
+    group.digest_weekday = weekday  # an explicit None at insert would get the column default (Monday)
+    await session.flush()
     return group
