@@ -164,8 +164,8 @@ async def activities_with_rsvps(session: AsyncSession) -> list[Activity]:
     return list(await session.scalars(query))
 
 
-async def reminder_recipients(session: AsyncSession, activity_id: int, occurrence_at: datetime) -> list[int]:
-    """Going, reminders on, and not yet reminded of this occurrence."""
+async def reminder_recipients(session: AsyncSession, activity_id: int, occurrence_at: datetime, joined_before: datetime) -> list[int]:
+    """Going since before the reminder moment, reminders on, and not yet reminded of this occurrence."""
     already = select(ReminderSent.user_id).where(ReminderSent.activity_id == activity_id, ReminderSent.occurrence_at == occurrence_at)
     rows = await session.scalars(
         select(ActivityRsvp.user_id)
@@ -173,6 +173,7 @@ async def reminder_recipients(session: AsyncSession, activity_id: int, occurrenc
         .where(
             ActivityRsvp.activity_id == activity_id,
             ActivityRsvp.status == GOING,
+            ActivityRsvp.created_at <= joined_before,
             func.coalesce(User.reminders_enabled, True).is_(True),
             ActivityRsvp.user_id.not_in(already),
         )
@@ -183,6 +184,17 @@ async def reminder_recipients(session: AsyncSession, activity_id: int, occurrenc
 
 def mark_reminded(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime, now: datetime) -> None:
     session.add(ReminderSent(activity_id=activity_id, user_id=user_id, occurrence_at=occurrence_at, sent_at=now))
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def languages_of(session: AsyncSession, user_ids: list[int]) -> dict[int, str | None]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
+    return {user_id: language for user_id, language in rows}
 
 
 async def set_reminders(session: AsyncSession, user_id: int, enabled: bool) -> None:
