@@ -21,6 +21,7 @@ CAPABILITY_MODULES = [
     "handlers.language",  # /taal
     # -- governance: networks, roles, registration, approval, owners (conversations first)
     # -- activities and announcements
+    "handlers.activity_post",  # /activiteit: a member posts an activity (conversation)
     "handlers.agenda",  # /agenda, activity cards, RSVP, .ics, route, reminders, deep link "act"
     # -- groups and digests
     # -- privacy and trust

@@ -12,6 +12,7 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
+from domain import datefmt
 from domain.agenda import Slot, next_occurrence, occurrences
 from domain.calendar_file import CalendarEvent
 from domain.htmltext import truncate
@@ -32,16 +33,27 @@ def now_of(application: Application) -> datetime:
 
 def when_words(start: datetime, end: datetime | None, language: str, tz) -> str:  # noqa: ANN001
     """'zaterdag 5 december 2026, 14:00 – 16:00' in the reader's language."""
-    local = start.astimezone(tz)
-    day = format_date(local.date(), "EEEE d MMMM y", locale=language)
-    text = f"{day}, {local:%H:%M}"
-    if end is not None:
-        local_end = end.astimezone(tz)
-        if local_end.date() == local.date():
-            text += f" – {local_end:%H:%M}"
-        else:
-            text += f" – {format_date(local_end.date(), 'EEEE d MMMM', locale=language)} {local_end:%H:%M}"
-    return text
+    return datefmt.format_moment(start, end, locale=language, tz=tz)
+
+
+def series_words(activity: Activity, gettext, language: str, tz) -> str:  # noqa: ANN001
+    """'Elke dinsdag, 10:00 – 12:00' (or a plain 'Komt vaker terug' for a rule we cannot word)."""
+    try:
+        text = datefmt.format_recurrence(activity.rrule, activity.starts_at, activity.ends_at,
+                                         translator=_Translator(gettext), locale=language, tz=tz)
+    except ValueError:
+        return gettext("Komt vaker terug.")
+    return text[:1].upper() + text[1:]
+
+
+class _Translator:
+    """Adapts a bare gettext function to the domain's Translator protocol."""
+
+    def __init__(self, gettext) -> None:  # noqa: ANN001
+        self.gettext = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular) if n == 1 else self.gettext(plural)
 
 
 def short_day(start: datetime, language: str, tz) -> str:  # noqa: ANN001
@@ -87,7 +99,7 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
         lines.append(_("🙈 Verborgen door een coördinator."))
     slots = upcoming(activity, now, tz)
     if activity.rrule is not None:
-        lines.append(_("🔁 Komt vaker terug."))
+        lines.append("🔁 " + escape(series_words(activity, gettext, language, tz)))
         for slot in slots:
             lines.append("🗓 " + escape(when_words(slot.start, slot.end, language, tz)))
         if not slots:

@@ -49,7 +49,7 @@ async def test_agenda_lists_one_off_and_weekly_and_opens_a_card(bot, world):
 
     [card] = bot.replies(await bot.press(listing.callback_data("Koffie")))
     assert "<b>Koffie-ochtend</b>" in card.text
-    assert "🔁" in card.text
+    assert "🔁 Elke dinsdag, 10:00 – 12:00" in card.text
     assert "dinsdag 8 december 2026, 10:00 – 12:00" in card.text
     assert "dinsdag 15 december 2026, 10:00 – 12:00" in card.text
     assert "Buurthuis De Pijl, Pijlstraat 1, 3024 AB" in card.text
