@@ -22,6 +22,7 @@ CAPABILITY_MODULES = [
     # -- governance: networks, roles, registration, approval, owners (conversations first)
     # -- activities and announcements
     "handlers.activity_post",  # /activiteit: a member posts an activity (conversation)
+    "handlers.activity_manage",  # edit, cancel (members) and hide (coordinators) an activity
     "handlers.agenda",  # /agenda, activity cards, RSVP, .ics, route, reminders, deep link "act"
     # -- groups and digests
     # -- privacy and trust
