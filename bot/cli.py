@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     # -- directory: import-places, export-places
     # -- governance: network, coordinator, audit
     # -- activities: export-ical
+    "bot.cli_activities",
     # -- trust: backup
 ]
 

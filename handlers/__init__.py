@@ -23,6 +23,7 @@ CAPABILITY_MODULES = [
     # -- activities and announcements
     "handlers.activity_post",  # /activiteit: a member posts an activity (conversation)
     "handlers.activity_manage",  # edit, cancel (members) and hide (coordinators) an activity
+    "handlers.announcements",  # /bericht: announcements to the networks' groups, with approval
     "handlers.agenda",  # /agenda, activity cards, RSVP, .ics, route, reminders, deep link "act"
     # -- groups and digests
     # -- privacy and trust
