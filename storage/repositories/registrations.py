@@ -203,3 +203,12 @@ async def decide(
 async def decision_of(session: AsyncSession, initiative_id: int) -> InitiativeDecision | None:
     return await session.get(InitiativeDecision, initiative_id)
 
+
+
+async def pending_of(session: AsyncSession, user_id: int) -> list[Initiative]:
+    """The person's registrations still waiting for a coordinator."""
+    return list(
+        await session.scalars(
+            select(Initiative).where(Initiative.created_by == user_id, Initiative.status == "pending").order_by(Initiative.id)
+        )
+    )
