@@ -484,12 +484,14 @@ async def on_startup(application: Application) -> None:
     )
 
 
+register_deep_link("inv", accept_invitation)  # once per process: the table is module-wide
+
+
 def register(application: Application) -> None:
     import warnings
 
     from telegram.warnings import PTBUserWarning
 
-    register_deep_link("inv", accept_invitation)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)
         application.add_handler(
