@@ -156,3 +156,15 @@ async def test_restart_in_the_middle_loses_nothing(bot, settings):
     finally:
         await second.shutdown()
     await bot.app.initialize()  # the fixture shuts it down again
+
+
+async def test_register_button_group_pointer_and_first_step_back(bot):
+    calls = await bot.say("➕ Initiatief aanmelden", VOLUNTEER)
+    assert "Hoe heet je initiatief?" in last(calls).text
+    calls = await bot.say("/terug", VOLUNTEER)
+    assert "eerste vraag" in bot.replies(calls)[0].text
+    calls = await bot.say("x" * 81, VOLUNTEER)
+    assert "hoogstens 80 tekens" in last(calls).text
+    group = updates.group_chat()
+    calls = await bot.send(updates.command("aanmelden", chat=group, sender=STRANGER))
+    assert "privégesprek" in bot.replies(calls)[0].text
