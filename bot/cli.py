@@ -25,6 +25,7 @@ EXIT_CONFIG = 2
 COMMAND_MODULES: list[str] = [
     # -- directory: import-places, export-places
     # -- governance: network, coordinator, audit
+    "bot.governance_cli",
     # -- activities: export-ical
     "bot.cli_activities",
     # -- trust: backup
