@@ -29,7 +29,8 @@ from handlers.activity_post import (
     when_readback,
 )
 from handlers.common import escape
-from handlers.agenda import gone, job_name, notify, schedule_reminder
+from handlers.activity_reminders import job_name, notify, schedule_reminder
+from handlers.agenda import gone
 from storage.models import Activity
 from storage.repositories import activities as repo
 from storage.repositories import audit

@@ -23,7 +23,6 @@ from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_word
 from handlers.agenda import send_card
 from handlers.common import MenuCommand, deep_link, escape
 from storage.models import Activity, Initiative, Location
-from storage.repositories import activities as repo
 from storage.repositories import audit, roles
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from telegram.warnings import PTBUserWarning
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from handlers.activity_card import now_of
-from handlers.agenda import notify
+from handlers.activity_reminders import notify
 from handlers.common import MenuCommand, escape
 from storage.models import Initiative
 from storage.repositories import activities as repo

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import build_application
 from handlers.activity_card import CLOCK_KEY
-from handlers.agenda import job_name
+from handlers.activity_reminders import job_name
 from storage.models import Activity, AuditEntry, User
 from storage.tables_activities import ActivityRsvp, ReminderSent
 from tests.activity_seed import NOW, RESIDENT, TZ, add_activity, seed
