@@ -289,3 +289,37 @@ async def test_crash_mid_digest_resumes_remaining_parts_only(bot, clock):
     assert await digest_jobs.run_group_digest(bot.app, -700) == "sent"
     sent = [call.text for call in bot.api.sent(-700)]
     assert sent == delivery.parts[:2] + delivery.parts[3:]  # the in-flight part counts as delivered
+
+
+async def test_digest_shows_the_weeks_posted_announcements_escaped(bot, clock):
+    from storage.tables_activities import Announcement, AnnouncementTarget
+
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        other = await seed_network(session, "Speeltuinen", coordinator_id=4242)
+        huis = await seed_initiative(session, network, "Huiskamer Spangen")
+        await seed_linked_group(session, network, -300, "Groep West")
+        week_ago = datetime(2026, 12, 3, 12, 0, tzinfo=AMS)
+        posted = Announcement(initiative_id=huis.id, text="Soep <gratis> & warm", created_by=1, created_at=week_ago)
+        waiting = Announcement(initiative_id=huis.id, text="Nog niet goedgekeurd", created_by=1, created_at=week_ago)
+        old = Announcement(initiative_id=huis.id, text="Van vorige maand", created_by=1, created_at=datetime(2026, 11, 1, tzinfo=AMS))
+        elsewhere = Announcement(initiative_id=huis.id, text="Alleen voor speeltuinen", created_by=1, created_at=week_ago)
+        session.add_all([posted, waiting, old, elsewhere])
+        await session.flush()
+        session.add_all(
+            [
+                AnnouncementTarget(announcement_id=posted.id, network_id=network.id, status="posted"),
+                AnnouncementTarget(announcement_id=waiting.id, network_id=network.id, status="pending"),
+                AnnouncementTarget(announcement_id=old.id, network_id=network.id, status="posted"),
+                AnnouncementTarget(announcement_id=elsewhere.id, network_id=other.id, status="posted"),
+            ]
+        )
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    results = await digest_jobs.run_groups_round(bot.app, [-300])
+    assert results == {-300: "sent"}
+    text = "\n".join(call.text for call in bot.api.sent(-300))
+    assert "Soep &lt;gratis&gt; &amp; warm" in text
+    assert "Huiskamer Spangen" in text
+    for absent in ("Nog niet goedgekeurd", "Van vorige maand", "Alleen voor speeltuinen"):
+        assert absent not in text
+    assert is_valid_telegram_html(text)

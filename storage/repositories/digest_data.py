@@ -1,13 +1,10 @@
 """What goes into a digest: read from the database for one network and one week.
 
 Returns plain values (no ORM objects), so composing a digest is pure and needs no session.
-Announcements belong to the activities capability: it registers a source with
-`register_announcement_source` and the digest includes what that source returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
+from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
 
@@ -67,15 +65,6 @@ class CoordinatorFacts:
     upcoming_activities: int
     unverified: list[InitiativeItem]
     unreachable_groups: list[str]
-
-
-AnnouncementSource = Callable[[AsyncSession, int, datetime, datetime], Awaitable[list[AnnouncementItem]]]
-ANNOUNCEMENT_SOURCES: list[AnnouncementSource] = []
-
-
-def register_announcement_source(source: AnnouncementSource) -> None:
-    """(session, network_id, start, end) -> announcements published in [start, end)."""
-    ANNOUNCEMENT_SOURCES.append(source)
 
 
 def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
@@ -130,10 +119,20 @@ async def new_initiatives(session: AsyncSession, network_id: int, since: datetim
 
 
 async def announcements(session: AsyncSession, network_id: int, start: datetime, end: datetime) -> list[AnnouncementItem]:
-    found: list[AnnouncementItem] = []
-    for source in ANNOUNCEMENT_SOURCES:
-        found.extend(await source(session, network_id, start, end))
-    return found
+    """Announcements posted to this network (approved where needed) in [start, end), oldest first."""
+    rows = await session.execute(
+        select(Initiative.name, Announcement.text)
+        .join(Announcement, Announcement.initiative_id == Initiative.id)
+        .join(AnnouncementTarget, AnnouncementTarget.announcement_id == Announcement.id)
+        .where(
+            AnnouncementTarget.network_id == network_id,
+            AnnouncementTarget.status == "posted",
+            Announcement.created_at >= start,
+            Announcement.created_at < end,
+        )
+        .order_by(Announcement.created_at)
+    )
+    return [AnnouncementItem(initiative=name, text=text) for name, text in rows]
 
 
 async def network_week(session: AsyncSession, network_id: int, network_name: str, now: datetime, since: datetime, tz: ZoneInfo) -> NetworkWeek:
