@@ -20,8 +20,19 @@ CAPABILITY_MODULES = [
     "handlers.start",  # /start, /help, /hulp and the help button
     "handlers.language",  # /taal
     # -- governance: networks, roles, registration, approval, owners (conversations first)
+    "handlers.registration",  # /aanmelden, /register and the register button
+    "handlers.approval",  # approval cards: Goedkeuren / Afwijzen
+    "handlers.owners",  # /mijn, edits, co-owner invitations, freshness checks
+    "handlers.admin",  # /beheer
     # -- activities and announcements
+    "handlers.activity_post",  # /activiteit: a member posts an activity (conversation)
+    "handlers.activity_manage",  # edit, cancel (members) and hide (coordinators) an activity
+    "handlers.announcements",  # /bericht: announcements to the networks' groups, with approval
+    "handlers.activity_reminders",  # reminders the day before; /herinneringen
+    "handlers.agenda",  # /agenda, activity cards, RSVP, .ics, route, reminders, deep link "act"
     # -- groups and digests
+    "handlers.groups",  # bot joins/leaves groups, /koppel, /ontkoppel, supergroup upgrades
+    "handlers.digests",  # /digest_tijd, /digest_pauze, /digest_hervat, /digest_voorbeeld; digest jobs
     # -- privacy and trust
     # -- directory: last, its free-text questions take what nothing above took
     "handlers.directory",  # location, postcodes, questions, /dichtbij, /zoek
