@@ -14,7 +14,7 @@ from domain.places_csv import read_places
 from storage.models import Initiative
 from tests.directory_data import NOW, PLACES_CSV
 from tests.fakes import updates
-from tests.fakes.updates import RESIDENT, RESIDENT_EN
+from tests.fakes.updates import RESIDENT_EN
 
 pytestmark = pytest.mark.storage
 
