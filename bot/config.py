@@ -22,6 +22,9 @@ from bot.i18n import available_languages
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/knooppunt.db"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_BOT_MODES = ("polling", "webhook")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -41,6 +44,11 @@ class Settings:
     timezone: ZoneInfo = ZoneInfo("Europe/Amsterdam")
     default_language: str = "nl"
     log_level: str = "INFO"
+    bot_mode: str = "polling"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
 
     @property
     def tz_name(self) -> str:
@@ -115,6 +123,11 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
     if log_level not in _LOG_LEVELS:
         raise ConfigError("LOG_LEVEL", f"expected one of {', '.join(_LOG_LEVELS)}, got '{log_level}'")
 
+    bot_mode = (get("BOT_MODE") or "polling").lower()
+    if bot_mode not in _BOT_MODES:
+        raise ConfigError("BOT_MODE", f"expected polling or webhook, got '{bot_mode}'")
+    webhook = _webhook_settings(get, bot_mode)
+
     return Settings(
         token=token,
         database_url=database_url,
@@ -123,7 +136,34 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         timezone=timezone,
         default_language=language,
         log_level=log_level,
+        bot_mode=bot_mode,
+        **webhook,
     )
+
+
+def _webhook_settings(get, bot_mode: str) -> dict:  # noqa: ANN001 - the getter of load_settings
+    """WEBHOOK_* are checked whenever set; URL and secret are required in webhook mode only."""
+    url = get("WEBHOOK_URL")
+    if url is not None:
+        parsed = urlparse(url)
+        if parsed.scheme != "https" or not parsed.netloc:
+            raise ConfigError("WEBHOOK_URL", "expected the public https URL Telegram posts to, e.g. https://bot.example.nl/telegram")
+    elif bot_mode == "webhook":
+        raise ConfigError("WEBHOOK_URL", "required when BOT_MODE=webhook (the public https URL Telegram posts to)")
+    secret = get("WEBHOOK_SECRET")
+    if secret is not None and not _WEBHOOK_SECRET_RE.match(secret):
+        raise ConfigError("WEBHOOK_SECRET", "expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    if secret is None and bot_mode == "webhook":
+        raise ConfigError("WEBHOOK_SECRET", "required when BOT_MODE=webhook; e.g. the output of: openssl rand -hex 32")
+    port_text = get("WEBHOOK_PORT") or "8080"
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ConfigError("WEBHOOK_PORT", f"expected a port number 1-65535, got '{port_text}'")
+    return {
+        "webhook_url": url,
+        "webhook_secret": secret,
+        "webhook_listen": get("WEBHOOK_LISTEN") or "127.0.0.1",
+        "webhook_port": int(port_text),
+    }
 
 
 def sqlite_path(database_url: str) -> Path | None:
