@@ -23,6 +23,8 @@ CAPABILITY_MODULES = [
     # -- activities and announcements
     # -- groups and digests
     # -- privacy and trust
+    "handlers.flood",  # flood control (group -20)
+    "handlers.privacy",  # /privacy, /mijngegevens, /vergeetmij, retention
     # -- directory: last, its free-text questions take what nothing above took
 ]
 CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MODULES]
