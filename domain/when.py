@@ -11,12 +11,17 @@ Rules (documented because people depend on them):
   "volgende week dinsdag" / "next week tuesday" is the one in next calendar week (Mon-Sun).
 * A date without a year is the next such date: this year, or next year when it has passed.
   A date that is today but whose time has passed is refused (``in_past``).
-* Hours are 24-hour: "om 8 uur" is 08:00. Spoken forms are Dutch 12-hour: "half 8" is 07:30,
-  "kwart over 7" 07:15. A daypart moves hours 1-11 to the afternoon/evening: "vanavond half 8"
-  is 19:30, "3 uur 's middags" 15:00; "12 uur 's nachts" is 00:00. am/pm work as in English.
+* Hours are read as written, 24-hour: "om 8 uur" is 08:00, "half 8" 07:30, "kwart over 7" 07:15.
+  Except: nobody meets at 3 at night, so a start hour 1-6 without daypart, am/pm or leading zero
+  is in the afternoon: "om 2 uur" is 14:00, "half 7" 18:30 (write "02:00" or "'s nachts" for the
+  night). A daypart moves hours 1-11 to the afternoon/evening: "vanavond half 8" is 19:30,
+  "8 uur 's avonds" 20:00; "12 uur 's nachts" is 00:00. am/pm work as in English.
 * A bare number is an hour only after "om"/"at"/"vanaf" or in a range ("10-12").
 * In a range the end gets the start's daypart, "7-9pm" is 19:00-21:00, "11-2" is 11:00-14:00, and
-  an end before the start ("22:00 tot 1:00") is on the next day.
+  an end before the start ("22:00 tot 1:00") is on the next day. "van 2 tot 5" is 14:00-17:00,
+  but "5-12" is 05:00-12:00.
+* "4-12" after a weekday is a date when 4 December is that weekday ("vrijdag 4-12"), otherwise
+  a time range ("di 10-12"); without a weekday it is a date only when a clock time follows.
 * A time without a day is the next such time: today, or tomorrow when it has passed.
 * A wall-clock time that happens twice in autumn means the first; one that does not exist in
   spring moves to the first valid moment after it (see ``recurrence.localize``).
@@ -33,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from domain.recurrence import TZ, Recurrence, localize, to_utc
 
-__all__ = ["TZ", "When", "WhenError", "localize", "parse_when", "to_utc"]
+__all__ = ["REASONS", "TZ", "When", "WhenError", "localize", "parse_when", "to_utc"]
 
 REASONS = ("unreadable", "invalid_date", "in_past", "too_far", "missing_time")
 
@@ -98,6 +103,7 @@ _RELATIVE_DAYS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmor
 
 # Words that may stay behind once everything meaningful is taken out.
 _FILLER = {"om", "at", "on", "op", "de", "het", "the", "van", "vanaf", "from", "uur", "en", "and", "-"}
+_CLOCK_AHEAD = r"(?=\s+(?:om\s+|van\s+|from\s+|at\s+)?\d{1,2}(?:[:.]\d{2}|u\b|\s*uur\b))"
 
 
 def _alt(words) -> str:
@@ -121,6 +127,11 @@ _WEEKLY = re.compile(
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
 _NUM_DATE = re.compile(r"\b(?P<d>\d{1,2})([-/.])(?P<m>\d{1,2})\2(?P<y>\d{4}|\d{2})\b")
 _SLASH_DATE = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})\b(?!/)")
+# "4-12" is a date only when a clock time follows ("vrijdag 4-12 20:00"); else it is "4 to 12".
+_DASH_DATE = re.compile(rf"\b(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}})\b(?!-){_CLOCK_AHEAD}")
+# After a weekday, "4-12" is a date when that date falls on that weekday ("vrijdag 4-12");
+# otherwise it is a time range ("di 10-12": 10 December is no Tuesday).
+_WEEKDAY_DASH_DATE = re.compile(rf"\b(?P<wd>{_WD})\s+(?P<date>(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}}))\b(?![-:.])")
 _DAY_MONTH = re.compile(rf"\b(?P<d>\d{{1,2}})(?:e|de|ste|st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b(?:\s+(?P<y>\d{{4}})\b)?")
 _MONTH_DAY = re.compile(
     rf"\b(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d)(?!\s*(?:uur|u|am|pm)\b)(?:\s+(?P<y>\d{{4}})\b)?"
@@ -141,8 +152,8 @@ _TIME = (
     r"|noon|midday"
 )
 _RANGE = re.compile(
-    rf"(?:\b(?:van|from|between|vanaf)\s+)?(?<![\w:./-])(?P<a>{_TIME})\s*"
-    rf"(?:-|\btot\s+en\s+met\b|\btot\b|\bto\b|\buntil\b|\btill\b|\band\b)\s*(?P<b>{_TIME})(?![\w:])"
+    rf"(?:\b(?:van|from|between|tussen|vanaf)\s+)?(?<![\w:./-])(?P<a>{_TIME})\s*"
+    rf"(?:-|\btot\s+en\s+met\b|\btot\b|\bto\b|\buntil\b|\btill\b|\band\b|\ben\b)\s*(?P<b>{_TIME})(?![\w:])"
 )
 _SINGLE = re.compile(rf"(?:\b(?P<pre>om|at|vanaf|from|rond|around|tegen)\s+)?(?<![\w:./-])(?P<t>{_TIME})(?![\w:])")
 
@@ -157,7 +168,7 @@ def _normalise(text: str) -> str:
     t = re.sub(r"\ba\.\s?m\.?", "am", t)
     t = re.sub(r"\bp\.\s?m\.?", "pm", t)
     t = re.sub(r"(?<=[a-z])\.", " ", t)  # "za." / "dec." abbreviations
-    t = t.replace(",", " ")
+    t = re.sub(r"[,!?;]|\.(?=\s|$)", " ", t)
     t = re.sub(r"\bvan(?:ochtend|morgen)\b", "vandaag ochtend", t)
     t = re.sub(r"\bvan(middag|avond|nacht)\b", r"vandaag \1", t)
     t = re.sub(r"\btonight\b", "today evening", t)
@@ -177,10 +188,13 @@ class _Text:
     def take(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         m = pattern.search(self.text)
         if m is not None:
-            self.text = self.text[: m.start()] + " " + self.text[m.end():]
+            self.blank(m.start(), m.end())
             if pattern.search(self.text) is not None:
                 raise WhenError("unreadable")  # the same kind of thing twice: which one is meant?
         return m
+
+    def blank(self, start: int, end: int) -> None:
+        self.text = self.text[:start] + " " + self.text[end:]
 
     def leftover(self) -> list[str]:
         return [w for w in self.text.split() if w not in _FILLER]
@@ -194,6 +208,7 @@ class _Clock:
     minutes: int  # since midnight
     meridiem: str | None  # "am" / "pm" when written
     explicit: bool  # written as a time (minutes, "uur", am/pm or spoken), not a bare number
+    padded: bool = False  # hour written with a leading zero ("02:30"): meant as written
 
 
 def _clock(text: str) -> _Clock:
@@ -219,7 +234,7 @@ def _clock(text: str) -> _Clock:
     if hour > 23 or minute > 59:
         raise WhenError("unreadable")
     explicit = text.strip() != m[1]
-    return _Clock(hour * 60 + minute, meridiem, explicit)
+    return _Clock(hour * 60 + minute, meridiem, explicit, padded=len(m[1]) == 2 and m[1][0] == "0")
 
 
 def _spoken_hour(hour: int, half: bool) -> int:
@@ -243,13 +258,23 @@ def _with_daypart(clock: _Clock, daypart: str | None) -> int:
     return minutes
 
 
+def _start_minutes(clock: _Clock, daypart: str | None) -> int:
+    """Like ``_with_daypart``, and a plain start hour 1-6 is in the afternoon (see module doc)."""
+    minutes = _with_daypart(clock, daypart)
+    if daypart is None and clock.meridiem is None and not clock.padded and 1 <= minutes // 60 <= 6:
+        return minutes + 12 * 60
+    return minutes
+
+
 def _times(text: _Text, daypart: str | None) -> tuple[int, int | None] | None:
     """(start, end) in minutes since the start's midnight; end may pass 24:00."""
     if (m := text.take(_RANGE)) is not None:
         a, b = _clock(m["a"]), _clock(m["b"])
         if a.meridiem is None and b.meridiem == "pm" and a.minutes < 12 * 60 and a.minutes + 12 * 60 <= b.minutes:
             a = _Clock(a.minutes + 12 * 60, "pm", True)
-        start, end = _with_daypart(a, daypart), _with_daypart(b, daypart)
+        start, end = _start_minutes(a, daypart), _with_daypart(b, daypart)
+        if 12 * 60 <= end <= start:  # "5-12": a 24-hour end before the afternoon start; as written
+            start = _with_daypart(a, daypart)
         if end == start:
             raise WhenError("unreadable")
         if end < start:
@@ -259,7 +284,7 @@ def _times(text: _Text, daypart: str | None) -> tuple[int, int | None] | None:
         clock = _clock(m["t"])
         if not clock.explicit and m["pre"] is None:
             raise WhenError("unreadable")
-        return _with_daypart(clock, daypart), None
+        return _start_minutes(clock, daypart), None
     return None
 
 
@@ -273,17 +298,27 @@ def _make_date(year: int, month: int, day: int) -> date:
         raise WhenError("invalid_date") from None
 
 
+def _date_of(m: re.Match[str], today: date) -> date:
+    month = _MONTH_OF[m["mon"]] if "mon" in m.groupdict() else int(m["m"])
+    day, written_year = int(m["d"]), m.groupdict().get("y")
+    if written_year:
+        return _make_date(int(written_year) + (2000 if len(written_year) == 2 else 0), month, day)
+    year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    return _make_date(year, month, day)
+
+
 def _explicit_date(text: _Text, today: date) -> date | None:
-    for pattern in (_ISO_DATE, _NUM_DATE, _DAY_MONTH, _MONTH_DAY, _SLASH_DATE):
-        if (m := text.take(pattern)) is None:
-            continue
-        month = _MONTH_OF[m["mon"]] if "mon" in m.groupdict() else int(m["m"])
-        day, written_year = int(m["d"]), m.groupdict().get("y")
-        if written_year:
-            year = int(written_year) + (2000 if len(written_year) == 2 else 0)
-            return _make_date(year, month, day)
-        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
-        return _make_date(year, month, day)
+    for pattern in (_ISO_DATE, _NUM_DATE, _DAY_MONTH, _MONTH_DAY, _SLASH_DATE, _DASH_DATE):
+        if (m := text.take(pattern)) is not None:
+            return _date_of(m, today)
+    if (m := _WEEKDAY_DASH_DATE.search(text.text)) is not None:
+        try:
+            found = _date_of(m, today)
+        except WhenError:
+            return None
+        if found.weekday() == _WEEKDAY_OF[m["wd"]]:
+            text.blank(m.start("date"), m.end("date"))
+            return found
     return None
 
 

@@ -141,3 +141,30 @@ async def test_deep_link_is_routed_by_prefix(bot, monkeypatch):
     monkeypatch.setitem(common.DEEP_LINKS, "thing", open_thing)
     texts = bot.reply_texts(await bot.send(updates.command("start", "thing-42")))
     assert seen == ["42"] and texts == ["thing 42"]
+
+
+async def test_telegram_error_on_reply_is_handled_and_the_user_told(bot):
+    bot.api.fail_next("bad_request", "sendMessage", "message is too long")
+    calls = await bot.send(updates.command("help"))
+    assert bot.reply_texts(calls) == ["Sorry, er ging iets mis. Probeer het later nog eens."]
+
+
+async def test_blocked_user_is_not_messaged_again(bot):
+    bot.api.fail_next("forbidden", "sendMessage")
+    assert bot.replies(await bot.send(updates.command("start"))) == []
+    # The next update is served normally.
+    [reply] = bot.replies(await bot.send(updates.command("start")))
+    assert reply.text.startswith("Hallo Fatima!")
+
+
+async def test_production_build_uses_the_rate_limiter(settings, api):
+    from telegram.ext import AIORateLimiter
+
+    from bot.app import build_application
+
+    application = build_application(settings, request=api)
+    try:
+        assert isinstance(application.bot.rate_limiter, AIORateLimiter)
+        assert application.bot.defaults.tzinfo.key == "Europe/Amsterdam"
+    finally:
+        await application.bot_data.engine.dispose()

@@ -3,8 +3,11 @@
 from datetime import datetime, timezone
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from domain.when import TZ, WhenError, parse_when
+from domain.when import REASONS, TZ, WhenError, parse_when
 
 NOW = datetime(2026, 11, 28, 11, 0, tzinfo=TZ)
 # Friday before the autumn change (Sunday 25 October 2026, 03:00 CEST -> 02:00 CET).
@@ -81,6 +84,30 @@ OK = [
     ('za 19u30', '2026-11-28T19:30+01:00', None, None),
     ('tonight 8pm', '2026-11-28T20:00+01:00', None, None),
     ("half 1 's nachts", '2026-11-29T00:30+01:00', None, None),
+    # The afternoon rule for plain hours 1-6, dash dates and punctuation.
+    ('zondag 13 december van 2 tot 5', '2026-12-13T14:00+01:00', '2026-12-13T17:00+01:00', None),
+    ('om 2 uur', '2026-11-28T14:00+01:00', None, None),
+    ('half 7', '2026-11-28T18:30+01:00', None, None),
+    ('zaterdag 02:00', '2026-12-05T02:00+01:00', None, None),
+    ('vrijdag 4-12 20:00', '2026-12-04T20:00+01:00', None, None),
+    ('vrijdag 4-12 van 19 tot 21', '2026-12-04T19:00+01:00', '2026-12-04T21:00+01:00', None),
+    ('za 5-12 14-16', '2026-12-05T14:00+01:00', '2026-12-05T16:00+01:00', None),
+    ('4-12 19u', '2026-12-04T19:00+01:00', None, None),
+    ('morgen tussen 10 en 12', '2026-11-29T10:00+01:00', '2026-11-29T12:00+01:00', None),
+    ('between 10 and 12 tomorrow', '2026-11-29T10:00+01:00', '2026-11-29T12:00+01:00', None),
+    ('Zaterdag 14:00!', '2026-11-28T14:00+01:00', None, None),
+    ('zaterdag om 14.00.', '2026-11-28T14:00+01:00', None, None),
+    ("morgen 6:30 's ochtends", '2026-11-29T06:30+01:00', None, None),
+    ('tomorrow 3am', '2026-11-29T03:00+01:00', None, None),
+    ('za 5 dec 14-16u', '2026-12-05T14:00+01:00', '2026-12-05T16:00+01:00', None),
+    ('Every Tuesday 10am-12pm', '2026-12-01T10:00+01:00', '2026-12-01T12:00+01:00', 'FREQ=WEEKLY;BYDAY=TU'),
+    ('the 5th of december at 2pm', '2026-12-05T14:00+01:00', None, None),
+    ('woensdagavond 7 uur', '2026-12-02T19:00+01:00', None, None),
+    ('maandag 7/12 om half 10', '2026-12-07T09:30+01:00', None, None),
+    ('december 5th 2pm', '2026-12-05T14:00+01:00', None, None),
+    ('zondag 3-5', '2026-11-29T15:00+01:00', '2026-11-29T17:00+01:00', None),
+    ('zondag 10-2pm', '2026-11-29T10:00+01:00', '2026-11-29T14:00+01:00', None),
+    ('zaterdag 2-17', '2026-11-28T14:00+01:00', '2026-11-28T17:00+01:00', None),
 ]
 
 
@@ -100,15 +127,15 @@ DST = [
     (NOW_AUTUMN, "zondag 14:00", "2026-10-25T14:00+01:00", None, None),
     (NOW_AUTUMN, "maandag 9:00", "2026-10-26T09:00+01:00", None, None),
     # 02:30 happens twice that night: the first one (still summer time) is meant.
-    (NOW_AUTUMN, "zondag 2:30", "2026-10-25T02:30+02:00", None, None),
-    (NOW_AUTUMN, "zondag 1:00 - 4:00", "2026-10-25T01:00+02:00", "2026-10-25T04:00+01:00", None),
+    (NOW_AUTUMN, "zondag 02:30", "2026-10-25T02:30+02:00", None, None),
+    (NOW_AUTUMN, "zondag 01:00 - 04:00", "2026-10-25T01:00+02:00", "2026-10-25T04:00+01:00", None),
     (NOW_AUTUMN, "zaterdag 22:00 tot 4:00", "2026-10-24T22:00+02:00", "2026-10-25T04:00+01:00", None),
     (NOW_AUTUMN, "elke zondag 10:00", "2026-10-25T10:00+01:00", None, "FREQ=WEEKLY;BYDAY=SU"),
     (NOW_AUTUMN, "elke dinsdag 10:00", "2026-10-27T10:00+01:00", None, "FREQ=WEEKLY;BYDAY=TU"),
     (NOW_SPRING, "morgen 10:00", "2027-03-27T10:00+01:00", None, None),
     (NOW_SPRING, "zondag 14:00", "2027-03-28T14:00+02:00", None, None),
     # 02:30 does not exist that night: the first valid moment after it.
-    (NOW_SPRING, "zondag 2:30", "2027-03-28T03:00+02:00", None, None),
+    (NOW_SPRING, "zondag 02:30", "2027-03-28T03:00+02:00", None, None),
     (NOW_SPRING, "zaterdag 23:00-2:30", "2027-03-27T23:00+01:00", "2027-03-28T03:00+02:00", None),
     (NOW_SPRING, "zaterdag 22:00 tot 4:00", "2027-03-27T22:00+01:00", "2027-03-28T04:00+02:00", None),
     (NOW_SPRING, "elke zondag 10:00", "2027-03-28T10:00+02:00", None, "FREQ=WEEKLY;BYDAY=SU"),
@@ -147,6 +174,8 @@ ERRORS = [
     ('eerste zaterdag 11:00', 'unreadable'),
     ('10-10', 'unreadable'),
     ('tomorrow 13pm', 'unreadable'),
+    ('vrijdag 4-12', 'missing_time'),
+    ('do 10-12', 'missing_time'),
     ("", "unreadable"),
     ("   ", "unreadable"),
     ("zaterdag 14:00 of zondag 15:00", "unreadable"),
@@ -172,3 +201,23 @@ def test_now_in_another_zone_is_converted():
     now_utc = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)  # 11:00 in Rotterdam
     assert iso(parse_when("vandaag 11:30", now_utc).start) == "2026-11-28T11:30+01:00"
     assert iso(parse_when("vandaag 16:00", now_utc).start) == "2026-11-28T16:00+01:00"
+
+
+_PIECES = st.sampled_from(
+    ["zaterdag", "ma", "elke", "om de week", "eerste", "laatste", "van de maand", "morgen", "vanavond", "'s middags",
+     "half", "kwart", "over", "voor", "om", "tot", "-", "uur", "u", "pm", "am", "next", "week", "volgende", "december",
+     "dec", "3/12", "5-12-2026", "2026-12-05", "29 februari", "31", "1", "7", "12", "19:30", "10.15", "24:00", "0", "99",
+     "at", "of the month", "every", "tonight", "van", "en"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=7).map(" ".join), st.sampled_from([NOW, NOW_AUTUMN, NOW_SPRING]))
+def test_any_text_gives_a_future_moment_or_a_reason(text, now):
+    try:
+        when = parse_when(text, now)
+    except WhenError as err:
+        assert err.reason in REASONS
+        return
+    assert now < when.start <= now + relativedelta(years=1)
+    assert when.end is None or when.end > when.start

@@ -1,0 +1,146 @@
+"""Compose the weekly digests as Telegram HTML, from plain data (no database, no Telegram).
+
+The group digest tells a neighbourhood network what happens this week; the coordinator digest
+gives the people who run the network the picture of what needs their attention. Both come back
+as a list of messages, already split to Telegram's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from domain.datefmt import format_day, format_time
+from domain.htmltext import TELEGRAM_LIMIT, escape, escape_attr, split_message, truncate
+from domain.i18n_markers import Translator
+from domain.recurrence import TZ, localize, to_utc
+
+ANNOUNCEMENT_LIMIT = 280  # characters of an announcement shown in the digest; the rest is one tap away
+
+
+@dataclass(frozen=True)
+class DigestActivity:
+    title: str
+    start: datetime
+    end: datetime | None
+    place: str | None
+    url: str  # deep link to the activity in the bot
+
+
+@dataclass(frozen=True)
+class DigestInitiative:
+    name: str
+    category: str
+
+
+@dataclass(frozen=True)
+class DigestAnnouncement:
+    initiative: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CoordinatorPicture:
+    network: str
+    week_start: date
+    awaiting_approval: int
+    new_initiatives: int
+    upcoming_activities: int
+    unverified_listings: Sequence[str]  # names of listings not checked for ``unverified_days``
+    unreachable_groups: Sequence[str]  # names of groups the bot could not post in
+    unverified_days: int = 90
+
+
+def _bold(text: str) -> str:
+    return f"<b>{escape(text)}</b>"
+
+
+def _activity_line(activity: DigestActivity, tz: ZoneInfo) -> str:
+    times = format_time(activity.start, tz)
+    if activity.end is not None:
+        times += f" – {format_time(activity.end, tz)}"
+    line = f'{times}  <a href="{escape_attr(activity.url)}">{escape(activity.title)}</a>'
+    if activity.place:
+        line += f" · {escape(activity.place)}"
+    return line
+
+
+def compose_group_digest(
+    network: str,
+    week_start: date,
+    activities: Sequence[DigestActivity],
+    initiatives: Sequence[DigestInitiative],
+    announcements: Sequence[DigestAnnouncement],
+    *,
+    translator: Translator,
+    locale: str,
+    tz: ZoneInfo = TZ,
+    skip_empty: bool = False,
+    limit: int = TELEGRAM_LIMIT,
+) -> list[str] | None:
+    """The digest for the week starting on ``week_start`` (local dates), as Telegram messages.
+
+    Activities outside that week are left out. An empty week gives one short line that invites
+    initiatives to post, or None when ``skip_empty`` (the caller then sends nothing).
+    """
+    _ = translator.gettext
+    week_end = week_start + timedelta(days=7)
+    lo, hi = (to_utc(localize(datetime.combine(d, time()), tz)) for d in (week_start, week_end))
+    in_week = sorted((a for a in activities if lo <= to_utc(a.start) < hi), key=lambda a: to_utc(a.start))
+    if not (in_week or initiatives or announcements):
+        if skip_empty:
+            return None
+        invite = _("Deze week staat er nog niets op de agenda van {network}. Organiseer je iets? Zet het in de bot, dan ziet de buurt het.")
+        return [escape(invite.format(network=network))]
+
+    blocks = [_bold(_("Deze week in {network}").format(network=network))]
+    if in_week:
+        for day, day_activities in groupby(in_week, key=lambda a: a.start.astimezone(tz).date()):
+            lines = [_bold(format_day(day, locale=locale))]
+            lines += [_activity_line(a, tz) for a in day_activities]
+            blocks.append("\n".join(lines))
+    else:
+        blocks.append(escape(_("Er staan deze week geen activiteiten op de agenda.")))
+    if initiatives:
+        lines = [_bold(_("Nieuw in de buurt"))]
+        lines += [f"• {escape(i.name)} ({escape(i.category)})" for i in initiatives]
+        blocks.append("\n".join(lines))
+    if announcements:
+        lines = [_bold(_("Mededelingen"))]
+        for a in announcements:
+            text = truncate(" ".join(a.text.split()), ANNOUNCEMENT_LIMIT)
+            lines.append(f"• <i>{escape(a.initiative)}</i>: {escape(text)}")
+        blocks.append("\n".join(lines))
+    return split_message("\n\n".join(blocks), limit)
+
+
+def compose_coordinator_digest(picture: CoordinatorPicture, *, translator: Translator, locale: str,
+                               limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """The weekly private overview for coordinators: what waits for them and what goes wrong."""
+    _ = translator.gettext
+    ngettext = translator.ngettext
+    p = picture
+    lines = [
+        _bold(_("Weekoverzicht {network}").format(network=p.network)),
+        escape(_("Week van {day}").format(day=format_day(p.week_start, locale=locale))),
+        "",
+        "• " + escape(ngettext("{n} initiatief wacht op goedkeuring", "{n} initiatieven wachten op goedkeuring",
+                               p.awaiting_approval).format(n=p.awaiting_approval)),
+        "• " + escape(ngettext("{n} nieuw initiatief", "{n} nieuwe initiatieven",
+                               p.new_initiatives).format(n=p.new_initiatives)),
+        "• " + escape(ngettext("{n} activiteit komt eraan", "{n} activiteiten komen eraan",
+                               p.upcoming_activities).format(n=p.upcoming_activities)),
+    ]
+    if p.unverified_listings:
+        lines += ["", _bold(ngettext("Al {days} dag niet gecontroleerd", "Al {days} dagen niet gecontroleerd",
+                                     p.unverified_days).format(days=p.unverified_days))]
+        lines += [f"• {escape(name)}" for name in p.unverified_listings]
+    if p.unreachable_groups:
+        lines += ["", _bold(_("Groepen die de bot niet kon bereiken"))]
+        lines += [f"• {escape(name)}" for name in p.unreachable_groups]
+    if not (p.unverified_listings or p.unreachable_groups):
+        lines += ["", escape(_("Alle plekken zijn gecontroleerd en alle groepen zijn bereikt."))]
+    return split_message("\n".join(lines), limit)
