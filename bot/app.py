@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.context import KnooppuntContext, Services
 from bot.i18n import available_languages, get_translator
 from storage.db import create_engine, create_session_factory
+from storage.persistence import DatabaseConversationPersistence
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def build_application(
     rate_limiter: bool = True,
 ) -> Application:
     """Build the bot with every handler registered. Tests pass a fake `request`."""
+    persistence = DatabaseConversationPersistence()  # conversations resume after a restart
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -38,6 +40,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .persistence(persistence)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -53,6 +56,7 @@ def build_application(
     services.settings = settings
     services.engine = create_engine(settings.database_url)
     services.session_factory = create_session_factory(services.engine)
+    persistence.session_factory = services.session_factory
 
     handlers.register_handlers(application)
     return application

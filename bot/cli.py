@@ -26,6 +26,7 @@ EXIT_CONFIG = 2
 COMMAND_MODULES: list[str] = [
     # -- directory: import-places, export-places
     # -- governance: network, coordinator, audit
+    "bot.governance_cli",
     # -- activities: export-ical
     # -- trust: backup
     "bot.backup",

@@ -20,6 +20,10 @@ CAPABILITY_MODULES = [
     "handlers.start",  # /start, /help, /hulp and the help button
     "handlers.language",  # /taal
     # -- governance: networks, roles, registration, approval, owners (conversations first)
+    "handlers.registration",  # /aanmelden, /register and the register button
+    "handlers.approval",  # approval cards: Goedkeuren / Afwijzen
+    "handlers.owners",  # /mijn, edits, co-owner invitations, freshness checks
+    "handlers.admin",  # /beheer
     # -- activities and announcements
     # -- groups and digests
     # -- privacy and trust

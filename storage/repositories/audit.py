@@ -36,3 +36,24 @@ def record_denied(session: AsyncSession, actor_id: int, attempted: str, subject_
 
 async def latest(session: AsyncSession, limit: int = 20) -> list[AuditEntry]:
     return list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+async def entries_for(session: AsyncSession, subject_type: str, subject_id: object, limit: int = 50) -> list[AuditEntry]:
+    """The trail of one subject (e.g. one initiative), newest first."""
+    return list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == str(subject_id))
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def format_entry(entry: AuditEntry, timezone) -> str:  # noqa: ANN001 - a ZoneInfo
+    """One line for the command line: local time, actor, action, subject, details."""
+    when = entry.at.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S")
+    actor = str(entry.actor_id) if entry.actor_id is not None else "system"
+    subject = f"{entry.subject_type}:{entry.subject_id}" if entry.subject_type else "-"
+    detail = " ".join(f"{key}={value}" for key, value in sorted((entry.detail or {}).items()))
+    return f"{when}  #{entry.id:<5} {actor:>12}  {entry.action:<20} {subject:<18} {detail}".rstrip()

@@ -52,3 +52,34 @@ async def member_initiatives(session: AsyncSession, user_id: int, statuses: tupl
     if statuses is not None:
         query = query.where(Initiative.status.in_(statuses))
     return list(await session.scalars(query))
+
+
+# -- the policy: one place that says which role may do which privileged action ------------------
+
+# Actions on the whole bot (admins only).
+MANAGE_NETWORKS = "manage_networks"
+MANAGE_COORDINATORS = "manage_coordinators"
+# Actions on one initiative.
+DECIDE = "decide"  # approve or reject a registration or a change request
+EDIT = "edit"  # change a field (some changes still wait for a coordinator)
+VERIFY = "verify"  # "Ja, klopt"
+MANAGE_INITIATIVE = "manage_initiative"  # pause, resume, close, invite a co-owner
+
+OWNER_ACTIONS = {EDIT, VERIFY, MANAGE_INITIATIVE}
+EDITOR_ACTIONS = {EDIT, VERIFY}
+
+
+async def may(session: AsyncSession, admin_ids: frozenset[int], user_id: int, action: str, initiative_id: int | None = None) -> bool:
+    """The single authorisation question every command and button asks."""
+    if action in (MANAGE_NETWORKS, MANAGE_COORDINATORS):
+        return is_admin(admin_ids, user_id)
+    if initiative_id is None:
+        raise ValueError(f"action {action!r} needs an initiative")
+    if action == DECIDE:
+        return await may_decide_on_initiative(session, admin_ids, user_id, initiative_id)
+    role = await member_role(session, user_id, initiative_id)
+    if role == "owner":
+        return action in OWNER_ACTIONS
+    if role == "editor":
+        return action in EDITOR_ACTIONS
+    return False

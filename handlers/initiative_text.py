@@ -1,0 +1,138 @@
+"""How an initiative reads in a message: the summary shared by registration, cards and /mijn.
+
+Everything works on a plain dict (a draft's data, or `as_data(initiative)`), so the volunteer's
+summary and the coordinator's card can never drift apart.
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+
+from domain.opening_hours import WEEKDAY_NAMES, OpeningHoursError, WeeklySchedule, parse_free_text
+from domain.taxonomy import get_category
+from handlers.common import escape
+from bot.i18n import N_
+from storage.models import Initiative
+
+WHEELCHAIR_LABELS = {
+    "yes": N_("Ja, goed toegankelijk"),
+    "limited": N_("Deels toegankelijk"),
+    "no": N_("Nee, niet toegankelijk"),
+    "unknown": N_("Weet ik niet"),
+}
+STATUS_LABELS = {
+    "pending": N_("wacht op goedkeuring"),
+    "active": N_("actief"),
+    "paused": N_("gepauzeerd"),
+    "closed": N_("gesloten"),
+    "rejected": N_("afgewezen"),
+}
+FIELD_LABELS = {
+    "name": N_("Naam"),
+    "category": N_("Soort"),
+    "description": N_("Beschrijving"),
+    "networks": N_("Netwerken"),
+    "place": N_("Plaats"),
+    "phone": N_("Telefoon"),
+    "email": N_("E-mail"),
+    "website": N_("Website"),
+    "hours": N_("Openingstijden"),
+    "languages": N_("Talen"),
+    "wheelchair": N_("Rolstoel"),
+}
+
+
+def language_label(code: str, language: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(language) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def category_label(code: str | None, gettext) -> str:  # noqa: ANN001
+    category = get_category(code) if code else None
+    return gettext(category.name) if category else (code or "")
+
+
+def parse_hours(text: str | None) -> WeeklySchedule | None:
+    """None for no hours given; raises OpeningHoursError for text we cannot read."""
+    return parse_free_text(text) if text else None
+
+
+def hours_lines(text: str | None, gettext) -> list[str]:  # noqa: ANN001
+    _ = gettext
+    if not text:
+        return [_("niet opgegeven")]
+    try:
+        schedule = parse_free_text(text)
+    except OpeningHoursError:
+        return [escape(text)]
+    lines = []
+    if schedule.always_open:
+        lines.append(_("Altijd open"))
+    for day, ranges in enumerate(schedule.days):
+        if ranges:
+            lines.append(f"{_(WEEKDAY_NAMES[day])} {', '.join(str(r) for r in ranges)}")
+    if schedule.by_appointment:
+        lines.append(_("Op afspraak"))
+    return lines
+
+
+def place_label(place: dict | None) -> str:
+    if not place:
+        return ""
+    parts = [place.get("address"), place.get("postcode"), place.get("buurt") or place.get("city")]
+    seen: list[str] = []
+    for part in parts:
+        if part and part not in seen:
+            seen.append(part)
+    return ", ".join(seen) or f"{place['lat']:.5f}, {place['lon']:.5f}"
+
+
+def summary(data: dict, network_names: list[str], gettext, language: str) -> str:  # noqa: ANN001
+    """The full details as HTML, every user value escaped."""
+    _ = gettext
+    none = _("niet opgegeven")
+    languages = ", ".join(language_label(code, language) for code in data.get("languages") or []) or none
+    lines = [
+        f"<b>{escape(data.get('name'))}</b>",
+        f"{_('Soort')}: {escape(category_label(data.get('category'), gettext))}",
+        "",
+        escape(data.get("description")),
+        "",
+        f"{_('Netwerken')}: {escape(', '.join(network_names)) or none}",
+        f"{_('Plaats')}: {escape(place_label(data.get('place'))) or none}",
+        f"{_('Telefoon')}: {escape(data.get('phone')) or none}",
+        f"{_('E-mail')}: {escape(data.get('email')) or none}",
+        f"{_('Website')}: {escape(data.get('website')) or none}",
+        f"{_('Openingstijden')}:",
+        *[f"  {line}" for line in hours_lines(data.get("hours"), gettext)],
+        f"{_('Talen')}: {escape(languages)}",
+        f"{_('Rolstoel')}: {_(WHEELCHAIR_LABELS.get(data.get('wheelchair') or 'unknown', WHEELCHAIR_LABELS['unknown']))}",
+    ]
+    return "\n".join(lines)
+
+
+def as_data(initiative: Initiative) -> dict:
+    """An initiative loaded with location, languages and networks, as summary data."""
+    location = initiative.location
+    place = None
+    if location is not None:
+        place = {
+            "lat": location.latitude, "lon": location.longitude, "address": location.address,
+            "postcode": location.postcode, "city": location.city, "buurt": location.buurt,
+            "approximate": location.approximate,
+        }
+    return {
+        "name": initiative.name,
+        "category": initiative.category,
+        "description": initiative.description,
+        "networks": [link.network_id for link in initiative.networks],
+        "place": place,
+        "phone": initiative.phone,
+        "email": initiative.email,
+        "website": initiative.website,
+        "hours": initiative.hours_note,
+        "languages": sorted(link.language for link in initiative.languages),
+        "wheelchair": initiative.wheelchair,
+    }
