@@ -49,6 +49,7 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
+    flood_limit: int = 20  # updates per user per 10 seconds before a minute of silence; 0 = off
 
     @property
     def tz_name(self) -> str:
@@ -128,6 +129,10 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         raise ConfigError("BOT_MODE", f"expected polling or webhook, got '{bot_mode}'")
     webhook = _webhook_settings(get, bot_mode)
 
+    flood_text = get("FLOOD_LIMIT") or "20"
+    if not flood_text.isdigit():
+        raise ConfigError("FLOOD_LIMIT", f"expected a whole number of updates per 10 seconds (0 = off), got '{flood_text}'")
+
     return Settings(
         token=token,
         database_url=database_url,
@@ -137,6 +142,7 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         default_language=language,
         log_level=log_level,
         bot_mode=bot_mode,
+        flood_limit=int(flood_text),
         **webhook,
     )
 

@@ -21,6 +21,7 @@ FLOOD_GROUP = -20
 
 
 def flood_control(application: Application) -> FloodControl:
+    """Kept in bot_data so tests can swap its clock."""
     return application.bot_data.extras["flood"]
 
 
@@ -51,5 +52,7 @@ async def _calm_down(update: Update, context: KnooppuntContext) -> None:
 
 
 def register(application: Application) -> None:
-    application.bot_data.extras["flood"] = FloodControl()
-    application.add_handler(TypeHandler(Update, guard), group=FLOOD_GROUP)
+    limit = application.bot_data.settings.flood_limit
+    application.bot_data.extras["flood"] = FloodControl(limit=limit)
+    if limit:
+        application.add_handler(TypeHandler(Update, guard), group=FLOOD_GROUP)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from tests.fakes import updates
 from tests.fakes.updates import RESIDENT, RESIDENT_EN
 
 CALM = "Rustig aan 🙂 Je stuurt veel berichten kort na elkaar. Wacht een minuut, dan help ik je weer."
+
+
+@pytest.fixture
+def settings(settings):
+    """Flood control on, as in production (the shared fixture turns it off)."""
+    return dataclasses.replace(settings, flood_limit=20)
 
 
 class Clock:
@@ -75,3 +85,20 @@ async def test_flood_in_a_group_stays_silent(bot):
     assert await bot.send(updates.command("hulp", chat=group, mention=True)) == []
     # The user is muted in private too: a flood is per person, not per chat.
     assert await bot.say("/hulp") == []
+
+
+
+async def test_flood_limit_zero_turns_flood_control_off(settings, api):
+    from bot.app import build_application
+    from tests.harness import BotHarness
+
+    application = build_application(dataclasses.replace(settings, flood_limit=0), request=api, rate_limiter=False)
+    await application.initialize()
+    try:
+        harness = BotHarness(application, api)
+        answered = [len(harness.replies(await harness.say("/hulp"))) for _ in range(30)]
+        assert answered == [1] * 30
+        assert -20 not in application.handlers
+    finally:
+        await application.shutdown()
+        await application.post_shutdown(application)

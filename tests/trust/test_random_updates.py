@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 import handlers
 from bot.app import build_application
-from domain.flood import FloodControl
 from tests.conftest import ADMIN_ID
 from tests.fakes.bot_api import BOT_ID, BOT_USERNAME, FakeBotAPI
 from tests.harness import BotHarness
@@ -147,7 +146,6 @@ def run_property(settings_, strategy, examples: int) -> None:
     with asyncio.Runner() as runner:
         application = build_application(settings_, request=api, rate_limiter=False)
         application.add_error_handler(record_error)
-        application.bot_data.extras["flood"] = FloodControl(limit=10**9)  # random bursts are not floods here
         runner.run(application.initialize())
         runner.run(application.post_init(application))
         harness = BotHarness(application, api)
