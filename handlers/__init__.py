@@ -29,6 +29,7 @@ CAPABILITY_MODULES = [
     # -- privacy and trust
     "handlers.flood",  # flood control (group -20)
     "handlers.privacy",  # /privacy, /mijngegevens, /vergeetmij, retention
+    "handlers.stale_buttons",  # presses nobody handles get an answer (group 50)
     # -- directory: last, its free-text questions take what nothing above took
 ]
 CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MODULES]

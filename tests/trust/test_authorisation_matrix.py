@@ -1,0 +1,265 @@
+"""Every privileged command and button × every role, plus forged and replayed callback data.
+
+A refused attempt must change nothing in the database (whole-database snapshot, audit_log aside),
+be recorded as 'denied', and never raise. Capabilities add their actions to ACTIONS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import AuditEntry, Base, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, NetworkCoordinator
+from tests.conftest import ADMIN_ID
+from tests.fakes import updates
+from tests.trust.telegram_rules import problems
+
+pytestmark = pytest.mark.storage
+
+ROLES = {
+    "resident": updates.user(4001, "Mallory", "nl"),
+    "member_elsewhere": updates.user(2101, "Otto", "nl"),  # owns initiative B, not A
+    "owner": updates.user(2001, "Samira", "nl"),  # owns initiative A
+    "coordinator_elsewhere": updates.user(3009, "Bram", "nl"),  # coordinates network 2 (Sport)
+    "coordinator": updates.user(3001, "Kees", "nl"),  # coordinates network 1, where A is
+    "admin": updates.user(ADMIN_ID, "Ada", "nl"),
+}
+VOLATILE = {"last_seen_at", "updated_at"}
+
+
+@dataclass
+class World:
+    a: int  # initiative A (network 1), owned by "owner"
+    b: int  # initiative B (network 2), owned by "member_elsewhere"
+    network: int
+    other_network: int
+
+
+async def build_world(bot, status_a: str) -> World:
+    for person in ROLES.values():
+        await bot.say("/start", sender=person)
+    now = datetime.now(timezone.utc)
+    async with bot.session_factory.begin() as session:
+        mine, other = Network(name="Buurthuiskamers"), Network(name="Sport")
+        session.add_all([mine, other])
+        await session.flush()
+        session.add_all([
+            NetworkCoordinator(network_id=mine.id, user_id=ROLES["coordinator"]["id"]),
+            NetworkCoordinator(network_id=other.id, user_id=ROLES["coordinator_elsewhere"]["id"]),
+        ])
+        ids = []
+        for name, network, owner, status in (
+            ("Huiskamer Spangen", mine, ROLES["owner"], status_a),
+            ("Voetbal Bospolder", other, ROLES["member_elsewhere"], "active"),
+        ):
+            location = Location(name=name, latitude=51.91, longitude=4.44)
+            session.add(location)
+            await session.flush()
+            initiative = Initiative(
+                name=name, category="buurthuiskamer", status=status, location_id=location.id, created_by=owner["id"],
+                last_verified_at=now - timedelta(days=30), description="Koffie.",
+            )
+            initiative.networks = [InitiativeNetwork(network_id=network.id)]
+            initiative.members = [] if status == "pending" else [InitiativeMember(user_id=owner["id"], role="owner")]
+            initiative.schedules, initiative.languages = [], []
+            session.add(initiative)
+            await session.flush()
+            ids.append(initiative.id)
+    return World(a=ids[0], b=ids[1], network=mine.id, other_network=other.id)
+
+
+async def snapshot(bot) -> dict[str, list]:
+    """Every row of every table except the audit log, without columns that tick by themselves."""
+    result = {}
+    async with bot.session_factory() as session:
+        for table in Base.metadata.sorted_tables:
+            if table.name in ("audit_log", "alembic_version"):
+                continue
+            rows = (await session.execute(select(table))).mappings().all()
+            result[table.name] = sorted(
+                (tuple(sorted((k, repr(v)) for k, v in row.items() if k not in VOLATILE)) for row in rows)
+            )
+    return result
+
+
+async def denied(bot) -> int:
+    async with bot.session_factory() as session:
+        return len((await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied"))).all())
+
+
+async def status_of(bot, initiative_id: int) -> str:
+    async with bot.session_factory() as session:
+        return (await session.get(Initiative, initiative_id)).status
+
+
+@dataclass
+class Action:
+    steps: Callable[[World], list[tuple[str, str]]]  # ("press", data) or ("say", text)
+    allowed: set[str]
+    worked: Callable[..., Awaitable[bool]]  # (bot, world, replies) -> bool
+    status_a: str = "active"
+
+
+def status_is(status: str):
+    async def check(bot, world, _replies):
+        return await status_of(bot, world.a) == status
+    return check
+
+
+def replied(fragment: str):
+    async def check(_bot, _world, replies):
+        return any(fragment in call.text or fragment in " ".join(call.buttons()) for call in replies)
+    return check
+
+
+async def description_changed(bot, world, _replies):
+    async with bot.session_factory() as session:
+        return (await session.get(Initiative, world.a)).description == "Nieuwe tekst van de matrix."
+
+
+async def coordinator_added(bot, world, _replies):
+    async with bot.session_factory() as session:
+        return await session.get(NetworkCoordinator, (world.network, 777)) is not None
+
+
+async def coordinator_removed(bot, world, _replies):
+    async with bot.session_factory() as session:
+        return await session.get(NetworkCoordinator, (world.network, ROLES["coordinator"]["id"])) is None
+
+
+async def network_added(bot, world, _replies):
+    async with bot.session_factory() as session:
+        return await session.scalar(select(Network).where(Network.name == "Matrixnetwerk")) is not None
+
+
+async def verified_now(bot, world, _replies):
+    async with bot.session_factory() as session:
+        initiative = await session.get(Initiative, world.a)
+    return datetime.now(timezone.utc) - initiative.last_verified_at < timedelta(minutes=5)
+
+
+ACTIONS: dict[str, Action] = {
+    # governance: approval of a registration
+    "approve": Action(lambda w: [("press", f"apr:ok:{w.a}")], {"coordinator", "admin"}, status_is("active"), "pending"),
+    "reject": Action(lambda w: [("press", f"apr:no:{w.a}"), ("say", "Past niet in dit netwerk.")], {"coordinator", "admin"}, status_is("rejected"), "pending"),
+    # governance: owners' buttons
+    "pause": Action(lambda w: [("press", f"own:p:{w.a}")], {"owner"}, status_is("paused")),
+    "close": Action(lambda w: [("press", f"own:xx:{w.a}")], {"owner"}, status_is("closed")),
+    "invite": Action(lambda w: [("press", f"own:i:{w.a}")], {"owner"}, replied("start=inv-")),
+    "verify": Action(lambda w: [("press", f"own:ok:{w.a}")], {"owner"}, verified_now),
+    "edit": Action(lambda w: [("press", f"own:e:{w.a}:description"), ("say", "Nieuwe tekst van de matrix.")], {"owner"}, description_changed),
+    # governance: admin
+    "beheer": Action(lambda w: [("say", "/beheer")], {"admin"}, replied("Beheer: netwerken")),
+    "add_network": Action(lambda w: [("press", "adm:add"), ("say", "Matrixnetwerk")], {"admin"}, network_added),
+    "add_coordinator": Action(lambda w: [("press", f"adm:ca:{w.network}"), ("say", "777")], {"admin"}, coordinator_added),
+    "remove_coordinator": Action(lambda w: [("press", f"adm:cr:{w.network}:{ROLES['coordinator']['id']}")], {"admin"}, coordinator_removed),
+}
+
+
+async def run_steps(bot, sender, steps) -> list:
+    calls = []
+    for kind, value in steps:
+        calls += await (bot.press(value, sender) if kind == "press" else bot.say(value, sender))
+    return calls
+
+
+@pytest.fixture
+def raised(bot):
+    """Handler exceptions fail the test (the production error handler would hide them)."""
+    errors: list[BaseException] = []
+
+    async def record(_update, context) -> None:
+        errors.append(context.error)
+
+    bot.app.add_error_handler(record)
+    return errors
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("name", list(ACTIONS))
+async def test_role_against_privileged_action(bot, raised, name, role):
+    action = ACTIONS[name]
+    world = await build_world(bot, action.status_a)
+    before, denied_before = await snapshot(bot), await denied(bot)
+    calls = await run_steps(bot, ROLES[role], action.steps(world))
+    assert raised == []
+    assert all(problems(call) == [] for call in calls)
+    worked = await action.worked(bot, world, bot.replies(calls))
+    if role in action.allowed:
+        assert worked, f"{role} may {name}"
+    else:
+        assert not worked, f"{role} must not {name}"
+        assert await snapshot(bot) == before, "a refused attempt changed the database"
+        assert await denied(bot) > denied_before, "a refused attempt is recorded"
+        told = [call for call in calls if call.chat_id == ROLES[role]["id"] or call.method == "answerCallbackQuery"]
+        assert told, "a refused attempt gets a polite answer"
+
+
+FORGED = [
+    "apr:ok:", "apr:ok:abc", "apr:ok:-1", "apr:ok:99999999999999999999999", "apr:ok:{b}", "apr:no:{a}:x",
+    "own:p:", "own:p:{b}", "own:p:1e3", "own:xx:{b}", "own:e:{a}:status", "own:e:{a}:../../x", "own:e:{b}:description",
+    "own:i:{b}", "own:zz:{a}", "adm:cr:{n}:abc", "adm:cr:abc:1", "adm:ca:99999", "adm:ren:{n}x", "ed:evil",
+    "fgt:ok:", "lang:xx", "reg:send", "reg:cat:evil", "chg:ok:{a}", "chg:no:99999",
+]
+
+
+@pytest.mark.parametrize("role", ["owner", "coordinator", "admin", "resident"])
+async def test_forged_callback_data_changes_nothing_and_never_raises(bot, raised, role):
+    world = await build_world(bot, "active")
+    sender = ROLES[role]
+    before = await snapshot(bot)
+    for template in FORGED:
+        data = template.format(a=world.a, b=world.b, n=world.network)
+        calls = await bot.press(data, sender)
+        assert raised == [], f"{data!r} raised {raised[:1]}"
+        assert all(problems(call) == [] for call in calls)
+        assert any(call.method == "answerCallbackQuery" for call in calls), f"{data!r} left the button spinning"
+    assert await snapshot(bot) == before
+
+
+async def test_replayed_approval_decides_once(bot, raised):
+    world = await build_world(bot, "pending")
+    coordinator = ROLES["coordinator"]
+    first = await bot.press(f"apr:ok:{world.a}", coordinator)
+    assert await status_of(bot, world.a) == "active"
+    state = await snapshot(bot)
+    again = await bot.press(f"apr:ok:{world.a}", coordinator)  # the same card, pressed again
+    admin_too = await bot.press(f"apr:ok:{world.a}", ROLES["admin"])  # or a second decider
+    reject_late = await bot.press(f"apr:no:{world.a}", coordinator)
+    assert raised == []
+    assert await snapshot(bot) == state
+    async with bot.session_factory() as session:
+        approvals = (await session.scalars(select(AuditEntry).where(AuditEntry.action.in_(("approve", "approved"))))).all()
+    assert len(approvals) <= 1
+    told_first = [c for c in bot.replies(first) if c.chat_id not in (coordinator["id"],)]
+    told_again = [c for c in bot.replies(again + admin_too + reject_late) if c.chat_id not in (coordinator["id"], ADMIN_ID)]
+    assert told_again == [] or len(told_first) == 0, "the applicant is not told twice"
+
+
+async def test_replayed_owner_buttons_do_nothing_more(bot, raised):
+    world = await build_world(bot, "active")
+    owner = ROLES["owner"]
+    await bot.press(f"own:p:{world.a}", owner)
+    assert await status_of(bot, world.a) == "paused"
+    state = await snapshot(bot)
+    calls = await bot.press(f"own:p:{world.a}", owner)
+    assert raised == [] and await snapshot(bot) == state
+    assert bot.replies(calls), "the replayed press is answered"
+    await bot.press(f"own:xx:{world.a}", owner)
+    assert await status_of(bot, world.a) == "closed"
+    state = await snapshot(bot)
+    await bot.press(f"own:r:{world.a}", owner)  # resume after closing: refused
+    await bot.press(f"own:p:{world.a}", owner)
+    assert raised == [] and await snapshot(bot) == state
+
+
+async def test_a_button_nobody_handles_is_answered_once(bot):
+    calls = await bot.press("zz:unknown:1")
+    [answer] = [call for call in calls if call.method == "answerCallbackQuery"]
+    assert answer.params["text"] == "Deze knop werkt niet meer. Begin opnieuw met /start."
+    calls = await bot.press("lang:en")  # a handled button is answered by its handler only
+    assert len([call for call in calls if call.method == "answerCallbackQuery"]) == 1
