@@ -170,3 +170,24 @@ async def test_forget_me_in_a_group_points_to_the_private_chat(bot):
     group = updates.group_chat()
     [reply] = bot.replies(await bot.send(updates.command("vergeetmij", chat=group, sender=OWNER, mention=True)))
     assert "privébericht" in reply.text and reply.reply_markup is None
+
+
+async def test_shared_locations_and_search_texts_are_not_stored(bot):
+    """Used to answer, then dropped: no table holds the coordinates or the question afterwards."""
+    from sqlalchemy import select as select_rows
+
+    from storage.models import Base
+
+    latitude, longitude = 51.9137251, 4.4501873
+    question = "zoek koffie bij Gravin Zwaluwstraat 77"
+    await bot.send(updates.location(latitude, longitude))
+    await bot.say(question)
+    await bot.say("3027 AB")
+    cells = []
+    async with bot.session_factory() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in (await session.execute(select_rows(table))).all():
+                cells.extend(repr(value) for value in row)
+    everything = "\n".join(cells)
+    for fragment in ("51.913725", "4.450187", "Gravin Zwaluwstraat", "zoek koffie"):
+        assert fragment not in everything, f"{fragment!r} was stored"
