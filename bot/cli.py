@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     # -- governance: network, coordinator, audit
     "bot.governance_cli",
     # -- activities: export-ical
+    "bot.cli_activities",
     # -- trust: backup
     "bot.backup",
 ]

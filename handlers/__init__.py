@@ -25,6 +25,11 @@ CAPABILITY_MODULES = [
     "handlers.owners",  # /mijn, edits, co-owner invitations, freshness checks
     "handlers.admin",  # /beheer
     # -- activities and announcements
+    "handlers.activity_post",  # /activiteit: a member posts an activity (conversation)
+    "handlers.activity_manage",  # edit, cancel (members) and hide (coordinators) an activity
+    "handlers.announcements",  # /bericht: announcements to the networks' groups, with approval
+    "handlers.activity_reminders",  # reminders the day before; /herinneringen
+    "handlers.agenda",  # /agenda, activity cards, RSVP, .ics, route, reminders, deep link "act"
     # -- groups and digests
     # -- privacy and trust
     "handlers.flood",  # flood control (group -20)

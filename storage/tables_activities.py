@@ -1,5 +1,66 @@
-"""Tables owned by the activities capability (add them here; migration: versions/*_activities.py)."""
+"""Tables owned by the activities capability: RSVPs, sent reminders, announcements."""
 
 from __future__ import annotations
 
-from storage.models import Base  # noqa: F401
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base, UTCDateTime, utcnow
+
+
+class ActivityRsvp(Base):
+    """Someone said "Ik kom". For a recurring activity the answer holds for the series.
+
+    status: going, or waiting (the activity was full; moves up when someone cancels).
+    """
+
+    __tablename__ = "activity_rsvps"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    status: Mapped[str] = mapped_column(String(8), default="going")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReminderSent(Base):
+    """One reminder, for one person, for one occurrence: the row is written before the message, so a
+    restart never sends it twice."""
+
+    __tablename__ = "activity_reminders_sent"
+    __table_args__ = (UniqueConstraint("activity_id", "user_id", "occurrence_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Announcement(Base):
+    """A short message of an initiative for the groups of some of its networks."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_initiative_created", "initiative_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    photo_file_id: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnnouncementTarget(Base):
+    """One network an announcement is for. status: pending (waits for a coordinator), posted, rejected."""
+
+    __tablename__ = "announcement_targets"
+    __table_args__ = (UniqueConstraint("announcement_id", "network_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,173 @@
+"""Showing one activity: the card text, its buttons, its calendar data, and the injectable clock.
+
+Shared by the agenda (residents), the posting conversation (preview) and the reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from babel.dates import format_date
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application
+
+from domain import datefmt
+from domain.agenda import Slot, next_occurrence, occurrences
+from domain.calendar_file import CalendarEvent
+from domain.htmltext import truncate
+from domain.recurrence import to_utc
+from handlers.common import escape
+from storage.models import Activity
+
+CLOCK_KEY = "clock"  # Services.extras[CLOCK_KEY]: a callable returning an aware "now" (tests set it)
+CAPTION_LIMIT = 1024
+UPCOMING_SHOWN = 3  # occurrences of a recurring activity on its card
+
+
+def now_of(application: Application) -> datetime:
+    """The current moment; tests inject a fixed one through bot_data.extras["clock"]."""
+    clock: Callable[[], datetime] | None = application.bot_data.extras.get(CLOCK_KEY)
+    return clock() if clock is not None else datetime.now(timezone.utc)
+
+
+def when_words(start: datetime, end: datetime | None, language: str, tz) -> str:  # noqa: ANN001
+    """'zaterdag 5 december 2026, 14:00 – 16:00' in the reader's language."""
+    return datefmt.format_moment(start, end, locale=language, tz=tz)
+
+
+def series_words(activity: Activity, gettext, language: str, tz) -> str:  # noqa: ANN001
+    """'Elke dinsdag, 10:00 – 12:00' (or a plain 'Komt vaker terug' for a rule we cannot word)."""
+    try:
+        text = datefmt.format_recurrence(activity.rrule, activity.starts_at, activity.ends_at,
+                                         translator=_Translator(gettext), locale=language, tz=tz)
+    except ValueError:
+        return gettext("Komt vaker terug.")
+    return text[:1].upper() + text[1:]
+
+
+class _Translator:
+    """Adapts a bare gettext function to the domain's Translator protocol."""
+
+    def __init__(self, gettext) -> None:  # noqa: ANN001
+        self.gettext = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular) if n == 1 else self.gettext(plural)
+
+
+def short_day(start: datetime, language: str, tz) -> str:  # noqa: ANN001
+    """'za 5 dec 14:00' for list buttons."""
+    local = start.astimezone(tz)
+    return f"{format_date(local.date(), 'EEE d MMM', locale=language)} {local:%H:%M}"
+
+
+def where_words(activity: Activity) -> str | None:
+    location = activity.location
+    if location is None:
+        return None
+    parts = [part for part in (location.name, location.address, location.postcode) if part]
+    if not parts and location.buurt:
+        parts = [location.buurt]
+    return ", ".join(dict.fromkeys(parts)) or None
+
+
+def upcoming(activity: Activity, now: datetime, tz, count: int = UPCOMING_SHOWN) -> list[Slot]:  # noqa: ANN001
+    """The next occurrence(s): one for a one-off (while it lasts), a few for a series."""
+    if activity.rrule is None:
+        end = activity.ends_at or activity.starts_at
+        if to_utc(end) < to_utc(now):
+            return []
+        return [Slot(activity.starts_at.astimezone(tz), activity.ends_at.astimezone(tz) if activity.ends_at else None)]
+    found: list[Slot] = []
+    after = now
+    while len(found) < count:
+        slot = next_occurrence(activity.starts_at, activity.ends_at, activity.rrule, after, tz)
+        if slot is None:
+            break
+        found.append(slot)
+        after = slot.start
+    return found
+
+
+def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, going: int, limit: int = 4096) -> str:  # noqa: ANN001
+    _ = gettext
+    lines = [f"<b>{escape(activity.title)}</b>"]
+    if activity.status == "cancelled":
+        lines.append(_("❌ Deze activiteit gaat niet door."))
+    elif activity.status == "hidden":
+        lines.append(_("🙈 Verborgen door een coördinator."))
+    slots = upcoming(activity, now, tz)
+    if activity.rrule is not None:
+        lines.append("🔁 " + escape(series_words(activity, gettext, language, tz)))
+        for slot in slots:
+            lines.append("🗓 " + escape(when_words(slot.start, slot.end, language, tz)))
+        if not slots:
+            lines.append(_("Er komen geen nieuwe keren meer."))
+    else:
+        lines.append("🗓 " + escape(when_words(activity.starts_at, activity.ends_at, language, tz)))
+        if not slots:
+            lines.append(_("Deze activiteit is al voorbij."))
+    where = where_words(activity)
+    if where:
+        lines.append("📍 " + escape(where))
+    lines.append("💶 " + (escape(activity.cost) if activity.cost else _("Gratis")))
+    lines.append("🏠 " + escape(activity.initiative.name))
+    if activity.max_attendees is not None:
+        lines.append(_("👥 {going} van {max} plekken bezet").format(going=going, max=activity.max_attendees))
+    elif going:
+        lines.append(_("👥 {going} komen").format(going=going))
+    text = "\n".join(lines)
+    if activity.description:
+        room = limit - len(text) - 2
+        if room > 20:
+            text += "\n\n" + truncate(escape(activity.description), room)
+    return text
+
+
+def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool) -> InlineKeyboardMarkup:  # noqa: ANN001
+    _ = gettext
+    rows: list[list[InlineKeyboardButton]] = []
+    if activity.status == "published":
+        if rsvp == "going":
+            rows.append([InlineKeyboardButton(_("✅ Je komt ({n}) – afmelden").format(n=going), callback_data=f"ac:x:{activity.id}")])
+        elif rsvp == "waiting":
+            rows.append([InlineKeyboardButton(_("⏳ Op de wachtlijst – afmelden"), callback_data=f"ac:x:{activity.id}")])
+        else:
+            rows.append([InlineKeyboardButton(_("🙋 Ik kom ({n})").format(n=going), callback_data=f"ac:r:{activity.id}")])
+    rows.append([InlineKeyboardButton(_("📅 Zet in mijn agenda"), callback_data=f"ac:i:{activity.id}")])
+    if activity.location is not None:
+        rows[-1].append(InlineKeyboardButton(_("🧭 Route"), callback_data=f"ac:p:{activity.id}"))
+    manage: list[InlineKeyboardButton] = []
+    if member and activity.status != "cancelled":
+        manage.append(InlineKeyboardButton(_("✏️ Wijzigen"), callback_data=f"ac:e:{activity.id}"))
+        manage.append(InlineKeyboardButton(_("❌ Afzeggen"), callback_data=f"ac:k:{activity.id}"))
+    if moderator and activity.status == "published":
+        manage.append(InlineKeyboardButton(_("🙈 Verbergen"), callback_data=f"ac:h:{activity.id}"))
+    if manage:
+        rows.append(manage)
+    return InlineKeyboardMarkup(rows)
+
+
+def calendar_event(activity: Activity, *, bot_link: str | None = None) -> CalendarEvent:
+    location = activity.location
+    return CalendarEvent(
+        uid=f"activity-{activity.id}@knooppunt",
+        title=activity.title,
+        start=activity.starts_at,
+        end=activity.ends_at,
+        rrule=activity.rrule,
+        description=activity.description,
+        location=where_words(activity),
+        latitude=location.latitude if location else None,
+        longitude=location.longitude if location else None,
+        organizer=activity.initiative.name,
+        organizer_email=activity.initiative.email,
+        url=bot_link,
+        updated=activity.updated_at,
+    )
+
+
+def slot_in_window(activity: Activity, lo: datetime, hi: datetime, now: datetime, tz) -> Slot | None:  # noqa: ANN001
+    found = occurrences(activity.starts_at, activity.ends_at, activity.rrule, lo, hi, now, tz, limit=1)
+    return found[0] if found else None

@@ -1,0 +1,359 @@
+"""/bericht (/announce): a member sends a short announcement to the groups of the initiative's
+networks. A network can ask for a coordinator's approval first; at most 3 per initiative per week."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.warnings import PTBUserWarning
+
+from bot.context import KnooppuntContext
+from bot.i18n import N_, get_translator
+from handlers.activity_card import now_of
+from handlers.activity_reminders import notify
+from handlers.common import MenuCommand, escape
+from storage.models import Initiative
+from storage.repositories import activities as repo
+from storage.repositories import audit, roles
+from storage.tables_activities import Announcement, AnnouncementTarget
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [MenuCommand("bericht", N_("Een bericht sturen naar de groepen van je netwerk"), private=True)]
+
+PICK, TEXT, PHOTO, NETWORKS, CONFIRM = range(40, 45)
+TEXT_MAX = 800  # with the heading it still fits a photo caption (1024)
+WEEKLY_LIMIT = 3
+DRAFT = "announcement_draft"
+
+
+def group_text(initiative_name: str, text: str, translator) -> str:  # noqa: ANN001
+    return translator.gettext("📢 Bericht van <b>{name}</b>").format(name=escape(initiative_name)) + "\n\n" + escape(text)
+
+
+async def over_limit(context: KnooppuntContext, initiative_id: int) -> bool:
+    since = now_of(context.application) - timedelta(days=7)
+    async with context.session() as session:
+        return await repo.announcements_since(session, initiative_id, since) >= WEEKLY_LIMIT
+
+
+async def start(update: Update, context: KnooppuntContext) -> int:
+    _ = context.gettext
+    if update.effective_chat.type != ChatType.PRIVATE:
+        await update.effective_message.reply_text(_("Een bericht sturen doe je in een privébericht: @{bot}").format(bot=context.bot.username))
+        return ConversationHandler.END
+    user_id = update.effective_user.id
+    async with context.session() as session:
+        mine = await roles.member_initiatives(session, user_id, ("active",))
+        if not mine:
+            audit.record_denied(session, user_id, "announcement.post")
+    if not mine:
+        await update.effective_message.reply_text(_("Alleen vrijwilligers van een goedgekeurd initiatief kunnen een bericht sturen."))
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {}
+    if len(mine) == 1:
+        return await chosen(update, context, mine[0])
+    buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"bi:{i.id}")] for i in mine]
+    await update.effective_message.reply_text(_("Voor welk initiatief is het bericht?") + "\n" + _("Stoppen? Typ /stop."),
+                                              reply_markup=InlineKeyboardMarkup(buttons))
+    return PICK
+
+
+async def pick(update: Update, context: KnooppuntContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    raw = query.data.removeprefix("bi:")
+    async with context.session() as session:
+        initiative = await session.get(Initiative, int(raw)) if raw.isdigit() else None
+        ok = initiative is not None and initiative.status == "active" and await roles.member_role(
+            session, update.effective_user.id, initiative.id) is not None
+        if not ok:
+            audit.record_denied(session, update.effective_user.id, "announcement.post", "initiative", raw)
+    if not ok:
+        await query.message.reply_text(context.gettext("Voor dat initiatief mag je geen bericht sturen. Kies een van de knoppen."))
+        return PICK
+    return await chosen(update, context, initiative)
+
+
+async def chosen(update: Update, context: KnooppuntContext, initiative: Initiative) -> int:
+    _ = context.gettext
+    if await over_limit(context, initiative.id):
+        await update.effective_message.reply_text(
+            _("{name} heeft deze week al {n} berichten gestuurd. Dat is het maximum. Probeer het over een paar dagen weer.").format(
+                name=escape(initiative.name), n=WEEKLY_LIMIT))
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {"initiative_id": initiative.id, "name": initiative.name, "networks": []}
+    await update.effective_message.reply_text(
+        _("Typ je bericht. Kort en duidelijk, maximaal {max} tekens.").format(max=TEXT_MAX) + "\n" + _("Stoppen? Typ /stop."))
+    return TEXT
+
+
+async def text_given(update: Update, context: KnooppuntContext) -> int:
+    _ = context.gettext
+    text = (update.effective_message.text or "").strip()
+    if not text or len(text) > TEXT_MAX:
+        await update.effective_message.reply_text(
+            _("Je bericht is {n} tekens. Het mag maximaal {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
+        return TEXT
+    context.user_data[DRAFT]["text"] = text
+    await update.effective_message.reply_text(_("Stuur een foto. Geen foto? Typ /overslaan."))
+    return PHOTO
+
+
+async def text_expected(update: Update, context: KnooppuntContext) -> int:
+    await update.effective_message.reply_text(context.gettext("Stuur eerst je bericht als tekst. Stoppen? Typ /stop."))
+    return TEXT
+
+
+async def photo_given(update: Update, context: KnooppuntContext) -> int:
+    context.user_data[DRAFT]["photo"] = update.effective_message.photo[-1].file_id
+    return await ask_networks(update, context)
+
+
+async def photo_skipped(update: Update, context: KnooppuntContext) -> int:
+    context.user_data[DRAFT]["photo"] = None
+    return await ask_networks(update, context)
+
+
+async def photo_expected(update: Update, context: KnooppuntContext) -> int:
+    await update.effective_message.reply_text(context.gettext("Stuur een foto, of typ /overslaan."))
+    return PHOTO
+
+
+async def network_markup(context: KnooppuntContext) -> InlineKeyboardMarkup | None:
+    _ = context.gettext
+    d = context.user_data[DRAFT]
+    async with context.session() as session:
+        networks = await repo.networks_of_initiative(session, d["initiative_id"])
+    if not networks:
+        return None
+    rows = [[InlineKeyboardButton(("✅ " if n.id in d["networks"] else "▫️ ") + n.name[:50], callback_data=f"bn:{n.id}")]
+            for n in networks]
+    rows.append([InlineKeyboardButton(_("Klaar ➡️"), callback_data="bn:done")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def ask_networks(update: Update, context: KnooppuntContext) -> int:
+    _ = context.gettext
+    markup = await network_markup(context)
+    if markup is None:
+        await update.effective_message.reply_text(_("Je initiatief hoort nog bij geen enkel netwerk. Er is niets verstuurd."))
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
+    await update.effective_message.reply_text(_("Voor welke netwerken is het? Tik ze aan en dan op Klaar."), reply_markup=markup)
+    return NETWORKS
+
+
+async def network_toggled(update: Update, context: KnooppuntContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    _ = context.gettext
+    d = context.user_data[DRAFT]
+    if query.data == "bn:done":
+        if not d["networks"]:
+            await query.message.reply_text(_("Kies minstens één netwerk."))
+            return NETWORKS
+        preview = group_text(d["name"], d["text"], context.translator)
+        buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Versturen"), callback_data="bp:ok"),
+                                         InlineKeyboardButton(_("❌ Stoppen"), callback_data="bp:stop")]])
+        intro = _("<b>Zo ziet je bericht eruit:</b>") + "\n\n"
+        if d.get("photo"):
+            await query.message.reply_photo(d["photo"], caption=intro + preview, reply_markup=buttons)
+        else:
+            await query.message.reply_text(intro + preview, reply_markup=buttons)
+        return CONFIRM
+    raw = query.data.removeprefix("bn:")
+    async with context.session() as session:
+        allowed = {n.id for n in await repo.networks_of_initiative(session, d["initiative_id"])}
+    if raw.isdigit() and int(raw) in allowed:
+        network_id = int(raw)
+        d["networks"] = [n for n in d["networks"] if n != network_id] if network_id in d["networks"] else [*d["networks"], network_id]
+    await query.edit_message_reply_markup(reply_markup=await network_markup(context))
+    return NETWORKS
+
+
+async def post_to_groups(application: Application, network_id: int, name: str, text: str, photo: str | None) -> int:
+    """Send to every active group linked to the network; returns how many got it."""
+    async with application.bot_data.session_factory() as session:
+        groups = await repo.active_groups(session, network_id)
+    sent = 0
+    for group in groups:
+        body = group_text(name, text, get_translator(group.language))
+        try:
+            if photo:
+                await application.bot.send_photo(group.chat_id, photo, caption=body, message_thread_id=group.message_thread_id)
+            else:
+                await application.bot.send_message(group.chat_id, body, message_thread_id=group.message_thread_id)
+            sent += 1
+        except TelegramError as exc:
+            logger.warning("Announcement to group %s failed: %s", group.chat_id, exc)
+    return sent
+
+
+async def confirm(update: Update, context: KnooppuntContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    _ = context.gettext
+    d = context.user_data.pop(DRAFT, {})
+    if query.data != "bp:ok" or "text" not in d:
+        await query.message.reply_text(_("Gestopt. Er is niets verstuurd."))
+        return ConversationHandler.END
+    user_id = update.effective_user.id
+    now = now_of(context.application)
+    async with context.session() as session:
+        allowed = await roles.member_role(session, user_id, d["initiative_id"]) is not None
+        if not allowed:
+            audit.record_denied(session, user_id, "announcement.post", "initiative", d["initiative_id"])
+            outcome = "denied"
+        elif await repo.announcements_since(session, d["initiative_id"], now - timedelta(days=7)) >= WEEKLY_LIMIT:
+            outcome = "limit"
+        else:
+            outcome = "ok"
+            networks = {n.id: n for n in await repo.networks_of_initiative(session, d["initiative_id"])}
+            announcement = Announcement(initiative_id=d["initiative_id"], text=d["text"], photo_file_id=d.get("photo"),
+                                        created_by=user_id, created_at=now)
+            session.add(announcement)
+            await session.flush()
+            targets = []
+            for network_id in d["networks"]:
+                if network_id not in networks:
+                    continue
+                target = AnnouncementTarget(announcement_id=announcement.id, network_id=network_id,
+                                            status="pending" if networks[network_id].announcements_need_approval else "posted")
+                session.add(target)
+                targets.append(target)
+            await session.flush()
+            audit.record(session, user_id, "announcement.created", "announcement", announcement.id)
+            plan = [(t.id, t.network_id, networks[t.network_id].name, t.status) for t in targets]
+            coordinators = {t.network_id: await repo.coordinator_ids(session, t.network_id) for t in targets if t.status == "pending"}
+    if outcome == "denied":
+        await query.message.reply_text(_("Voor dat initiatief mag je geen bericht sturen. Er is niets verstuurd."))
+        return ConversationHandler.END
+    if outcome == "limit":
+        await query.message.reply_text(_("Dit initiatief heeft deze week al {n} berichten gestuurd. Er is niets verstuurd.").format(n=WEEKLY_LIMIT))
+        return ConversationHandler.END
+    lines = []
+    for target_id, network_id, network_name, status in plan:
+        if status == "posted":
+            count = await post_to_groups(context.application, network_id, d["name"], d["text"], d.get("photo"))
+            lines.append(_("✅ {network}: verstuurd naar {n} groep(en).").format(network=escape(network_name), n=count))
+        else:
+            lines.append(_("⏳ {network}: een coördinator kijkt er eerst naar.").format(network=escape(network_name)))
+            await ask_coordinators(context.application, coordinators.get(network_id, []), target_id, d, network_name)
+    await query.message.reply_text("\n".join(lines) or _("Er is niets verstuurd."))
+    return ConversationHandler.END
+
+
+async def ask_coordinators(application: Application, coordinator_ids: list[int], target_id: int, d: dict, network_name: str) -> None:
+    async with application.bot_data.session_factory() as session:
+        languages = await repo.languages_of(session, coordinator_ids)
+    for coordinator in coordinator_ids:
+        _ = get_translator(languages.get(coordinator) or application.bot_data.settings.default_language).gettext
+        text = _("Nieuw bericht voor {network}. Mag het naar de groepen?").format(network=escape(network_name)) + "\n\n" + \
+            group_text(d["name"], d["text"], get_translator(languages.get(coordinator) or "nl"))
+        buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Goedkeuren"), callback_data=f"an:ok:{target_id}"),
+                                         InlineKeyboardButton(_("❌ Afwijzen"), callback_data=f"an:no:{target_id}")]])
+        try:
+            await application.bot.send_message(coordinator, text, reply_markup=buttons)
+        except TelegramError as exc:
+            logger.info("Could not ask coordinator %s: %s", coordinator, exc)
+
+
+async def decide(update: Update, context: KnooppuntContext) -> None:
+    """A coordinator approves or rejects one network's copy of an announcement."""
+    query = update.callback_query
+    await query.answer()
+    _ = context.gettext
+    parts = query.data.split(":")
+    user_id = update.effective_user.id
+    if len(parts) != 3 or parts[1] not in ("ok", "no") or not parts[2].isdigit():
+        await query.message.reply_text(_("Deze knop werkt niet meer."))
+        return
+    approve = parts[1] == "ok"
+    async with context.session() as session:
+        found = await repo.get_target(session, int(parts[2]))
+        if found is None:
+            result = "gone"
+        else:
+            target, announcement, initiative, network = found
+            allowed = roles.is_admin(context.settings.admin_ids, user_id) or await roles.is_coordinator(session, user_id, network.id)
+            if not allowed:
+                audit.record_denied(session, user_id, "announcement.decide", "announcement", announcement.id)
+                result = "denied"
+            elif target.status != "pending":
+                result = "done"
+            else:
+                target.status = "posted" if approve else "rejected"
+                target.decided_by = user_id
+                target.decided_at = now_of(context.application)
+                audit.record(session, user_id, "announcement.approved" if approve else "announcement.rejected",
+                             "announcement", announcement.id, network=network.id)
+                result = "ok"
+    if result == "gone":
+        await query.message.reply_text(_("Dit bericht bestaat niet meer."))
+        return
+    if result == "denied":
+        await query.message.reply_text(_("Alleen coördinatoren van dit netwerk kunnen dit beslissen. Er is niets veranderd."))
+        return
+    if result == "done":
+        await query.message.reply_text(_("Over dit bericht is al beslist."))
+        return
+    if approve:
+        count = await post_to_groups(context.application, network.id, initiative.name, announcement.text, announcement.photo_file_id)
+        await query.message.reply_text(_("Goedgekeurd en verstuurd naar {n} groep(en).").format(n=count))
+        await notify(context.application, announcement.created_by, N_("Je bericht voor {network} is goedgekeurd en verstuurd."),
+                     network=network.name)
+    else:
+        await query.message.reply_text(_("Afgewezen. De schrijver krijgt bericht."))
+        await notify(context.application, announcement.created_by, N_("Je bericht voor {network} is niet goedgekeurd."),
+                     network=network.name)
+
+
+async def back(update: Update, context: KnooppuntContext) -> int:
+    """/terug: write the message again (the one question most worth going back to)."""
+    d = context.user_data.get(DRAFT) or {}
+    if "initiative_id" not in d:
+        return await start(update, context)
+    d.pop("text", None)
+    d["networks"] = []
+    await update.effective_message.reply_text(
+        context.gettext("Typ je bericht opnieuw. Maximaal {max} tekens.").format(max=TEXT_MAX) + "\n" + context.gettext("Stoppen? Typ /stop."))
+    return TEXT
+
+
+async def stop(update: Update, context: KnooppuntContext) -> int:
+    context.user_data.pop(DRAFT, None)
+    await update.effective_message.reply_text(context.gettext("Gestopt. Er is niets verstuurd."))
+    return ConversationHandler.END
+
+
+def conversation() -> ConversationHandler:
+    return ConversationHandler(
+        entry_points=[CommandHandler(["bericht", "announce"], start)],
+        states={
+            PICK: [CallbackQueryHandler(pick, pattern=r"^bi:")],
+            TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, text_given),
+                   MessageHandler(~filters.TEXT & ~filters.COMMAND, text_expected)],
+            PHOTO: [MessageHandler(filters.PHOTO, photo_given), CommandHandler("overslaan", photo_skipped),
+                    MessageHandler(~filters.COMMAND, photo_expected)],
+            NETWORKS: [CallbackQueryHandler(network_toggled, pattern=r"^bn:")],
+            CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^bp:(ok|stop)$")],
+        },
+        fallbacks=[CommandHandler("stop", stop), CommandHandler("terug", back)],
+        name="announcement",
+        allow_reentry=True,
+    )
+
+
+def register(application: Application) -> None:
+    with warnings.catch_warnings():
+        # Buttons and messages answer the same conversation: per_message=False is meant.
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        application.add_handler(conversation())
+    application.add_handler(CallbackQueryHandler(decide, pattern=r"^an:"))

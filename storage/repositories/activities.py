@@ -1,0 +1,249 @@
+"""Activities, RSVPs, sent reminders and announcements. Functions never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Network, User
+from storage.tables_activities import ActivityRsvp, Announcement, AnnouncementTarget, ReminderSent
+
+GOING = "going"
+WAITING = "waiting"
+
+
+def _with_details():
+    return (selectinload(Activity.initiative).selectinload(Initiative.location), selectinload(Activity.location))
+
+
+async def get_activity(session: AsyncSession, activity_id: int) -> Activity | None:
+    return await session.scalar(select(Activity).where(Activity.id == activity_id).options(*_with_details()))
+
+
+async def visible_activities(
+    session: AsyncSession,
+    until: datetime,
+    since: datetime,
+    *,
+    network_id: int | None = None,
+    category: str | None = None,
+    buurt: str | None = None,
+) -> list[Activity]:
+    """Published activities of active initiatives that may have an occurrence between since and until."""
+    from storage.models import Location
+
+    query = (
+        select(Activity)
+        .join(Initiative, Initiative.id == Activity.initiative_id)
+        .where(
+            Activity.status == "published",
+            Initiative.status == "active",
+            Activity.starts_at < until,
+            (Activity.rrule.is_not(None)) | (func.coalesce(Activity.ends_at, Activity.starts_at) >= since),
+        )
+        .options(*_with_details())
+        .order_by(Activity.starts_at, Activity.id)
+    )
+    if network_id is not None:
+        query = query.where(
+            Activity.initiative_id.in_(select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id))
+        )
+    if category is not None:
+        query = query.where(Initiative.category == category)
+    if buurt is not None:
+        query = query.join(Location, Location.id == Activity.location_id).where(Location.buurt == buurt)
+    return list(await session.scalars(query))
+
+
+async def activities_of_initiatives(session: AsyncSession, initiative_ids: list[int]) -> list[Activity]:
+    if not initiative_ids:
+        return []
+    query = (
+        select(Activity)
+        .where(Activity.initiative_id.in_(initiative_ids), Activity.status != "cancelled")
+        .options(*_with_details())
+        .order_by(Activity.starts_at)
+    )
+    return list(await session.scalars(query))
+
+
+async def networks_of_initiative(session: AsyncSession, initiative_id: int) -> list[Network]:
+    query = (
+        select(Network)
+        .join(InitiativeNetwork, InitiativeNetwork.network_id == Network.id)
+        .where(InitiativeNetwork.initiative_id == initiative_id)
+        .order_by(Network.name)
+    )
+    return list(await session.scalars(query))
+
+
+async def all_networks(session: AsyncSession) -> list[Network]:
+    return list(await session.scalars(select(Network).order_by(Network.name)))
+
+
+async def network_by_name(session: AsyncSession, name: str) -> Network | None:
+    return await session.scalar(select(Network).where(func.lower(Network.name) == name.strip().lower()))
+
+
+async def may_moderate(session: AsyncSession, admin_ids: frozenset[int], user_id: int, activity: Activity) -> bool:
+    """Admins and coordinators of a network the activity's initiative belongs to."""
+    from storage.repositories import roles
+
+    return await roles.may_decide_on_initiative(session, admin_ids, user_id, activity.initiative_id)
+
+
+# -- RSVPs --------------------------------------------------------------------------------------
+
+
+async def rsvp_of(session: AsyncSession, activity_id: int, user_id: int) -> ActivityRsvp | None:
+    return await session.get(ActivityRsvp, (activity_id, user_id))
+
+
+async def going_count(session: AsyncSession, activity_id: int) -> int:
+    return await session.scalar(
+        select(func.count()).select_from(ActivityRsvp).where(ActivityRsvp.activity_id == activity_id, ActivityRsvp.status == GOING)
+    ) or 0
+
+
+async def add_rsvp(session: AsyncSession, activity: Activity, user_id: int, now: datetime) -> str:
+    """'going', 'waiting' (full: on the waiting list) or 'already' (asked before)."""
+    existing = await rsvp_of(session, activity.id, user_id)
+    if existing is not None:
+        return "already"
+    status = GOING
+    if activity.max_attendees is not None and await going_count(session, activity.id) >= activity.max_attendees:
+        status = WAITING
+    session.add(ActivityRsvp(activity_id=activity.id, user_id=user_id, status=status, created_at=now))
+    await session.flush()
+    return status
+
+
+async def remove_rsvp(session: AsyncSession, activity: Activity, user_id: int) -> tuple[bool, int | None]:
+    """(removed?, the user who moved up from the waiting list, if any)."""
+    existing = await rsvp_of(session, activity.id, user_id)
+    if existing is None:
+        return False, None
+    was_going = existing.status == GOING
+    await session.delete(existing)
+    await session.flush()
+    if not was_going:
+        return True, None
+    first_waiting = await session.scalar(
+        select(ActivityRsvp)
+        .where(ActivityRsvp.activity_id == activity.id, ActivityRsvp.status == WAITING)
+        .order_by(ActivityRsvp.created_at)
+        .limit(1)
+    )
+    if first_waiting is None:
+        return True, None
+    first_waiting.status = GOING
+    return True, first_waiting.user_id
+
+
+async def attendee_ids(session: AsyncSession, activity_id: int, statuses: tuple[str, ...] = (GOING, WAITING)) -> list[int]:
+    rows = await session.scalars(
+        select(ActivityRsvp.user_id)
+        .where(ActivityRsvp.activity_id == activity_id, ActivityRsvp.status.in_(statuses))
+        .order_by(ActivityRsvp.created_at)
+    )
+    return list(rows)
+
+
+# -- reminders ----------------------------------------------------------------------------------
+
+
+async def activities_with_rsvps(session: AsyncSession) -> list[Activity]:
+    query = (
+        select(Activity)
+        .where(Activity.status == "published", Activity.id.in_(select(ActivityRsvp.activity_id).where(ActivityRsvp.status == GOING)))
+        .options(*_with_details())
+    )
+    return list(await session.scalars(query))
+
+
+async def reminder_recipients(session: AsyncSession, activity_id: int, occurrence_at: datetime, joined_before: datetime) -> list[int]:
+    """Going since before the reminder moment, reminders on, and not yet reminded of this occurrence."""
+    already = select(ReminderSent.user_id).where(ReminderSent.activity_id == activity_id, ReminderSent.occurrence_at == occurrence_at)
+    rows = await session.scalars(
+        select(ActivityRsvp.user_id)
+        .join(User, User.id == ActivityRsvp.user_id, isouter=True)
+        .where(
+            ActivityRsvp.activity_id == activity_id,
+            ActivityRsvp.status == GOING,
+            ActivityRsvp.created_at <= joined_before,
+            func.coalesce(User.reminders_enabled, True).is_(True),
+            ActivityRsvp.user_id.not_in(already),
+        )
+        .order_by(ActivityRsvp.created_at)
+    )
+    return list(rows)
+
+
+def mark_reminded(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime, now: datetime) -> None:
+    session.add(ReminderSent(activity_id=activity_id, user_id=user_id, occurrence_at=occurrence_at, sent_at=now))
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def languages_of(session: AsyncSession, user_ids: list[int]) -> dict[int, str | None]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
+    return {user_id: language for user_id, language in rows}
+
+
+async def set_reminders(session: AsyncSession, user_id: int, enabled: bool) -> None:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"user {user_id} not recorded")
+    user.reminders_enabled = enabled
+
+
+# -- announcements ------------------------------------------------------------------------------
+
+
+async def announcements_since(session: AsyncSession, initiative_id: int, since: datetime) -> int:
+    return await session.scalar(
+        select(func.count()).select_from(Announcement).where(Announcement.initiative_id == initiative_id, Announcement.created_at >= since)
+    ) or 0
+
+
+async def active_groups(session: AsyncSession, network_id: int) -> list[GroupChat]:
+    return list(await session.scalars(
+        select(GroupChat).where(GroupChat.network_id == network_id, GroupChat.active.is_(True)).order_by(GroupChat.chat_id)
+    ))
+
+
+async def coordinator_ids(session: AsyncSession, network_id: int) -> list[int]:
+    from storage.models import NetworkCoordinator
+
+    return list(await session.scalars(select(NetworkCoordinator.user_id).where(NetworkCoordinator.network_id == network_id)))
+
+
+async def get_target(session: AsyncSession, target_id: int) -> tuple[AnnouncementTarget, Announcement, Initiative, Network] | None:
+    row = (await session.execute(
+        select(AnnouncementTarget, Announcement, Initiative, Network)
+        .join(Announcement, Announcement.id == AnnouncementTarget.announcement_id)
+        .join(Initiative, Initiative.id == Announcement.initiative_id)
+        .join(Network, Network.id == AnnouncementTarget.network_id)
+        .where(AnnouncementTarget.id == target_id)
+    )).first()
+    return tuple(row) if row else None  # type: ignore[return-value]
+
+
+async def is_member(session: AsyncSession, user_id: int, initiative_id: int) -> bool:
+    return await session.scalar(
+        select(func.count()).select_from(InitiativeMember).where(
+            InitiativeMember.user_id == user_id, InitiativeMember.initiative_id == initiative_id
+        )
+    ) > 0
+
+
+async def delete_activity(session: AsyncSession, activity_id: int) -> None:
+    """Used by tests and admins: the row and (by cascade) its RSVPs and reminders."""
+    await session.execute(delete(Activity).where(Activity.id == activity_id))

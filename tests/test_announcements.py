@@ -1,0 +1,104 @@
+"""/bericht: announcements reach the networks' groups, with approval where asked, 3 a week at most."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from handlers.activity_card import CLOCK_KEY
+from storage.models import AuditEntry, GroupChat
+from storage.tables_activities import Announcement, AnnouncementTarget
+from tests.activity_seed import COORDINATOR, GROUP_ID, MEMBER, NOW, STRANGER, seed
+from tests.fakes import updates
+
+pytestmark = pytest.mark.storage
+OOST_GROUP = -1009000000002
+
+
+async def make_world(bot, approval=False):
+    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
+    world = await seed(bot.session_factory, approval=approval)
+    async with bot.session_factory.begin() as session:
+        session.add(GroupChat(chat_id=OOST_GROUP, title="Groep Oost", network_id=world.other_network_id, active=True))
+        session.add(GroupChat(chat_id=-1009000000003, title="Oud", network_id=world.network_id, active=False))
+    return world
+
+
+async def write(bot, text="Zaterdag <b>open</b> dag & koffie!", photo=False, networks=("Netwerk West",)):
+    await bot.say("/bericht", sender=MEMBER)
+    await bot.say(text, sender=MEMBER)
+    if photo:
+        await bot.send(updates.photo(sender=MEMBER, file_id="AgACbericht"))
+    else:
+        await bot.say("/overslaan", sender=MEMBER)
+    ask = bot.api.sent(MEMBER["id"])[-1]
+    for name in networks:
+        await bot.press(ask.callback_data(name), sender=MEMBER)
+    [preview] = bot.replies(await bot.press("bn:done", sender=MEMBER))
+    calls = await bot.press("bp:ok", sender=MEMBER)
+    return preview, calls
+
+
+async def test_announcement_goes_to_linked_active_groups_with_initiative_name(bot):
+    await make_world(bot)
+    preview, calls = await write(bot)
+    assert "📢 Bericht van <b>Buurthuiskamer Spangen</b>" in preview.text
+    posted = [c for c in calls if c.chat_id and c.chat_id < 0]
+    assert [c.chat_id for c in posted] == [GROUP_ID]  # not Oost (not chosen), not the inactive group
+    assert posted[0].text == "📢 Bericht van <b>Buurthuiskamer Spangen</b>\n\nZaterdag &lt;b&gt;open&lt;/b&gt; dag &amp; koffie!"
+    [summary] = [c.text for c in calls if c.chat_id == MEMBER["id"] and c.method == "sendMessage"]
+    assert summary == "✅ Netwerk West: verstuurd naar 1 groep(en)."
+
+
+async def test_photo_announcement_and_two_networks(bot):
+    await make_world(bot)
+    _preview, calls = await write(bot, photo=True, networks=("Netwerk West", "Netwerk Oost"))
+    photos = [c for c in calls if c.method == "sendPhoto" and c.chat_id < 0]
+    assert sorted(c.chat_id for c in photos) == sorted([GROUP_ID, OOST_GROUP])
+    assert all(c.params["photo"] == "AgACbericht" for c in photos)
+
+
+async def test_approval_first_where_the_network_asks_for_it(bot):
+    await make_world(bot, approval=True)
+    _preview, calls = await write(bot)
+    assert [c for c in calls if c.chat_id == GROUP_ID] == []
+    [question] = [c for c in calls if c.chat_id == COORDINATOR["id"]]
+    assert "Mag het naar de groepen?" in question.text
+    approve = question.callback_data("Goedkeuren")
+    refused = bot.reply_texts(await bot.press(approve, sender=STRANGER))
+    assert refused == ["Alleen coördinatoren van dit netwerk kunnen dit beslissen. Er is niets veranderd."]
+    calls = await bot.press(approve, sender=COORDINATOR)
+    assert [c.chat_id for c in calls if c.method == "sendMessage" and c.chat_id < 0] == [GROUP_ID]
+    assert any(c.chat_id == MEMBER["id"] and "goedgekeurd" in c.text for c in calls)
+    assert bot.reply_texts(await bot.press(approve, sender=COORDINATOR)) == ["Over dit bericht is al beslist."]
+    async with bot.session_factory() as session:
+        target = (await session.scalars(select(AnnouncementTarget))).one()
+        denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied"))).all()
+    assert (target.status, target.decided_by) == ("posted", COORDINATOR["id"])
+    assert [(d.actor_id, d.detail["attempted"]) for d in denied] == [(STRANGER["id"], "announcement.decide")]
+
+
+async def test_at_most_three_a_week_and_wrong_input(bot):
+    await make_world(bot)
+    for _ in range(3):
+        await write(bot)
+    [answer] = bot.reply_texts(await bot.say("/bericht", sender=MEMBER))
+    assert "al 3 berichten" in answer
+    async with bot.session_factory() as session:
+        assert len((await session.scalars(select(Announcement))).all()) == 3
+
+
+async def test_wrong_input_and_strangers(bot):
+    await make_world(bot)
+    [refused] = bot.reply_texts(await bot.say("/bericht", sender=STRANGER))
+    assert "Alleen vrijwilligers" in refused
+    await bot.say("/bericht", sender=MEMBER)
+    [photo_first] = bot.reply_texts(await bot.send(updates.photo(sender=MEMBER)))
+    assert photo_first == "Stuur eerst je bericht als tekst. Stoppen? Typ /stop."
+    [too_long] = bot.reply_texts(await bot.say("a" * 5000, sender=MEMBER))
+    assert "5000 tekens" in too_long
+    await bot.say("Kort bericht", sender=MEMBER)
+    [text_for_photo] = bot.reply_texts(await bot.say("geen foto", sender=MEMBER))
+    assert text_for_photo == "Stuur een foto, of typ /overslaan."
+    [stopped] = bot.reply_texts(await bot.say("/stop", sender=MEMBER))
+    assert stopped == "Gestopt. Er is niets verstuurd."
