@@ -35,7 +35,7 @@ def privacy_text(context: KnooppuntContext) -> str:
             _("<b>Privacy: wat Knooppunt over jou bewaart</b>"),
             "",
             _("<b>Wat we bewaren</b>"),
-            _("• Je Telegram-nummer (id), je voornaam en je taal."),
+            _("• Je Telegram-nummer (id), je voornaam en je taal, en of je herinneringen wilt (/herinneringen)."),
             _("• Wanneer je de bot voor het eerst en voor het laatst gebruikte (per uur, niet per bericht)."),
             _("• Voor welke activiteiten je je aanmeldt, en welke herinneringen je kreeg."),
             _("• Ben je vrijwilliger: welke initiatieven je beheert en wat je aanmeldt of wijzigt."),
@@ -56,7 +56,7 @@ def privacy_text(context: KnooppuntContext) -> str:
             "",
             _("<b>Wie het ziet</b>"),
             _("• Jij."),
-            _("• Organisatoren zien wie zich aanmeldt voor hun activiteit."),
+            _("• Organisatoren zien alleen hoeveel mensen zich aanmelden, niet wie."),
             _("• Coördinatoren van een netwerk zien wie een initiatief aanmeldt of wijzigt."),
             _("• De beheerders van Knooppunt, voor onderhoud."),
             _("We delen niets met anderen en we tonen geen reclame."),
@@ -185,7 +185,7 @@ async def _tell_about_handover(context: KnooppuntContext, handover: personal_dat
 
 async def retention_job(context: KnooppuntContext) -> None:
     async with context.session() as session:
-        removed = await retention.purge(session, datetime.now(timezone.utc))
+        removed = await retention.purge(session, datetime.now(timezone.utc), context.settings.timezone)
     logger.info("Retention: removed %s", removed)
 
 

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from storage.models import AuditEntry, Base, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, NetworkCoordinator
+from storage.models import Activity, AuditEntry, Base, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, NetworkCoordinator
+from storage.tables_activities import Announcement, AnnouncementTarget
 from tests.conftest import ADMIN_ID
 from tests.fakes import updates
 from tests.trust.telegram_rules import problems
@@ -37,6 +38,8 @@ class World:
     b: int  # initiative B (network 2), owned by "member_elsewhere"
     network: int
     other_network: int
+    activity: int  # an activity of A
+    target: int  # A's announcement, waiting for network 1's coordinator
 
 
 async def build_world(bot, status_a: str) -> World:
@@ -69,7 +72,14 @@ async def build_world(bot, status_a: str) -> World:
             session.add(initiative)
             await session.flush()
             ids.append(initiative.id)
-    return World(a=ids[0], b=ids[1], network=mine.id, other_network=other.id)
+        activity = Activity(initiative_id=ids[0], title="Soep koken", starts_at=now + timedelta(days=3), created_by=ROLES["owner"]["id"])
+        announcement = Announcement(initiative_id=ids[0], text="Kom ook!", created_by=ROLES["owner"]["id"])
+        session.add_all([activity, announcement])
+        await session.flush()
+        target = AnnouncementTarget(announcement_id=announcement.id, network_id=mine.id, status="pending")
+        session.add(target)
+        await session.flush()
+    return World(a=ids[0], b=ids[1], network=mine.id, other_network=other.id, activity=activity.id, target=target.id)
 
 
 async def snapshot(bot) -> dict[str, list]:
@@ -142,6 +152,19 @@ async def verified_now(bot, world, _replies):
     return datetime.now(timezone.utc) - initiative.last_verified_at < timedelta(minutes=5)
 
 
+def activity_is(**expected):
+    async def check(bot, world, _replies):
+        async with bot.session_factory() as session:
+            activity = await session.get(Activity, world.activity)
+        return all(getattr(activity, key) == value for key, value in expected.items())
+    return check
+
+
+async def announcement_posted(bot, world, _replies):
+    async with bot.session_factory() as session:
+        return (await session.get(AnnouncementTarget, world.target)).status == "posted"
+
+
 ACTIONS: dict[str, Action] = {
     # governance: approval of a registration
     "approve": Action(lambda w: [("press", f"apr:ok:{w.a}")], {"coordinator", "admin"}, status_is("active"), "pending"),
@@ -157,6 +180,11 @@ ACTIONS: dict[str, Action] = {
     "add_network": Action(lambda w: [("press", "adm:add"), ("say", "Matrixnetwerk")], {"admin"}, network_added),
     "add_coordinator": Action(lambda w: [("press", f"adm:ca:{w.network}"), ("say", "777")], {"admin"}, coordinator_added),
     "remove_coordinator": Action(lambda w: [("press", f"adm:cr:{w.network}:{ROLES['coordinator']['id']}")], {"admin"}, coordinator_removed),
+    # activities: members manage, coordinators moderate
+    "cancel_activity": Action(lambda w: [("press", f"ac:K:{w.activity}")], {"owner"}, activity_is(status="cancelled")),
+    "edit_activity": Action(lambda w: [("press", f"ae:{w.activity}:title"), ("say", "Matrix titel")], {"owner"}, activity_is(title="Matrix titel")),
+    "hide_activity": Action(lambda w: [("press", f"ac:h:{w.activity}"), ("say", "Past niet bij de buurt.")], {"coordinator", "admin"}, activity_is(status="hidden")),
+    "approve_announcement": Action(lambda w: [("press", f"an:ok:{w.target}")], {"coordinator", "admin"}, announcement_posted),
 }
 
 
@@ -204,6 +232,8 @@ FORGED = [
     "own:p:", "own:p:{b}", "own:p:1e3", "own:xx:{b}", "own:e:{a}:status", "own:e:{a}:../../x", "own:e:{b}:description",
     "own:i:{b}", "own:zz:{a}", "adm:cr:{n}:abc", "adm:cr:abc:1", "adm:ca:99999", "adm:ren:{n}x", "ed:evil",
     "fgt:ok:", "lang:xx", "reg:send", "reg:cat:evil", "chg:ok:{a}", "chg:no:99999",
+    "ac:K:{act}x", "ac:K:99999999999", "ae:{act}:status", "ae:{act}", "ac:h:", "an:ok:{t}:1", "an:ok:abc", "an:ok:999999",
+    "ac:r:99999", "ac:o:-1", "rm:maybe", "pi:{b}", "pp:ok", "bn:{n}", "bp:ok", "ag:w:99999999999999999999",
 ]
 
 
@@ -213,7 +243,7 @@ async def test_forged_callback_data_changes_nothing_and_never_raises(bot, raised
     sender = ROLES[role]
     before = await snapshot(bot)
     for template in FORGED:
-        data = template.format(a=world.a, b=world.b, n=world.network)
+        data = template.format(a=world.a, b=world.b, n=world.network, act=world.activity, t=world.target)
         calls = await bot.press(data, sender)
         assert raised == [], f"{data!r} raised {raised[:1]}"
         assert all(problems(call) == [] for call in calls)

@@ -191,3 +191,50 @@ async def test_shared_locations_and_search_texts_are_not_stored(bot):
     everything = "\n".join(cells)
     for fragment in ("51.913725", "4.450187", "Gravin Zwaluwstraat", "zoek koffie"):
         assert fragment not in everything, f"{fragment!r} was stored"
+
+
+async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot):
+    from datetime import datetime, timedelta, timezone
+
+    from storage.models import Activity
+    from storage.tables_activities import ActivityRsvp, Announcement, ReminderSent
+
+    ids = await seed(bot)
+    starts = datetime.now(timezone.utc) + timedelta(days=2)
+    async with bot.session_factory.begin() as session:
+        activity = Activity(initiative_id=ids["shared"], title="Soep <koken>", starts_at=starts, created_by=OWNER["id"])
+        session.add(activity)
+        await session.flush()
+        session.add_all([
+            ActivityRsvp(activity_id=activity.id, user_id=OWNER["id"]),
+            ActivityRsvp(activity_id=activity.id, user_id=EDITOR["id"]),
+            ReminderSent(activity_id=activity.id, user_id=OWNER["id"], occurrence_at=starts),
+            Announcement(initiative_id=ids["shared"], text="Kom ook!", created_by=OWNER["id"]),
+        ])
+    [reply] = bot.replies(await bot.send(updates.command("mydata", sender=OWNER)))
+    tables = json.loads(reply.files["document"][1])["tables"]
+    assert [row["activity_id"] for row in tables["activity_rsvps"]] == [activity.id]
+    assert len(tables["activity_reminders_sent"]) == 1
+    assert [row["text"] for row in tables["announcements"]] == ["Kom ook!"]
+    assert [row["title"] for row in tables["activities"]] == ["Soep <koken>"]
+
+    [question] = bot.replies(await bot.send(updates.command("vergeetmij", sender=OWNER)))
+    await bot.press(question.callback_data("verwijder"), sender=OWNER)
+    async with bot.session_factory() as session:
+        rsvps = [(r.activity_id, r.user_id) for r in await session.scalars(select(ActivityRsvp))]
+        assert rsvps == [(activity.id, EDITOR["id"])]  # only someone else's RSVP is left
+        assert (await session.scalars(select(ReminderSent))).all() == []
+        announcement = await session.scalar(select(Announcement))
+        assert announcement.text == "Kom ook!" and announcement.created_by == personal_data.FORGOTTEN_ACTOR
+        assert (await session.scalar(select(Activity))).created_by is None
+        assert await personal_data.export(session, OWNER["id"]) == {}
+
+
+def test_geocoding_cache_carries_no_user_id():
+    from storage.models import Base
+
+    caches = [table for name, table in Base.metadata.tables.items() if "geocod" in name or "cache" in name]
+    if not caches:
+        pytest.skip("no geocoding cache table yet")
+    for table in caches:
+        assert personal_data.person_columns(table) == ([], []), f"{table.name} holds a person's id"
