@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from urllib.parse import urlparse
@@ -103,11 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
-        env = None
-        if not args.needs_token:
-            import os
-
-            env = {"TELEGRAM_BOT_TOKEN": "0:offline", **os.environ}
+        env = dict(os.environ)
+        if not args.needs_token and not env.get("TELEGRAM_BOT_TOKEN", "").strip():
+            env["TELEGRAM_BOT_TOKEN"] = "0:offline"  # admin subcommands never talk to Telegram
         settings = load_settings(env)
         setup_logging(settings)
         return func(args, settings)

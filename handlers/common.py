@@ -63,7 +63,7 @@ DEEP_LINKS: dict[str, DeepLinkHandler] = {}
 
 
 def register_deep_link(prefix: str, handler: DeepLinkHandler) -> None:
-    if prefix in DEEP_LINKS:
+    if DEEP_LINKS.get(prefix, handler) is not handler:
         raise ValueError(f"deep-link prefix {prefix!r} is taken")
     DEEP_LINKS[prefix] = handler
 
