@@ -70,3 +70,41 @@ async def test_production_rate_limiter_retries_429_and_sends_exactly_once(settin
     finally:
         await application.shutdown()
         await application.post_shutdown(application)
+
+
+@pytest.mark.storage
+async def test_reminder_survives_a_429_and_is_never_sent_twice(settings):
+    """Production build (rate limiter on): Telegram says 'retry after 1 s'; the reminder still goes,
+    exactly once, and running the job again (a restart, a second timer) sends nothing more."""
+    from datetime import datetime, timedelta, timezone
+
+    from handlers.activity_reminders import job_name, schedule_reminder
+    from storage.models import Activity, Initiative
+    from storage.tables_activities import ActivityRsvp
+
+    api = FakeBotAPI()
+    application = build_application(settings, request=api)
+    await application.initialize()
+    try:
+        bot = BotHarness(application, api)
+        await bot.send(updates.command("start"))
+        now = datetime.now(timezone.utc)
+        async with application.bot_data.session_factory.begin() as session:
+            initiative = Initiative(name="Huiskamer", category="buurthuiskamer", status="active")
+            session.add(initiative)
+            await session.flush()
+            activity = Activity(initiative_id=initiative.id, title="Soep koken", starts_at=now + timedelta(hours=20))
+            session.add(activity)
+            await session.flush()
+            session.add(ActivityRsvp(activity_id=activity.id, user_id=updates.RESIDENT["id"], created_at=now - timedelta(days=2)))
+        schedule_reminder(application, activity, now)
+        [job] = application.job_queue.get_jobs_by_name(job_name(activity.id))
+        api.fail_next("retry_after", "sendMessage", 1)
+        await job.run(application)
+        await job.run(application)
+        reminders = [call for call in api.of("sendMessage") if "Herinnering" in call.text]
+        assert len(reminders) == 1 and reminders[0].chat_id == updates.RESIDENT["id"]
+        assert "Soep koken" in reminders[0].text
+    finally:
+        await application.shutdown()
+        await application.post_shutdown(application)
