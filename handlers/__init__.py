@@ -31,6 +31,8 @@ CAPABILITY_MODULES = [
     "handlers.activity_reminders",  # reminders the day before; /herinneringen
     "handlers.agenda",  # /agenda, activity cards, RSVP, .ics, route, reminders, deep link "act"
     # -- groups and digests
+    "handlers.groups",  # bot joins/leaves groups, /koppel, /ontkoppel, supergroup upgrades
+    "handlers.digests",  # /digest_tijd, /digest_pauze, /digest_hervat, /digest_voorbeeld; digest jobs
     # -- privacy and trust
     "handlers.flood",  # flood control (group -20)
     "handlers.privacy",  # /privacy, /mijngegevens, /vergeetmij, retention

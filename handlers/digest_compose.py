@@ -1,0 +1,59 @@
+"""From gathered data to digest messages: an adapter onto the pure composer, domain.digest.
+
+Adds what only the bot knows: deep links to activities and the taxonomy label of a category.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import get_translator
+from domain.taxonomy import get_category
+from domain.digest import CoordinatorPicture, DigestActivity, DigestAnnouncement, DigestInitiative, compose_coordinator_digest, compose_group_digest
+from handlers.common import deep_link
+from storage.repositories.digest_data import CoordinatorFacts, NetworkWeek
+
+ACTIVITY_PREFIX = "act"  # deep links to an activity card (the activities capability opens them)
+
+
+def _category_label(code: str, language: str) -> str:
+    category = get_category(code)
+    return category.display_name(get_translator(language)) if category is not None else code
+
+
+def group_digest(week: NetworkWeek, moment: datetime, language: str, tz: ZoneInfo, bot_username: str, skip_empty: bool = False) -> list[str]:
+    """The messages of one group digest for the 7 days from `moment`; [] when a silent empty week."""
+    activities = [
+        DigestActivity(
+            title=item.title, start=item.starts_at.astimezone(tz), end=item.ends_at.astimezone(tz) if item.ends_at else None,
+            place=item.place, url=deep_link(bot_username, ACTIVITY_PREFIX, str(item.activity_id)),
+        )
+        for item in week.activities
+    ]
+    messages = compose_group_digest(
+        week.network_name,
+        moment.astimezone(tz).date(),
+        activities,
+        [DigestInitiative(item.name, _category_label(item.category, language)) for item in week.new_initiatives],
+        [DigestAnnouncement(item.initiative, item.text) for item in week.announcements],
+        translator=get_translator(language), locale=language, tz=tz, skip_empty=skip_empty,
+    )
+    return messages or []
+
+
+def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language: str, tz: ZoneInfo) -> list[str]:
+    """One picture per network the coordinator looks after, in their language."""
+    messages: list[str] = []
+    for network in facts:
+        picture = CoordinatorPicture(
+            network=network.network_name,
+            week_start=moment.astimezone(tz).date(),
+            awaiting_approval=len(network.pending),
+            new_initiatives=len(network.new_initiatives),
+            upcoming_activities=network.upcoming_activities,
+            unverified_listings=[item.name for item in network.unverified],
+            unreachable_groups=network.unreachable_groups,
+        )
+        messages += compose_coordinator_digest(picture, translator=get_translator(language), locale=language)
+    return messages

@@ -1,0 +1,186 @@
+"""Coordinators set their groups' digest: /digest_tijd, /digest_pauze, /digest_hervat,
+/digest_leeg and /digest_voorbeeld; on start-up the schedules go into the JobQueue."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, CommandHandler
+
+from bot.context import KnooppuntContext
+from bot.i18n import N_
+from domain.digest_slots import DAYS, parse_slot
+from handlers import digest_jobs
+from handlers.common import MenuCommand, escape
+from handlers.groups import GROUP_TYPES, may_manage
+from storage.models import GroupChat
+from storage.repositories import audit, groups, roles
+
+COMMANDS = [
+    MenuCommand("digest_tijd", N_("Wanneer het weekoverzicht komt (coördinator)"), private=True, group=True),
+    MenuCommand("digest_pauze", N_("Weekoverzicht even stoppen (coördinator)"), private=True, group=True),
+    MenuCommand("digest_hervat", N_("Weekoverzicht weer aanzetten (coördinator)"), private=True, group=True),
+    MenuCommand("digest_voorbeeld", N_("Stuur mij nu het volgende weekoverzicht (coördinator)"), private=True, group=True),
+]
+on_startup = digest_jobs.on_startup
+
+
+async def _targets(update: Update, context: KnooppuntContext, session, attempted: str) -> list[GroupChat] | None:  # noqa: ANN001
+    """The groups this command is about: this group, or (in private) every group of the user's networks.
+
+    None when the user may not manage them (recorded as denied).
+    """
+    chat, user = update.effective_chat, update.effective_user
+    if chat.type in GROUP_TYPES:
+        group = await groups.get_group(session, chat.id)
+        if group is None or group.network_id is None:
+            return []
+        if not await may_manage(session, context, user.id, group.network_id):
+            audit.record_denied(session, user.id, attempted, "group_chat", chat.id)
+            return None
+        return [group]
+    network_ids = await roles.coordinated_network_ids(session, user.id)
+    if not network_ids and not roles.is_admin(context.settings.admin_ids, user.id):
+        audit.record_denied(session, user.id, attempted)
+        return None
+    return await groups.linked_groups(session, network_ids, include_inactive=True)
+
+
+async def _refuse_or_empty(update: Update, context: KnooppuntContext, targets: list[GroupChat] | None) -> bool:
+    _ = context.gettext
+    if targets is None:
+        await update.effective_message.reply_text(_("Dit kan alleen een coördinator van het netwerk."))
+        return True
+    if not targets:
+        await update.effective_message.reply_text(_("Er is nog geen gekoppelde groep. Voeg mij toe aan de groep en stuur daar /koppel."))
+        return True
+    return False
+
+
+def _names(targets: list[GroupChat]) -> str:
+    return ", ".join(escape(group.title or str(group.chat_id)) for group in targets)
+
+
+def _when(context: KnooppuntContext, weekday: int | None, hhmm: str) -> str:
+    _ = context.gettext
+    if weekday is None:
+        return _("elke dag om {time}").format(time=hhmm)
+    return _("elke {day} om {time}").format(day=_(DAY_NAMES[weekday]), time=hhmm)
+
+
+DAY_NAMES = (N_("maandag"), N_("dinsdag"), N_("woensdag"), N_("donderdag"), N_("vrijdag"), N_("zaterdag"), N_("zondag"))
+
+
+async def set_time(update: Update, context: KnooppuntContext) -> None:
+    _ = context.gettext
+    usage = _("Zo werkt het: /digest_tijd maandag 09:00 (of een andere dag, of: dagelijks 09:00).")
+    if len(context.args) != 2:
+        await update.effective_message.reply_text(usage)
+        return
+    try:
+        weekday, hhmm = parse_slot(context.args[0], context.args[1])
+    except ValueError as exc:
+        reasons = {
+            "day": _("Die dag ken ik niet. Kies uit: {days} of dagelijks.").format(days=", ".join(DAYS)),
+            "time": _("Die tijd snap ik niet. Schrijf de tijd zo: 09:00."),
+            "dst": _("Kies een tijd buiten 02:00–03:00; die tijd bestaat niet altijd door de zomertijd."),
+        }
+        await update.effective_message.reply_text(reasons[str(exc)] + "\n" + usage)
+        return
+    async with context.session() as session:
+        targets = await _targets(update, context, session, "digest_time")
+        for group in targets or []:
+            group.digest_weekday, group.digest_time = weekday, hhmm
+            audit.record(session, update.effective_user.id, "digest_time", "group_chat", group.chat_id, weekday=weekday, time=hhmm)
+    if await _refuse_or_empty(update, context, targets):
+        return
+    for group in targets:
+        digest_jobs.schedule_group(context.application, group)
+    await update.effective_message.reply_text(
+        _("✅ Het weekoverzicht komt nu {when}. Geldt voor: {groups}").format(when=_when(context, weekday, hhmm), groups=_names(targets))
+    )
+
+
+async def _set_paused(update: Update, context: KnooppuntContext, paused: bool) -> None:
+    _ = context.gettext
+    async with context.session() as session:
+        targets = await _targets(update, context, session, "digest_pause" if paused else "digest_resume")
+        for group in targets or []:
+            group.digest_paused = paused
+            audit.record(session, update.effective_user.id, "digest_pause" if paused else "digest_resume", "group_chat", group.chat_id)
+    if await _refuse_or_empty(update, context, targets):
+        return
+    for group in targets:
+        digest_jobs.schedule_group(context.application, group)
+    if paused:
+        text = _("⏸ Het weekoverzicht is gestopt voor: {groups}. Weer aanzetten: /digest_hervat").format(groups=_names(targets))
+    else:
+        text = _("▶️ Het weekoverzicht staat weer aan voor: {groups}.").format(groups=_names(targets))
+    await update.effective_message.reply_text(text)
+
+
+async def pause(update: Update, context: KnooppuntContext) -> None:
+    await _set_paused(update, context, True)
+
+
+async def resume(update: Update, context: KnooppuntContext) -> None:
+    await _set_paused(update, context, False)
+
+
+async def empty_weeks(update: Update, context: KnooppuntContext) -> None:
+    """/digest_leeg stil|melden: in a week without news, send nothing or a short line."""
+    _ = context.gettext
+    choice = context.args[0].lower() if context.args else ""
+    if choice not in ("stil", "melden"):
+        await update.effective_message.reply_text(
+            _("Zo werkt het: /digest_leeg stil (niets sturen in een lege week) of /digest_leeg melden (een korte regel sturen).")
+        )
+        return
+    async with context.session() as session:
+        targets = await _targets(update, context, session, "digest_empty")
+        for group in targets or []:
+            group.digest_skip_empty = choice == "stil"
+    if await _refuse_or_empty(update, context, targets):
+        return
+    if choice == "stil":
+        await update.effective_message.reply_text(_("✅ In een week zonder nieuws stuur ik niets."))
+    else:
+        await update.effective_message.reply_text(_("✅ In een week zonder nieuws stuur ik een korte regel."))
+
+
+async def preview(update: Update, context: KnooppuntContext) -> None:
+    """The next digest of each group, privately to the coordinator, now (nothing is recorded)."""
+    _ = context.gettext
+    user = update.effective_user
+    moment = digest_jobs.now(context.application)
+    async with context.session() as session:
+        targets = await _targets(update, context, session, "digest_preview")
+        previews = []
+        for group in targets or []:
+            parts = await digest_jobs.compose_group(session, context.application, group, moment)
+            previews.append((group, parts))
+    if await _refuse_or_empty(update, context, targets):
+        return
+    try:
+        for group, parts in previews:
+            await context.bot.send_message(user.id, _("👀 Voorbeeld voor {group}:").format(group=escape(group.title or str(group.chat_id))))
+            for part in parts or [_("(In een lege week stuur ik niets; zo heb je het ingesteld.)")]:
+                await context.bot.send_message(user.id, part)
+    except Forbidden:
+        await update.effective_message.reply_text(
+            _("Ik kan je nog geen privébericht sturen. Stuur mij eerst een bericht: @{bot}").format(bot=context.bot.username)
+        )
+        return
+    except TelegramError:
+        await update.effective_message.reply_text(_("Het voorbeeld kon niet verstuurd worden. Probeer het later nog eens."))
+        raise
+    if update.effective_chat.type in GROUP_TYPES:
+        await update.effective_message.reply_text(_("📬 Ik heb je het voorbeeld privé gestuurd."))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("digest_tijd", set_time))
+    application.add_handler(CommandHandler("digest_pauze", pause))
+    application.add_handler(CommandHandler("digest_hervat", resume))
+    application.add_handler(CommandHandler("digest_leeg", empty_weeks))
+    application.add_handler(CommandHandler("digest_voorbeeld", preview))

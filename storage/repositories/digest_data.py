@@ -1,0 +1,175 @@
+"""What goes into a digest: read from the database for one network and one week.
+
+Returns plain values (no ORM objects), so composing a digest is pure and needs no session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.recurrence import Recurrence, to_utc
+from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
+from storage.tables_activities import Announcement, AnnouncementTarget
+
+UNVERIFIED_AFTER = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    activity_id: int
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime | None
+    title: str
+    place: str | None
+    initiative: str
+
+
+@dataclass(frozen=True)
+class InitiativeItem:
+    initiative_id: int
+    name: str
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class AnnouncementItem:
+    initiative: str
+    text: str
+
+
+@dataclass(frozen=True)
+class NetworkWeek:
+    """Everything a group digest shows for one network."""
+
+    network_id: int
+    network_name: str
+    activities: list[ActivityItem]
+    new_initiatives: list[InitiativeItem]
+    announcements: list[AnnouncementItem]
+
+
+@dataclass(frozen=True)
+class CoordinatorFacts:
+    """One network's line in a coordinator digest."""
+
+    network_id: int
+    network_name: str
+    pending: list[InitiativeItem]
+    new_initiatives: list[InitiativeItem]
+    upcoming_activities: int
+    unverified: list[InitiativeItem]
+    unreachable_groups: list[str]
+
+
+def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
+    return select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id)
+
+
+async def upcoming_activities(session: AsyncSession, network_id: int, start: datetime, end: datetime, tz: ZoneInfo) -> list[ActivityItem]:
+    """Published activities of the network's active initiatives starting in [start, end), recurring ones expanded."""
+    rows = await session.scalars(
+        select(Activity)
+        .join(Initiative, Initiative.id == Activity.initiative_id)
+        .where(
+            Activity.status == "published",
+            Initiative.status == "active",
+            Activity.initiative_id.in_(_network_initiatives(network_id)),
+            Activity.starts_at < end,
+            or_(Activity.rrule.is_not(None), Activity.starts_at >= start),
+        )
+        .options(
+            selectinload(Activity.initiative).selectinload(Initiative.location),
+            selectinload(Activity.location),
+        )
+    )
+    items: list[ActivityItem] = []
+    for activity in rows:
+        location = activity.location or activity.initiative.location
+        place = (location.name or location.address) if location is not None else None
+        if activity.rrule:
+            first_end = activity.ends_at.astimezone(tz) if activity.ends_at else None
+            recurrence = Recurrence(activity.starts_at.astimezone(tz), activity.rrule, first_end)
+            times = [(occurrence.start, occurrence.end) for occurrence in recurrence.between(start, end)]
+        else:
+            times = [(activity.starts_at, activity.ends_at)]
+        for begins, ends in times:
+            items.append(ActivityItem(activity.id, to_utc(begins), to_utc(ends) if ends else None, activity.title, place, activity.initiative.name))
+    items.sort(key=lambda item: (item.starts_at, item.title, item.activity_id))
+    return items
+
+
+async def new_initiatives(session: AsyncSession, network_id: int, since: datetime, until: datetime) -> list[InitiativeItem]:
+    rows = await session.execute(
+        select(Initiative.id, Initiative.name, Initiative.category)
+        .where(
+            Initiative.id.in_(_network_initiatives(network_id)),
+            Initiative.status == "active",
+            Initiative.created_at >= since,
+            Initiative.created_at < until,
+        )
+        .order_by(Initiative.name)
+    )
+    return [InitiativeItem(row.id, row.name, row.category) for row in rows]
+
+
+async def announcements(session: AsyncSession, network_id: int, start: datetime, end: datetime) -> list[AnnouncementItem]:
+    """Announcements posted to this network (approved where needed) in [start, end), oldest first."""
+    rows = await session.execute(
+        select(Initiative.name, Announcement.text)
+        .join(Announcement, Announcement.initiative_id == Initiative.id)
+        .join(AnnouncementTarget, AnnouncementTarget.announcement_id == Announcement.id)
+        .where(
+            AnnouncementTarget.network_id == network_id,
+            AnnouncementTarget.status == "posted",
+            Announcement.created_at >= start,
+            Announcement.created_at < end,
+        )
+        .order_by(Announcement.created_at)
+    )
+    return [AnnouncementItem(initiative=name, text=text) for name, text in rows]
+
+
+async def network_week(session: AsyncSession, network_id: int, network_name: str, now: datetime, since: datetime, tz: ZoneInfo) -> NetworkWeek:
+    """The next 7 days of activities, initiatives new since `since`, announcements of the past week."""
+    return NetworkWeek(
+        network_id=network_id,
+        network_name=network_name,
+        activities=await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz),
+        new_initiatives=await new_initiatives(session, network_id, since, now),
+        announcements=await announcements(session, network_id, now - timedelta(days=7), now),
+    )
+
+
+async def coordinator_facts(session: AsyncSession, network_id: int, network_name: str, now: datetime, tz: ZoneInfo) -> CoordinatorFacts:
+    in_network = Initiative.id.in_(_network_initiatives(network_id))
+    pending = await session.execute(
+        select(Initiative.id, Initiative.name).where(in_network, Initiative.status == "pending").order_by(Initiative.created_at)
+    )
+    cutoff = now - UNVERIFIED_AFTER
+    unverified = await session.execute(
+        select(Initiative.id, Initiative.name)
+        .where(
+            in_network,
+            Initiative.status == "active",
+            func.coalesce(Initiative.last_verified_at, Initiative.created_at) < cutoff,
+        )
+        .order_by(Initiative.name)
+    )
+    unreachable = await session.scalars(
+        select(GroupChat.title).where(GroupChat.network_id == network_id, GroupChat.active.is_(False)).order_by(GroupChat.title)
+    )
+    return CoordinatorFacts(
+        network_id=network_id,
+        network_name=network_name,
+        pending=[InitiativeItem(row.id, row.name) for row in pending],
+        new_initiatives=await new_initiatives(session, network_id, now - timedelta(days=7), now),
+        upcoming_activities=len(await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz)),
+        unverified=[InitiativeItem(row.id, row.name) for row in unverified],
+        unreachable_groups=[title or "?" for title in unreachable],
+    )

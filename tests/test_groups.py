@@ -1,0 +1,325 @@
+"""Network groups and digests through the real application: joining, linking, schedules, exactly once."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from domain.htmltext import is_valid_telegram_html
+from handlers import digest_jobs
+from storage.models import AuditEntry, GroupChat
+from storage.repositories import groups as groups_repo
+from tests.fakes import updates
+from tests.groups_seed import COORDINATOR, OTHER_COORDINATOR, seed_activity, seed_initiative, seed_linked_group, seed_network
+
+pytestmark = pytest.mark.storage
+AMS = ZoneInfo("Europe/Amsterdam")
+GROUP = updates.group_chat(-100500, "Buren Bospolder")
+
+
+class Clock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock(bot) -> Clock:
+    clock = Clock(datetime(2026, 12, 7, 9, 59, tzinfo=AMS).astimezone(timezone.utc))
+    bot.app.bot_data.extras["clock"] = clock
+    slept: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    bot.app.bot_data.extras["sleep"] = no_sleep
+    bot.slept = slept
+    return clock
+
+
+async def _network_with_week(bot) -> tuple[int, list[int]]:
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        huis = await seed_initiative(session, network, "Huiskamer <Bospolder> & co")
+        koffie = await seed_activity(session, huis, "Koffie & <b>taart</b>", datetime(2026, 12, 8, 10, 0, tzinfo=AMS))
+        wandel = await seed_activity(session, huis, "Wandelen", datetime(2026, 12, 1, 14, 0, tzinfo=AMS), rrule="FREQ=WEEKLY")
+        await seed_activity(session, huis, "Te laat", datetime(2026, 12, 20, 14, 0, tzinfo=AMS))
+        await seed_initiative(session, network, "Nieuwe Moestuin", created_at=datetime(2026, 12, 3, tzinfo=timezone.utc))
+        await seed_initiative(session, network, "Wacht nog", status="pending")
+        return network.id, [koffie.id, wandel.id]
+
+
+async def _add_and_link(bot, chat=GROUP, by=COORDINATOR) -> list:
+    await bot.send(updates.my_chat_member(chat, by, old="left", new="member"))
+    [offer] = bot.replies(await bot.send(updates.command("koppel", sender=by, chat=chat)))
+    return await bot.press(offer.callback_data("Buurthuiskamers"), sender=by, chat=chat)
+
+
+async def test_bot_added_introduces_itself(bot, clock):
+    calls = bot.replies(await bot.send(updates.my_chat_member(GROUP, COORDINATOR)))
+    assert len(calls) == 1 and calls[0].chat_id == GROUP["id"]
+    assert "Ik ben Knooppunt" in calls[0].text and "/koppel" in calls[0].text
+    async with bot.session_factory() as session:
+        group = await session.get(GroupChat, GROUP["id"])
+    assert group.active and group.network_id is None and group.title == "Buren Bospolder"
+
+
+async def test_coordinator_links_group_sets_time_and_gets_exactly_one_digest(bot, clock):
+    network_id, (koffie_id, wandel_id) = await _network_with_week(bot)
+    [done] = bot.replies(await _add_and_link(bot))
+    assert "gekoppeld aan Buurthuiskamers Delfshaven" in done.text
+    # One minute ahead of "now" (Monday 09:59).
+    [answer] = bot.replies(await bot.send(updates.command("digest_tijd", "maandag 10:00", sender=COORDINATOR, chat=GROUP)))
+    assert "elke maandag om 10:00" in answer.text
+    [job] = bot.app.job_queue.get_jobs_by_name(f"digest-group-{GROUP['id']}")
+    assert job.job.trigger.get_next_fire_time(None, clock.moment) == datetime(2026, 12, 7, 10, 0, tzinfo=AMS)
+    assert job.job.misfire_grace_time == 12 * 3600
+
+    clock.moment = datetime(2026, 12, 7, 10, 0, tzinfo=AMS).astimezone(timezone.utc)
+    bot.api.clear()
+    await job.run(bot.app)
+    await job.run(bot.app)  # a second firing for the same period sends nothing
+    sent = bot.api.sent(GROUP["id"])
+    assert len(sent) == 1
+    text = sent[0].text
+    assert is_valid_telegram_html(text)
+    assert "<b>Deze week in Buurthuiskamers Delfshaven</b>" in text
+    assert "<b>dinsdag 8 december</b>" in text
+    assert f'10:00 – 12:00  <a href="https://t.me/knooppunt_test_bot?start=act-{koffie_id}">Koffie &amp; &lt;b&gt;taart&lt;/b&gt;</a> · Buurthuis De Horizon' in text
+    assert f'14:00 – 16:00  <a href="https://t.me/knooppunt_test_bot?start=act-{wandel_id}">Wandelen</a>' in text  # recurring, expanded
+    assert "Nieuwe Moestuin (Buurthuiskamer)" in text
+    assert "Te laat" not in text and "Wacht nog" not in text
+    assert "Nieuwe Moestuin" in text
+    async with bot.session_factory() as session:
+        [delivery] = await groups_repo.deliveries(session)
+    assert (delivery.status, delivery.period, delivery.parts_sent) == ("sent", "2026-12-07", 1)
+
+
+async def test_digest_in_forum_topic_goes_to_that_topic(bot, clock):
+    await _network_with_week(bot)
+    forum = updates.group_chat(-100600, "Forum", forum=True)
+    await bot.send(updates.my_chat_member(forum, COORDINATOR))
+    [offer] = bot.replies(await bot.send(updates.command("koppel", sender=COORDINATOR, chat=forum)))
+    press = updates.callback(offer.callback_data("Buurthuiskamers"), COORDINATOR, forum)
+    press["callback_query"]["message"].update(message_thread_id=77, is_topic_message=True)
+    await bot.send(press)
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    assert await digest_jobs.run_group_digest(bot.app, forum["id"]) == "sent"
+    [digest] = [call for call in bot.api.sent(forum["id"]) if "Deze week" in call.text]
+    assert digest.params["message_thread_id"] == 77
+
+
+async def test_resident_cannot_link_and_is_recorded(bot, clock):
+    await _network_with_week(bot)
+    await bot.send(updates.my_chat_member(GROUP, COORDINATOR))
+    [reply] = bot.replies(await bot.send(updates.command("koppel", sender=updates.RESIDENT, chat=GROUP)))
+    assert "Alleen een coördinator" in reply.text
+    # A forged button press by a resident changes nothing.
+    [reply] = bot.replies(await bot.press("lnk:1", sender=updates.RESIDENT, chat=GROUP))
+    assert "Dat mag je niet" in reply.text
+    async with bot.session_factory() as session:
+        group = await session.get(GroupChat, GROUP["id"])
+        denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied"))).all()
+    assert group.network_id is None
+    assert len(denied) == 2
+
+
+async def test_coordinator_of_other_network_cannot_link_it(bot, clock):
+    await _network_with_week(bot)
+    async with bot.session_factory.begin() as session:
+        await seed_network(session, "Speeltuinen", coordinator_id=OTHER_COORDINATOR["id"])
+    await bot.send(updates.my_chat_member(GROUP, OTHER_COORDINATOR))
+    [offer] = bot.replies(await bot.send(updates.command("koppel", sender=OTHER_COORDINATOR, chat=GROUP)))
+    assert offer.buttons() == ["Speeltuinen"]
+    [reply] = bot.replies(await bot.press("lnk:1", sender=OTHER_COORDINATOR, chat=GROUP))
+    assert "Dat mag je niet" in reply.text
+
+
+async def test_unlink(bot, clock):
+    await _network_with_week(bot)
+    await _add_and_link(bot)
+    [reply] = bot.replies(await bot.send(updates.command("ontkoppel", sender=updates.RESIDENT, chat=GROUP)))
+    assert "Alleen een coördinator" in reply.text
+    [reply] = bot.replies(await bot.send(updates.command("ontkoppel", sender=COORDINATOR, chat=GROUP)))
+    assert "De koppeling is weg" in reply.text
+    assert bot.app.job_queue.get_jobs_by_name(f"digest-group-{GROUP['id']}") == () or all(
+        job.removed for job in bot.app.job_queue.get_jobs_by_name(f"digest-group-{GROUP['id']}")
+    )
+    assert await digest_jobs.run_group_digest(bot.app, GROUP["id"]) == "skipped"
+
+
+async def test_removed_group_is_inactive_and_reported_to_coordinator(bot, clock):
+    await _network_with_week(bot)
+    await _add_and_link(bot)
+    kicked = updates.my_chat_member(GROUP, COORDINATOR, old="member", new="kicked")
+    kicked["my_chat_member"]["new_chat_member"]["until_date"] = 0
+    await bot.send(kicked)
+    async with bot.session_factory() as session:
+        group = await session.get(GroupChat, GROUP["id"])
+    assert not group.active and group.inactive_reason == "kicked"
+    bot.api.clear()
+    assert await digest_jobs.run_group_digest(bot.app, GROUP["id"]) == "skipped"
+    assert bot.api.sent(GROUP["id"]) == []
+    clock.moment = datetime(2026, 12, 7, 9, 30, tzinfo=AMS).astimezone(timezone.utc)
+    results = await digest_jobs.run_coordinator_round(bot.app)
+    assert results == {COORDINATOR["id"]: "sent"}
+    [report] = bot.api.sent(COORDINATOR["id"])
+    assert "<b>Groepen die de bot niet kon bereiken</b>\n• Buren Bospolder" in report.text
+    assert "1 initiatief wacht op goedkeuring" in report.text
+    assert "2 activiteiten komen eraan" in report.text
+    assert is_valid_telegram_html(report.text)
+
+
+async def test_forbidden_on_send_marks_group_inactive_others_still_get_theirs(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        for index in range(3):
+            await seed_linked_group(session, network, -200 - index, f"Groep {index}")
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    bot.api.fail_next("forbidden", "sendMessage", "Forbidden: bot was kicked from the supergroup chat")
+    results = await digest_jobs.run_groups_round(bot.app, [-200, -201, -202])
+    assert sorted(results.values()) == ["failed", "sent", "sent"]
+    async with bot.session_factory() as session:
+        inactive = [g.chat_id for g in await groups_repo.linked_groups(session, include_inactive=True) if not g.active]
+    assert len(inactive) == 1
+    assert "Deze week staat er nog niets op de agenda" in bot.api.sent()[0].text  # empty week: a short friendly line
+
+
+async def test_retry_after_timeouts_and_5xx_are_retried(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        await seed_linked_group(session, network, -300, "Groep")
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    bot.api.fail_next("retry_after", "sendMessage", 7)
+    bot.api.fail_next("timeout", "sendMessage")
+    bot.api.fail_next("server_error", "sendMessage", 502)
+    assert await digest_jobs.run_group_digest(bot.app, -300) == "sent"
+    assert len(bot.api.sent(-300)) == 1
+    assert bot.slept[0] >= 7 and len(bot.slept) == 3
+
+
+async def test_network_trouble_keeps_the_rest_for_a_retry(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        await seed_linked_group(session, network, -310, "Groep")
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    bot.api.fail_next("server_error", "sendMessage", 500, times=digest_jobs.RETRIES)
+    assert await digest_jobs.run_group_digest(bot.app, -310) == "retry"
+    assert bot.app.job_queue.get_jobs_by_name("digest-retry-group--310")
+    assert await digest_jobs.run_group_digest(bot.app, -310) == "sent"
+    assert len(bot.api.sent(-310)) == 1
+
+
+async def test_chat_migrated_keeps_the_link(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        await seed_linked_group(session, network, -400, "Oude groep")
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    bot.api.fail_next("chat_migrated", "sendMessage", -100400)
+    assert await digest_jobs.run_group_digest(bot.app, -400) == "sent"
+    assert len(bot.api.sent(-100400)) == 1
+    async with bot.session_factory() as session:
+        assert await session.get(GroupChat, -400) is None
+        moved = await session.get(GroupChat, -100400)
+        [delivery] = await groups_repo.deliveries(session)
+    assert moved.network_id == network.id and moved.title == "Oude groep"
+    assert delivery.target_id == -100400
+    assert bot.app.job_queue.get_jobs_by_name("digest-group--100400")
+
+
+async def test_migrate_service_message_keeps_the_link(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        await seed_linked_group(session, network, -500, "Groep")
+    old_chat = {"id": -500, "type": "group", "title": "Groep"}
+    await bot.send(updates.message("", COORDINATOR, old_chat, migrate_to_chat_id=-100500500) | {})
+    async with bot.session_factory() as session:
+        moved = await session.get(GroupChat, -100500500)
+    assert moved is not None and moved.network_id == network.id
+
+
+async def test_missed_digest_within_twelve_hours_is_sent_older_is_recorded_missed(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        await seed_linked_group(session, network, -600, "Maandag", weekday=0, at="09:00")
+        await seed_linked_group(session, network, -601, "Zondag", weekday=6, at="09:00")
+    clock.moment = datetime(2026, 12, 7, 20, 0, tzinfo=AMS).astimezone(timezone.utc)  # Monday 20:00
+    results = await digest_jobs.resume_missed(bot.app)
+    assert results[-600] == "sent" and -601 not in results
+    assert len(bot.api.sent(-600)) == 1 and bot.api.sent(-601) == []
+    async with bot.session_factory() as session:
+        statuses = {(d.target_id, d.status) for d in await groups_repo.deliveries(session, "group")}
+    assert statuses == {(-600, "sent"), (-601, "missed")}
+    await digest_jobs.resume_missed(bot.app)  # a second start-up sends nothing again
+    assert len(bot.api.sent(-600)) == 1
+
+
+async def test_crash_mid_digest_resumes_remaining_parts_only(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        huis = await seed_initiative(session, network, "Huiskamer")
+        for index in range(120):
+            await seed_activity(session, huis, f"Activiteit {index} " + "x" * 60, datetime(2026, 12, 8, 10, 0, tzinfo=AMS) + timedelta(minutes=index))
+        await seed_linked_group(session, network, -700, "Groep")
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    original = bot.app.bot.send_message
+    counter = itertools.count()
+
+    async def crash_after_two(*args, **kwargs):
+        if next(counter) == 2:
+            raise KeyboardInterrupt  # the process dies while the third part is in flight
+        return await original(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(bot.app.bot), "send_message", lambda self, *a, **k: crash_after_two(*a, **k))
+        with pytest.raises(KeyboardInterrupt):
+            await digest_jobs.run_group_digest(bot.app, -700)
+    async with bot.session_factory() as session:
+        [delivery] = await groups_repo.deliveries(session)
+    assert (delivery.status, delivery.parts_sent, delivery.in_flight) == ("sending", 2, True)
+    total = len(delivery.parts)
+    assert total >= 4 and all(is_valid_telegram_html(part) and len(part) <= 4096 for part in delivery.parts)
+    bot.app.bot_data.extras["digest_busy"].clear()
+    assert await digest_jobs.run_group_digest(bot.app, -700) == "sent"
+    sent = [call.text for call in bot.api.sent(-700)]
+    assert sent == delivery.parts[:2] + delivery.parts[3:]  # the in-flight part counts as delivered
+
+
+async def test_digest_shows_the_weeks_posted_announcements_escaped(bot, clock):
+    from storage.tables_activities import Announcement, AnnouncementTarget
+
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        other = await seed_network(session, "Speeltuinen", coordinator_id=4242)
+        huis = await seed_initiative(session, network, "Huiskamer Spangen")
+        await seed_linked_group(session, network, -300, "Groep West")
+        week_ago = datetime(2026, 12, 3, 12, 0, tzinfo=AMS)
+        posted = Announcement(initiative_id=huis.id, text="Soep <gratis> & warm", created_by=1, created_at=week_ago)
+        waiting = Announcement(initiative_id=huis.id, text="Nog niet goedgekeurd", created_by=1, created_at=week_ago)
+        old = Announcement(initiative_id=huis.id, text="Van vorige maand", created_by=1, created_at=datetime(2026, 11, 1, tzinfo=AMS))
+        elsewhere = Announcement(initiative_id=huis.id, text="Alleen voor speeltuinen", created_by=1, created_at=week_ago)
+        session.add_all([posted, waiting, old, elsewhere])
+        await session.flush()
+        session.add_all(
+            [
+                AnnouncementTarget(announcement_id=posted.id, network_id=network.id, status="posted"),
+                AnnouncementTarget(announcement_id=waiting.id, network_id=network.id, status="pending"),
+                AnnouncementTarget(announcement_id=old.id, network_id=network.id, status="posted"),
+                AnnouncementTarget(announcement_id=elsewhere.id, network_id=other.id, status="posted"),
+            ]
+        )
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    results = await digest_jobs.run_groups_round(bot.app, [-300])
+    assert results == {-300: "sent"}
+    text = "\n".join(call.text for call in bot.api.sent(-300))
+    assert "Soep &lt;gratis&gt; &amp; warm" in text
+    assert "Huiskamer Spangen" in text
+    for absent in ("Nog niet goedgekeurd", "Van vorige maand", "Alleen voor speeltuinen"):
+        assert absent not in text
+    assert is_valid_telegram_html(text)
