@@ -93,7 +93,7 @@ async def test_my_data_is_a_json_file_with_every_row_about_me(bot, command):
 async def test_my_data_in_a_group_points_to_the_private_chat(bot):
     group = updates.group_chat()
     [reply] = bot.replies(await bot.send(updates.command("mijngegevens", chat=group, mention=True)))
-    assert reply.method == "sendMessage" and "privébericht" in reply.text
+    assert reply.method == "sendMessage" and "@knooppunt_test_bot" in reply.text  # a pointer to the private chat
 
 
 async def test_forget_me_asks_first_and_no_keeps_everything(bot):
@@ -169,7 +169,7 @@ async def test_forget_me_in_a_group_points_to_the_private_chat(bot):
     await seed(bot)
     group = updates.group_chat()
     [reply] = bot.replies(await bot.send(updates.command("vergeetmij", chat=group, sender=OWNER, mention=True)))
-    assert "privébericht" in reply.text and reply.reply_markup is None
+    assert "@knooppunt_test_bot" in reply.text and not (reply.reply_markup or {}).get("inline_keyboard")
 
 
 async def test_shared_locations_and_search_texts_are_not_stored(bot):
