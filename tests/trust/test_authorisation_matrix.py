@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from storage.models import Activity, AuditEntry, Base, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, NetworkCoordinator
+from storage.models import Activity, AuditEntry, Base, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, NetworkCoordinator
 from storage.tables_activities import Announcement, AnnouncementTarget
 from tests.conftest import ADMIN_ID
 from tests.fakes import updates
@@ -30,6 +30,8 @@ ROLES = {
     "admin": updates.user(ADMIN_ID, "Ada", "nl"),
 }
 VOLATILE = {"last_seen_at", "updated_at"}
+LINKED_GROUP = updates.group_chat(-100111, "Buurthuiskamers groep")  # linked to network 1
+NEW_GROUP = updates.group_chat(-100222, "Nieuwe groep")  # not linked yet
 
 
 @dataclass
@@ -78,6 +80,10 @@ async def build_world(bot, status_a: str) -> World:
         await session.flush()
         target = AnnouncementTarget(announcement_id=announcement.id, network_id=mine.id, status="pending")
         session.add(target)
+        session.add_all([
+            GroupChat(chat_id=LINKED_GROUP["id"], title=LINKED_GROUP["title"], network_id=mine.id),
+            GroupChat(chat_id=NEW_GROUP["id"], title=NEW_GROUP["title"]),
+        ])
         await session.flush()
     return World(a=ids[0], b=ids[1], network=mine.id, other_network=other.id, activity=activity.id, target=target.id)
 
@@ -108,7 +114,7 @@ async def status_of(bot, initiative_id: int) -> str:
 
 @dataclass
 class Action:
-    steps: Callable[[World], list[tuple[str, str]]]  # ("press", data) or ("say", text)
+    steps: Callable[[World], list[tuple]]  # ("press", data) or ("say", text), optionally a group chat third
     allowed: set[str]
     worked: Callable[..., Awaitable[bool]]  # (bot, world, replies) -> bool
     status_a: str = "active"
@@ -165,6 +171,15 @@ async def announcement_posted(bot, world, _replies):
         return (await session.get(AnnouncementTarget, world.target)).status == "posted"
 
 
+def group_is(chat_id: int, **expected):
+    async def check(bot, world, _replies):
+        async with bot.session_factory() as session:
+            group = await session.get(GroupChat, chat_id)
+        values = {key: (world.network if value == "network" else value) for key, value in expected.items()}
+        return all(getattr(group, key) == value for key, value in values.items())
+    return check
+
+
 ACTIONS: dict[str, Action] = {
     # governance: approval of a registration
     "approve": Action(lambda w: [("press", f"apr:ok:{w.a}")], {"coordinator", "admin"}, status_is("active"), "pending"),
@@ -185,13 +200,18 @@ ACTIONS: dict[str, Action] = {
     "edit_activity": Action(lambda w: [("press", f"ae:{w.activity}:title"), ("say", "Matrix titel")], {"owner"}, activity_is(title="Matrix titel")),
     "hide_activity": Action(lambda w: [("press", f"ac:h:{w.activity}"), ("say", "Past niet bij de buurt.")], {"coordinator", "admin"}, activity_is(status="hidden")),
     "approve_announcement": Action(lambda w: [("press", f"an:ok:{w.target}")], {"coordinator", "admin"}, announcement_posted),
+    # groups and digests: only in the group itself, by the network's coordinators and admins
+    "link_group": Action(lambda w: [("press", f"lnk:{w.network}", NEW_GROUP)], {"coordinator", "admin"}, group_is(NEW_GROUP["id"], network_id="network")),
+    "unlink_group": Action(lambda w: [("say", f"/ontkoppel@knooppunt_test_bot", LINKED_GROUP)], {"coordinator", "admin"}, group_is(LINKED_GROUP["id"], network_id=None)),
+    "pause_digest": Action(lambda w: [("say", "/digest_pauze@knooppunt_test_bot", LINKED_GROUP)], {"coordinator", "admin"}, group_is(LINKED_GROUP["id"], digest_paused=True)),
 }
 
 
 async def run_steps(bot, sender, steps) -> list:
     calls = []
-    for kind, value in steps:
-        calls += await (bot.press(value, sender) if kind == "press" else bot.say(value, sender))
+    for kind, value, *chat in steps:
+        chat = chat[0] if chat else None
+        calls += await (bot.press(value, sender, chat) if kind == "press" else bot.say(value, sender, chat))
     return calls
 
 
@@ -223,7 +243,7 @@ async def test_role_against_privileged_action(bot, raised, name, role):
         assert not worked, f"{role} must not {name}"
         assert await snapshot(bot) == before, "a refused attempt changed the database"
         assert await denied(bot) > denied_before, "a refused attempt is recorded"
-        told = [call for call in calls if call.chat_id == ROLES[role]["id"] or call.method == "answerCallbackQuery"]
+        told = [call for call in calls if call.method == "answerCallbackQuery" or call in bot.replies(calls)]
         assert told, "a refused attempt gets a polite answer"
 
 
@@ -234,6 +254,7 @@ FORGED = [
     "fgt:ok:", "lang:xx", "reg:send", "reg:cat:evil", "chg:ok:{a}", "chg:no:99999",
     "ac:K:{act}x", "ac:K:99999999999", "ae:{act}:status", "ae:{act}", "ac:h:", "an:ok:{t}:1", "an:ok:abc", "an:ok:999999",
     "ac:r:99999", "ac:o:-1", "rm:maybe", "pi:{b}", "pp:ok", "bn:{n}", "bp:ok", "ag:w:99999999999999999999",
+    "lnk:abc", "lnk:999999", "lnk:{n}", "lnk:",
 ]
 
 
