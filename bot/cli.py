@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from urllib.parse import urlparse
 
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.engine import make_url
@@ -31,6 +32,7 @@ COMMAND_MODULES: list[str] = [
     # -- activities: export-ical
     "bot.cli_activities",
     # -- trust: backup
+    "bot.backup",
 ]
 
 
@@ -58,8 +60,20 @@ def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
 
     migrate(settings)
     application = build_application(settings)
-    logger.info("Knooppunt starts polling")
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.bot_mode == "webhook":
+        url_path = urlparse(settings.webhook_url).path.strip("/")
+        logger.info("Knooppunt listens for webhooks on %s:%s/%s", settings.webhook_listen, settings.webhook_port, url_path)
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=url_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        logger.info("Knooppunt starts polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
     logger.info("Knooppunt stopped")
     return 0
 
@@ -76,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Knooppunt, the Telegram bot of a neighbourhood's networks. Without a subcommand it runs the bot.",
     )
     subparsers = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND")
-    run = subparsers.add_parser("run", help="run the bot with long polling (the default)")
+    run = subparsers.add_parser("run", help="run the bot (the default): long polling, or webhooks with BOT_MODE=webhook")
     run.set_defaults(func=cmd_run, needs_token=True)
     mig = subparsers.add_parser("migrate", help="create or upgrade the database, then exit")
     mig.set_defaults(func=cmd_migrate, needs_token=False)

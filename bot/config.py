@@ -23,6 +23,9 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/knooppunt.db"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 GEOCODERS = ("none", "pdok", "nominatim")
+_BOT_MODES = ("polling", "webhook")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -45,6 +48,12 @@ class Settings:
     geocoder: str = "none"  # none / pdok / nominatim: street addresses (postcodes and buurten work offline)
     geocoder_user_agent: str = "Knooppunt/0.1 (Delfshaven neighbourhood bot)"
     geocoder_url: str | None = None
+    bot_mode: str = "polling"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
+    flood_limit: int = 20  # updates per user per 10 seconds before a minute of silence; 0 = off
 
     @property
     def tz_name(self) -> str:
@@ -132,6 +141,14 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         parsed = urlparse(geocoder_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ConfigError("GEOCODER_URL", "expected an http(s) URL of the geocoder's search endpoint")
+    bot_mode = (get("BOT_MODE") or "polling").lower()
+    if bot_mode not in _BOT_MODES:
+        raise ConfigError("BOT_MODE", f"expected polling or webhook, got '{bot_mode}'")
+    webhook = _webhook_settings(get, bot_mode)
+
+    flood_text = get("FLOOD_LIMIT") or "20"
+    if not flood_text.isdigit():
+        raise ConfigError("FLOOD_LIMIT", f"expected a whole number of updates per 10 seconds (0 = off), got '{flood_text}'")
 
     return Settings(
         token=token,
@@ -144,7 +161,35 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         geocoder=geocoder,
         geocoder_user_agent=user_agent,
         geocoder_url=geocoder_url,
+        bot_mode=bot_mode,
+        flood_limit=int(flood_text),
+        **webhook,
     )
+
+
+def _webhook_settings(get, bot_mode: str) -> dict:  # noqa: ANN001 - the getter of load_settings
+    """WEBHOOK_* are checked whenever set; URL and secret are required in webhook mode only."""
+    url = get("WEBHOOK_URL")
+    if url is not None:
+        parsed = urlparse(url)
+        if parsed.scheme != "https" or not parsed.netloc:
+            raise ConfigError("WEBHOOK_URL", "expected the public https URL Telegram posts to, e.g. https://bot.example.nl/telegram")
+    elif bot_mode == "webhook":
+        raise ConfigError("WEBHOOK_URL", "required when BOT_MODE=webhook (the public https URL Telegram posts to)")
+    secret = get("WEBHOOK_SECRET")
+    if secret is not None and not _WEBHOOK_SECRET_RE.match(secret):
+        raise ConfigError("WEBHOOK_SECRET", "expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    if secret is None and bot_mode == "webhook":
+        raise ConfigError("WEBHOOK_SECRET", "required when BOT_MODE=webhook; e.g. the output of: openssl rand -hex 32")
+    port_text = get("WEBHOOK_PORT") or "8080"
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ConfigError("WEBHOOK_PORT", f"expected a port number 1-65535, got '{port_text}'")
+    return {
+        "webhook_url": url,
+        "webhook_secret": secret,
+        "webhook_listen": get("WEBHOOK_LISTEN") or "127.0.0.1",
+        "webhook_port": int(port_text),
+    }
 
 
 def sqlite_path(database_url: str) -> Path | None:

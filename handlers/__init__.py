@@ -34,6 +34,9 @@ CAPABILITY_MODULES = [
     "handlers.groups",  # bot joins/leaves groups, /koppel, /ontkoppel, supergroup upgrades
     "handlers.digests",  # /digest_tijd, /digest_pauze, /digest_hervat, /digest_voorbeeld; digest jobs
     # -- privacy and trust
+    "handlers.flood",  # flood control (group -20)
+    "handlers.privacy",  # /privacy, /mijngegevens, /vergeetmij, retention
+    "handlers.stale_buttons",  # presses nobody handles get an answer (group 50)
     # -- directory: last, its free-text questions take what nothing above took
     "handlers.directory",  # location, postcodes, questions, /dichtbij, /zoek
 ]

@@ -69,7 +69,8 @@ async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(token=TEST_TOKEN, database_url=database_url, admin_ids=frozenset({ADMIN_ID}))
+    # Flood control off: tests drive conversations far faster than people can; tests/trust/test_flood.py turns it on.
+    return Settings(token=TEST_TOKEN, database_url=database_url, admin_ids=frozenset({ADMIN_ID}), flood_limit=0)
 
 
 @pytest.fixture

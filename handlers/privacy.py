@@ -1,0 +1,208 @@
+"""Privacy (AVG): /privacy explains, /mijngegevens exports, /vergeetmij erases; a daily retention job."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import datetime, timezone
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.context import KnooppuntContext
+from bot.i18n import N_, get_translator
+from handlers.common import MenuCommand, escape
+from storage.repositories import audit, personal_data, retention
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [
+    MenuCommand("privacy", N_("Wat we bewaren en waarom"), private=True, group=True),
+    MenuCommand("mijngegevens", N_("Al je gegevens als bestand"), private=True),
+    MenuCommand("vergeetmij", N_("Verwijder je gegevens"), private=True),
+]
+FORGET_PREFIX = "fgt:"
+NONCE_KEY = "forget_nonce"
+
+
+def privacy_text(context: KnooppuntContext) -> str:
+    _ = context.gettext
+    return "\n".join(
+        [
+            _("<b>Privacy: wat Knooppunt over jou bewaart</b>"),
+            "",
+            _("<b>Wat we bewaren</b>"),
+            _("• Je Telegram-nummer (id), je voornaam en je taal, en of je herinneringen wilt (/herinneringen)."),
+            _("• Wanneer je de bot voor het eerst en voor het laatst gebruikte (per uur, niet per bericht)."),
+            _("• Voor welke activiteiten je je aanmeldt, en welke herinneringen je kreeg."),
+            _("• Ben je vrijwilliger: welke initiatieven je beheert en wat je aanmeldt of wijzigt."),
+            _("• Ben je coördinator: voor welk netwerk, en je besluiten."),
+            _("• Een logboek van belangrijke acties: wie wat deed en wanneer."),
+            "",
+            _("<b>Wat we niet bewaren</b>"),
+            _("• Je locatie. Die gebruiken we alleen om je te antwoorden."),
+            _("• Wat je typt om te zoeken."),
+            _("• Je telefoonnummer of je achternaam."),
+            "",
+            _("<b>Waarom</b>"),
+            _("Om je te helpen: plekken en activiteiten vinden, herinneringen sturen en initiatieven beheren."),
+            "",
+            _("<b>Hoe lang</b>"),
+            _("• Aanmeldingen en herinneringen: tot 30 dagen na de activiteit."),
+            _("• De rest: tot je zegt dat we het moeten verwijderen."),
+            "",
+            _("<b>Wie het ziet</b>"),
+            _("• Jij."),
+            _("• Organisatoren zien alleen hoeveel mensen zich aanmelden, niet wie."),
+            _("• Coördinatoren van een netwerk zien wie een initiatief aanmeldt of wijzigt."),
+            _("• De beheerders van Knooppunt, voor onderhoud."),
+            _("We delen niets met anderen en we tonen geen reclame."),
+            "",
+            _("<b>Jouw rechten</b>"),
+            _("/mijngegevens – alles wat we over je bewaren, als bestand."),
+            _("/vergeetmij – verwijder je gegevens."),
+            _("Een vraag? Stel die aan de coördinator van je netwerk."),
+        ]
+    )
+
+
+async def privacy(update: Update, context: KnooppuntContext) -> None:
+    await update.effective_message.reply_text(privacy_text(context))
+
+
+async def _private_only(update: Update, context: KnooppuntContext) -> bool:
+    """Personal data only in the private chat; in a group, point there."""
+    if update.effective_chat.type == ChatType.PRIVATE:
+        return True
+    _ = context.gettext
+    await update.effective_message.reply_text(
+        _("Dit gaat over jouw gegevens. Stuur mij een privébericht: @{bot}").format(bot=context.bot.username)
+    )
+    return False
+
+
+async def my_data(update: Update, context: KnooppuntContext) -> None:
+    if not await _private_only(update, context):
+        return
+    _ = context.gettext
+    user_id = update.effective_user.id
+    async with context.session() as session:
+        tables = await personal_data.export(session, user_id)
+    document = {
+        "about": "Knooppunt: everything stored about Telegram user {id}".format(id=user_id),
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "telegram_user_id": user_id,
+        "tables": tables,
+    }
+    payload = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    await update.effective_message.reply_document(
+        InputFile(payload, filename=f"knooppunt-{user_id}.json"),
+        caption=_("Dit is alles wat Knooppunt over jou bewaart. Uitleg: /privacy"),
+    )
+
+
+async def forget_me(update: Update, context: KnooppuntContext) -> None:
+    if not await _private_only(update, context):
+        return
+    _ = context.gettext
+    nonce = secrets.token_urlsafe(6)
+    context.user_data[NONCE_KEY] = nonce
+    buttons = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("🗑 Ja, verwijder mijn gegevens"), callback_data=f"{FORGET_PREFIX}ok:{nonce}")],
+            [InlineKeyboardButton(_("Nee, niets doen"), callback_data=f"{FORGET_PREFIX}no:{nonce}")],
+        ]
+    )
+    text = "\n".join(
+        [
+            _("<b>Wil je dat Knooppunt je vergeet?</b>"),
+            _("Ik verwijder dan je gegevens, je aanmeldingen voor activiteiten en je herinneringen."),
+            _("Beheer je een initiatief alleen? Dan gaat het naar een mede-beheerder. Is die er niet, dan zet ik het op pauze en vertel ik het de coördinator."),
+            _("Dit kun je niet ongedaan maken."),
+        ]
+    )
+    await update.effective_message.reply_text(text, reply_markup=buttons)
+
+
+async def forget_answer(update: Update, context: KnooppuntContext) -> None:
+    query = update.callback_query
+    await query.answer()
+    _ = context.gettext
+    _prefix, _sep, rest = query.data.partition(":")
+    choice, _sep, nonce = rest.partition(":")
+    expected = context.user_data.get(NONCE_KEY) if context.user_data is not None else None
+    user_id = update.effective_user.id
+    if expected is None or not secrets.compare_digest(nonce, expected) or choice not in ("ok", "no"):
+        async with context.session() as session:
+            audit.record_denied(session, user_id, "forget", "user", user_id, data=query.data[:64])
+        await query.edit_message_text(_("Deze knop werkt niet meer. Begin opnieuw met /vergeetmij."))
+        return
+    del context.user_data[NONCE_KEY]
+    if choice == "no":
+        await query.edit_message_text(_("Goed, ik heb niets verwijderd."))
+        return
+    async with context.session() as session:
+        handovers = await personal_data.hand_over_initiatives(session, user_id)
+        tell = []
+        for handover in handovers:
+            audit.record(session, None, "initiative_handed_over" if handover.new_owner_id else "initiative_paused",
+                         "initiative", handover.initiative_id, reason="owner_forgotten")
+            coordinators = await personal_data.coordinators_of(session, handover.network_ids, excluding=user_id)
+            tell.append((handover, coordinators))
+        counts = await personal_data.erase(session, user_id)
+        audit.record(session, None, "user_forgotten", "user", None, rows=sum(counts.values()))
+    context.user_data.clear()
+    logger.info("User %s was forgotten (%s rows)", user_id, sum(counts.values()))
+    await query.edit_message_text(
+        _("Klaar. Ik heb je gegevens verwijderd. Stuur je mij later weer een bericht, dan begin ik opnieuw met alleen je id en taal.")
+    )
+    for handover, coordinators in tell:
+        await _tell_about_handover(context, handover, coordinators)
+
+
+async def _tell_about_handover(context: KnooppuntContext, handover: personal_data.Handover, coordinators: set[int]) -> None:
+    """Best effort: a blocked bot or an unreachable chat must not undo the erasure."""
+    language = context.settings.default_language
+    _ = get_translator(language).gettext
+    name = escape(handover.name)
+    messages: list[tuple[int, str]] = []
+    if handover.new_owner_id is not None:
+        messages.append(
+            (handover.new_owner_id, _("De beheerder van <b>{name}</b> heeft zijn of haar gegevens laten verwijderen. Jij bent nu de beheerder.").format(name=name))
+        )
+    else:
+        text = _("De enige beheerder van <b>{name}</b> heeft zijn of haar gegevens laten verwijderen. Het initiatief staat nu op pauze. Zoek je een nieuwe beheerder?").format(name=name)
+        messages.extend((coordinator, text) for coordinator in sorted(coordinators))
+    for chat_id, text in messages:
+        try:
+            await context.bot.send_message(chat_id, text)
+        except TelegramError as exc:
+            logger.warning("Could not tell %s about initiative %s: %s", chat_id, handover.initiative_id, type(exc).__name__)
+
+
+async def retention_job(context: KnooppuntContext) -> None:
+    async with context.session() as session:
+        removed = await retention.purge(session, datetime.now(timezone.utc), context.settings.timezone)
+    logger.info("Retention: removed %s", removed)
+
+
+async def on_startup(application: Application) -> None:
+    from datetime import time
+
+    settings = application.bot_data.settings
+    application.job_queue.run_daily(
+        retention_job,
+        time(4, 15, tzinfo=settings.timezone),  # outside the DST-ambiguous hour
+        name="retention",
+        job_kwargs={"id": "retention", "replace_existing": True, "misfire_grace_time": 6 * 3600},
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("privacy", privacy))
+    application.add_handler(CommandHandler(["mijngegevens", "mydata"], my_data))
+    application.add_handler(CommandHandler(["vergeetmij", "forgetme"], forget_me))
+    application.add_handler(CallbackQueryHandler(forget_answer, pattern=f"^{FORGET_PREFIX}"))

@@ -1,0 +1,36 @@
+"""Buttons nobody handles (old, forged or from a finished conversation) get a calm answer.
+
+Without an answer Telegram shows a spinner on the button until it times out. This runs in its own
+late group and only when no handler of group 0 would take the press, so it never answers twice.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.context import KnooppuntContext
+
+STALE_GROUP = 50
+
+
+def _claimed(application: Application, update: Update) -> bool:
+    for group, group_handlers in application.handlers.items():
+        if group >= STALE_GROUP or group < 0:
+            continue
+        for handler in group_handlers:
+            result = handler.check_update(update)
+            if result is not None and result is not False:
+                return True
+    return False
+
+
+async def unclaimed_button(update: Update, context: KnooppuntContext) -> None:
+    if _claimed(context.application, update):
+        return
+    await update.callback_query.answer(context.gettext("Deze knop werkt niet meer. Begin opnieuw met /start."))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CallbackQueryHandler(unclaimed_button), group=STALE_GROUP)
+
