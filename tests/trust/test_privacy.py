@@ -172,27 +172,6 @@ async def test_forget_me_in_a_group_points_to_the_private_chat(bot):
     assert "@knooppunt_test_bot" in reply.text and not (reply.reply_markup or {}).get("inline_keyboard")
 
 
-async def test_shared_locations_and_search_texts_are_not_stored(bot):
-    """Used to answer, then dropped: no table holds the coordinates or the question afterwards."""
-    from sqlalchemy import select as select_rows
-
-    from storage.models import Base
-
-    latitude, longitude = 51.9137251, 4.4501873
-    question = "zoek koffie bij Gravin Zwaluwstraat 77"
-    await bot.send(updates.location(latitude, longitude))
-    await bot.say(question)
-    await bot.say("3027 AB")
-    cells = []
-    async with bot.session_factory() as session:
-        for table in Base.metadata.sorted_tables:
-            for row in (await session.execute(select_rows(table))).all():
-                cells.extend(repr(value) for value in row)
-    everything = "\n".join(cells)
-    for fragment in ("51.913725", "4.450187", "Gravin Zwaluwstraat", "zoek koffie"):
-        assert fragment not in everything, f"{fragment!r} was stored"
-
-
 async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot):
     from datetime import datetime, timedelta, timezone
 
@@ -228,13 +207,3 @@ async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot)
         assert announcement.text == "Kom ook!" and announcement.created_by == personal_data.FORGOTTEN_ACTOR
         assert (await session.scalar(select(Activity))).created_by is None
         assert await personal_data.export(session, OWNER["id"]) == {}
-
-
-def test_geocoding_cache_carries_no_user_id():
-    from storage.models import Base
-
-    caches = [table for name, table in Base.metadata.tables.items() if "geocod" in name or "cache" in name]
-    if not caches:
-        pytest.skip("no geocoding cache table yet")
-    for table in caches:
-        assert personal_data.person_columns(table) == ([], []), f"{table.name} holds a person's id"
