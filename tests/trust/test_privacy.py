@@ -207,3 +207,45 @@ async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot)
         assert announcement.text == "Kom ook!" and announcement.created_by == personal_data.FORGOTTEN_ACTOR
         assert (await session.scalar(select(Activity))).created_by is None
         assert await personal_data.export(session, OWNER["id"]) == {}
+
+
+def conversations_of(bot, user_id: int) -> list[str]:
+    """Names of the conversation handlers that hold a state for the person."""
+    from telegram.ext import ConversationHandler
+
+    found = []
+    for group in bot.app.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler) and any(user_id in key for key in handler._conversations):  # noqa: SLF001
+                found.append(handler.name or "unnamed")
+    return found
+
+
+@pytest.mark.parametrize("conversation", ["registration", "activity", "announcement"])
+async def test_forget_me_ends_a_conversation_in_progress(bot, conversation):
+    """Drafts go from the database and the conversation's state from memory: nothing resumes."""
+    ids = await seed(bot)
+    if conversation == "registration":
+        await bot.say("/aanmelden", sender=OWNER)
+        await bot.say("Buurtsoep", sender=OWNER)  # the name: a draft row now exists
+    elif conversation == "activity":
+        await bot.say("/activiteit", sender=OWNER)
+        await bot.press(f"pi:{ids['shared']}", sender=OWNER)
+    else:
+        await bot.say("/bericht", sender=OWNER)
+        await bot.press(f"bi:{ids['shared']}", sender=OWNER)
+    assert conversations_of(bot, OWNER["id"]), "the conversation is in progress"
+
+    [question] = bot.replies(await bot.send(updates.command("vergeetmij", sender=OWNER)))
+    await bot.press(question.callback_data("verwijder"), sender=OWNER)
+    assert conversations_of(bot, OWNER["id"]) == []
+
+    # The next answer does not resume a step: nothing is written under the forgotten person.
+    calls = await bot.say("Soep koken met de buren", sender=OWNER)
+    calls += await bot.say("/terug", sender=OWNER)
+    calls += await bot.say("Zaterdag 14:00", sender=OWNER)
+    texts = " ".join(call.text for call in bot.replies(calls))
+    assert "Gestopt" not in texts and "Wanneer" not in texts
+    async with bot.session_factory() as session:
+        assert set(await personal_data.export(session, OWNER["id"])) <= {"users"}
+    assert conversations_of(bot, OWNER["id"]) == []
