@@ -6,6 +6,7 @@ afterwards no table, no column, holds them, and the in-memory copy the buttons n
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta, timezone
 
 import pytest
@@ -83,6 +84,9 @@ async def test_locations_postcodes_and_questions_are_used_and_not_stored(places)
         assert fragment not in everything, f"{fragment!r} was stored"
     # The address is in the geocoding cache (Nominatim's rules ask for one), and nowhere else.
     assert [name for name, text in stored.items() if "zwaluwstraat" in text.lower()] == ["geocode_cache"]
+    # /mijngegevens after all this: only the minimal user record.
+    [export] = places.replies(await places.say("/mijngegevens"))
+    assert set(json.loads(export.files["document"][1])["tables"]) == {"users"}
 
 
 def test_geocoding_cache_carries_no_user_id():

@@ -51,6 +51,46 @@ def test_every_person_column_is_classified():
     assert personal_data.unclassified_columns() == []
 
 
+# Every table on main and the columns /mijngegevens exports and /vergeetmij erases (subjects: the
+# row goes) or blanks (actors: the row stays for others). A new table fails here until it is added.
+PERSON_COLUMNS = {
+    "users": (["id"], []),
+    "audit_log": ([], ["actor_id"]),  # and subject_id when subject_type is "user"
+    "approval_cards": (["chat_id"], []),
+    "registration_drafts": (["user_id", "chat_id"], []),
+    "initiatives": ([], ["created_by"]),
+    "initiative_members": (["user_id"], []),
+    "initiative_decisions": ([], ["decided_by"]),
+    "change_requests": ([], ["requested_by", "decided_by"]),
+    "invitations": ([], ["created_by", "used_by"]),
+    "network_coordinators": (["user_id"], ["added_by"]),
+    "activities": ([], ["created_by"]),
+    "activity_rsvps": (["user_id"], []),
+    "activity_reminders_sent": (["user_id"], []),
+    "announcements": ([], ["created_by"]),
+    "announcement_targets": ([], ["decided_by"]),
+    "group_chats": (["chat_id"], ["linked_by"]),  # group ids are negative: never a person's
+    "digest_deliveries": (["target_id"], []),
+    # No person's id at all: places, networks, schedules, and the geocoding cache.
+    "geocode_cache": ([], []),
+    "locations": ([], []),
+    "networks": ([], []),
+    "schedules": ([], []),
+    "initiative_languages": ([], []),
+    "initiative_networks": ([], []),
+}
+
+
+def test_every_table_on_main_is_known_to_export_and_erasure():
+    from storage.models import Base
+
+    found = {
+        table.name: tuple([column.name for column in columns] for columns in personal_data.person_columns(table))
+        for table in Base.metadata.sorted_tables
+    }
+    assert found == PERSON_COLUMNS
+
+
 @pytest.mark.parametrize(("sender", "heading", "commands"), [
     (RESIDENT, "<b>Privacy: wat Knooppunt over jou bewaart</b>", ("/mijngegevens", "/vergeetmij")),
     (RESIDENT_EN, "<b>Privacy: what Knooppunt stores about you</b>", ("/mydata", "/forgetme")),
