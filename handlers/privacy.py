@@ -46,6 +46,8 @@ def privacy_text(context: KnooppuntContext) -> str:
             _("<b>Wat we niet bewaren</b>"),
             _("• Je locatie. Die gebruiken we alleen om je te antwoorden."),
             _("• Wat je typt om te zoeken."),
+            _("De knoppen onder een antwoord (meer, filters) werken 2 uur. Zo lang onthoudt de bot je laatste locatie of vraag, alleen in het geheugen: niet in de database en niet in een logbestand."),
+            _("Typ je een adres? Dan vraagt de bot alleen dat adres aan een kaartdienst, zonder wie je bent. Het adres en de plek op de kaart bewaart hij zonder je naam of nummer."),
             _("• Je telefoonnummer of je achternaam."),
             "",
             _("<b>Waarom</b>"),

@@ -100,6 +100,7 @@ async def test_privacy_explains_in_the_users_language(bot, sender, heading, comm
     assert reply.text.startswith(heading)
     assert all(command in reply.text for command in commands)
     assert "30" in reply.text  # the retention period
+    assert "2 uur" in reply.text or "2 hours" in reply.text  # how long the directory remembers a location
     assert len(reply.text) <= 4096 and is_valid_telegram_html(reply.text)
 
 
