@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import KnooppuntContext
 from bot.geocoder import GeocoderUnavailable, make_geocoder
 from bot.i18n import N_
+from domain.address_part import address_part
 from domain.gazetteer import Location as GazetteerLocation
 from domain.gazetteer import UnknownPostcode, normalize_text
 from domain.geo import InvalidCoordinates, haversine_m, validate_coordinates
@@ -231,14 +232,15 @@ async def geocode_address(context: KnooppuntContext, text: str) -> Origin | None
     Raises GeocoderUnavailable when the service does not answer (nothing is cached then).
     """
     geocoder = context.bot_data.extras["geocoder"]
-    key = normalize_text(text[:MAX_QUERY_CHARS])[:200]
+    text = address_part(text) or text[:MAX_QUERY_CHARS]  # the geocoder and its cache see the address only
+    key = normalize_text(text)[:200]
     now = current_time()
     async with context.session() as session:
         cached = await directory.cached_geocode(session, geocoder.name, key, now)
     if cached is not None:
         found = (cached.latitude, cached.longitude, cached.label) if cached.latitude is not None else None
     else:
-        place = await geocoder.geocode(text[:MAX_QUERY_CHARS])
+        place = await geocoder.geocode(text)
         found = (place.lat, place.lon, place.label) if place else None
         async with context.session() as session:
             await directory.store_geocode(session, geocoder.name, key, now, found[:2] if found else None, found[2] if found else None)

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
@@ -26,6 +26,7 @@ COMMANDS = [
 ]
 FORGET_PREFIX = "fgt:"
 NONCE_KEY = "forget_nonce"
+STALE_LOCATION_SWEEP_S = 600  # a remembered location lives at most its window plus ten minutes
 
 
 def privacy_text(context: KnooppuntContext) -> str:
@@ -45,6 +46,8 @@ def privacy_text(context: KnooppuntContext) -> str:
             _("<b>Wat we niet bewaren</b>"),
             _("• Je locatie. Die gebruiken we alleen om je te antwoorden."),
             _("• Wat je typt om te zoeken."),
+            _("De knoppen onder een antwoord (meer, filters) werken 2 uur. Zo lang onthoudt de bot je laatste locatie of vraag, alleen in het geheugen: niet in de database en niet in een logbestand."),
+            _("Typ je een adres? Dan vraagt de bot alleen dat adres aan een kaartdienst, zonder wie je bent. Het adres en de plek op de kaart bewaart hij zonder je naam of nummer."),
             _("• Je telefoonnummer of je achternaam."),
             "",
             _("<b>Waarom</b>"),
@@ -155,12 +158,37 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
         counts = await personal_data.erase(session, user_id)
         audit.record(session, None, "user_forgotten", "user", None, rows=sum(counts.values()))
     context.user_data.clear()
-    logger.info("User %s was forgotten (%s rows)", user_id, sum(counts.values()))
+    ended = end_conversations(context.application, user_id)
+    logger.info("User %s was forgotten (%s rows, %s conversations ended)", user_id, sum(counts.values()), ended)
     await query.edit_message_text(
         _("Klaar. Ik heb je gegevens verwijderd. Stuur je mij later weer een bericht, dan begin ik opnieuw met alleen je id en taal.")
     )
     for handover, coordinators in tell:
         await _tell_about_handover(context, handover, coordinators)
+
+
+def end_conversations(application: Application, user_id: int) -> int:
+    """End every conversation the person is in (registration, activity, announcement, edits...).
+
+    Their drafts are gone from the database; the in-memory state must go too, or the next message
+    would resume a step and write under a person who asked to be forgotten. PTB has no public way
+    to end another handler's conversation, so this uses ConversationHandler's own END transition.
+    """
+    ended = 0
+    pending: list[BaseHandler] = [handler for group in application.handlers.values() for handler in group]
+    while pending:
+        handler = pending.pop()
+        if not isinstance(handler, ConversationHandler):
+            continue
+        pending.extend(handler.entry_points + handler.fallbacks + [h for hs in handler.states.values() for h in hs])
+        positions = int(handler.per_chat) + int(handler.per_user)  # the key starts with chat id, then user id
+        for key in [key for key in list(handler._conversations) if user_id in key[:positions]]:  # noqa: SLF001
+            handler._update_state(ConversationHandler.END, key)  # noqa: SLF001
+            job = handler.timeout_jobs.pop(key, None)
+            if job is not None:
+                job.schedule_removal()
+            ended += 1
+    return ended
 
 
 async def _tell_about_handover(context: KnooppuntContext, handover: personal_data.Handover, coordinators: set[int]) -> None:
@@ -189,10 +217,26 @@ async def retention_job(context: KnooppuntContext) -> None:
     logger.info("Retention: removed %s", removed)
 
 
+async def forget_stale_locations(context: KnooppuntContext) -> None:
+    """The directory remembers a resident's last location in memory so its buttons (more, filters)
+    keep working; once that window has passed nothing needs it, so it is dropped here."""
+    from handlers import directory
+
+    now = directory.current_time()
+    for data in context.application.user_data.values():
+        stored = data.get(directory.ORIGIN)
+        if stored is not None and now - stored["at"] > directory.ORIGIN_VALID_FOR:
+            del data[directory.ORIGIN]
+
+
 async def on_startup(application: Application) -> None:
     from datetime import time
 
     settings = application.bot_data.settings
+    application.job_queue.run_repeating(
+        forget_stale_locations, interval=STALE_LOCATION_SWEEP_S, first=STALE_LOCATION_SWEEP_S,
+        name="forget_stale_locations", job_kwargs={"id": "forget_stale_locations", "replace_existing": True},
+    )
     application.job_queue.run_daily(
         retention_job,
         time(4, 15, tzinfo=settings.timezone),  # outside the DST-ambiguous hour

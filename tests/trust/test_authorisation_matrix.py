@@ -253,9 +253,32 @@ FORGED = [
     "own:i:{b}", "own:zz:{a}", "adm:cr:{n}:abc", "adm:cr:abc:1", "adm:ca:99999", "adm:ren:{n}x", "ed:evil",
     "fgt:ok:", "lang:xx", "reg:send", "reg:cat:evil", "chg:ok:{a}", "chg:no:99999",
     "ac:K:{act}x", "ac:K:99999999999", "ae:{act}:status", "ae:{act}", "ac:h:", "an:ok:{t}:1", "an:ok:abc", "an:ok:999999",
-    "ac:r:99999", "ac:o:-1", "rm:maybe", "pi:{b}", "pp:ok", "bn:{n}", "bp:ok", "ag:w:99999999999999999999",
+    "ac:r:99999", "ac:o:-1", "rm:maybe", "pi:{b}", "bi:{b}", "pp:ok", "bn:{n}", "bp:ok", "ag:w:99999999999999999999",
     "lnk:abc", "lnk:999999", "lnk:{n}", "lnk:",
+    # privileged menus that only show (or start a conversation) for the right person
+    "ac:e:{act}", "ac:k:{act}", "own:v:{b}", "own:f:{b}", "own:r:{b}", "adm:list", "adm:n:{n}", "adm:ren:{n}",
+    "reg:place:ok", "reg:skip", "reg:lang:xx", "reg:net:999", "reg:wc:yes", "pw:ok", "pl:own", "pc:free", "bp:stop", "ed:x",
+    # the directory: harmless, and only ever about the presser's own remembered question
+    "dir:m:5", "dir:m:-1", "dir:m:999999", "dir:f:o", "dir:f:w", "dir:f:l:ar", "dir:f:l:../x", "dir:c:evil", "dir:c:*", "dir:l", "dir:",
 ]
+# Resident buttons that change only the presser's own data (their RSVP, reminder choice, language)
+# or only show public things; tested below: whoever presses, nobody else's rows change.
+SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:{act}", "ac:i:{act}", "ac:p:{act}",
+                "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0"]
+# Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
+RESIDENT_COMMANDS = {
+    "start", "help", "hulp", "taal", "language", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
+    "agenda", "events", "herinneringen", "reminders", "dichtbij", "near", "zoek", "search", "aanmelden", "register",
+    "stop", "annuleren", "terug", "back", "overslaan", "mijn", "mine",
+}
+PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's tests) covers it
+    "beheer": "ACTIONS beheer", "ontkoppel": "ACTIONS unlink_group", "unlink": "alias of ontkoppel",
+    "koppel": "ACTIONS link_group (its button)", "link": "alias of koppel", "digest_pauze": "ACTIONS pause_digest",
+    "digest_hervat": "test_privileged_commands_refuse_others", "digest_tijd": "test_privileged_commands_refuse_others",
+    "digest_voorbeeld": "test_privileged_commands_refuse_others", "digest_leeg": "test_privileged_commands_refuse_others",
+    "activiteit": "test_privileged_commands_refuse_others", "event": "alias of activiteit",
+    "bericht": "test_privileged_commands_refuse_others", "announce": "alias of bericht",
+}
 
 
 @pytest.mark.parametrize("role", ["owner", "coordinator", "admin", "resident"])
@@ -315,3 +338,85 @@ async def test_a_button_nobody_handles_is_answered_once(bot):
     assert answer.params["text"] == "Deze knop werkt niet meer. Begin opnieuw met /start."
     calls = await bot.press("lang:en")  # a handled button is answered by its handler only
     assert len([call for call in calls if call.method == "answerCallbackQuery"]) == 1
+
+
+def registered_buttons_and_commands(application) -> tuple[set[str], set[str]]:
+    """Every CallbackQueryHandler pattern and command, conversations included."""
+    from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+    patterns, commands = set(), set()
+    pending = [handler for group in application.handlers.values() for handler in group]
+    while pending:
+        handler = pending.pop()
+        if isinstance(handler, ConversationHandler):
+            pending += handler.entry_points + handler.fallbacks + [h for hs in handler.states.values() for h in hs]
+        elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
+            patterns.add(getattr(handler.pattern, "pattern", handler.pattern))
+        elif isinstance(handler, CommandHandler):
+            commands |= set(handler.commands)
+    return patterns, commands
+
+
+def test_every_button_and_privileged_command_is_in_the_matrix(bot):
+    """A capability cannot add a button or a command unnoticed: each must be exercised here."""
+    import re
+
+    world = World(a=1, b=2, network=1, other_network=2, activity=1, target=1)
+    pressed = [value for action in ACTIONS.values() for kind, value, *_ in action.steps(world) if kind == "press"]
+    pressed += [template.format(a=1, b=2, n=1, act=1, t=1) for template in FORGED + SELF_SERVICE]
+    pressed += ["fgt:ok:x"]  # /vergeetmij's own replay and forgery tests in test_privacy.py
+    patterns, commands = registered_buttons_and_commands(bot.app)
+    uncovered = sorted(pattern for pattern in patterns if not any(re.match(pattern, data) for data in pressed))
+    assert uncovered == [], f"buttons nobody tests for authorisation: {uncovered}"
+    unclassified = sorted(commands - RESIDENT_COMMANDS - set(PRIVILEGED_COMMANDS))
+    assert unclassified == [], f"commands neither resident-level nor in the matrix: {unclassified}"
+    assert not set(PRIVILEGED_COMMANDS) - commands, "the matrix lists a command that no longer exists"
+
+
+@pytest.mark.parametrize("role", ["resident", "member_elsewhere", "coordinator_elsewhere"])
+async def test_privileged_commands_refuse_others(bot, raised, role):
+    world = await build_world(bot, "active")
+    sender = ROLES[role]
+    before, denied_before = await snapshot(bot), await denied(bot)
+    for command in ("activiteit", "bericht"):
+        calls = await bot.say(f"/{command}", sender)
+        assert bot.replies(calls) and all(problems(call) == [] for call in calls)
+        assert all("pi:" not in str(call.params) and "bi:" not in str(call.params) for call in calls), "no initiative offered"
+    for command in ("digest_hervat", "digest_tijd maandag 10:00", "digest_voorbeeld", "digest_leeg", "koppel"):
+        calls = await bot.say(f"/{command}@knooppunt_test_bot", sender, LINKED_GROUP)
+        assert all(problems(call) == [] for call in calls)
+    assert raised == []
+    assert await snapshot(bot) == before
+
+
+async def test_self_service_buttons_touch_only_the_pressers_rows(bot, raised):
+    world = await build_world(bot, "active")
+    presser = ROLES["resident"]
+
+    def others(state):
+        return {name: [row for row in rows if repr(presser["id"]) not in str(row)] for name, rows in state.items()}
+
+    before = others(await snapshot(bot))
+    for template in SELF_SERVICE:
+        data = template.format(a=world.a, b=world.b, n=world.network, act=world.activity, t=world.target)
+        calls = await bot.press(data, presser)
+        assert raised == [] and all(problems(call) == [] for call in calls)
+        assert any(call.method == "answerCallbackQuery" for call in calls), f"{data!r} left the button spinning"
+    assert others(await snapshot(bot)) == before
+
+
+async def test_directory_buttons_never_use_someone_elses_question(bot, raised):
+    """The stored location and filters live per person: a forged press works on the presser's own."""
+    owner, other = ROLES["owner"], ROLES["resident"]
+    await build_world(bot, "active")
+    await bot.send(updates.location(51.9137251, 4.4501873, sender=owner))
+    await bot.say("buurthuiskamer met Arabisch", sender=owner)
+    owners_state = dict(bot.app.user_data[owner["id"]])
+    before = await snapshot(bot)
+    for data in ("dir:m:5", "dir:f:o", "dir:f:l:tr", "dir:c:buurthuiskamer", "dir:m:10"):
+        calls = await bot.press(data, other)
+        assert raised == []
+        assert all(call.chat_id == other["id"] for call in bot.replies(calls))
+        assert not any("📍" in call.text for call in bot.replies(calls)), "answered from someone else's location"
+    assert bot.app.user_data[owner["id"]] == owners_state
+    assert await snapshot(bot) == before

@@ -58,3 +58,52 @@ async def test_the_token_never_appears_even_at_debug(bot, caplog):
     await drive(bot)
     logged = everything_logged(caplog)
     assert TEST_TOKEN not in logged and TEST_TOKEN.split(":")[1] not in logged
+
+
+async def test_directory_logs_no_question_postcode_coordinates_or_address(bot, database_url, caplog, monkeypatch):
+    """Directory flows with the real PDOK client (stand-in transport) and production logging levels."""
+    from datetime import timezone
+
+    import httpx
+
+    import handlers.directory
+    from bot.config import setup_logging
+    from bot.geocoder import PdokGeocoder
+    from bot.places_cli import import_records
+    from domain.places_csv import read_places
+    from tests.directory_data import NOW, PLACES_CSV
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, {name: logging.getLogger(name).level for name in ("httpx", "apscheduler", "alembic.runtime.plugins")})
+    setup_logging(bot.app.bot_data.settings)  # the levels python -m bot runs with
+    root.handlers[:], root.level = saved[0], saved[1]  # keep caplog's handler
+    try:
+        caplog.set_level(logging.INFO)
+        monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
+        await import_records(database_url, read_places(PLACES_CSV.encode()), now=NOW.astimezone(timezone.utc))
+        status = {"code": 200}
+
+        def pdok(request: httpx.Request) -> httpx.Response:
+            docs = [{"weergavenaam": "Gravin Zwaluwstraat 77, Rotterdam", "centroide_ll": "POINT(4.4422 51.9161)"}]
+            return httpx.Response(status["code"], json={"response": {"numFound": 1, "docs": docs}})
+
+        bot.app.bot_data.extras["geocoder"] = PdokGeocoder("Knooppunt-test", transport=httpx.MockTransport(pdok))
+        person = updates.user(5151, NAME, "nl")
+        await bot.send(updates.location(LATITUDE, LONGITUDE, sender=person))
+        await bot.press("dir:m:5", sender=person)
+        await bot.press("dir:f:l:ar", sender=person)
+        await bot.say("3026 BK", sender=person)
+        await bot.say("buurthuiskamer in Bospolder open nu", sender=person)
+        await bot.say("zoek koffie bij Gravin Zwaluwstraat 77", sender=person)
+        await bot.say("/zoek Huiskamer geheimwoord", sender=person)
+        status["code"] = 503  # the geocoder fails: logged, without the address
+        await bot.say("taalles bij Schiedamseweg 5", sender=person)
+        await bot.send(updates.location(123.0, 456.0, sender=person))  # out of range
+    finally:
+        for name, level in saved[2].items():
+            logging.getLogger(name).setLevel(level)
+    logged = everything_logged(caplog)
+    assert "Geocoder" in logged  # the failure was logged...
+    assert_clean(logged)  # ...and nothing of what follows
+    for secret in ("3026", "Bospolder", "koffie", "Zwaluwstraat", "Schiedamseweg", "taalles", "geheimwoord", "51.916", "4.442", "123.0", "456.0"):
+        assert secret not in logged, f"{secret!r} leaked into the logs"

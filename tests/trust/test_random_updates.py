@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 
 import handlers
 from bot.app import build_application
+from bot.places_cli import import_records
+from domain.places_csv import read_places
 from tests.conftest import ADMIN_ID
+from tests.directory_data import PLACES_CSV
 from tests.fakes.bot_api import BOT_ID, BOT_USERNAME, FakeBotAPI
 from tests.harness import BotHarness
 from tests.trust.telegram_rules import problems
@@ -31,11 +34,28 @@ users = st.sampled_from([1001, 1002, 2001, 3001, ADMIN_ID]).flatmap(
         st.sampled_from(["nl", "en", "tr", "ar", None]),
     )
 )
+# What residents ask the directory: postcodes (known, unknown, malformed), buurt names, addresses,
+# and questions up to and past the length a question is read to.
+postcodes = st.builds(lambda digits, letters, space: f"{digits}{' ' if space else ''}{letters}",
+                      st.integers(1000, 9999).map(str) | st.sampled_from(["3021", "3024", "3026", "3027", "0000"]),
+                      st.sampled_from(["", "AB", "ab", "ZZ", "SA", "1"]), st.booleans())
+buurten = st.sampled_from(["Spangen", "Bospolder", "Tussendijken", "Oud-Mathenesse", "Nieuwe Westen", "Middelland",
+                           "Delfshaven", "Schiemond", "Witte Dorp", "Historisch Delfshaven", "spangen", "BOSPOLDER"])
+directory_questions = st.one_of(
+    postcodes,
+    buurten,
+    st.builds(lambda what, where: f"{what} {where}",
+              st.sampled_from(["buurthuiskamer", "taalcafé open nu", "waar is een speeltuin", "koffie met Arabisch",
+                               "wheelchair accessible food bank near", "iets met rolstoel in", MARK]),
+              postcodes | buurten | st.sampled_from(["Gravin Zwaluwstraat 77", "Schiedamseweg 10a", "mij", "de buurt"])),
+    st.integers(250, 4096).map(lambda n: ("waar kan ik koffie drinken bij Spangen 3027 ‮ " * 200)[:n]),
+)
 texts = st.one_of(
     st.text(max_size=200),
     st.lists(st.sampled_from(TRICKY) | st.text(max_size=5), max_size=30).map("".join),
     st.integers(4000, 4096).map(lambda n: ("Ab ﷺ‮ " * 1000)[:n]),  # at the length limit
     st.sampled_from(["buurthuiskamer 3026", "3021 AB", "koffie", "morgen", "Delfshaven", "zondag 14:00"]),
+    directory_questions,
 )
 
 
@@ -85,10 +105,11 @@ def other_updates(draw) -> dict:
     kind = draw(st.sampled_from(["location", "photo", "channel_post", "unknown", "my_chat_member", "contact", "sticker", "reply"]))
     update: dict = {"update_id": next(_ids)}
     if kind == "location":
-        update["message"] = message(
-            sender, draw(chats),
-            location={"latitude": draw(st.floats(-90, 90)), "longitude": draw(st.floats(-180, 180))},
-        )
+        near = st.tuples(st.floats(51.89, 51.93), st.floats(4.40, 4.48))  # Delfshaven
+        anywhere = st.tuples(st.floats(-90, 90), st.floats(-180, 180))
+        out_of_range = st.tuples(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6)) | st.sampled_from([(90.0001, 0.0), (0.0, -180.5), (1e300, -1e300)])
+        latitude, longitude = draw(st.one_of(near, anywhere, out_of_range))
+        update["message"] = message(sender, draw(chats), location={"latitude": latitude, "longitude": longitude})
     elif kind == "photo":
         fields = {"photo": [{"file_id": "AgAC", "file_unique_id": "u1", "width": 10, "height": 10}]}
         if draw(st.booleans()):
@@ -123,7 +144,7 @@ def other_updates(draw) -> dict:
 @st.composite
 def callback_updates(draw) -> dict:
     sender = draw(users)
-    prefixes = ["", "lang:", "fgt:ok:", "fgt:no:", "apr:ok:", "apr:no:", "act:", "rsvp:", "grp:", "dir:", "own:", "net:"]
+    prefixes = ["", "lang:", "fgt:ok:", "fgt:no:", "apr:ok:", "apr:no:", "act:", "rsvp:", "grp:", "dir:", "dir:m:", "dir:c:", "dir:f:", "dir:f:l:", "own:", "net:"]
     data = draw(st.sampled_from(prefixes)) + draw(st.one_of(st.text(max_size=20), st.integers(-5, 10**12).map(str)))
     data = data.encode()[:64].decode(errors="ignore") or "x"
     chat = chat_of(draw(chats), sender)
@@ -144,6 +165,8 @@ def run_property(settings_, strategy, examples: int) -> None:
         errors.append(context.error)
 
     with asyncio.Runner() as runner:
+        # Places to find, so directory answers render real cards, pins and paging buttons.
+        runner.run(import_records(settings_.database_url, read_places(PLACES_CSV.encode())))
         application = build_application(settings_, request=api, rate_limiter=False)
         application.add_error_handler(record_error)
         runner.run(application.initialize())
