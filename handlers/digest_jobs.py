@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
@@ -24,6 +23,7 @@ from bot.context import KnooppuntContext
 from domain.digest_slots import cron_fields
 from domain.schedule import Schedule, last_fire, missed_run, period_key
 from handlers.digest_compose import coordinator_digest, group_digest
+from handlers.telegram_faults import retry_after_seconds
 from storage.models import GroupChat, Network, User
 from storage.repositories import audit, digest_data, groups, roles
 
@@ -53,13 +53,6 @@ async def _sleep(application: Application, seconds: float) -> None:
     await sleeper(seconds)
 
 
-def _seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22.2+ warns that retry_after becomes a timedelta
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 # -- sending ------------------------------------------------------------------------------------
 
 async def send_with_retries(application: Application, chat_id: int, text: str, thread_id: int | None = None) -> None:
@@ -76,7 +69,7 @@ async def send_with_retries(application: Application, chat_id: int, text: str, t
         except RetryAfter as exc:
             if attempt == RETRIES - 1:
                 raise
-            await _sleep(application, _seconds(exc) + 0.5)
+            await _sleep(application, retry_after_seconds(exc) + 0.5)
         except NetworkError:  # timeouts (TimedOut) and 5xx
             if attempt == RETRIES - 1:
                 raise
