@@ -20,8 +20,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application
 
 from bot.context import KnooppuntContext
+from domain.digest_period import digest_period
 from domain.digest_slots import cron_fields
-from domain.schedule import Schedule, last_fire, missed_run, period_key
+from domain.schedule import Schedule, last_fire, missed_run
 from handlers.digest_compose import coordinator_digest, group_digest
 from handlers.telegram_faults import retry_after_seconds
 from storage.models import GroupChat, Network, User
@@ -227,7 +228,7 @@ async def run_group_digest(application: Application, chat_id: int, fire: datetim
             return "skipped"
         schedule = group_schedule(group, application)
     fire = fire or last_fire(schedule, now(application))
-    period = period_key(schedule, fire)
+    period = digest_period(schedule, fire)
 
     async def compose(session: AsyncSession) -> list[str]:
         current = await groups.get_group(session, chat_id)
@@ -314,7 +315,7 @@ async def run_coordinator_digest(application: Application, user_id: int, fire: d
     async def compose(session: AsyncSession) -> list[str]:
         return await compose_coordinator(session, application, user_id, now(application))
 
-    return await deliver(application, groups.KIND_COORDINATOR, user_id, period_key(schedule, fire), fire, compose)
+    return await deliver(application, groups.KIND_COORDINATOR, user_id, digest_period(schedule, fire), fire, compose)
 
 
 async def run_coordinator_round(application: Application, fire: datetime | None = None) -> dict[int, str]:
@@ -366,7 +367,7 @@ async def resume_missed(application: Application) -> dict[int, str]:
                 continue
             schedule = group_schedule(group, application)
             fire = last_fire(schedule, moment)
-            period = period_key(schedule, fire)
+            period = digest_period(schedule, fire)
             delivery = await groups.get_delivery(session, groups.KIND_GROUP, group.chat_id, period)
             if delivery is not None:
                 if delivery.status == "sending":

@@ -98,7 +98,30 @@ async def test_coordinator_links_group_sets_time_and_gets_exactly_one_digest(bot
     assert "Nieuwe Moestuin" in text
     async with bot.session_factory() as session:
         [delivery] = await groups_repo.deliveries(session)
-    assert (delivery.status, delivery.period, delivery.parts_sent) == ("sent", "2026-12-07", 1)
+    assert (delivery.status, delivery.period, delivery.parts_sent) == ("sent", "2026-W50", 1)
+
+
+async def test_moving_the_weekly_digest_later_in_the_week_sends_no_second_one(bot, clock):
+    await _network_with_week(bot)
+    await _add_and_link(bot)
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)  # Monday: the default time
+    assert await digest_jobs.run_group_digest(bot.app, GROUP["id"]) == "sent"
+    [answer] = bot.replies(await bot.send(updates.command("digest_tijd", "woensdag 10:00", sender=COORDINATOR, chat=GROUP)))
+    assert "elke woensdag om 10:00" in answer.text
+    [job] = bot.app.job_queue.get_jobs_by_name(f"digest-group-{GROUP['id']}")
+
+    bot.api.clear()
+    clock.moment = datetime(2026, 12, 9, 10, 0, tzinfo=AMS).astimezone(timezone.utc)  # Wednesday, same ISO week
+    await job.run(bot.app)
+    assert await digest_jobs.resume_missed(bot.app) == {}  # a restart on Wednesday sends nothing either
+    assert [call for call in bot.api.sent(GROUP["id"]) if "Deze week" in call.text] == []
+
+    clock.moment = datetime(2026, 12, 16, 10, 0, tzinfo=AMS).astimezone(timezone.utc)  # next Wednesday
+    await job.run(bot.app)
+    assert len([call for call in bot.api.sent(GROUP["id"]) if "Deze week" in call.text]) == 1
+    async with bot.session_factory() as session:
+        periods = [(d.period, d.status) for d in await groups_repo.deliveries(session, groups_repo.KIND_GROUP)]
+    assert periods == [("2026-W50", "sent"), ("2026-W51", "sent")]
 
 
 async def test_digest_in_forum_topic_goes_to_that_topic(bot, clock):
