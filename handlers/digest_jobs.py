@@ -57,24 +57,37 @@ async def _sleep(application: Application, seconds: float) -> None:
 # -- sending ------------------------------------------------------------------------------------
 
 async def send_with_retries(application: Application, chat_id: int, text: str, thread_id: int | None = None) -> None:
-    """Send one message; RetryAfter is waited out, timeouts and 5xx retried with backoff.
+    """Send one message; RetryAfter is waited out, timeouts and 5xx retried with backoff."""
+    await with_retries(application, lambda: application.bot.send_message(chat_id, text, message_thread_id=thread_id))
+
+
+async def with_retries(application: Application, attempt: Callable[[], Awaitable[object]]) -> None:
+    """Run one Bot API call; RetryAfter is waited out, timeouts and 5xx retried with backoff.
 
     Forbidden, BadRequest and ChatMigrated are raised at once: retrying cannot help them.
     """
-    for attempt in range(RETRIES):
+    for number in range(RETRIES):
         try:
-            await application.bot.send_message(chat_id, text, message_thread_id=thread_id)
+            await attempt()
             return
         except (Forbidden, ChatMigrated, BadRequest):
             raise
         except RetryAfter as exc:
-            if attempt == RETRIES - 1:
+            if number == RETRIES - 1:
                 raise
             await _sleep(application, retry_after_seconds(exc) + 0.5)
         except NetworkError:  # timeouts (TimedOut) and 5xx
-            if attempt == RETRIES - 1:
+            if number == RETRIES - 1:
                 raise
-            await _sleep(application, BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
+            await _sleep(application, BACKOFF_SECONDS[min(number, len(BACKOFF_SECONDS) - 1)])
+
+
+async def group_unreachable(application: Application, chat_id: int, exc: TelegramError) -> None:
+    """Telegram said Forbidden (removed or blocked): mark the group inactive, record it, stop its digest."""
+    async with application.bot_data.session_factory.begin() as session:
+        await groups.mark_inactive(session, chat_id, "forbidden: " + str(exc))
+        audit.record(session, None, "group_unreachable", "group_chat", chat_id, error=str(exc)[:200])
+    unschedule_group(application, chat_id)
 
 
 def _busy(application: Application) -> set[tuple[str, int, str]]:
@@ -133,16 +146,13 @@ async def _deliver(application: Application, kind: str, target_id: int, period: 
             try:
                 await send_with_retries(application, chat_id, parts[index], thread_id)
             except ChatMigrated as exc:
-                chat_id = await _migrated(application, kind, chat_id, exc.new_chat_id)
+                chat_id = await migrated(application, kind, chat_id, exc.new_chat_id)
                 thread_id = None
                 await send_with_retries(application, chat_id, parts[index], thread_id)
         except Forbidden as exc:
             await _finish(application, delivery_id, "failed", str(exc), in_flight=False)
             if kind == groups.KIND_GROUP:
-                async with factory.begin() as session:
-                    await groups.mark_inactive(session, chat_id, "forbidden: " + str(exc))
-                    audit.record(session, None, "group_unreachable", "group_chat", chat_id, error=str(exc)[:200])
-                unschedule_group(application, chat_id)
+                await group_unreachable(application, chat_id, exc)
             logger.warning("Digest %s for %s (%s) not delivered: %s", kind, chat_id, period, exc)
             return "failed"
         except TelegramError as exc:
@@ -181,7 +191,7 @@ async def _finish(application: Application, delivery_id: int, status: str, error
             row.in_flight = in_flight
 
 
-async def _migrated(application: Application, kind: str, old_id: int, new_id: int) -> int:
+async def migrated(application: Application, kind: str, old_id: int, new_id: int) -> int:
     if kind == groups.KIND_GROUP:
         async with application.bot_data.session_factory.begin() as session:
             group = await groups.migrate_chat(session, old_id, new_id)
