@@ -42,18 +42,6 @@ class DigestAnnouncement:
     text: str
 
 
-@dataclass(frozen=True)
-class CoordinatorPicture:
-    network: str
-    week_start: date
-    awaiting_approval: int
-    new_initiatives: int
-    upcoming_activities: int
-    unverified_listings: Sequence[str]  # names of listings not checked for ``unverified_days``
-    unreachable_groups: Sequence[str]  # names of groups the bot could not post in
-    unverified_days: int = 90
-
-
 def _bold(text: str) -> str:
     return f"<b>{escape(text)}</b>"
 
@@ -115,32 +103,3 @@ def compose_group_digest(
             lines.append(f"• <i>{escape(a.initiative)}</i>: {escape(text)}")
         blocks.append("\n".join(lines))
     return split_message("\n\n".join(blocks), limit)
-
-
-def compose_coordinator_digest(picture: CoordinatorPicture, *, translator: Translator, locale: str,
-                               limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The weekly private overview for coordinators: what waits for them and what goes wrong."""
-    _ = translator.gettext
-    ngettext = translator.ngettext
-    p = picture
-    lines = [
-        _bold(_("Weekoverzicht {network}").format(network=p.network)),
-        escape(_("Week van {day}").format(day=format_day(p.week_start, locale=locale))),
-        "",
-        "• " + escape(ngettext("{n} initiatief wacht op goedkeuring", "{n} initiatieven wachten op goedkeuring",
-                               p.awaiting_approval).format(n=p.awaiting_approval)),
-        "• " + escape(ngettext("{n} nieuw initiatief", "{n} nieuwe initiatieven",
-                               p.new_initiatives).format(n=p.new_initiatives)),
-        "• " + escape(ngettext("{n} activiteit komt eraan", "{n} activiteiten komen eraan",
-                               p.upcoming_activities).format(n=p.upcoming_activities)),
-    ]
-    if p.unverified_listings:
-        lines += ["", _bold(ngettext("Al {days} dag niet gecontroleerd", "Al {days} dagen niet gecontroleerd",
-                                     p.unverified_days).format(days=p.unverified_days))]
-        lines += [f"• {escape(name)}" for name in p.unverified_listings]
-    if p.unreachable_groups:
-        lines += ["", _bold(_("Groepen die de bot niet kon bereiken"))]
-        lines += [f"• {escape(name)}" for name in p.unreachable_groups]
-    if not (p.unverified_listings or p.unreachable_groups):
-        lines += ["", escape(_("Alle plekken zijn gecontroleerd en alle groepen zijn bereikt."))]
-    return split_message("\n".join(lines), limit)

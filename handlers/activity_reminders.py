@@ -6,15 +6,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain.recurrence import to_utc
+from domain.retry_policy import backoff_delay
 from handlers.activity_card import now_of, upcoming, when_words
 from handlers.common import MenuCommand, escape
+from handlers.telegram_faults import BLOCKED, TRANSIENT, classify, retry_after_seconds
 from storage.models import Activity
 from storage.repositories import activities as repo
 
@@ -52,13 +55,39 @@ def schedule_reminder(application: Application, activity: Activity, now: datetim
     )
 
 
+def retry_job_name(activity_id: int) -> str:
+    return f"act-reminder-retry:{activity_id}"
+
+
+def schedule_retry(application: Application, activity_id: int, at: datetime, now: datetime) -> None:
+    """Try the pending reminders of an activity again at `at` (at once when that has passed)."""
+    if application.job_queue is None:
+        return
+    name = retry_job_name(activity_id)
+    for job in application.job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    application.job_queue.run_once(
+        send_reminders,
+        when=max(to_utc(at), to_utc(now) + timedelta(seconds=1)),
+        data=activity_id,
+        name=name,
+        job_kwargs={"id": name, "replace_existing": True, "misfire_grace_time": REMINDER_GRACE_S, "coalesce": True},
+    )
+
+
 async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Remind those who come; each (person, occurrence) is written down before it is sent."""
+    """Remind those who come, each (person, occurrence) exactly once.
+
+    Per person: claim (a row "sending", committed) -> send -> "sent". Telegram being down or
+    busy makes it "pending" with a later try (backoff; the retry job, or start-up, picks it up);
+    blocked or refused makes it "failed". A row left "sending" by a crash counts as sent.
+    """
     application = context.application
     activity_id: int = context.job.data
     tz = application.bot_data.settings.timezone
     now = now_of(application)
     async with application.bot_data.session_factory.begin() as session:
+        await repo.expire_pending_reminders(session, activity_id, now)
         activity = await repo.get_activity(session, activity_id)
         if activity is None or activity.status != "published" or activity.initiative.status != "active":
             return
@@ -70,26 +99,70 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
             schedule_reminder(application, activity, now)  # woke too early (e.g. the time changed)
             return
         occurrence = to_utc(slot.start)
-        recipients = await repo.reminder_recipients(session, activity_id, occurrence, joined_before=occurrence - REMINDER_BEFORE)
-        for user_id in recipients:
-            repo.mark_reminded(session, activity_id, user_id, occurrence, now)
-        languages = await repo.languages_of(session, recipients)
+        candidates = await repo.reminder_candidates(session, activity_id, occurrence, joined_before=occurrence - REMINDER_BEFORE)
+        pending = {row.user_id: row for row in await repo.pending_reminders(session, activity_id, occurrence)}
+        for user_id, row in pending.items():
+            if user_id not in candidates:  # no longer coming, or switched reminders off meanwhile
+                row.status, row.error, row.next_try_at = repo.REMINDER_FAILED, "no longer wanted", None
+        waiting = [pending[u].next_try_at for u in candidates if u in pending and pending[u].next_try_at and to_utc(pending[u].next_try_at) > to_utc(now)]
+        due = [u for u in candidates if u not in pending or not pending[u].next_try_at or to_utc(pending[u].next_try_at) <= to_utc(now)]
+        languages = await repo.languages_of(session, due)
     settings = application.bot_data.settings
-    for user_id in recipients:
-        language = languages.get(user_id) or settings.default_language
-        _ = get_translator(language).gettext
-        text = _("⏰ Herinnering: morgen is <b>{title}</b>.\n🗓 {when}\nGeen herinneringen meer? Typ /herinneringen.").format(
-            title=escape(activity.title), when=escape(when_words(slot.start, slot.end, language, tz))
-        )
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(_("Bekijk de activiteit"), callback_data=f"ac:o:{activity.id}")]])
-        try:
-            await application.bot.send_message(user_id, text, reply_markup=markup)
-        except Forbidden:
-            logger.info("Reminder for activity %s: user %s blocked the bot", activity_id, user_id)
-        except TelegramError as exc:
-            logger.warning("Reminder for activity %s to %s failed: %s", activity_id, user_id, exc)
+    for user_id in due:
+        retry_at = await _remind(application, activity, slot, occurrence, user_id, languages.get(user_id) or settings.default_language, now)
+        if retry_at is not None:
+            waiting.append(retry_at)
+    if waiting:
+        schedule_retry(application, activity_id, min(waiting), now)
     if activity.rrule is not None:
         schedule_reminder(application, activity, slot.start)
+
+
+async def _remind(application: Application, activity: Activity, slot, occurrence: datetime, user_id: int, language: str, now: datetime) -> datetime | None:  # noqa: ANN001, PLR0913
+    """One reminder through claim -> send -> settle; returns when to try again, if it should be."""
+    factory = application.bot_data.session_factory
+    try:
+        async with factory.begin() as session:
+            if not await repo.claim_reminder(session, activity.id, user_id, occurrence, now):
+                return None
+    except IntegrityError:
+        return None  # another run claimed it first
+    tz = application.bot_data.settings.timezone
+    _ = get_translator(language).gettext
+    text = _("⏰ Herinnering: morgen is <b>{title}</b>.\n🗓 {when}\nGeen herinneringen meer? Typ /herinneringen.").format(
+        title=escape(activity.title), when=escape(when_words(slot.start, slot.end, language, tz))
+    )
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(_("Bekijk de activiteit"), callback_data=f"ac:o:{activity.id}")]])
+    try:
+        await application.bot.send_message(user_id, text, reply_markup=markup)
+    except TelegramError as exc:
+        kind = classify(exc)
+        retry_at = None
+        async with factory.begin() as session:
+            row = await repo.reminder_row(session, activity.id, user_id, occurrence)
+            row.error = str(exc)[:200]
+            if kind == TRANSIENT:
+                row.attempts += 1
+                wait = retry_after_seconds(exc) if isinstance(exc, RetryAfter) else 0
+                retry_at = to_utc(now) + backoff_delay(row.attempts, at_least=wait)
+                if retry_at >= occurrence:
+                    row.status, retry_at = repo.REMINDER_FAILED, None
+                else:
+                    row.status, row.next_try_at = repo.REMINDER_PENDING, retry_at
+            else:
+                row.status, row.next_try_at = repo.REMINDER_FAILED, None
+        if kind == BLOCKED:
+            logger.info("Reminder for activity %s: user %s blocked the bot", activity.id, user_id)
+        elif retry_at is not None:
+            logger.warning("Reminder for activity %s to %s failed (%s); trying again at %s", activity.id, user_id, exc, retry_at.isoformat())
+        else:
+            logger.warning("Reminder for activity %s to %s not delivered: %s", activity.id, user_id, exc)
+        return retry_at
+    async with factory.begin() as session:
+        row = await repo.reminder_row(session, activity.id, user_id, occurrence)
+        row.status, row.next_try_at, row.error = repo.REMINDER_SENT, None, None
+        row.sent_at = now
+    return None
 
 
 async def reminders_toggle(update: Update, context: KnooppuntContext) -> None:
@@ -133,12 +206,18 @@ async def notify(application: Application, user_id: int, message: str, **values:
 
 
 async def on_startup(application: Application) -> None:
-    """Plan every pending reminder from the database (jobs live in memory only)."""
+    """Plan every reminder from the database (jobs live in memory only): the coming ones, and
+    the retries of those Telegram could not take; a reminder in flight at a crash counts as sent."""
     now = now_of(application)
-    async with application.bot_data.session_factory() as session:
+    async with application.bot_data.session_factory.begin() as session:
+        for row in await repo.settle_in_flight_reminders(session):
+            logger.warning("Reminder for activity %s to %s was in flight at a restart; counted as sent", row.activity_id, row.user_id)
         found = await repo.activities_with_rsvps(session)
+        retries = await repo.reminder_retries(session)
     for activity in found:
         schedule_reminder(application, activity, now)
+    for activity_id, at in retries.items():
+        schedule_retry(application, activity_id, at or now, now)
 
 
 def register(application: Application) -> None:

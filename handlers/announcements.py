@@ -9,18 +9,20 @@ from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
+from handlers import digest_jobs
 from handlers.activity_card import now_of
 from handlers.activity_reminders import notify
 from handlers.common import MenuCommand, escape
 from storage.models import Initiative
 from storage.repositories import activities as repo
 from storage.repositories import audit, roles
+from storage.repositories import groups as groups_repo
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 logger = logging.getLogger(__name__)
@@ -178,22 +180,46 @@ async def network_toggled(update: Update, context: KnooppuntContext) -> int:
     return NETWORKS
 
 
-async def post_to_groups(application: Application, network_id: int, name: str, text: str, photo: str | None) -> int:
-    """Send to every active group linked to the network; returns how many got it."""
+async def post_to_groups(application: Application, network_id: int, name: str, text: str, photo: str | None) -> tuple[int, list[str]]:
+    """Send to every active group linked to the network: how many got it, and which could not be reached.
+
+    Timeouts, 5xx and RetryAfter are retried like digests; a group that answers Forbidden is marked
+    inactive (its coordinator digest reports it); a group that became a supergroup keeps its link
+    under the new id and gets the message there. One group's failure never stops the others.
+    """
     async with application.bot_data.session_factory() as session:
-        groups = await repo.active_groups(session, network_id)
-    sent = 0
-    for group in groups:
+        targets = await repo.active_groups(session, network_id)
+    sent, unreachable = 0, []
+    for group in targets:
         body = group_text(name, text, get_translator(group.language))
-        try:
+        chat_id, thread_id = group.chat_id, group.message_thread_id
+
+        def attempt():  # noqa: ANN202 - the current chat_id and thread_id, also after a migration
             if photo:
-                await application.bot.send_photo(group.chat_id, photo, caption=body, message_thread_id=group.message_thread_id)
-            else:
-                await application.bot.send_message(group.chat_id, body, message_thread_id=group.message_thread_id)
+                return application.bot.send_photo(chat_id, photo, caption=body, message_thread_id=thread_id)
+            return application.bot.send_message(chat_id, body, message_thread_id=thread_id)
+
+        try:
+            try:
+                await digest_jobs.with_retries(application, attempt)
+            except ChatMigrated as exc:
+                chat_id = await digest_jobs.migrated(application, groups_repo.KIND_GROUP, chat_id, exc.new_chat_id)
+                thread_id = None
+                await digest_jobs.with_retries(application, attempt)
             sent += 1
+        except Forbidden as exc:
+            await digest_jobs.group_unreachable(application, chat_id, exc)
+            unreachable.append(group.title or str(chat_id))
+            logger.warning("Announcement to group %s: bot removed or blocked; group marked inactive", chat_id)
         except TelegramError as exc:
-            logger.warning("Announcement to group %s failed: %s", group.chat_id, exc)
-    return sent
+            unreachable.append(group.title or str(chat_id))
+            logger.warning("Announcement to group %s failed: %s", chat_id, exc)
+    return sent, unreachable
+
+
+def unreachable_line(translator, network_name: str, names: list[str]) -> str:  # noqa: ANN001
+    return translator.gettext("⚠️ {network}: deze groep(en) kon ik niet bereiken: {groups}.").format(
+        network=escape(network_name), groups=", ".join(escape(n) for n in names))
 
 
 async def confirm(update: Update, context: KnooppuntContext) -> int:
@@ -241,8 +267,10 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
     lines = []
     for target_id, network_id, network_name, status in plan:
         if status == "posted":
-            count = await post_to_groups(context.application, network_id, d["name"], d["text"], d.get("photo"))
+            count, unreachable = await post_to_groups(context.application, network_id, d["name"], d["text"], d.get("photo"))
             lines.append(_("✅ {network}: verstuurd naar {n} groep(en).").format(network=escape(network_name), n=count))
+            if unreachable:
+                lines.append(unreachable_line(context.translator, network_name, unreachable))
         else:
             lines.append(_("⏳ {network}: een coördinator kijkt er eerst naar.").format(network=escape(network_name)))
             await ask_coordinators(context.application, coordinators.get(network_id, []), target_id, d, network_name)
@@ -305,10 +333,17 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
         await query.message.reply_text(_("Over dit bericht is al beslist."))
         return
     if approve:
-        count = await post_to_groups(context.application, network.id, initiative.name, announcement.text, announcement.photo_file_id)
-        await query.message.reply_text(_("Goedgekeurd en verstuurd naar {n} groep(en).").format(n=count))
+        count, unreachable = await post_to_groups(context.application, network.id, initiative.name, announcement.text, announcement.photo_file_id)
+        reply = _("Goedgekeurd en verstuurd naar {n} groep(en).").format(n=count)
+        if unreachable:
+            reply += "\n" + unreachable_line(context.translator, network.name, unreachable)
+        await query.message.reply_text(reply)
         await notify(context.application, announcement.created_by, N_("Je bericht voor {network} is goedgekeurd en verstuurd."),
                      network=network.name)
+        if unreachable:
+            await notify(context.application, announcement.created_by,
+                         N_("⚠️ {network}: deze groep(en) kon ik niet bereiken: {groups}."),
+                         network=network.name, groups=", ".join(unreachable))
     else:
         await query.message.reply_text(_("Afgewezen. De schrijver krijgt bericht."))
         await notify(context.application, announcement.created_by, N_("Je bericht voor {network} is niet goedgekeurd."),

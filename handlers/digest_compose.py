@@ -9,8 +9,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import get_translator
+from domain.coordinator_digest import CoordinatorOverview, compose_overview
+from domain.digest import DigestActivity, DigestAnnouncement, DigestInitiative, compose_group_digest
 from domain.taxonomy import get_category
-from domain.digest import CoordinatorPicture, DigestActivity, DigestAnnouncement, DigestInitiative, compose_coordinator_digest, compose_group_digest
 from handlers.common import deep_link
 from storage.repositories.digest_data import CoordinatorFacts, NetworkWeek
 
@@ -43,17 +44,17 @@ def group_digest(week: NetworkWeek, moment: datetime, language: str, tz: ZoneInf
 
 
 def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language: str, tz: ZoneInfo) -> list[str]:
-    """One picture per network the coordinator looks after, in their language."""
+    """One overview per network the coordinator looks after, in their language, naming what waits."""
     messages: list[str] = []
     for network in facts:
-        picture = CoordinatorPicture(
+        overview = CoordinatorOverview(
             network=network.network_name,
             week_start=moment.astimezone(tz).date(),
-            awaiting_approval=len(network.pending),
+            awaiting_approval=[item.name for item in network.pending],
             new_initiatives=len(network.new_initiatives),
             upcoming_activities=network.upcoming_activities,
             unverified_listings=[item.name for item in network.unverified],
             unreachable_groups=network.unreachable_groups,
         )
-        messages += compose_coordinator_digest(picture, translator=get_translator(language), locale=language)
+        messages += compose_overview(overview, translator=get_translator(language), locale=language)
     return messages

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
@@ -21,9 +20,11 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application
 
 from bot.context import KnooppuntContext
+from domain.digest_period import digest_period
 from domain.digest_slots import cron_fields
-from domain.schedule import Schedule, last_fire, missed_run, period_key
+from domain.schedule import Schedule, last_fire, missed_run
 from handlers.digest_compose import coordinator_digest, group_digest
+from handlers.telegram_faults import retry_after_seconds
 from storage.models import GroupChat, Network, User
 from storage.repositories import audit, digest_data, groups, roles
 
@@ -53,34 +54,40 @@ async def _sleep(application: Application, seconds: float) -> None:
     await sleeper(seconds)
 
 
-def _seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22.2+ warns that retry_after becomes a timedelta
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 # -- sending ------------------------------------------------------------------------------------
 
 async def send_with_retries(application: Application, chat_id: int, text: str, thread_id: int | None = None) -> None:
-    """Send one message; RetryAfter is waited out, timeouts and 5xx retried with backoff.
+    """Send one message; RetryAfter is waited out, timeouts and 5xx retried with backoff."""
+    await with_retries(application, lambda: application.bot.send_message(chat_id, text, message_thread_id=thread_id))
+
+
+async def with_retries(application: Application, attempt: Callable[[], Awaitable[object]]) -> None:
+    """Run one Bot API call; RetryAfter is waited out, timeouts and 5xx retried with backoff.
 
     Forbidden, BadRequest and ChatMigrated are raised at once: retrying cannot help them.
     """
-    for attempt in range(RETRIES):
+    for number in range(RETRIES):
         try:
-            await application.bot.send_message(chat_id, text, message_thread_id=thread_id)
+            await attempt()
             return
         except (Forbidden, ChatMigrated, BadRequest):
             raise
         except RetryAfter as exc:
-            if attempt == RETRIES - 1:
+            if number == RETRIES - 1:
                 raise
-            await _sleep(application, _seconds(exc) + 0.5)
+            await _sleep(application, retry_after_seconds(exc) + 0.5)
         except NetworkError:  # timeouts (TimedOut) and 5xx
-            if attempt == RETRIES - 1:
+            if number == RETRIES - 1:
                 raise
-            await _sleep(application, BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)])
+            await _sleep(application, BACKOFF_SECONDS[min(number, len(BACKOFF_SECONDS) - 1)])
+
+
+async def group_unreachable(application: Application, chat_id: int, exc: TelegramError) -> None:
+    """Telegram said Forbidden (removed or blocked): mark the group inactive, record it, stop its digest."""
+    async with application.bot_data.session_factory.begin() as session:
+        await groups.mark_inactive(session, chat_id, "forbidden: " + str(exc))
+        audit.record(session, None, "group_unreachable", "group_chat", chat_id, error=str(exc)[:200])
+    unschedule_group(application, chat_id)
 
 
 def _busy(application: Application) -> set[tuple[str, int, str]]:
@@ -139,16 +146,13 @@ async def _deliver(application: Application, kind: str, target_id: int, period: 
             try:
                 await send_with_retries(application, chat_id, parts[index], thread_id)
             except ChatMigrated as exc:
-                chat_id = await _migrated(application, kind, chat_id, exc.new_chat_id)
+                chat_id = await migrated(application, kind, chat_id, exc.new_chat_id)
                 thread_id = None
                 await send_with_retries(application, chat_id, parts[index], thread_id)
         except Forbidden as exc:
             await _finish(application, delivery_id, "failed", str(exc), in_flight=False)
             if kind == groups.KIND_GROUP:
-                async with factory.begin() as session:
-                    await groups.mark_inactive(session, chat_id, "forbidden: " + str(exc))
-                    audit.record(session, None, "group_unreachable", "group_chat", chat_id, error=str(exc)[:200])
-                unschedule_group(application, chat_id)
+                await group_unreachable(application, chat_id, exc)
             logger.warning("Digest %s for %s (%s) not delivered: %s", kind, chat_id, period, exc)
             return "failed"
         except TelegramError as exc:
@@ -187,7 +191,7 @@ async def _finish(application: Application, delivery_id: int, status: str, error
             row.in_flight = in_flight
 
 
-async def _migrated(application: Application, kind: str, old_id: int, new_id: int) -> int:
+async def migrated(application: Application, kind: str, old_id: int, new_id: int) -> int:
     if kind == groups.KIND_GROUP:
         async with application.bot_data.session_factory.begin() as session:
             group = await groups.migrate_chat(session, old_id, new_id)
@@ -234,7 +238,7 @@ async def run_group_digest(application: Application, chat_id: int, fire: datetim
             return "skipped"
         schedule = group_schedule(group, application)
     fire = fire or last_fire(schedule, now(application))
-    period = period_key(schedule, fire)
+    period = digest_period(schedule, fire)
 
     async def compose(session: AsyncSession) -> list[str]:
         current = await groups.get_group(session, chat_id)
@@ -321,7 +325,7 @@ async def run_coordinator_digest(application: Application, user_id: int, fire: d
     async def compose(session: AsyncSession) -> list[str]:
         return await compose_coordinator(session, application, user_id, now(application))
 
-    return await deliver(application, groups.KIND_COORDINATOR, user_id, period_key(schedule, fire), fire, compose)
+    return await deliver(application, groups.KIND_COORDINATOR, user_id, digest_period(schedule, fire), fire, compose)
 
 
 async def run_coordinator_round(application: Application, fire: datetime | None = None) -> dict[int, str]:
@@ -373,7 +377,7 @@ async def resume_missed(application: Application) -> dict[int, str]:
                 continue
             schedule = group_schedule(group, application)
             fire = last_fire(schedule, moment)
-            period = period_key(schedule, fire)
+            period = digest_period(schedule, fire)
             delivery = await groups.get_delivery(session, groups.KIND_GROUP, group.chat_id, period)
             if delivery is not None:
                 if delivery.status == "sending":

@@ -1,14 +1,14 @@
 """Coordinators set their groups' digest: /digest_tijd, /digest_pauze, /digest_hervat,
-/digest_leeg and /digest_voorbeeld; on start-up the schedules go into the JobQueue."""
+/digest_leeg, /digest_taal and /digest_voorbeeld; on start-up the schedules go into the JobQueue."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_
+from bot.i18n import N_, available_languages, language_name
 from domain.digest_slots import DAYS, parse_slot
 from handlers import digest_jobs
 from handlers.common import MenuCommand, escape
@@ -20,6 +20,7 @@ COMMANDS = [
     MenuCommand("digest_tijd", N_("Wanneer het weekoverzicht komt (coördinator)"), private=True, group=True),
     MenuCommand("digest_pauze", N_("Weekoverzicht even stoppen (coördinator)"), private=True, group=True),
     MenuCommand("digest_hervat", N_("Weekoverzicht weer aanzetten (coördinator)"), private=True, group=True),
+    MenuCommand("digest_taal", N_("In welke taal het weekoverzicht komt (coördinator)"), private=True, group=True),
     MenuCommand("digest_voorbeeld", N_("Stuur mij nu het volgende weekoverzicht (coördinator)"), private=True, group=True),
 ]
 on_startup = digest_jobs.on_startup
@@ -178,9 +179,50 @@ async def preview(update: Update, context: KnooppuntContext) -> None:
         await update.effective_message.reply_text(_("📬 Ik heb je het voorbeeld privé gestuurd."))
 
 
+LANGUAGE_PREFIX = "dg:lang:"
+
+
+async def language_offer(update: Update, context: KnooppuntContext) -> None:
+    """/digest_taal: buttons with the languages; the digest's dates and words follow the choice."""
+    _ = context.gettext
+    async with context.session() as session:
+        targets = await _targets(update, context, session, "digest_language")
+    if await _refuse_or_empty(update, context, targets):
+        return
+    buttons = [[InlineKeyboardButton(language_name(code), callback_data=LANGUAGE_PREFIX + code)] for code in available_languages()]
+    await update.effective_message.reply_text(
+        _("In welke taal komt het weekoverzicht? Geldt voor: {groups}").format(groups=_names(targets)),
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+async def language_chosen(update: Update, context: KnooppuntContext) -> None:
+    """The choice is checked again here: the press may be forged, or by someone else in the group."""
+    query = update.callback_query
+    await query.answer()
+    _ = context.gettext
+    code = query.data.removeprefix(LANGUAGE_PREFIX)
+    if code not in available_languages():
+        await query.message.reply_text(_("Deze knop werkt niet meer. Stuur /digest_taal opnieuw."))
+        return
+    async with context.session() as session:
+        targets = await _targets(update, context, session, "digest_language")
+        for group in targets or []:
+            group.language = code
+            audit.record(session, update.effective_user.id, "digest_language", "group_chat", group.chat_id, language=code)
+    if await _refuse_or_empty(update, context, targets):
+        return
+    await query.edit_message_text(
+        _("✅ Taal van het weekoverzicht: {language}. Geldt voor: {groups}").format(
+            language=language_name(code), groups=_names(targets))
+    )
+
+
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("digest_tijd", set_time))
     application.add_handler(CommandHandler("digest_pauze", pause))
     application.add_handler(CommandHandler("digest_hervat", resume))
     application.add_handler(CommandHandler("digest_leeg", empty_weeks))
     application.add_handler(CommandHandler("digest_voorbeeld", preview))
+    application.add_handler(CommandHandler(["digest_taal", "digest_language"], language_offer))
+    application.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^dg:lang:"))

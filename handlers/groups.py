@@ -111,7 +111,8 @@ async def link_chosen(update: Update, context: KnooppuntContext) -> None:
             audit.record_denied(session, user.id, "group_link", "group_chat", chat.id, network=raw[:20])
         else:
             thread_id = query.message.message_thread_id if query.message.is_topic_message else None
-            group = await groups.link(session, chat.id, chat.title, network.id, thread_id, user.id, now(context.application), group_language(context))
+            # The group's digest language: that of the coordinator who links it (/digest_taal changes it).
+            group = await groups.link(session, chat.id, chat.title, network.id, thread_id, user.id, now(context.application), context.language)
             audit.record(session, user.id, "group_linked", "group_chat", chat.id, network_id=network.id, thread_id=thread_id)
     if not allowed:
         await query.message.reply_text(_("Dat mag je niet: alleen een coördinator van dat netwerk kan deze groep koppelen."))

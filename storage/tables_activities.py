@@ -25,8 +25,14 @@ class ActivityRsvp(Base):
 
 
 class ReminderSent(Base):
-    """One reminder, for one person, for one occurrence: the row is written before the message, so a
-    restart never sends it twice."""
+    """One reminder, for one person, for one occurrence, and how far its delivery got.
+
+    status: sending (claimed; the message is on its way), sent, pending (Telegram was down or
+    busy: tried again at next_try_at) or failed (blocked, refused, or too late to matter).
+    The row is claimed in its own transaction before the message goes out, so a restart never
+    sends it twice; a row still "sending" after a crash counts as delivered, like a digest part
+    in flight (Telegram has no idempotency key; a rare lost reminder beats a duplicate).
+    """
 
     __tablename__ = "activity_reminders_sent"
     __table_args__ = (UniqueConstraint("activity_id", "user_id", "occurrence_at"),)
@@ -35,7 +41,11 @@ class ReminderSent(Base):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(BigInteger)
     occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # claimed, then confirmed
+    status: Mapped[str] = mapped_column(String(8), default="sent", server_default="sent")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(String(200))
 
 
 class Announcement(Base):

@@ -24,7 +24,7 @@ async def make_world(bot, approval=False):
     return world
 
 
-async def write(bot, text="Zaterdag <b>open</b> dag & koffie!", photo=False, networks=("Netwerk West",)):
+async def write(bot, text="Zaterdag <b>open</b> dag & koffie!", photo=False, networks=("Netwerk West",), fault=None):
     await bot.say("/bericht", sender=MEMBER)
     await bot.say(text, sender=MEMBER)
     if photo:
@@ -35,6 +35,8 @@ async def write(bot, text="Zaterdag <b>open</b> dag & koffie!", photo=False, net
     for name in networks:
         await bot.press(ask.callback_data(name), sender=MEMBER)
     [preview] = bot.replies(await bot.press("bn:done", sender=MEMBER))
+    if fault is not None:
+        bot.api.fail_next(*fault)  # the first message after "Versturen" goes to the first group
     calls = await bot.press("bp:ok", sender=MEMBER)
     return preview, calls
 
@@ -102,3 +104,37 @@ async def test_wrong_input_and_strangers(bot):
     assert text_for_photo == "Stuur een foto, of typ /overslaan."
     [stopped] = bot.reply_texts(await bot.say("/stop", sender=MEMBER))
     assert stopped == "Gestopt. Er is niets verstuurd."
+
+
+async def test_group_that_removed_the_bot_is_marked_inactive_and_the_author_told(bot):
+    await make_world(bot)
+    _preview, calls = await write(bot, networks=("Netwerk West", "Netwerk Oost"),
+                                  fault=("forbidden", "sendMessage", "Forbidden: bot was kicked from the supergroup chat"))
+    posted = [c.chat_id for c in calls if c.method == "sendMessage" and c.chat_id < 0]
+    assert posted == [OOST_GROUP]  # the other network's group still got it
+    [summary] = [c.text for c in calls if c.chat_id == MEMBER["id"] and c.method == "sendMessage"]
+    assert "✅ Netwerk West: verstuurd naar 0 groep(en)." in summary
+    assert "⚠️ Netwerk West: deze groep(en) kon ik niet bereiken:" in summary
+    assert "✅ Netwerk Oost: verstuurd naar 1 groep(en)." in summary
+    async with bot.session_factory() as session:
+        group = await session.get(GroupChat, GROUP_ID)
+        audit_rows = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "group_unreachable"))).all()
+    assert group.active is False and "kicked" in group.inactive_reason
+    assert [int(row.subject_id) for row in audit_rows] == [GROUP_ID]
+
+    bot.api.clear()
+    await write(bot, text="Nog een bericht")
+    assert [c for c in bot.api.calls if c.chat_id == GROUP_ID] == []  # nothing more to an inactive group
+
+
+async def test_group_that_became_a_supergroup_keeps_its_link_and_gets_the_message(bot):
+    await make_world(bot)
+    _preview, calls = await write(bot, fault=("chat_migrated", "sendMessage", -1009999999999))
+    posted = [c.chat_id for c in calls if c.method == "sendMessage" and c.chat_id < 0]
+    assert posted == [-1009999999999]
+    async with bot.session_factory() as session:
+        assert await session.get(GroupChat, GROUP_ID) is None
+        moved = await session.get(GroupChat, -1009999999999)
+    assert moved.network_id is not None and moved.active
+    [summary] = [c.text for c in calls if c.chat_id == MEMBER["id"] and c.method == "sendMessage"]
+    assert summary == "✅ Netwerk West: verstuurd naar 1 groep(en)."

@@ -98,7 +98,30 @@ async def test_coordinator_links_group_sets_time_and_gets_exactly_one_digest(bot
     assert "Nieuwe Moestuin" in text
     async with bot.session_factory() as session:
         [delivery] = await groups_repo.deliveries(session)
-    assert (delivery.status, delivery.period, delivery.parts_sent) == ("sent", "2026-12-07", 1)
+    assert (delivery.status, delivery.period, delivery.parts_sent) == ("sent", "2026-W50", 1)
+
+
+async def test_moving_the_weekly_digest_later_in_the_week_sends_no_second_one(bot, clock):
+    await _network_with_week(bot)
+    await _add_and_link(bot)
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)  # Monday: the default time
+    assert await digest_jobs.run_group_digest(bot.app, GROUP["id"]) == "sent"
+    [answer] = bot.replies(await bot.send(updates.command("digest_tijd", "woensdag 10:00", sender=COORDINATOR, chat=GROUP)))
+    assert "elke woensdag om 10:00" in answer.text
+    [job] = bot.app.job_queue.get_jobs_by_name(f"digest-group-{GROUP['id']}")
+
+    bot.api.clear()
+    clock.moment = datetime(2026, 12, 9, 10, 0, tzinfo=AMS).astimezone(timezone.utc)  # Wednesday, same ISO week
+    await job.run(bot.app)
+    assert await digest_jobs.resume_missed(bot.app) == {}  # a restart on Wednesday sends nothing either
+    assert [call for call in bot.api.sent(GROUP["id"]) if "Deze week" in call.text] == []
+
+    clock.moment = datetime(2026, 12, 16, 10, 0, tzinfo=AMS).astimezone(timezone.utc)  # next Wednesday
+    await job.run(bot.app)
+    assert len([call for call in bot.api.sent(GROUP["id"]) if "Deze week" in call.text]) == 1
+    async with bot.session_factory() as session:
+        periods = [(d.period, d.status) for d in await groups_repo.deliveries(session, groups_repo.KIND_GROUP)]
+    assert periods == [("2026-W50", "sent"), ("2026-W51", "sent")]
 
 
 async def test_digest_in_forum_topic_goes_to_that_topic(bot, clock):
@@ -323,3 +346,56 @@ async def test_digest_shows_the_weeks_posted_announcements_escaped(bot, clock):
     for absent in ("Nog niet goedgekeurd", "Van vorige maand", "Alleen voor speeltuinen"):
         assert absent not in text
     assert is_valid_telegram_html(text)
+
+
+async def test_coordinator_digest_names_what_waits_up_to_ten(bot, clock):
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        for number in range(1, 13):
+            await seed_initiative(session, network, f"Wacht {number:02d} <b>", status="pending")
+        await seed_initiative(session, network, "Oude Plek", created_at=datetime(2026, 1, 5, tzinfo=timezone.utc))  # not checked since
+    clock.moment = datetime(2026, 12, 7, 9, 30, tzinfo=AMS).astimezone(timezone.utc)
+    assert await digest_jobs.run_coordinator_round(bot.app) == {COORDINATOR["id"]: "sent"}
+    [report] = bot.api.sent(COORDINATOR["id"])
+    assert is_valid_telegram_html(report.text)
+    assert "<b>12 initiatieven wachten op goedkeuring</b>\n• Wacht 01 &lt;b&gt;" in report.text
+    assert "• Wacht 10 &lt;b&gt;\n… en nog 2" in report.text and "Wacht 11" not in report.text
+    assert "<b>Al 90 dagen niet gecontroleerd</b> (1)\n• Oude Plek" in report.text
+
+
+async def test_group_language_comes_from_the_linking_coordinator_and_digest_taal_changes_it(bot, clock):
+    await _network_with_week(bot)
+    english = dict(COORDINATOR, language_code="en")
+    await _add_and_link(bot, by=english)
+    async with bot.session_factory() as session:
+        assert (await session.get(GroupChat, GROUP["id"])).language == "en"
+    clock.moment = datetime(2026, 12, 7, 9, 0, tzinfo=AMS).astimezone(timezone.utc)
+    assert await digest_jobs.run_group_digest(bot.app, GROUP["id"]) == "sent"
+    [digest] = [call for call in bot.api.sent(GROUP["id"]) if "Koffie" in call.text]
+    assert "Tuesday" in digest.text and "dinsdag" not in digest.text
+
+    [offer] = bot.replies(await bot.send(updates.command("digest_taal", sender=COORDINATOR, chat=GROUP)))
+    assert offer.buttons() == ["Nederlands", "English"]
+    [done] = bot.replies(await bot.press(offer.callback_data("Nederlands"), sender=COORDINATOR, chat=GROUP))
+    assert "Taal van het weekoverzicht: Nederlands" in done.text and "Buren Bospolder" in done.text
+    async with bot.session_factory() as session:
+        assert (await session.get(GroupChat, GROUP["id"])).language == "nl"
+    async with bot.session_factory() as session:
+        preview = await digest_jobs.compose_group(session, bot.app, await groups_repo.get_group(session, GROUP["id"]), clock.moment)
+    assert "<b>dinsdag 8 december</b>" in preview[0]
+
+
+async def test_digest_taal_refused_for_residents_and_forged_presses(bot, clock):
+    await _network_with_week(bot)
+    await _add_and_link(bot)
+    resident = updates.RESIDENT
+    [refused] = bot.replies(await bot.send(updates.command("digest_taal", sender=resident, chat=GROUP)))
+    assert "alleen een coördinator" in refused.text
+    [forged] = bot.replies(await bot.press("dg:lang:en", sender=resident, chat=GROUP))
+    assert "alleen een coördinator" in forged.text
+    [bogus] = bot.replies(await bot.press("dg:lang:xx", sender=COORDINATOR, chat=GROUP))
+    assert "werkt niet meer" in bogus.text
+    async with bot.session_factory() as session:
+        assert (await session.get(GroupChat, GROUP["id"])).language == "nl"
+        denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied"))).all()
+    assert [(row.actor_id, row.detail["attempted"]) for row in denied] == [(resident["id"], "digest_language")] * 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -164,9 +164,19 @@ async def activities_with_rsvps(session: AsyncSession) -> list[Activity]:
     return list(await session.scalars(query))
 
 
-async def reminder_recipients(session: AsyncSession, activity_id: int, occurrence_at: datetime, joined_before: datetime) -> list[int]:
-    """Going since before the reminder moment, reminders on, and not yet reminded of this occurrence."""
-    already = select(ReminderSent.user_id).where(ReminderSent.activity_id == activity_id, ReminderSent.occurrence_at == occurrence_at)
+REMINDER_SENDING = "sending"
+REMINDER_SENT = "sent"
+REMINDER_PENDING = "pending"
+REMINDER_FAILED = "failed"
+
+
+def _reminder_of(activity_id: int, occurrence_at: datetime):  # noqa: ANN202
+    return (ReminderSent.activity_id == activity_id, ReminderSent.occurrence_at == occurrence_at)
+
+
+async def reminder_candidates(session: AsyncSession, activity_id: int, occurrence_at: datetime, joined_before: datetime) -> list[int]:
+    """Going since before the reminder moment, reminders on, and not reminded yet (or waiting for a retry)."""
+    settled = select(ReminderSent.user_id).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.status != REMINDER_PENDING)
     rows = await session.scalars(
         select(ActivityRsvp.user_id)
         .join(User, User.id == ActivityRsvp.user_id, isouter=True)
@@ -175,15 +185,72 @@ async def reminder_recipients(session: AsyncSession, activity_id: int, occurrenc
             ActivityRsvp.status == GOING,
             ActivityRsvp.created_at <= joined_before,
             func.coalesce(User.reminders_enabled, True).is_(True),
-            ActivityRsvp.user_id.not_in(already),
+            ActivityRsvp.user_id.not_in(settled),
         )
         .order_by(ActivityRsvp.created_at)
     )
     return list(rows)
 
 
-def mark_reminded(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime, now: datetime) -> None:
-    session.add(ReminderSent(activity_id=activity_id, user_id=user_id, occurrence_at=occurrence_at, sent_at=now))
+async def pending_reminders(session: AsyncSession, activity_id: int, occurrence_at: datetime) -> list[ReminderSent]:
+    return list(await session.scalars(
+        select(ReminderSent).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.status == REMINDER_PENDING)
+    ))
+
+
+async def claim_reminder(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime, now: datetime) -> bool:
+    """Take the reminder for sending: a new row, or a pending one; False when it is settled or taken.
+
+    A competing insert raises IntegrityError at flush or commit (the unique constraint): the
+    caller treats that as "taken".
+    """
+    claimed = await session.execute(
+        update(ReminderSent)
+        .where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id, ReminderSent.status == REMINDER_PENDING)
+        .values(status=REMINDER_SENDING, sent_at=now)
+    )
+    if claimed.rowcount:
+        return True
+    exists = await session.scalar(select(ReminderSent.id).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id))
+    if exists is not None:
+        return False
+    session.add(ReminderSent(activity_id=activity_id, user_id=user_id, occurrence_at=occurrence_at, sent_at=now,
+                             status=REMINDER_SENDING, attempts=0))
+    await session.flush()
+    return True
+
+
+async def reminder_row(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime) -> ReminderSent | None:
+    return await session.scalar(select(ReminderSent).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id))
+
+
+async def expire_pending_reminders(session: AsyncSession, activity_id: int, now: datetime) -> int:
+    """Pending reminders of occurrences that have begun are no use any more."""
+    result = await session.execute(
+        update(ReminderSent)
+        .where(ReminderSent.activity_id == activity_id, ReminderSent.status == REMINDER_PENDING, ReminderSent.occurrence_at <= now)
+        .values(status=REMINDER_FAILED, error="too late: the activity has begun", next_try_at=None)
+    )
+    return result.rowcount or 0
+
+
+async def settle_in_flight_reminders(session: AsyncSession) -> list[ReminderSent]:
+    """At start-up: reminders claimed but never confirmed (a crash mid-send) count as sent."""
+    rows = list(await session.scalars(select(ReminderSent).where(ReminderSent.status == REMINDER_SENDING)))
+    for row in rows:
+        row.status = REMINDER_SENT
+        row.error = "in flight at a restart; counted as sent"
+    return rows
+
+
+async def reminder_retries(session: AsyncSession) -> dict[int, datetime]:
+    """Activity id -> the earliest moment one of its pending reminders is to be tried again."""
+    rows = await session.execute(
+        select(ReminderSent.activity_id, func.min(ReminderSent.next_try_at))
+        .where(ReminderSent.status == REMINDER_PENDING)
+        .group_by(ReminderSent.activity_id)
+    )
+    return {activity_id: next_try for activity_id, next_try in rows}
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:

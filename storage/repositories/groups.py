@@ -43,6 +43,7 @@ async def mark_inactive(session: AsyncSession, chat_id: int, reason: str) -> Gro
 
 async def link(session: AsyncSession, chat_id: int, title: str | None, network_id: int, thread_id: int | None, user_id: int, now: datetime, language: str) -> GroupChat:
     group = await bot_added(session, chat_id, title, language)
+    group.language = language
     group.network_id = network_id
     group.message_thread_id = thread_id
     group.linked_by = user_id

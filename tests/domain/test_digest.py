@@ -8,11 +8,9 @@ from babel.messages.pofile import read_po
 
 from domain.digest import (
     ANNOUNCEMENT_LIMIT,
-    CoordinatorPicture,
     DigestActivity,
     DigestAnnouncement,
     DigestInitiative,
-    compose_coordinator_digest,
     compose_group_digest,
 )
 from domain.htmltext import is_valid_telegram_html, utf16_len
@@ -108,37 +106,6 @@ def test_busy_week_is_split_into_valid_messages():
     assert len(messages) > 1
     assert all(utf16_len(m) <= 1000 and is_valid_telegram_html(m) for m in messages)
     assert sum(m.count("<a href=") for m in messages) == 120
-
-
-def test_coordinator_digest_in_english():
-    picture = CoordinatorPicture("BoTu", WEEK, awaiting_approval=2, new_initiatives=1, upcoming_activities=0,
-                                 unverified_listings=["Buurthuis De Peperklip", "Tuin <West>"],
-                                 unreachable_groups=["BoTu-chat"])
-    assert compose_coordinator_digest(picture, translator=ENGLISH, locale="en") == [
-        "<b>Weekly overview BoTu</b>\nWeek of Monday 7 December\n\n"
-        "• 2 initiatives are waiting for approval\n• 1 new initiative\n• 0 activities coming up\n\n"
-        "<b>Not checked for 90 days</b>\n• Buurthuis De Peperklip\n• Tuin &lt;West&gt;\n\n"
-        "<b>Groups the bot could not reach</b>\n• BoTu-chat"
-    ]
-
-
-def test_coordinator_digest_in_dutch_all_well():
-    picture = CoordinatorPicture("BoTu", WEEK, awaiting_approval=1, new_initiatives=3, upcoming_activities=1,
-                                 unverified_listings=[], unreachable_groups=[])
-    messages = compose_coordinator_digest(picture, translator=DUTCH, locale="nl")
-    assert messages == [
-        "<b>Weekoverzicht BoTu</b>\nWeek van maandag 7 december\n\n"
-        "• 1 initiatief wacht op goedkeuring\n• 3 nieuwe initiatieven\n• 1 activiteit komt eraan\n\n"
-        "Alle plekken zijn gecontroleerd en alle groepen zijn bereikt."
-    ]
-    assert is_valid_telegram_html(messages[0])
-
-
-@pytest.mark.parametrize("days", [1, 90])
-def test_coordinator_digest_days_plural(days):
-    picture = CoordinatorPicture("BoTu", WEEK, 0, 0, 0, ["Plek"], [], unverified_days=days)
-    expected = "Al 1 dag niet gecontroleerd" if days == 1 else "Al 90 dagen niet gecontroleerd"
-    assert f"<b>{expected}</b>" in compose_coordinator_digest(picture, translator=DUTCH, locale="nl")[0]
 
 
 def test_english_catalog_matches_the_texts_in_these_modules():

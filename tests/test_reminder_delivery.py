@@ -1,0 +1,175 @@
+"""Reminders survive Bot API faults: delivered once Telegram recovers, never twice, also across a restart."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import build_application
+from handlers.activity_card import CLOCK_KEY
+from handlers.activity_reminders import job_name, retry_job_name
+from storage.tables_activities import ReminderSent
+from tests.activity_seed import NOW, RESIDENT, TZ, add_activity, seed
+from tests.harness import BotHarness
+
+pytestmark = pytest.mark.storage
+
+REMINDER_TIME = datetime(2026, 12, 7, 10, 0, tzinfo=TZ)  # a day before Tuesday 8 December 10:00
+TEXT = "Herinnering: morgen is <b>Koffie-ochtend</b>"
+
+
+class Clock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+async def coming(bot):
+    """A one-off activity on Tuesday 10:00 and a resident who said "Ik kom" on Thursday before."""
+    clock = Clock(NOW)
+    bot.app.bot_data.extras[CLOCK_KEY] = clock
+    world = await seed(bot.session_factory)
+    activity = await add_activity(bot.session_factory, world, "Koffie-ochtend", datetime(2026, 12, 8, 10, 0, tzinfo=TZ),
+                                  datetime(2026, 12, 8, 12, 0, tzinfo=TZ))
+    await bot.press(f"ac:r:{activity}")
+    clock.moment = REMINDER_TIME
+    return activity, clock
+
+
+async def run_job(harness: BotHarness, name: str) -> None:
+    jobs = harness.app.job_queue.get_jobs_by_name(name)
+    assert jobs, f"no job {name} planned"
+    await jobs[-1].run(harness.app)
+
+
+def reminders(api) -> list:  # noqa: ANN001
+    return [call for call in api.sent(RESIDENT["id"]) if TEXT in call.text]
+
+
+async def rows(bot) -> list[ReminderSent]:
+    async with bot.session_factory() as session:
+        return list((await session.scalars(select(ReminderSent))).all())
+
+
+@pytest.mark.parametrize("kind, value", [
+    ("server_error", 500), ("server_error", 502), ("timeout", None), ("network", None), ("retry_after", 90),
+])
+async def test_reminder_arrives_once_after_the_api_recovers(bot, coming, kind, value):
+    activity, clock = coming
+    bot.api.fail_next(kind, "sendMessage", value)
+    await run_job(bot, job_name(activity))
+    assert reminders(bot.api) == []
+    [row] = await rows(bot)
+    assert (row.status, row.attempts) == ("pending", 1)
+    wait = row.next_try_at - REMINDER_TIME.astimezone(timezone.utc)
+    assert wait == (timedelta(seconds=90) if kind == "retry_after" else timedelta(minutes=1))
+    [retry] = bot.app.job_queue.get_jobs_by_name(retry_job_name(activity))
+    assert retry.job.trigger.run_date == row.next_try_at
+
+    await run_job(bot, job_name(activity))  # the main job firing again early sends nothing yet
+    assert reminders(bot.api) == []
+
+    clock.moment = row.next_try_at
+    await run_job(bot, retry_job_name(activity))
+    await run_job(bot, retry_job_name(activity))  # and a second run of the retry sends nothing twice
+    await run_job(bot, job_name(activity))
+    [sent] = reminders(bot.api)
+    assert "dinsdag 8 december 2026, 10:00 – 12:00" in sent.text
+    [row] = await rows(bot)
+    assert (row.status, row.attempts, row.next_try_at) == ("sent", 1, None)
+
+
+async def test_backoff_grows_while_the_api_stays_down(bot, coming):
+    activity, clock = coming
+    bot.api.fail_next("server_error", "sendMessage", 502, times=3)
+    waits = []
+    for _ in range(3):
+        await run_job(bot, retry_job_name(activity) if waits else job_name(activity))
+        [row] = await rows(bot)
+        waits.append(row.next_try_at - clock.moment.astimezone(timezone.utc))
+        clock.moment = row.next_try_at
+    assert waits == [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15)]
+    await run_job(bot, retry_job_name(activity))
+    assert len(reminders(bot.api)) == 1
+    assert (await rows(bot))[0].status == "sent"
+
+
+@pytest.mark.parametrize("kind, value", [("forbidden", None), ("bad_request", "chat not found")])
+async def test_blocked_or_refused_ends_the_reminder_as_failed(bot, coming, kind, value, caplog):
+    activity, clock = coming
+    caplog.set_level(logging.INFO, logger="handlers.activity_reminders")
+    bot.api.fail_next(kind, "sendMessage", value)
+    await run_job(bot, job_name(activity))
+    [row] = await rows(bot)
+    assert row.status == "failed" and row.next_try_at is None and row.error
+    assert not bot.app.job_queue.get_jobs_by_name(retry_job_name(activity))
+    clock.moment += timedelta(minutes=30)
+    await run_job(bot, job_name(activity))
+    assert reminders(bot.api) == []
+    assert any(str(RESIDENT["id"]) in record.getMessage() for record in caplog.records)
+
+
+async def test_a_restart_between_failure_and_recovery_sends_it_once(bot, coming, settings, api):
+    activity, clock = coming
+    api.fail_next("timeout", "sendMessage")
+    await run_job(bot, job_name(activity))
+    [row] = await rows(bot)
+    assert row.status == "pending"
+
+    clock.moment = row.next_try_at + timedelta(minutes=3)  # the bot was down for a few minutes
+    second = build_application(settings, request=api, rate_limiter=False)
+    second.bot_data.extras[CLOCK_KEY] = clock
+    await second.initialize()
+    await second.post_init(second)
+    try:
+        harness = BotHarness(second, api)
+        [retry] = second.job_queue.get_jobs_by_name(retry_job_name(activity))
+        assert retry.job.trigger.run_date <= clock.moment + timedelta(seconds=1)
+        await run_job(harness, retry_job_name(activity))
+        await run_job(harness, job_name(activity))  # the ordinary reminder job of the new process too
+    finally:
+        await second.shutdown()
+        await second.post_shutdown(second)
+    assert len(reminders(api)) == 1
+    await run_job(bot, job_name(activity))  # the old process's job, late: still nothing twice
+    assert len(reminders(api)) == 1
+    assert [r.status for r in await rows(bot)] == ["sent"]
+
+
+async def test_a_reminder_in_flight_at_a_crash_counts_as_sent(bot, coming, settings, api, caplog):
+    """Claimed, then the process died before Telegram answered: counted as delivered, never resent."""
+    activity, clock = coming
+    async with bot.session_factory.begin() as session:
+        session.add(ReminderSent(activity_id=activity, user_id=RESIDENT["id"], occurrence_at=datetime(2026, 12, 8, 10, 0, tzinfo=TZ),
+                                 sent_at=clock.moment, status="sending"))
+    second = build_application(settings, request=api, rate_limiter=False)
+    second.bot_data.extras[CLOCK_KEY] = clock
+    await second.initialize()
+    await second.post_init(second)
+    try:
+        await run_job(BotHarness(second, api), job_name(activity))
+    finally:
+        await second.shutdown()
+        await second.post_shutdown(second)
+    assert reminders(api) == []
+    [row] = await rows(bot)
+    assert row.status == "sent" and "in flight" in row.error
+    assert any("in flight" in record.getMessage() for record in caplog.records)
+
+
+async def test_a_pending_reminder_that_is_no_longer_wanted_is_dropped(bot, coming):
+    activity, clock = coming
+    bot.api.fail_next("server_error", "sendMessage", 500)
+    await run_job(bot, job_name(activity))
+    await bot.press("rm:off")
+    clock.moment += timedelta(minutes=2)
+    await run_job(bot, retry_job_name(activity))
+    assert reminders(bot.api) == []
+    [row] = await rows(bot)
+    assert row.status == "failed" and row.error == "no longer wanted"
