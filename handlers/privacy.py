@@ -138,7 +138,7 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
     choice, _sep, nonce = rest.partition(":")
     expected = context.user_data.get(NONCE_KEY) if context.user_data is not None else None
     user_id = update.effective_user.id
-    if expected is None or not secrets.compare_digest(nonce, expected) or choice not in ("ok", "no"):
+    if expected is None or not secrets.compare_digest(nonce.encode(), expected.encode()) or choice not in ("ok", "no"):
         async with context.session() as session:
             audit.record_denied(session, user_id, "forget", "user", user_id, data=query.data[:64])
         await query.edit_message_text(_("Deze knop werkt niet meer. Begin opnieuw met /vergeetmij."))

@@ -204,6 +204,7 @@ ACTIONS: dict[str, Action] = {
     "link_group": Action(lambda w: [("press", f"lnk:{w.network}", NEW_GROUP)], {"coordinator", "admin"}, group_is(NEW_GROUP["id"], network_id="network")),
     "unlink_group": Action(lambda w: [("say", f"/ontkoppel@knooppunt_test_bot", LINKED_GROUP)], {"coordinator", "admin"}, group_is(LINKED_GROUP["id"], network_id=None)),
     "pause_digest": Action(lambda w: [("say", "/digest_pauze@knooppunt_test_bot", LINKED_GROUP)], {"coordinator", "admin"}, group_is(LINKED_GROUP["id"], digest_paused=True)),
+    "digest_language": Action(lambda w: [("press", "dg:lang:en", LINKED_GROUP)], {"coordinator", "admin"}, group_is(LINKED_GROUP["id"], language="en")),
 }
 
 
@@ -276,6 +277,7 @@ PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's 
     "koppel": "ACTIONS link_group (its button)", "link": "alias of koppel", "digest_pauze": "ACTIONS pause_digest",
     "digest_hervat": "test_privileged_commands_refuse_others", "digest_tijd": "test_privileged_commands_refuse_others",
     "digest_voorbeeld": "test_privileged_commands_refuse_others", "digest_leeg": "test_privileged_commands_refuse_others",
+    "digest_taal": "ACTIONS digest_language (its button)", "digest_language": "alias of digest_taal",
     "activiteit": "test_privileged_commands_refuse_others", "event": "alias of activiteit",
     "bericht": "test_privileged_commands_refuse_others", "announce": "alias of bericht",
 }
