@@ -74,3 +74,15 @@ def deep_link(bot_username: str, prefix: str, payload: str) -> str:
     if len(argument) > 64 or not re.fullmatch(r"[A-Za-z0-9_-]+", argument):
         raise ValueError("deep-link payload must be at most 64 characters of A-Z, a-z, 0-9, _ and -")
     return f"https://t.me/{bot_username}?start={argument}"
+
+
+def join_address(*parts: str | None) -> str:
+    """Address parts joined with commas, leaving out a part an earlier one already says.
+
+    Typed addresses often hold the postcode ("Pijlstraat 12, 3024 AB") that is stored separately too.
+    """
+    kept: list[str] = []
+    for part in parts:
+        if part and not any(part.casefold() in earlier.casefold() for earlier in kept):
+            kept.append(part)
+    return ", ".join(kept)
