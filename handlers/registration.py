@@ -155,18 +155,23 @@ async def _send_place_pin(update: Update, context: KnooppuntContext, data: dict)
 
 
 async def _load(update: Update, context: KnooppuntContext) -> dict | None:
-    """The draft's data, or None (and a friendly word) when it has expired or is gone."""
+    """The draft's data, or None when it has expired or is gone; the conversation then ends.
+
+    An expired draft the expiry job has not seen yet gets the friendly word here (the job tells
+    the others). Either way a message still gets the answer it would get outside a registration.
+    """
     async with context.session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id)
         if draft is not None and draft.updated_at >= now() - rules.DRAFT_EXPIRES_AFTER:
             return dict(draft.data)
         if draft is not None:
             await registrations.delete_draft(session, update.effective_user.id)
-    await context.bot.send_message(
-        update.effective_chat.id,
-        context.gettext("Je aanmelding is verlopen, omdat het een dag stil was. Begin opnieuw met /aanmelden."),
-        reply_markup=main_keyboard(context.language),
-    )
+    if draft is not None or update.callback_query is not None:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            context.gettext("Je aanmelding is verlopen, omdat het een dag stil was. Begin opnieuw met /aanmelden."),
+            reply_markup=main_keyboard(context.language),
+        )
     if update.effective_message is not None and update.callback_query is None:
         # The message was meant for the bot as a whole now: it still gets its usual answer.
         await pass_on(update, context, _conversation_of(context.application))

@@ -99,6 +99,11 @@ def to(calls: list, user: dict) -> list:
     return [call for call in calls if call.chat_id == user["id"] and call.method.startswith(("send", "edit"))]
 
 
+def button(message, text: str) -> str:
+    """callback_data of the inline button labelled exactly `text`."""
+    return next(b["callback_data"] for b in message.inline_buttons() if b["text"] == text)
+
+
 def popup(calls: list) -> str:
     return next(call.params.get("text") or "" for call in calls if call.method == "answerCallbackQuery")
 
@@ -254,3 +259,191 @@ async def test_expired_registration_still_answers_the_message(bot, clock):
     # The next message is not told again.
     texts = bot.reply_texts(await volunteer.say("3027"))
     assert not any("verlopen" in text for text in texts)
+
+
+async def seed_initiative(bot, network_id: int, member: dict = VOLUNTEER) -> int:
+    """An approved initiative with its own place and opening hours (as the journey above leaves it)."""
+    async with bot.session_factory.begin() as session:
+        place = Location(name="Huiskamer Spangen", address="Spangesekade 10", postcode="3027 AB", city="Rotterdam",
+                         latitude=51.9169, longitude=4.4361, buurt="Spangen")
+        session.add(place)
+        await session.flush()
+        initiative = Initiative(name="Huiskamer Spangen", category="buurthuiskamer", status="active", location_id=place.id,
+                                last_verified_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+        session.add(initiative)
+        await session.flush()
+        session.add_all([
+            InitiativeNetwork(initiative_id=initiative.id, network_id=network_id),
+            InitiativeMember(initiative_id=initiative.id, user_id=member["id"], role="owner"),
+            Schedule(initiative_id=initiative.id, weekday=0, opens_at="10:00", closes_at="16:00"),
+        ])
+        return initiative.id
+
+
+async def post_activity(member: Person, title: str, when: str, description: str | None = None) -> tuple[str, int]:
+    """/activiteit to the end; returns the read-back date and the new activity's id."""
+    await member.say("/activiteit")
+    readback = last(await member.say(title))
+    assert "Wanneer is het?" in readback.text and "/stop" in readback.text
+    readback = last(await member.say(when))
+    assert readback.buttons() == ["✅ Klopt", "✏️ Anders"]
+    await member.press("pw:ok")
+    await member.press("pl:own")
+    await member.say(description or "/overslaan")
+    await member.say("/overslaan")
+    await member.press("pc:free")
+    published = bot_texts = await member.press("pp:ok")
+    link = re.search(r"start=act-(\d+)", to(bot_texts, member.user)[0].text)
+    assert to(published, member.user)[0].text.startswith("Je activiteit staat in de agenda!")
+    return readback.text, int(link.group(1))
+
+
+async def test_group_linked_activities_posted_digest_links_resident_comes_and_is_reminded(bot, clock):
+    clock.set(datetime(2026, 12, 3, 10, 0, tzinfo=TZ))  # Thursday
+    network_id = await seed_network(bot)
+    await seed_initiative(bot, network_id)
+    coordinator_in_group = Person(bot, COORDINATOR, GROUP)
+    member, resident = Person(bot, VOLUNTEER), Person(bot, RESIDENT)
+
+    # The coordinator adds the bot to the group and links it.
+    hello = to(coordinator_in_group._show("[adds the bot]", await bot.send(updates.my_chat_member(GROUP, COORDINATOR))), GROUP)
+    assert "/koppel" in hello[0].text
+    offer = last(await coordinator_in_group.say("/koppel"))
+    linked = last(await coordinator_in_group.press(offer.callback_data(NETWORK)), "editMessageText")
+    assert f"gekoppeld aan {NETWORK}" in linked.text and "/digest_tijd" in linked.text
+    answer = last(await coordinator_in_group.say("/digest_tijd vrijdag 09:00"))
+    assert "elke vrijdag om 09:00" in answer.text
+
+    # A member posts a one-off and a weekly activity in natural Dutch and sees the dates read back.
+    said, market = await post_activity(member, "Kerstmarkt", "zaterdag 14:00 tot 16:00")
+    assert "<b>zaterdag 5 december 2026, 14:00 – 16:00</b>" in said
+    said, coffee = await post_activity(member, "Koffie-ochtend", "elke dinsdag 10:00-12:00", "Koffie en een praatje.")
+    assert "Elke dinsdag, 10:00 – 12:00 (de eerste keer: dinsdag 8 december 2026, 10:00 – 12:00)" in said
+    async with bot.session_factory() as session:
+        rows = (await session.scalars(select(Activity).order_by(Activity.id))).all()
+    assert [(a.id, a.title, a.rrule) for a in rows] == [(market, "Kerstmarkt", None), (coffee, "Koffie-ochtend", "FREQ=WEEKLY;BYDAY=TU")]
+
+    # Friday 09:00 the digest job runs: both activities, each with its deep link.
+    [job] = bot.app.job_queue.get_jobs_by_name(f"digest-group-{GROUP['id']}")
+    fire = job.job.trigger.get_next_fire_time(None, clock.moment)
+    assert fire == datetime(2026, 12, 4, 9, 0, tzinfo=TZ)
+    clock.set(fire)
+    bot.api.clear()
+    await job.run(bot.app)
+    [digest] = bot.api.sent(GROUP["id"])
+    assert f"<b>Deze week in {NETWORK}</b>" in digest.text
+    assert f'<a href="https://t.me/knooppunt_test_bot?start=act-{market}">Kerstmarkt</a>' in digest.text
+    assert f'<a href="https://t.me/knooppunt_test_bot?start=act-{coffee}">Koffie-ochtend</a>' in digest.text
+    async with bot.session_factory() as session:
+        assert (await session.get(GroupChat, GROUP["id"])).network_id == network_id
+
+    # A resident taps the link, says "Ik kom", gets a calendar file and, a day before, a reminder.
+    card = last(await resident.say(f"/start act-{coffee}"))
+    assert "<b>Koffie-ochtend</b>" in card.text and "🔁 Elke dinsdag, 10:00 – 12:00" in card.text
+    assert card.buttons()[:3] == ["🙋 Ik kom (0)", "📅 Zet in mijn agenda", "🧭 Route"]
+    calls = await resident.press(card.callback_data("Ik kom"))
+    assert to(calls, RESIDENT)[0].text.startswith("Fijn dat je komt!")
+    assert "✅ Je komt (1) – afmelden" in last(calls, "editMessageText").buttons()
+    document = last(await resident.press(card.callback_data("Zet in mijn agenda")), "sendDocument")
+    [(filename, content)] = document.files.values()
+    assert filename.endswith(".ics")
+    calendar = icalendar.Calendar.from_ical(content)
+    [event] = [part for part in calendar.walk("VEVENT")]
+    assert str(event["SUMMARY"]) == "Koffie-ochtend"
+    assert event.decoded("DTSTART") == datetime(2026, 12, 8, 10, 0, tzinfo=TZ)
+    assert event["RRULE"]["FREQ"] == ["WEEKLY"]
+    assert "Spangesekade 10" in str(event["LOCATION"])
+
+    [reminder_job] = bot.app.job_queue.get_jobs_by_name(job_name(coffee))
+    assert reminder_job.job.trigger.run_date == datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
+    clock.set(reminder_job.job.trigger.run_date)
+    bot.api.clear()
+    await reminder_job.run(bot.app)
+    [reminder] = bot.api.sent(RESIDENT["id"])
+    assert "Herinnering" in reminder.text and "Koffie-ochtend" in reminder.text
+    assert "dinsdag 8 december 2026, 10:00 – 12:00" in reminder.text
+    async with bot.session_factory() as session:
+        assert (await session.scalars(select(ActivityRsvp.user_id))).all() == [RESIDENT["id"]]
+        assert len((await session.scalars(select(ReminderSent))).all()) == 1
+
+
+async def test_english_resident_sees_english_in_directory_and_agenda(bot, clock):
+    clock.set(datetime(2026, 12, 3, 10, 0, tzinfo=TZ))  # Thursday
+    network_id = await seed_network(bot)
+    initiative_id = await seed_initiative(bot, network_id)
+    async with bot.session_factory.begin() as session:
+        location_id = (await session.get(Initiative, initiative_id)).location_id
+        session.add(Activity(initiative_id=initiative_id, title="Koffie-ochtend", location_id=location_id, created_by=VOLUNTEER["id"],
+                             starts_at=datetime(2026, 12, 1, 10, 0, tzinfo=TZ), ends_at=datetime(2026, 12, 1, 12, 0, tzinfo=TZ),
+                             rrule="FREQ=WEEKLY;BYDAY=TU"))
+    john = Person(bot, RESIDENT_EN)
+
+    greeting = last(await john.say("/start"))
+    assert greeting.text.startswith("Hello John! 👋") and "Choose /language." in greeting.text
+    assert greeting.buttons() == ["📍 What is nearby?", "📅 Events", "🔎 Search", "➕ Register an initiative", "❓ Help"]
+
+    found = last(await john.share_location(*SPANGEN))
+    assert "1. <b>Huiskamer Spangen</b> – Community living room" in found.text
+    assert "your location" in found.text and "Closed" in found.text and "Monday" in found.text
+    assert found.buttons() == ["🕒 Open now", "♿ Wheelchair", "🗣 Language"]
+    for dutch in ("Gesloten", "lopen", "dichtbij", "Nu open", "Buurthuiskamer"):
+        assert dutch not in found.text + " ".join(found.buttons())
+
+    menu = last(await john.say("/agenda"))
+    assert all(word not in " ".join(menu.buttons()) for word in ("Vandaag", "Deze week", "Weekend"))
+    listing = BotHarness.replies(await john.press(button(menu, "This week")))[-1]
+    assert "Koffie-ochtend" in listing.text and "Deze week" not in listing.text
+    card = BotHarness.replies(await john.press(listing.callback_data("Koffie")))[-1]
+    assert "Every Tuesday" in card.text and "Tuesday 8 December 2026" in card.text
+    assert card.buttons()[:3] == ["🙋 I'm coming (0)", "📅 Add to my calendar", "🧭 Directions"]
+    calls = await john.press(card.callback_data("I'm coming"))
+    thanks = to(calls, RESIDENT_EN)[0].text
+    assert thanks.startswith("Great that you're coming!") and "/reminders" in thanks  # the English alias, not /herinneringen
+    document = last(await john.press(card.callback_data("Add to my calendar")), "sendDocument")
+    assert "Google" in document.text and "agenda" not in document.text.split("Google")[0].lower()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_every_main_keyboard_button_works_from_a_fresh_start(bot, clock, language):
+    person = Person(bot, updates.user(5001, "Noor", language))
+    keyboard = last(await person.say("/start")).reply_markup["keyboard"]
+    nearby, (agenda, search), (register, help_button) = keyboard[0][0], keyboard[1], keyboard[2]
+    assert nearby["request_location"] is True
+
+    # The location button shares a location; where Telegram cannot, it sends its label as text.
+    await seed_initiative(bot, await seed_network(bot))
+    places = last(await person.share_location(*SPANGEN))
+    assert card_entries(places.text) == ["Huiskamer Spangen"]
+    asked = last(await person.say(nearby["text"]))
+    assert ("Waar ben je?" if language == "nl" else "Where are you?") in asked.text
+    assert asked.reply_markup["keyboard"][0][0]["request_location"] is True
+
+    expected = {
+        "nl": ["Wat zoek je?", "📅 <b>Agenda</b>", "Hoe heet je initiatief?", "<b>Zo werkt Knooppunt</b>"],
+        "en": ["What are you looking for?", "📅 <b>Events</b>", "What is the name of your initiative?", "<b>How Knooppunt works</b>"],
+    }[language]
+    for label, text in zip((search["text"], agenda["text"], register["text"], help_button["text"]), expected, strict=True):
+        answers = bot.reply_texts(await person.say(label))
+        assert any(text in answer for answer in answers), (label, answers)
+        await person.say("/stop")  # leave the registration again
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_help_lists_every_command_grouped_residents_first(bot, language):
+    from handlers import all_commands
+
+    [reply] = bot.replies(await bot.send(updates.command("help", sender=updates.user(5002, "Noor", language))))
+    text = reply.text
+    assert len(text) < 4096
+    private = [item for item in all_commands() if item.private]
+    for item in private:
+        assert f"/{item.command} – " in text
+    headings = {"nl": ["Voor iedereen", "Voor vrijwilligers", "Voor coördinatoren", "Voor beheerders"],
+                "en": ["For everyone", "For volunteers", "For coordinators", "For admins"]}[language]
+    positions = [text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    assert positions[0] < text.index("/agenda") < positions[1] < text.index("/aanmelden") < positions[2] < text.index("/digest_tijd") < positions[3] < text.index("/beheer")
+    assert "/terug" in text and "/stop" in text
+    if language == "en":
+        for dutch in ("Wat kan", "Meld je", "Voor iedereen", "Buurtplekken"):
+            assert dutch not in text
