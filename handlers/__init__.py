@@ -36,7 +36,7 @@ CAPABILITY_MODULES = [
     # -- privacy and trust
     "handlers.flood",  # flood control (group -20)
     "handlers.privacy",  # /privacy, /mijngegevens, /vergeetmij, retention
-    "handlers.stale_buttons",  # presses nobody handles get an answer (group 50)
+    "handlers.stale_buttons",  # presses nobody handles get an answer (checked in group -1)
     # -- directory: last, its free-text questions take what nothing above took
     "handlers.directory",  # location, postcodes, questions, /dichtbij, /zoek
 ]

@@ -17,7 +17,7 @@ from domain.agenda import Slot, next_occurrence, occurrences
 from domain.calendar_file import CalendarEvent
 from domain.htmltext import truncate
 from domain.recurrence import to_utc
-from handlers.common import escape
+from handlers.common import escape, join_address
 from storage.models import Activity
 
 CLOCK_KEY = "clock"  # Services.extras[CLOCK_KEY]: a callable returning an aware "now" (tests set it)
@@ -66,10 +66,7 @@ def where_words(activity: Activity) -> str | None:
     location = activity.location
     if location is None:
         return None
-    parts = [part for part in (location.name, location.address, location.postcode) if part]
-    if not parts and location.buurt:
-        parts = [location.buurt]
-    return ", ".join(dict.fromkeys(parts)) or None
+    return join_address(location.name, location.address, location.postcode) or location.buurt or None
 
 
 def upcoming(activity: Activity, now: datetime, tz, count: int = UPCOMING_SHOWN) -> list[Slot]:  # noqa: ANN001

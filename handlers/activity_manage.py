@@ -7,12 +7,10 @@ changes nothing, is answered politely and written to the audit log.
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
@@ -28,7 +26,7 @@ from handlers.activity_post import (
     title_problem,
     when_readback,
 )
-from handlers.common import escape
+from handlers.common import add_conversation, escape
 from handlers.activity_reminders import job_name, notify, schedule_reminder
 from handlers.agenda import gone
 from storage.models import Activity
@@ -300,10 +298,7 @@ def conversation() -> ConversationHandler:
 
 
 def register(application: Application) -> None:
-    with warnings.catch_warnings():
-        # A button starts it, the answer is a message: per_message=False is meant.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        application.add_handler(conversation())
+    add_conversation(application, conversation)
     application.add_handler(CallbackQueryHandler(edit_menu, pattern=r"^ac:e:"))
     application.add_handler(CallbackQueryHandler(cancel_ask, pattern=r"^ac:k:"))
     application.add_handler(CallbackQueryHandler(cancel_do, pattern=r"^ac:K:"))

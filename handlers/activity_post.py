@@ -7,13 +7,11 @@ preview → published. /stop cancels and /terug goes one question back, at every
 from __future__ import annotations
 
 import logging
-import warnings
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
@@ -21,13 +19,13 @@ from domain import gazetteer
 from domain.when import WhenError, parse_when
 from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_words, when_words
 from handlers.agenda import send_card
-from handlers.common import MenuCommand, deep_link, escape
+from handlers.common import MenuCommand, add_conversation, deep_link, escape
 from storage.models import Activity, Initiative, Location
 from storage.repositories import audit, roles
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("activiteit", N_("Een activiteit plaatsen (voor initiatieven)"), private=True)]
+COMMANDS = [MenuCommand("activiteit", N_("Een activiteit plaatsen (voor initiatieven)"), private=True, audience="volunteer")]
 
 INITIATIVE, TITLE, WHEN, WHEN_CONFIRM, WHERE, DESCRIPTION, PHOTO, COST, PREVIEW = range(9)
 BACK = {TITLE: INITIATIVE, WHEN: TITLE, WHEN_CONFIRM: WHEN, WHERE: WHEN, DESCRIPTION: WHERE, PHOTO: DESCRIPTION,
@@ -439,7 +437,4 @@ def conversation() -> ConversationHandler:
 
 
 def register(application: Application) -> None:
-    with warnings.catch_warnings():
-        # Buttons and messages answer the same conversation: per_message=False is meant.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        application.add_handler(conversation())
+    add_conversation(application, conversation)

@@ -11,10 +11,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import MenuCommand, escape
+from handlers.common import MenuCommand, add_conversation, escape, refuse
 from storage.repositories import audit, networks, roles, users
 
-COMMANDS = [MenuCommand("beheer", N_("Netwerken en coördinatoren beheren (beheerders)"), private=True)]
+COMMANDS = [MenuCommand("beheer", N_("Netwerken en coördinatoren beheren (beheerders)"), private=True, audience="admin")]
 END = ConversationHandler.END
 NETWORK_NAME, COORDINATOR = "network_name", "coordinator"
 PRIVATE = filters.ChatType.PRIVATE
@@ -27,10 +27,7 @@ async def _is_admin(update: Update, context: KnooppuntContext, attempted: str, s
     async with context.session() as session:
         audit.record_denied(session, user_id, attempted, "network" if subject_id is not None else None, subject_id)
     text = context.gettext("Dit is alleen voor beheerders.")
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_message.reply_text(text)
+    await refuse(update, text)
     return False
 
 
@@ -229,15 +226,10 @@ async def cancel(update: Update, context: KnooppuntContext) -> int:
 
 
 def register(application: Application) -> None:
-    import warnings
-
-    from telegram.warnings import PTBUserWarning
-
     text = PRIVATE & filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        application.add_handler(
-            ConversationHandler(
+    add_conversation(
+        application,
+        lambda: ConversationHandler(
                 entry_points=[
                     CallbackQueryHandler(ask_new_network, pattern=r"^adm:add$"),
                     CallbackQueryHandler(ask_rename, pattern=r"^adm:ren:"),
@@ -250,8 +242,8 @@ def register(application: Application) -> None:
                 fallbacks=[CommandHandler(["stop", "annuleren"], cancel)],
                 name="beheer",
                 allow_reentry=True,
-            )
-        )
+            ),
+    )
     application.add_handler(CommandHandler("beheer", beheer))
     application.add_handler(CallbackQueryHandler(show_list, pattern=r"^adm:list$"))
     application.add_handler(CallbackQueryHandler(show_network, pattern=r"^adm:n:"))

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import logging
 import re
-import warnings
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -40,7 +38,7 @@ from handlers.activity_card import (
     upcoming,
 )
 from handlers.activity_reminders import notify, schedule_reminder
-from handlers.common import BUTTON_AGENDA, MenuCommand, button_filter, deep_link, escape, main_keyboard, register_deep_link
+from handlers.common import BUTTON_AGENDA, MenuCommand, add_conversation, button_filter, deep_link, escape, main_keyboard, register_deep_link
 from storage.models import Activity
 from storage.repositories import activities as repo
 
@@ -475,10 +473,7 @@ register_deep_link("act", open_deep_link)
 
 
 def register(application: Application) -> None:
-    with warnings.catch_warnings():
-        # A button starts this conversation, the answers are messages: per_message=False is meant.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        application.add_handler(near_me_conversation())
+    add_conversation(application, near_me_conversation)
     application.add_handler(CommandHandler(["agenda", "events"], agenda))
     application.add_handler(MessageHandler(button_filter(BUTTON_AGENDA), agenda))
     application.add_handler(CallbackQueryHandler(back_to_menu, pattern=r"^ag:m$"))

@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 from bot.context import KnooppuntContext
 from bot.i18n import get_translator
 from domain import registration as rules
-from handlers.common import escape
+from handlers.common import add_conversation, escape
 from handlers.initiative_text import FIELD_LABELS, as_data, category_label, summary
 from storage.repositories import audit, networks, registrations, roles, stewardship, users
 
@@ -342,19 +342,14 @@ def _outcome_for_applicant(kind: str, approve: bool, name: str, reason: str | No
 
 
 def register(application: Application) -> None:
-    import warnings
-
-    from telegram.warnings import PTBUserWarning
-
     application.add_handler(CallbackQueryHandler(approve_pressed, pattern=r"^(apr|chg):ok:"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        application.add_handler(
-            ConversationHandler(
+    add_conversation(
+        application,
+        lambda: ConversationHandler(
                 entry_points=[CallbackQueryHandler(reject_pressed, pattern=r"^(apr|chg):no:")],
                 states={REASON: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, reason_given)]},
                 fallbacks=[CommandHandler(["stop", "annuleren"], reason_cancelled)],
                 name="afwijzen",
                 allow_reentry=True,
-            )
-        )
+            ),
+    )

@@ -215,7 +215,8 @@ async def handle_question(update: Update, context: KnooppuntContext, text: str) 
     if understood:
         _store_filter(context, place_filter)
         known = _origin(context)
-        if known is not None and not query.near_me:
+        # "bij mij in de buurt" reuses a location the resident just shared, not a typed postcode.
+        if known is not None and not (query.near_me and known.approximate):
             await answer(update, context, known, place_filter)
             return
         await ask_place(update, context, place_filter.category)

@@ -12,7 +12,7 @@ from bot.context import KnooppuntContext
 from domain.geo import format_distance, walking_minutes
 from domain.opening_hours import describe_status, status_at
 from domain.taxonomy import CATEGORIES, get_category
-from handlers.common import escape, main_keyboard
+from handlers.common import escape, join_address, main_keyboard
 from storage.models import Initiative
 from storage.repositories.directory import NearbyResult, PlaceFilter, weekly_schedule
 
@@ -93,7 +93,7 @@ def place_lines(
     elif initiative.hours_note:
         lines.append("🕒 " + escape(initiative.hours_note))
     location = initiative.location
-    address = ", ".join(part for part in (location.address, location.postcode) if part) if location else ""
+    address = join_address(location.address, location.postcode) if location else ""
     if address:
         lines.append("🏠 " + escape(address))
     contact = [f"☎️ {escape(initiative.phone)}" if initiative.phone else "", f"✉️ {escape(initiative.email)}" if initiative.email else ""]
@@ -163,5 +163,4 @@ def location_keyboard(context: KnooppuntContext) -> ReplyKeyboardMarkup:
 
 def venue_address(initiative: Initiative) -> str:
     location = initiative.location
-    parts = [location.address, location.postcode, location.buurt] if location else []
-    return ", ".join(part for part in parts if part) or initiative.name
+    return (join_address(location.address, location.postcode, location.buurt) if location else "") or initiative.name

@@ -10,7 +10,7 @@ from babel import Locale
 
 from domain.opening_hours import WEEKDAY_NAMES, OpeningHoursError, WeeklySchedule, parse_free_text
 from domain.taxonomy import get_category
-from handlers.common import escape
+from handlers.common import escape, join_address
 from bot.i18n import N_
 from storage.models import Initiative
 
@@ -81,12 +81,8 @@ def hours_lines(text: str | None, gettext) -> list[str]:  # noqa: ANN001
 def place_label(place: dict | None) -> str:
     if not place:
         return ""
-    parts = [place.get("address"), place.get("postcode"), place.get("buurt") or place.get("city")]
-    seen: list[str] = []
-    for part in parts:
-        if part and part not in seen:
-            seen.append(part)
-    return ", ".join(seen) or f"{place['lat']:.5f}, {place['lon']:.5f}"
+    label = join_address(place.get("address"), place.get("postcode"), place.get("buurt") or place.get("city"))
+    return label or f"{place['lat']:.5f}, {place['lon']:.5f}"
 
 
 def summary(data: dict, network_names: list[str], gettext, language: str) -> str:  # noqa: ANN001

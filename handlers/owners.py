@@ -22,14 +22,14 @@ from domain import registration as rules
 from domain.opening_hours import OpeningHoursError, describe_error
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
-from handlers.common import MenuCommand, deep_link, escape, register_deep_link
+from handlers.common import MenuCommand, add_conversation, deep_link, escape, refuse, register_deep_link
 from handlers.initiative_text import FIELD_LABELS, STATUS_LABELS, WHEELCHAIR_LABELS, as_data, language_label, parse_hours, summary
 from handlers.registration import place_from_text
 from storage.repositories import audit, networks, registrations, roles, stewardship
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("mijn", N_("Jouw initiatieven bekijken en wijzigen"), private=True)]
+COMMANDS = [MenuCommand("mijn", N_("Jouw initiatieven bekijken en wijzigen"), private=True, audience="volunteer")]
 END = ConversationHandler.END
 EDIT_TEXT, EDIT_CHOICE = "edit_text", "edit_choice"
 PRIVATE = filters.ChatType.PRIVATE
@@ -57,10 +57,7 @@ async def _allowed(update: Update, context: KnooppuntContext, action: str, initi
             audit.record_denied(session, update.effective_user.id, attempted, "initiative", initiative_id)
     if not ok:
         text = context.gettext("Dit mag je niet doen.")
-        if update.callback_query:
-            await update.callback_query.answer(text, show_alert=True)
-        else:
-            await update.effective_message.reply_text(text)
+        await refuse(update, text)
     return ok
 
 
@@ -488,14 +485,9 @@ register_deep_link("inv", accept_invitation)  # once per process: the table is m
 
 
 def register(application: Application) -> None:
-    import warnings
-
-    from telegram.warnings import PTBUserWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        application.add_handler(
-            ConversationHandler(
+    add_conversation(
+        application,
+        lambda: ConversationHandler(
                 entry_points=[CallbackQueryHandler(start_edit, pattern=r"^own:e:")],
                 states={
                     EDIT_TEXT: [MessageHandler(PRIVATE & (filters.LOCATION | (filters.TEXT & ~filters.COMMAND)), got_text)],
@@ -505,8 +497,8 @@ def register(application: Application) -> None:
                 fallbacks=[CommandHandler(["stop", "annuleren"], cancel_edit)],
                 name="wijzigen",
                 allow_reentry=True,
-            )
-        )
+            ),
+    )
     application.add_handler(CommandHandler(["mijn", "mine"], mine, filters=PRIVATE))
     application.add_handler(CallbackQueryHandler(show, pattern=r"^own:v:"))
     application.add_handler(CallbackQueryHandler(field_menu, pattern=r"^own:f:"))

@@ -29,14 +29,14 @@ from domain.geo import InvalidCoordinates, validate_coordinates
 from domain.opening_hours import OpeningHoursError, describe_error
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
-from handlers.common import BUTTON_REGISTER, MenuCommand, button_filter, escape, main_keyboard
+from handlers.common import BUTTON_REGISTER, MenuCommand, add_conversation, button_filter, escape, main_keyboard, pass_on
 from handlers.initiative_text import WHEELCHAIR_LABELS, language_label, parse_hours, place_label, summary
 from storage.persistence import register_conversation_loader
 from storage.repositories import audit, networks, registrations
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("aanmelden", N_("Meld je initiatief aan"), private=True)]
+COMMANDS = [MenuCommand("aanmelden", N_("Meld je initiatief aan"), private=True, audience="volunteer")]
 CONVERSATION = "aanmelden"
 ORDER = ("name", "category", "description", "networks", "place", "place_ok", "phone", "email", "website",
          "hours", "languages", "wheelchair", "confirm")
@@ -155,19 +155,31 @@ async def _send_place_pin(update: Update, context: KnooppuntContext, data: dict)
 
 
 async def _load(update: Update, context: KnooppuntContext) -> dict | None:
-    """The draft's data, or None (and a friendly word) when it has expired or is gone."""
+    """The draft's data, or None when it has expired or is gone; the conversation then ends.
+
+    An expired draft the expiry job has not seen yet gets the friendly word here (the job tells
+    the others). Either way a message still gets the answer it would get outside a registration.
+    """
     async with context.session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id)
         if draft is not None and draft.updated_at >= now() - rules.DRAFT_EXPIRES_AFTER:
             return dict(draft.data)
         if draft is not None:
             await registrations.delete_draft(session, update.effective_user.id)
-    await context.bot.send_message(
-        update.effective_chat.id,
-        context.gettext("Je aanmelding is verlopen, omdat het een dag stil was. Begin opnieuw met /aanmelden."),
-        reply_markup=main_keyboard(context.language),
-    )
+    if draft is not None or update.callback_query is not None:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            context.gettext("Je aanmelding is verlopen, omdat het een dag stil was. Begin opnieuw met /aanmelden."),
+            reply_markup=main_keyboard(context.language),
+        )
+    if update.effective_message is not None and update.callback_query is None:
+        # The message was meant for the bot as a whole now: it still gets its usual answer.
+        await pass_on(update, context, _conversation_of(context.application))
     return None
+
+
+def _conversation_of(application: Application) -> ConversationHandler:
+    return next(h for h in application.handlers[0] if isinstance(h, ConversationHandler) and h.name == CONVERSATION)
 
 
 async def _advance(update: Update, context: KnooppuntContext, data: dict, step: str) -> str:
@@ -584,11 +596,5 @@ def build_conversation() -> ConversationHandler:
 
 
 def register(application: Application) -> None:
-    import warnings
-
-    from telegram.warnings import PTBUserWarning
-
-    with warnings.catch_warnings():  # buttons and text share the steps on purpose (per_message=False)
-        warnings.simplefilter("ignore", PTBUserWarning)
-        application.add_handler(build_conversation())
+    add_conversation(application, build_conversation)
     application.add_handler(CommandHandler(["aanmelden", "register"], in_group, filters=~PRIVATE))

@@ -1,7 +1,9 @@
 """Buttons nobody handles (old, forged or from a finished conversation) get a calm answer.
 
-Without an answer Telegram shows a spinner on the button until it times out. This runs in its own
-late group and only when no handler of group 0 would take the press, so it never answers twice.
+Without an answer Telegram shows a spinner on the button until it times out. The check runs in
+its own group just before the capabilities (group 0), so it sees the handlers as they are when the
+press arrives: a press that ends a conversation is not mistaken afterwards for a stale one and
+answered twice (Telegram refuses a second answer).
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import KnooppuntContext
 
-STALE_GROUP = 50
+STALE_GROUP = -1
 
 
 def _claimed(application: Application, update: Update) -> bool:
     for group, group_handlers in application.handlers.items():
-        if group >= STALE_GROUP or group < 0:
+        if group <= STALE_GROUP:
             continue
         for handler in group_handlers:
             result = handler.check_update(update)
@@ -33,4 +35,3 @@ async def unclaimed_button(update: Update, context: KnooppuntContext) -> None:
 
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(unclaimed_button), group=STALE_GROUP)
-

@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, main_keyboard
+from handlers.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, main_keyboard
 
 COMMANDS = [
     MenuCommand("start", N_("Begin hier"), private=True),
@@ -16,16 +16,33 @@ COMMANDS = [
 ]
 
 
+# Commands of modules that do not say their audience yet (their MenuCommand has the default).
+AUDIENCE_OF = {
+    "bericht": "volunteer",
+    "koppel": "coordinator", "ontkoppel": "coordinator",
+    "digest_tijd": "coordinator", "digest_pauze": "coordinator", "digest_hervat": "coordinator",
+    "digest_voorbeeld": "coordinator",
+}
+AUDIENCE_HEADINGS = {
+    "resident": N_("<b>Voor iedereen</b>"),
+    "volunteer": N_("<b>Voor vrijwilligers van een initiatief</b>"),
+    "coordinator": N_("<b>Voor coördinatoren</b>"),
+    "admin": N_("<b>Voor beheerders</b>"),
+}
+
+
 def help_lines(context: KnooppuntContext, private: bool) -> str:
+    """Every command for this kind of chat, grouped by who it is for (residents first)."""
     from handlers import all_commands  # the registry knows every capability's commands
 
     _ = context.gettext
-    lines = [
-        f"/{item.command} – {_(item.description)}"
-        for item in all_commands()
-        if (item.private if private else item.group)
-    ]
-    return "\n".join(lines)
+    grouped: dict[str, list[str]] = {audience: [] for audience in AUDIENCES}
+    for item in all_commands():
+        if item.private if private else item.group:
+            audience = AUDIENCE_OF.get(item.command, item.audience)
+            grouped[audience].append(f"/{item.command} – {_(item.description)}")
+    blocks = ["\n".join([_(AUDIENCE_HEADINGS[audience]), *lines]) for audience, lines in grouped.items() if lines]
+    return "\n\n".join(blocks)
 
 
 async def start(update: Update, context: KnooppuntContext) -> None:
@@ -64,19 +81,17 @@ async def start(update: Update, context: KnooppuntContext) -> None:
 async def help_command(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     private = update.effective_chat.type == ChatType.PRIVATE
-    text = "\n".join(
-        [
-            _("<b>Zo werkt Knooppunt</b>"),
-            _("Stuur je locatie, een postcode of een vraag, en ik zoek buurtplekken bij jou in de buurt."),
-            "",
-            _("Dit kun je typen:"),
-            help_lines(context, private),
-        ]
-    )
+    lines = [
+        _("<b>Zo werkt Knooppunt</b>"),
+        _("Stuur je locatie, een postcode of een vraag, en ik zoek buurtplekken bij jou in de buurt."),
+        "",
+        help_lines(context, private),
+    ]
     if private:
-        await update.effective_message.reply_text(text, reply_markup=main_keyboard(context.language))
+        lines += ["", _("Bij vragen in stappen: /terug gaat een stap terug, /stop stopt.")]
+        await update.effective_message.reply_text("\n".join(lines), reply_markup=main_keyboard(context.language))
     else:
-        await update.effective_message.reply_text(text)
+        await update.effective_message.reply_text("\n".join(lines))
 
 
 def register(application: Application) -> None:
