@@ -233,7 +233,9 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
     user_id = update.effective_user.id
     now = now_of(context.application)
     async with context.session() as session:
-        allowed = await roles.member_role(session, user_id, d["initiative_id"]) is not None
+        initiative = await session.get(Initiative, d["initiative_id"])
+        allowed = initiative is not None and initiative.status == "active" and \
+            await roles.member_role(session, user_id, d["initiative_id"]) is not None
         if not allowed:
             audit.record_denied(session, user_id, "announcement.post", "initiative", d["initiative_id"])
             outcome = "denied"
