@@ -318,6 +318,8 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
                 result = "denied"
             elif target.status != "pending":
                 result = "done"
+            elif approve and initiative.status != "active":
+                result = "gone"  # paused or closed since it was written: nothing goes out in its name
             else:
                 target.status = "posted" if approve else "rejected"
                 target.decided_by = user_id

@@ -157,3 +157,17 @@ async def test_no_announcement_for_an_initiative_paused_while_writing(bot):
     assert [c for c in calls if c.chat_id and c.chat_id < 0] == []
     async with bot.session_factory() as session:
         assert (await session.scalars(select(Announcement))).all() == []
+
+
+async def test_approving_an_announcement_of_a_closed_initiative_posts_nothing(bot):
+    from storage.models import Initiative
+
+    world = await make_world(bot, approval=True)
+    _preview, calls = await write(bot)
+    [question] = [c for c in calls if c.chat_id == COORDINATOR["id"]]
+    async with bot.session_factory.begin() as session:
+        (await session.get(Initiative, world.initiative_id)).status = "closed"
+    calls = await bot.press(question.callback_data("Goedkeuren"), sender=COORDINATOR)
+    assert [c for c in calls if c.chat_id and c.chat_id < 0] == []
+    async with bot.session_factory() as session:
+        assert (await session.scalars(select(AnnouncementTarget))).one().status == "pending"
