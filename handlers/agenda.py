@@ -426,9 +426,8 @@ async def send_ics(update: Update, context: KnooppuntContext) -> None:
     caption = _("Open dit bestand om de activiteit in je agenda te zetten.\nOf gebruik <a href=\"{link}\">Google Agenda</a>.").format(
         link=escape(google_calendar_link(event)).replace('"', "&quot;")
     )
-    await context.bot.send_document(
-        update.effective_chat.id, InputFile(data, filename=f"{slug}.ics", attach=True), caption=caption[:CAPTION_LIMIT]
-    )
+    # Never cut this HTML: the limit counts visible text (two short lines), the long link is in an attribute.
+    await context.bot.send_document(update.effective_chat.id, InputFile(data, filename=f"{slug}.ics", attach=True), caption=caption)
 
 
 async def send_route(update: Update, context: KnooppuntContext) -> None:

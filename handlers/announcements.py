@@ -233,7 +233,9 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
     user_id = update.effective_user.id
     now = now_of(context.application)
     async with context.session() as session:
-        allowed = await roles.member_role(session, user_id, d["initiative_id"]) is not None
+        initiative = await session.get(Initiative, d["initiative_id"])
+        allowed = initiative is not None and initiative.status == "active" and \
+            await roles.member_role(session, user_id, d["initiative_id"]) is not None
         if not allowed:
             audit.record_denied(session, user_id, "announcement.post", "initiative", d["initiative_id"])
             outcome = "denied"
@@ -316,6 +318,8 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
                 result = "denied"
             elif target.status != "pending":
                 result = "done"
+            elif approve and initiative.status != "active":
+                result = "gone"  # paused or closed since it was written: nothing goes out in its name
             else:
                 target.status = "posted" if approve else "rejected"
                 target.decided_by = user_id

@@ -5,15 +5,23 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import KnooppuntContext
 
 logger = logging.getLogger(__name__)
 
 
+def _not_modified(error: object) -> bool:
+    """A double press edits a message to what it already says: harmless, nothing to apologise for."""
+    return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
+
+
 async def on_error(update: object, context: KnooppuntContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    if _not_modified(context.error):
+        logger.debug("Update %s: message not modified (a double press)", update_id)
+        return
     logger.error("Error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -107,6 +107,10 @@ async def link_chosen(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         network = await session.get(Network, network_id) if network_id is not None else None
         allowed = network is not None and chat.type in GROUP_TYPES and await may_manage(session, context, user.id, network.id)
+        current = await groups.get_group(session, chat.id) if allowed else None
+        if current is not None and current.network_id not in (None, network.id):
+            # Relinking takes the group away from its network: like /ontkoppel, that network's coordinator decides.
+            allowed = await may_manage(session, context, user.id, current.network_id)
         if not allowed:
             audit.record_denied(session, user.id, "group_link", "group_chat", chat.id, network=raw[:20])
         else:

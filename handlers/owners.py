@@ -19,6 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain import registration as rules
+from domain.htmltext import split_message
 from domain.opening_hours import OpeningHoursError, describe_error
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
@@ -436,7 +437,10 @@ async def freshness_check(context: KnooppuntContext) -> None:
     for owner, language, initiative_id, data, names in asks:
         await approval.send_to(context, owner, language, _ask_owner(initiative_id, data, names, language))
     for coordinator, items in flagged.items():
-        await approval.send_to(context, coordinator, languages[coordinator], _flag_note(items))
+        # Many stale initiatives (an import, an admin who gets every network) make a long note: in parts.
+        note, _markup = _flag_note(items)(get_translator(languages[coordinator]).gettext)
+        for part in split_message(note):
+            await approval.send_to(context, coordinator, languages[coordinator], lambda _g, text=part: (text, None))
 
 
 def _ask_owner(initiative_id: int, data: dict, names: list[str], language: str):  # noqa: ANN202

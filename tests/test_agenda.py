@@ -242,3 +242,16 @@ async def test_reminders_command_switches(bot, world):
     async with bot.session_factory() as session:
         assert (await session.get(User, RESIDENT["id"])).reminders_enabled is False
     assert AuditEntry  # imported for other tests
+
+
+async def test_ics_caption_keeps_a_long_calendar_link_whole(bot, world):
+    """The Google Calendar link carries the description; the caption's limit counts visible text, so
+    cutting the HTML at 1024 characters broke the link's tag and Telegram refused the whole message."""
+    from domain.htmltext import is_valid_telegram_html
+
+    description = "Één café & één thee, één praatje! " * 30
+    activity = await add_activity(bot.session_factory, world, "Koffie-ochtend", at(5, 10), at(5, 12), description=description)
+    [doc] = bot.replies(await bot.press(f"ac:i:{activity}"))
+    assert doc.method == "sendDocument"
+    assert is_valid_telegram_html(doc.text)
+    assert doc.text.endswith("</a>.") or doc.text.endswith("</a>")

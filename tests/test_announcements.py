@@ -138,3 +138,36 @@ async def test_group_that_became_a_supergroup_keeps_its_link_and_gets_the_messag
     assert moved.network_id is not None and moved.active
     [summary] = [c.text for c in calls if c.chat_id == MEMBER["id"] and c.method == "sendMessage"]
     assert summary == "✅ Netwerk West: verstuurd naar 1 groep(en)."
+
+
+async def test_no_announcement_for_an_initiative_paused_while_writing(bot):
+    """/bericht is only for active initiatives; one paused or closed before "Versturen" sends nothing."""
+    from storage.models import Initiative
+
+    world = await make_world(bot)
+    await bot.say("/bericht", sender=MEMBER)
+    await bot.say("Open dag!", sender=MEMBER)
+    await bot.say("/overslaan", sender=MEMBER)
+    ask = bot.api.sent(MEMBER["id"])[-1]
+    await bot.press(ask.callback_data("Netwerk West"), sender=MEMBER)
+    await bot.press("bn:done", sender=MEMBER)
+    async with bot.session_factory.begin() as session:
+        (await session.get(Initiative, world.initiative_id)).status = "paused"
+    calls = await bot.press("bp:ok", sender=MEMBER)
+    assert [c for c in calls if c.chat_id and c.chat_id < 0] == []
+    async with bot.session_factory() as session:
+        assert (await session.scalars(select(Announcement))).all() == []
+
+
+async def test_approving_an_announcement_of_a_closed_initiative_posts_nothing(bot):
+    from storage.models import Initiative
+
+    world = await make_world(bot, approval=True)
+    _preview, calls = await write(bot)
+    [question] = [c for c in calls if c.chat_id == COORDINATOR["id"]]
+    async with bot.session_factory.begin() as session:
+        (await session.get(Initiative, world.initiative_id)).status = "closed"
+    calls = await bot.press(question.callback_data("Goedkeuren"), sender=COORDINATOR)
+    assert [c for c in calls if c.chat_id and c.chat_id < 0] == []
+    async with bot.session_factory() as session:
+        assert (await session.scalars(select(AnnouncementTarget))).one().status == "pending"

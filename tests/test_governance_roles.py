@@ -268,3 +268,29 @@ async def test_beheer_rename_and_coordinator_by_forward(bot):
         assert await session.get(NetworkCoordinator, (1, 6001)) is None
         actions = [e.action for e in (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()]
     assert actions == ["network_rename", "coordinator_add", "coordinator_remove"]
+
+
+async def test_freshness_flags_of_many_initiatives_fit_telegram_messages(bot):
+    """A coordinator with many stale initiatives gets them all, in messages Telegram accepts (4096)."""
+    from domain.htmltext import utf16_len
+
+    await seed(bot, verified_days_ago=200)
+    now = datetime.now(timezone.utc)
+    async with bot.session_factory.begin() as session:
+        network_id = (await session.scalar(select(Network.id).where(Network.name == "Buurthuiskamers")))
+        for n in range(60):
+            location = Location(latitude=51.9, longitude=4.4)
+            session.add(location)
+            await session.flush()
+            initiative = Initiative(name=f"Stichting Buurtkracht Spangen en Tussendijken nummer {n:02d} met een lange naam",
+                                    category="speeltuin", status="active", location_id=location.id,
+                                    created_at=now - timedelta(days=400), last_verified_at=now - timedelta(days=200))
+            initiative.networks = [InitiativeNetwork(network_id=network_id)]
+            initiative.members, initiative.schedules, initiative.languages = [], [], []
+            session.add(initiative)
+    bot.api.clear()
+    await bot.app.job_queue.get_jobs_by_name("freshness-check")[0].run(bot.app)
+    flags = [call.text for call in bot.api.sent(COORDINATOR["id"])]
+    assert flags and all(utf16_len(text) <= 4096 for text in flags)
+    joined = "\n".join(flags)
+    assert all(f"nummer {n:02d} " in joined for n in range(60))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from domain.htmltext import is_valid_telegram_html
 from handlers import digest_jobs
-from storage.models import AuditEntry, GroupChat
+from storage.models import AuditEntry, GroupChat, NetworkCoordinator
 from storage.repositories import groups as groups_repo
 from tests.fakes import updates
 from tests.groups_seed import COORDINATOR, OTHER_COORDINATOR, seed_activity, seed_initiative, seed_linked_group, seed_network
@@ -399,3 +399,27 @@ async def test_digest_taal_refused_for_residents_and_forged_presses(bot, clock):
         assert (await session.get(GroupChat, GROUP["id"])).language == "nl"
         denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied"))).all()
     assert [(row.actor_id, row.detail["attempted"]) for row in denied] == [(resident["id"], "digest_language")] * 2
+
+
+async def test_coordinator_of_other_network_cannot_take_over_a_linked_group(bot, clock):
+    """/ontkoppel needs the current network's coordinator; relinking to another network is the same
+    change (the first network loses its group) and needs it too."""
+    await _network_with_week(bot)
+    await _add_and_link(bot)
+    async with bot.session_factory.begin() as session:
+        other = await seed_network(session, "Speeltuinen", coordinator_id=OTHER_COORDINATOR["id"])
+        other_id = other.id
+    [offer] = bot.replies(await bot.send(updates.command("koppel", sender=OTHER_COORDINATOR, chat=GROUP)))
+    [reply] = bot.replies(await bot.press(offer.callback_data("Speeltuinen"), sender=OTHER_COORDINATOR, chat=GROUP))
+    assert "Dat mag je niet" in reply.text
+    async with bot.session_factory() as session:
+        group = await session.get(GroupChat, GROUP["id"])
+        denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied"))).all()
+    assert group.network_id != other_id
+    assert len(denied) == 1
+    # The network's own coordinator may still move it.
+    async with bot.session_factory.begin() as session:
+        session.add(NetworkCoordinator(network_id=other_id, user_id=COORDINATOR["id"]))
+    [offer] = bot.replies(await bot.send(updates.command("koppel", sender=COORDINATOR, chat=GROUP)))
+    calls = await bot.press(offer.callback_data("Speeltuinen"), sender=COORDINATOR, chat=GROUP)
+    assert "gekoppeld aan Speeltuinen" in bot.replies(calls)[0].text

@@ -108,3 +108,15 @@ async def test_reminder_survives_a_429_and_is_never_sent_twice(settings):
     finally:
         await application.shutdown()
         await application.post_shutdown(application)
+
+
+async def test_double_press_message_not_modified_gets_no_apology(bot):
+    """A second press of the same button edits to the same text: Telegram answers "message is not
+    modified". Nothing went wrong for the user, so no "Sorry, er ging iets mis"."""
+    await bot.press("lang:en")
+    bot.api.fail_next("bad_request", "editMessageText",
+                      "message is not modified: specified new message content and reply markup are exactly the same "
+                      "as a current content and reply markup of the message")
+    calls = await bot.press("lang:en")
+    assert any(call.method == "answerCallbackQuery" for call in calls)
+    assert not any("Sorry" in (call.text or "") or "went wrong" in (call.text or "") for call in bot.replies(calls))
