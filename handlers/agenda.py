@@ -279,6 +279,19 @@ async def near_stop(update: Update, context: KnooppuntContext) -> int:
 # -- the card -----------------------------------------------------------------------------------
 
 
+def is_public(activity) -> bool:  # noqa: ANN001
+    """Hidden activities, and those of paused or closed initiatives, are only for members and moderators."""
+    return activity.status != "hidden" and activity.initiative.status == "active"
+
+
+async def shown_to(session, context: KnooppuntContext, activity, user_id: int) -> bool:  # noqa: ANN001
+    if is_public(activity):
+        return True
+    return await repo.is_member(session, user_id, activity.initiative_id) or await repo.may_moderate(
+        session, context.settings.admin_ids, user_id, activity
+    )
+
+
 async def load_card(context: KnooppuntContext, activity_id: int, user_id: int):  # noqa: ANN201
     """(activity, text, markup) or None when the activity is gone or not shown to this user."""
     _ = context.gettext
@@ -288,9 +301,7 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
             return None
         member = await repo.is_member(session, user_id, activity.initiative_id)
         moderator = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
-        if activity.status == "hidden" and not (member or moderator):
-            return None
-        if activity.initiative.status != "active" and not (member or moderator):
+        if not (is_public(activity) or member or moderator):
             return None
         going = await repo.going_count(session, activity.id)
         rsvp = await repo.rsvp_of(session, activity.id, user_id)
@@ -417,7 +428,8 @@ async def send_ics(update: Update, context: KnooppuntContext) -> None:
     activity_id = parse_id(query.data)
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
-    if activity is None or activity.status == "hidden":
+        shown = activity is not None and await shown_to(session, context, activity, update.effective_user.id)
+    if not shown:
         await gone(query, context)
         return
     event = calendar_event(activity, bot_link=deep_link(context.bot.username, "act", str(activity.id)))
@@ -436,7 +448,8 @@ async def send_route(update: Update, context: KnooppuntContext) -> None:
     activity_id = parse_id(query.data)
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
-    if activity is None or activity.status == "hidden":
+        shown = activity is not None and await shown_to(session, context, activity, update.effective_user.id)
+    if not shown:
         await gone(query, context)
         return
     location = activity.location

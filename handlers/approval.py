@@ -152,7 +152,8 @@ async def _change_view(session: AsyncSession, request_id: int):  # noqa: ANN202
     names = {n.id: n.name for n in await networks.list_networks(session)}
     new_value = request.value["value"]
     old_value = current[request.field]
-    network_ids = sorted(set(current["networks"]) | (set(new_value) if request.field == "networks" else set()))
+    # Only those who may decide get a card: the coordinators of the networks it is in now (roles.may_decide_on_initiative).
+    network_ids = sorted(current["networks"])
     requester_name = requester.first_name if requester and requester.first_name else str(request.requested_by)
     return request, initiative, old_value, new_value, requester_name, names, network_ids
 

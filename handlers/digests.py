@@ -40,8 +40,10 @@ async def _targets(update: Update, context: KnooppuntContext, session, attempted
             audit.record_denied(session, user.id, attempted, "group_chat", chat.id)
             return None
         return [group]
+    if roles.is_admin(context.settings.admin_ids, user.id):
+        return await groups.linked_groups(session, None, include_inactive=True)  # admins: every linked group
     network_ids = await roles.coordinated_network_ids(session, user.id)
-    if not network_ids and not roles.is_admin(context.settings.admin_ids, user.id):
+    if not network_ids:
         audit.record_denied(session, user.id, attempted)
         return None
     return await groups.linked_groups(session, network_ids, include_inactive=True)

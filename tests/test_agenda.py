@@ -255,3 +255,18 @@ async def test_ics_caption_keeps_a_long_calendar_link_whole(bot, world):
     assert doc.method == "sendDocument"
     assert is_valid_telegram_html(doc.text)
     assert doc.text.endswith("</a>.") or doc.text.endswith("</a>")
+
+
+async def test_paused_initiative_gives_no_ics_or_route_to_residents_but_members_still_get_them(bot, world):
+    from storage.models import Initiative
+    from tests.activity_seed import MEMBER
+
+    activity = await add_activity(bot.session_factory, world, "Soep koken", at(5, 14), at(5, 16))
+    async with bot.session_factory.begin() as session:
+        (await session.get(Initiative, world.initiative_id)).status = "paused"
+    for data in (f"ac:i:{activity}", f"ac:p:{activity}"):
+        replies = bot.replies(await bot.press(data))
+        assert all(call.method not in ("sendDocument", "sendVenue") for call in replies)
+        assert replies, "the resident is told the activity is no longer there"
+    [doc] = [c for c in bot.replies(await bot.press(f"ac:i:{activity}", sender=MEMBER)) if c.method == "sendDocument"]
+    assert doc.files

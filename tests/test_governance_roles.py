@@ -294,3 +294,18 @@ async def test_freshness_flags_of_many_initiatives_fit_telegram_messages(bot):
     assert flags and all(utf16_len(text) <= 4096 for text in flags)
     joined = "\n".join(flags)
     assert all(f"nummer {n:02d} " in joined for n in range(60))
+
+
+async def test_network_change_card_goes_only_to_those_who_may_decide(bot):
+    iid = await seed(bot)
+    async with bot.session_factory() as session:
+        sport = (await session.scalars(select(Network).where(Network.name == "Sport"))).one()
+    await bot.press(f"own:e:{iid}:networks", OWNER)
+    await bot.press(f"ed:{sport.id}", OWNER)
+    calls = await bot.press("ed:done", OWNER)
+    cards = [c for c in bot.replies(calls) if c.inline_buttons() and any("Goedkeuren" in b["text"] for b in c.inline_buttons())]
+    assert {c.chat_id for c in cards} == {COORDINATOR["id"]}  # not Sport's coordinator: he could not decide
+    await bot.press(cards[0].callback_data("Goedkeuren"), COORDINATOR)
+    async with bot.session_factory() as session:
+        rows = (await session.scalars(select(InitiativeNetwork.network_id).where(InitiativeNetwork.initiative_id == iid))).all()
+    assert sport.id in rows

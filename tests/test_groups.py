@@ -423,3 +423,20 @@ async def test_coordinator_of_other_network_cannot_take_over_a_linked_group(bot,
     [offer] = bot.replies(await bot.send(updates.command("koppel", sender=COORDINATOR, chat=GROUP)))
     calls = await bot.press(offer.callback_data("Speeltuinen"), sender=COORDINATOR, chat=GROUP)
     assert "gekoppeld aan Speeltuinen" in bot.replies(calls)[0].text
+
+
+async def test_admin_without_networks_manages_every_group_in_private(bot, clock):
+    from tests.conftest import ADMIN_ID
+
+    async with bot.session_factory.begin() as session:
+        network = await seed_network(session)
+        await seed_linked_group(session, network, -700, "Groep Oud-Mathenesse")
+    admin = updates.user(ADMIN_ID, "Ada", "nl")
+    [answer] = bot.replies(await bot.send(updates.command("digest_tijd", "woensdag 11:00", sender=admin)))
+    assert "elke woensdag om 11:00" in answer.text
+    async with bot.session_factory() as session:
+        group = await session.get(GroupChat, -700)
+    assert (group.digest_weekday, group.digest_time) == (2, "11:00")
+    # A resident without networks is still refused.
+    [refused] = bot.replies(await bot.send(updates.command("digest_tijd", "woensdag 12:00", sender=updates.RESIDENT)))
+    assert "Dit kan alleen een coördinator" in refused.text
