@@ -65,7 +65,7 @@ def build_application(
 def menu_commands(language: str, private: bool) -> list[BotCommand]:
     _ = get_translator(language).gettext
     return [
-        BotCommand(item.command, _(item.description)[:256])
+        BotCommand(item.name(language), _(item.description)[:256])
         for item in handlers.all_commands()
         if (item.private if private else item.group)
     ]

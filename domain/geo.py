@@ -93,12 +93,15 @@ def bounding_box(lat: float, lon: float, radius_m: float) -> BoundingBox:
 def format_distance(metres: float, translator: Translator, *, approximate: bool = False) -> str:
     """A distance as people say it: '350 m' below 1 km, '1,2 km' (nl) / '1.2 km' (en) above.
 
-    `approximate` is for distances from a postcode centroid, which can be off by a kilometre.
+    `approximate` is for distances from a postcode centroid, which can be off by a kilometre; below
+    100 m it says 'minder dan 100 m' rather than 'ongeveer 0 m'.
     """
     _ = translator.gettext
     if metres < 0 or not math.isfinite(metres):
         raise ValueError(f"distance must be a finite number >= 0, got {metres}")
     rounded = int(_half_up(metres, "10"))
+    if approximate and rounded < 100:
+        return _("minder dan 100 m")
     if rounded < 1000:
         text = f"{rounded} m"
     else:

@@ -12,7 +12,7 @@ from types import ModuleType
 from telegram.ext import Application
 
 from handlers import errors, users
-from handlers.common import MenuCommand
+from handlers.common import MenuCommand, register_step_guard
 
 # Order matters: earlier modules win within a group. Each module has `register(application)`, and
 # may have COMMANDS (menu + /help) and `async on_startup(application)` (jobs from the database).
@@ -46,6 +46,8 @@ CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MOD
 def register_handlers(application: Application) -> None:
     # Group -10: bookkeeping for every update (record the user, settle the language).
     users.register(application)
+    # Group -5: a main-keyboard button pressed halfway a conversation (handlers.common.Steps).
+    register_step_guard(application)
     # Group 0: the capabilities, in order.
     for module in CAPABILITIES:
         module.register(application)

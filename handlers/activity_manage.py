@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
@@ -26,7 +26,7 @@ from handlers.activity_post import (
     title_problem,
     when_readback,
 )
-from handlers.common import add_conversation, escape
+from handlers.common import Steps, add_conversation, escape, step_hint
 from handlers.activity_reminders import job_name, notify, schedule_reminder
 from handlers.agenda import gone
 from storage.models import Activity
@@ -102,15 +102,36 @@ async def edit_field(update: Update, context: KnooppuntContext) -> int:
         return ConversationHandler.END
     field = match.group(2)
     context.user_data["activity_edit"] = (activity.id, field)
-    questions = {
-        "title": _("Typ de nieuwe naam."),
-        "when": _("Typ het nieuwe moment.") + "\n" + _(WHEN_EXAMPLES),
-        "where": _("Typ het nieuwe adres met postcode, of stuur een locatie."),
-        "desc": _("Typ de nieuwe beschrijving."),
-        "cost": _("Typ de nieuwe prijs, of 'gratis'."),
-    }
-    await query.message.reply_text(questions[field] + "\n" + _("Stoppen? Typ /stop."))
+    await ask(update, context, EDIT_VALUE)
     return EDIT_VALUE
+
+
+async def ask(update: Update, context: KnooppuntContext, state: object) -> None:
+    """The question of an edit or of hiding (also when it is asked again)."""
+    _ = context.gettext
+    if state == HIDE_REASON:
+        async with context.session() as session:
+            activity = await repo.get_activity(session, context.user_data.get("activity_hide") or 0)
+        title = escape_title(activity) if activity else ""
+        question = _("Waarom verberg je <b>{title}</b>? De plaatser krijgt je uitleg. Maximaal {max} tekens.").format(
+            title=title, max=REASON_MAX)
+    else:
+        questions = {
+            "title": _("Typ de nieuwe naam."),
+            "when": _("Typ het nieuwe moment.") + "\n" + _(WHEN_EXAMPLES),
+            "where": _("Typ het nieuwe adres met postcode, of stuur een locatie."),
+            "desc": _("Typ de nieuwe beschrijving."),
+            "cost": _("Typ de nieuwe prijs, of 'gratis'."),
+        }
+        question = questions[context.user_data.get("activity_edit", (None, "title"))[1]]
+    await update.effective_message.reply_text(question + "\n\n" + step_hint(_, back=False))
+
+
+def _takes_location(context: KnooppuntContext, state: object) -> bool:
+    return state == EDIT_VALUE and context.user_data.get("activity_edit", (None, None))[1] == "where"
+
+
+STEPS = Steps("activity_manage", N_("een wijziging"), ask, takes_location=_takes_location)
 
 
 async def edit_value(update: Update, context: KnooppuntContext) -> int:
@@ -129,7 +150,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
             problem = _("Die plek kan ik niet vinden. Typ er een postcode bij, bijvoorbeeld: Pijlstraat 1, 3024 AB. Of stuur een locatie.")
         changes["place"] = place
     elif message.text is None:
-        problem = _("Stuur je antwoord als tekst. Stoppen? Typ /stop.")
+        problem = _("Stuur je antwoord als tekst.") + "\n\n" + step_hint(_, back=False)
     elif field == "title":
         problem = title_problem(text, _)
         changes["title"] = " ".join(text.split())
@@ -241,10 +262,7 @@ async def hide_ask(update: Update, context: KnooppuntContext) -> int:
     if activity is None:
         return ConversationHandler.END
     context.user_data["activity_hide"] = activity.id
-    await query.message.reply_text(
-        _("Waarom verberg je <b>{title}</b>? De plaatser krijgt je uitleg. Maximaal {max} tekens. Stoppen? Typ /stop.").format(
-            title=escape_title(activity), max=REASON_MAX)
-    )
+    await ask(update, context, HIDE_REASON)
     return HIDE_REASON
 
 
@@ -253,7 +271,7 @@ async def hide_reason(update: Update, context: KnooppuntContext) -> int:
     reason = " ".join((update.effective_message.text or "").split())
     if not reason or len(reason) > REASON_MAX:
         await update.effective_message.reply_text(
-            _("Typ een korte reden, maximaal {max} tekens. Stoppen? Typ /stop.").format(max=REASON_MAX))
+            _("Typ een korte reden, maximaal {max} tekens.").format(max=REASON_MAX) + "\n\n" + step_hint(_, back=False))
         return HIDE_REASON
     activity_id = context.user_data.pop("activity_hide", None)
     user_id = update.effective_user.id
@@ -288,10 +306,10 @@ def conversation() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(edit_field, pattern=r"^ae:"), CallbackQueryHandler(hide_ask, pattern=r"^ac:h:")],
         states={
-            EDIT_VALUE: [CommandHandler("stop", stop), MessageHandler(~filters.COMMAND, edit_value)],
-            HIDE_REASON: [CommandHandler("stop", stop), MessageHandler(~filters.COMMAND, hide_reason)],
+            EDIT_VALUE: [MessageHandler(~filters.COMMAND, edit_value)],
+            HIDE_REASON: [MessageHandler(~filters.COMMAND, hide_reason)],
         },
-        fallbacks=[CommandHandler("stop", stop)],
+        fallbacks=STEPS.fallbacks(stop),
         name="activity_manage",
         allow_reentry=True,
     )

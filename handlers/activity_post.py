@@ -19,13 +19,13 @@ from domain import gazetteer
 from domain.when import WhenError, parse_when
 from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_words, when_words
 from handlers.agenda import send_card
-from handlers.common import MenuCommand, add_conversation, deep_link, escape
+from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape, step_hint
 from storage.models import Activity, Initiative, Location
 from storage.repositories import audit, roles
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("activiteit", N_("Een activiteit plaatsen (voor initiatieven)"), private=True, audience="volunteer")]
+COMMANDS = [MenuCommand("activiteit", N_("Een activiteit plaatsen (voor initiatieven)"), private=True, audience="volunteer", english="event")]
 
 INITIATIVE, TITLE, WHEN, WHEN_CONFIRM, WHERE, DESCRIPTION, PHOTO, COST, PREVIEW = range(9)
 BACK = {TITLE: INITIATIVE, WHEN: TITLE, WHEN_CONFIRM: WHEN, WHERE: WHEN, DESCRIPTION: WHERE, PHOTO: DESCRIPTION,
@@ -34,7 +34,6 @@ TITLE_MAX = 120
 DESCRIPTION_MAX = 1000
 COST_MAX = 100
 DRAFT = "activity_draft"
-STEPS = N_("/terug = vorige vraag, /stop = stoppen")
 
 WHEN_EXAMPLES = N_("Bijvoorbeeld:\n• zaterdag 14:00\n• morgen om 10 uur\n• 12 december 19.30 tot 21.30\n• elke dinsdag 10:00-12:00\n• iedere eerste zaterdag van de maand 11:00")
 WHEN_PROBLEMS = {
@@ -128,7 +127,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
     """Ask the question of `state` (used going forward and by /terug)."""
     _ = context.gettext
     d = draft(context)
-    steps = _(STEPS)
+    steps = step_hint(_, back=state != INITIATIVE)
     if state == INITIATIVE:
         async with context.session() as session:
             mine = await roles.member_initiatives(session, update.effective_user.id, ("active",))
@@ -136,11 +135,11 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
             d["initiative_id"], d["initiative_name"], d["own_place"] = mine[0].id, mine[0].name, mine[0].location_id
             return await ask(update, context, TITLE)
         buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"pi:{i.id}")] for i in mine]
-        await say(update, _("Voor welk initiatief is de activiteit?") + "\n" + steps, InlineKeyboardMarkup(buttons))
+        await say(update, _("Voor welk initiatief is de activiteit?") + "\n\n" + steps, InlineKeyboardMarkup(buttons))
     elif state == TITLE:
-        await say(update, _("Hoe heet de activiteit? Maximaal {max} tekens.").format(max=TITLE_MAX) + "\n" + steps)
+        await say(update, _("Hoe heet de activiteit? Maximaal {max} tekens.").format(max=TITLE_MAX) + "\n\n" + steps)
     elif state == WHEN:
-        await say(update, _("Wanneer is het?") + "\n" + _(WHEN_EXAMPLES) + "\n" + steps)
+        await say(update, _("Wanneer is het?") + "\n" + _(WHEN_EXAMPLES) + "\n\n" + steps)
     elif state == WHEN_CONFIRM:
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Klopt"), callback_data="pw:ok"),
                                          InlineKeyboardButton(_("✏️ Anders"), callback_data="pw:no")]])
@@ -153,14 +152,14 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
                 place = await session.get(Location, d["own_place"])
             label = (place.name or place.address or d["initiative_name"]) if place else d["initiative_name"]
             buttons = InlineKeyboardMarkup([[InlineKeyboardButton("📍 " + label[:50], callback_data="pl:own")]])
-        await say(update, _("Waar is het? Tik op de eigen plek, typ een adres met postcode, of stuur een locatie.") + "\n" + steps, buttons)
+        await say(update, _("Waar is het? Tik op de eigen plek, typ een adres met postcode, of stuur een locatie.") + "\n\n" + steps, buttons)
     elif state == DESCRIPTION:
-        await say(update, _("Vertel kort wat er gebeurt. Maximaal {max} tekens. Geen beschrijving? Typ /overslaan.").format(max=DESCRIPTION_MAX) + "\n" + steps)
+        await say(update, _("Vertel kort wat er gebeurt. Maximaal {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + step_hint(_, skip=True))
     elif state == PHOTO:
-        await say(update, _("Stuur een foto. Geen foto? Typ /overslaan.") + "\n" + steps)
+        await say(update, _("Stuur een foto.") + "\n\n" + step_hint(_, skip=True))
     elif state == COST:
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("Gratis"), callback_data="pc:free")]])
-        await say(update, _("Wat kost het? Tik op Gratis of typ een prijs, bijvoorbeeld: € 2,50") + "\n" + steps, buttons)
+        await say(update, _("Wat kost het? Tik op Gratis of typ een prijs, bijvoorbeeld: € 2,50") + "\n\n" + steps, buttons)
     elif state == PREVIEW:
         await show_preview(update, context)
     context.user_data["activity_step"] = state
@@ -382,7 +381,7 @@ async def publish(update: Update, context: KnooppuntContext) -> int:
 
 async def expected_text(update: Update, context: KnooppuntContext) -> int:
     state = context.user_data.get("activity_step", TITLE)
-    await say(update, context.gettext("Stuur je antwoord als tekst, of gebruik de knoppen. /terug = vorige vraag, /stop = stoppen."))
+    await say(update, context.gettext("Stuur je antwoord als tekst, of gebruik de knoppen.") + "\n\n" + step_hint(context.gettext))
     return state
 
 
@@ -407,6 +406,13 @@ async def stop(update: Update, context: KnooppuntContext) -> int:
     return ConversationHandler.END
 
 
+async def reask(update: Update, context: KnooppuntContext, state: object) -> None:
+    await ask(update, context, state)
+
+
+STEPS = Steps("activity_post", N_("een nieuwe activiteit"), reask, takes_location=lambda context, state: state == WHERE)
+
+
 def conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     not_text = ~filters.TEXT & ~filters.COMMAND
@@ -420,17 +426,13 @@ def conversation() -> ConversationHandler:
             WHERE: [CallbackQueryHandler(place_own, pattern=r"^pl:own$"),
                     MessageHandler(filters.LOCATION | filters.VENUE, place_shared), MessageHandler(text, place_typed),
                     MessageHandler(not_text, expected_place)],
-            DESCRIPTION: [CommandHandler("overslaan", description_skipped), MessageHandler(text, description_given)],
-            PHOTO: [MessageHandler(filters.PHOTO, photo_given), CommandHandler("overslaan", photo_skipped),
+            DESCRIPTION: [CommandHandler(SKIP_COMMANDS, description_skipped), MessageHandler(text, description_given)],
+            PHOTO: [MessageHandler(filters.PHOTO, photo_given), CommandHandler(SKIP_COMMANDS, photo_skipped),
                     MessageHandler(filters.ALL & ~filters.COMMAND, expected_photo)],
             COST: [CallbackQueryHandler(cost_free, pattern=r"^pc:free$"), MessageHandler(text, cost_given)],
             PREVIEW: [CallbackQueryHandler(publish, pattern=r"^pp:(ok|stop)$")],
         },
-        fallbacks=[
-            CommandHandler("stop", stop),
-            CommandHandler("terug", back),
-            MessageHandler(not_text, expected_text),
-        ],
+        fallbacks=[*STEPS.fallbacks(stop, back), MessageHandler(not_text, expected_text)],
         name="activity_post",
         allow_reentry=True,
     )

@@ -23,7 +23,7 @@ from storage.repositories import activities as repo
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("herinneringen", N_("Herinneringen aan of uit"), private=True)]
+COMMANDS = [MenuCommand("herinneringen", N_("Herinneringen aan of uit"), private=True, english="reminders")]
 
 REMINDER_BEFORE = timedelta(hours=24)
 REMINDER_GRACE_S = 6 * 3600  # a reminder that is late (the bot was down) still goes out

@@ -11,10 +11,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import MenuCommand, add_conversation, escape, refuse
+from handlers.common import MenuCommand, Steps, add_conversation, escape, refuse, step_hint
 from storage.repositories import audit, networks, roles, users
 
-COMMANDS = [MenuCommand("beheer", N_("Netwerken en coördinatoren beheren (beheerders)"), private=True, audience="admin")]
+COMMANDS = [MenuCommand("beheer", N_("Netwerken en coördinatoren beheren (beheerders)"), private=True, audience="admin", english="admin")]
 END = ConversationHandler.END
 NETWORK_NAME, COORDINATOR = "network_name", "coordinator"
 PRIVATE = filters.ChatType.PRIVATE
@@ -102,12 +102,27 @@ async def show_network(update: Update, context: KnooppuntContext) -> int:
     return END
 
 
+async def _ask(update: Update, context: KnooppuntContext, state: object) -> None:
+    """The question of `state` (also when it is asked again)."""
+    _ = context.gettext
+    if state == COORDINATOR:
+        question = _("Wie wordt coördinator? Stuur een bericht van die persoon door, of typ het Telegram-nummer (id).")
+    elif context.user_data.get("admin_network") is None:
+        question = _("Hoe heet het nieuwe netwerk?")
+    else:
+        question = _("Wat wordt de nieuwe naam?")
+    await update.effective_message.reply_text(question + "\n\n" + step_hint(_, back=False))
+
+
+STEPS = Steps("beheer", N_("het beheer van een netwerk"), _ask)
+
+
 async def ask_new_network(update: Update, context: KnooppuntContext) -> str | int:
     if not await _is_admin(update, context, "network_add"):
         return END
     await update.callback_query.answer()
     context.user_data["admin_network"] = None
-    await update.effective_message.reply_text(context.gettext("Hoe heet het nieuwe netwerk?\n\n<i>Stoppen? Typ /stop.</i>"))
+    await _ask(update, context, NETWORK_NAME)
     return NETWORK_NAME
 
 
@@ -117,7 +132,7 @@ async def ask_rename(update: Update, context: KnooppuntContext) -> str | int:
         return END
     await update.callback_query.answer()
     context.user_data["admin_network"] = network_id
-    await update.effective_message.reply_text(context.gettext("Wat wordt de nieuwe naam?\n\n<i>Stoppen? Typ /stop.</i>"))
+    await _ask(update, context, NETWORK_NAME)
     return NETWORK_NAME
 
 
@@ -159,9 +174,7 @@ async def ask_coordinator(update: Update, context: KnooppuntContext) -> str | in
         return END
     await update.callback_query.answer()
     context.user_data["admin_network"] = network_id
-    await update.effective_message.reply_text(
-        context.gettext("Wie wordt coördinator? Stuur een bericht van die persoon door, of typ het Telegram-nummer (id).\n\n<i>Stoppen? Typ /stop.</i>")
-    )
+    await _ask(update, context, COORDINATOR)
     return COORDINATOR
 
 
@@ -179,7 +192,7 @@ async def got_coordinator(update: Update, context: KnooppuntContext) -> str | in
     elif message.text and message.text.strip().isdigit() and 0 < int(message.text.strip()) < 2**63:
         person_id, person_name = int(message.text.strip()), None
     else:
-        await message.reply_text(_("Stuur een doorgestuurd bericht van de persoon, of typ alleen het nummer. Stoppen? Typ /stop."))
+        await message.reply_text(_("Stuur een doorgestuurd bericht van de persoon, of typ alleen het nummer.") + "\n\n" + step_hint(_, back=False))
         return COORDINATOR
     network_id = context.user_data.get("admin_network")
     async with context.session() as session:
@@ -239,12 +252,12 @@ def register(application: Application) -> None:
                     NETWORK_NAME: [MessageHandler(text, got_network_name)],
                     COORDINATOR: [MessageHandler(PRIVATE & ~filters.COMMAND, got_coordinator)],
                 },
-                fallbacks=[CommandHandler(["stop", "annuleren"], cancel)],
+                fallbacks=STEPS.fallbacks(cancel),
                 name="beheer",
                 allow_reentry=True,
             ),
     )
-    application.add_handler(CommandHandler("beheer", beheer))
+    application.add_handler(CommandHandler(["beheer", "admin"], beheer))
     application.add_handler(CallbackQueryHandler(show_list, pattern=r"^adm:list$"))
     application.add_handler(CallbackQueryHandler(show_network, pattern=r"^adm:n:"))
     application.add_handler(CallbackQueryHandler(remove_coordinator, pattern=r"^adm:cr:"))

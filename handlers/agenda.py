@@ -38,14 +38,25 @@ from handlers.activity_card import (
     upcoming,
 )
 from handlers.activity_reminders import notify, schedule_reminder
-from handlers.common import BUTTON_AGENDA, MenuCommand, add_conversation, button_filter, deep_link, escape, main_keyboard, register_deep_link
+from handlers.common import (
+    BUTTON_AGENDA,
+    MenuCommand,
+    Steps,
+    add_conversation,
+    button_filter,
+    deep_link,
+    escape,
+    main_keyboard,
+    register_deep_link,
+    step_hint,
+)
 from storage.models import Activity
 from storage.repositories import activities as repo
 
 logger = logging.getLogger(__name__)
 
 COMMANDS = [
-    MenuCommand("agenda", N_("Wat is er te doen in de buurt?"), private=True, group=True),
+    MenuCommand("agenda", N_("Wat is er te doen in de buurt?"), private=True, group=True, english="events"),
 ]
 
 PAGE_SIZE = 5
@@ -227,17 +238,23 @@ async def render_list(send, context: KnooppuntContext, kind: str, arg: str, page
 
 
 async def ask_location(update: Update, context: KnooppuntContext) -> int:
-    query = update.callback_query
-    await query.answer()
+    await update.callback_query.answer()
+    await reask_location(update, context, NEAR)
+    return NEAR
+
+
+async def reask_location(update: Update, context: KnooppuntContext, state: object) -> None:
     _ = context.gettext
     keyboard = ReplyKeyboardMarkup(
         [[KeyboardButton(_("📍 Stuur mijn locatie"), request_location=True)]], resize_keyboard=True, one_time_keyboard=True
     )
-    await query.message.reply_text(
-        _("Stuur je locatie met de knop hieronder, of typ je postcode (bijvoorbeeld 3024).\nStoppen? Typ /stop."),
+    await update.effective_message.reply_text(
+        _("Stuur je locatie met de knop hieronder, of typ je postcode (bijvoorbeeld 3024).") + "\n\n" + step_hint(_, back=False),
         reply_markup=keyboard,
     )
-    return NEAR
+
+
+NEAR_STEPS = Steps("agenda_near", N_("activiteiten in de buurt zoeken"), reask_location, takes_location=lambda context, state: True)
 
 
 async def near_location(update: Update, context: KnooppuntContext) -> int:
@@ -250,7 +267,8 @@ async def near_postcode(update: Update, context: KnooppuntContext) -> int:
     found = gazetteer.geocode(update.effective_message.text)
     if not isinstance(found, gazetteer.Location):
         await update.effective_message.reply_text(
-            _("Die plek ken ik niet. Stuur je locatie, of typ een postcode zoals 3024 of een buurt zoals Spangen. Stoppen? Typ /stop.")
+            _("Die plek ken ik niet. Stuur je locatie, of typ een postcode zoals 3024 of een buurt zoals Spangen.")
+            + "\n\n" + step_hint(_, back=False)
         )
         return NEAR
     return await _near(update, context, found.lat, found.lon)
@@ -266,7 +284,7 @@ async def _near(update: Update, context: KnooppuntContext, lat: float, lon: floa
 
 async def near_other(update: Update, context: KnooppuntContext) -> int:
     await update.effective_message.reply_text(
-        context.gettext("Stuur je locatie met de knop, of typ een postcode. Stoppen? Typ /stop.")
+        context.gettext("Stuur je locatie met de knop, of typ een postcode.") + "\n\n" + step_hint(context.gettext, back=False)
     )
     return NEAR
 
@@ -470,11 +488,10 @@ def near_me_conversation() -> ConversationHandler:
         entry_points=[CallbackQueryHandler(ask_location, pattern=r"^ag:near$")],
         states={NEAR: [
             MessageHandler(filters.LOCATION, near_location),
-            CommandHandler("stop", near_stop),
             MessageHandler(filters.TEXT & ~filters.COMMAND, near_postcode),
-            MessageHandler(filters.ALL, near_other),
+            MessageHandler(~filters.COMMAND, near_other),
         ]},
-        fallbacks=[CommandHandler("stop", near_stop)],
+        fallbacks=NEAR_STEPS.fallbacks(near_stop),
         name="agenda_near",
         allow_reentry=True,
     )

@@ -18,7 +18,7 @@ from bot.i18n import N_, get_translator
 from handlers import digest_jobs
 from handlers.activity_card import now_of
 from handlers.activity_reminders import notify
-from handlers.common import MenuCommand, escape
+from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, escape, step_hint
 from storage.models import Initiative
 from storage.repositories import activities as repo
 from storage.repositories import audit, roles
@@ -27,7 +27,7 @@ from storage.tables_activities import Announcement, AnnouncementTarget
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("bericht", N_("Een bericht sturen naar de groepen van je netwerk"), private=True)]
+COMMANDS = [MenuCommand("bericht", N_("Een bericht sturen naar de groepen van je netwerk"), private=True, audience="volunteer", english="announce")]
 
 PICK, TEXT, PHOTO, NETWORKS, CONFIRM = range(40, 45)
 TEXT_MAX = 800  # with the heading it still fits a photo caption (1024)
@@ -61,8 +61,15 @@ async def start(update: Update, context: KnooppuntContext) -> int:
     context.user_data[DRAFT] = {}
     if len(mine) == 1:
         return await chosen(update, context, mine[0])
+    return await ask_initiative(update, context)
+
+
+async def ask_initiative(update: Update, context: KnooppuntContext) -> int:
+    _ = context.gettext
+    async with context.session() as session:
+        mine = await roles.member_initiatives(session, update.effective_user.id, ("active",))
     buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"bi:{i.id}")] for i in mine]
-    await update.effective_message.reply_text(_("Voor welk initiatief is het bericht?") + "\n" + _("Stoppen? Typ /stop."),
+    await update.effective_message.reply_text(_("Voor welk initiatief is het bericht?") + "\n\n" + step_hint(_, back=False),
                                               reply_markup=InlineKeyboardMarkup(buttons))
     return PICK
 
@@ -91,9 +98,20 @@ async def chosen(update: Update, context: KnooppuntContext, initiative: Initiati
                 name=escape(initiative.name), n=WEEKLY_LIMIT))
         return ConversationHandler.END
     context.user_data[DRAFT] = {"initiative_id": initiative.id, "name": initiative.name, "networks": []}
+    return await ask_text(update, context)
+
+
+async def ask_text(update: Update, context: KnooppuntContext) -> int:
+    _ = context.gettext
     await update.effective_message.reply_text(
-        _("Typ je bericht. Kort en duidelijk, maximaal {max} tekens.").format(max=TEXT_MAX) + "\n" + _("Stoppen? Typ /stop."))
+        _("Typ je bericht. Kort en duidelijk, maximaal {max} tekens.").format(max=TEXT_MAX) + "\n\n" + step_hint(_))
     return TEXT
+
+
+async def ask_photo(update: Update, context: KnooppuntContext) -> int:
+    _ = context.gettext
+    await update.effective_message.reply_text(_("Stuur een foto.") + "\n\n" + step_hint(_, skip=True))
+    return PHOTO
 
 
 async def text_given(update: Update, context: KnooppuntContext) -> int:
@@ -104,12 +122,11 @@ async def text_given(update: Update, context: KnooppuntContext) -> int:
             _("Je bericht is {n} tekens. Het mag maximaal {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
         return TEXT
     context.user_data[DRAFT]["text"] = text
-    await update.effective_message.reply_text(_("Stuur een foto. Geen foto? Typ /overslaan."))
-    return PHOTO
+    return await ask_photo(update, context)
 
 
 async def text_expected(update: Update, context: KnooppuntContext) -> int:
-    await update.effective_message.reply_text(context.gettext("Stuur eerst je bericht als tekst. Stoppen? Typ /stop."))
+    await update.effective_message.reply_text(context.gettext("Stuur eerst je bericht als tekst.") + "\n\n" + step_hint(context.gettext))
     return TEXT
 
 
@@ -148,7 +165,7 @@ async def ask_networks(update: Update, context: KnooppuntContext) -> int:
         await update.effective_message.reply_text(_("Je initiatief hoort nog bij geen enkel netwerk. Er is niets verstuurd."))
         context.user_data.pop(DRAFT, None)
         return ConversationHandler.END
-    await update.effective_message.reply_text(_("Voor welke netwerken is het? Tik ze aan en dan op Klaar."), reply_markup=markup)
+    await update.effective_message.reply_text(_("Voor welke netwerken is het? Tik ze aan en dan op Klaar.") + "\n\n" + step_hint(_), reply_markup=markup)
     return NETWORKS
 
 
@@ -161,14 +178,7 @@ async def network_toggled(update: Update, context: KnooppuntContext) -> int:
         if not d["networks"]:
             await query.message.reply_text(_("Kies minstens één netwerk."))
             return NETWORKS
-        preview = group_text(d["name"], d["text"], context.translator)
-        buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Versturen"), callback_data="bp:ok"),
-                                         InlineKeyboardButton(_("❌ Stoppen"), callback_data="bp:stop")]])
-        intro = _("<b>Zo ziet je bericht eruit:</b>") + "\n\n"
-        if d.get("photo"):
-            await query.message.reply_photo(d["photo"], caption=intro + preview, reply_markup=buttons)
-        else:
-            await query.message.reply_text(intro + preview, reply_markup=buttons)
+        await show_preview(update, context)
         return CONFIRM
     raw = query.data.removeprefix("bn:")
     async with context.session() as session:
@@ -178,6 +188,20 @@ async def network_toggled(update: Update, context: KnooppuntContext) -> int:
         d["networks"] = [n for n in d["networks"] if n != network_id] if network_id in d["networks"] else [*d["networks"], network_id]
     await query.edit_message_reply_markup(reply_markup=await network_markup(context))
     return NETWORKS
+
+
+async def show_preview(update: Update, context: KnooppuntContext) -> int:
+    _ = context.gettext
+    d = context.user_data[DRAFT]
+    preview = group_text(d["name"], d["text"], context.translator)
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Versturen"), callback_data="bp:ok"),
+                                     InlineKeyboardButton(_("❌ Stoppen"), callback_data="bp:stop")]])
+    intro = _("<b>Zo ziet je bericht eruit:</b>") + "\n\n"
+    if d.get("photo"):
+        await update.effective_message.reply_photo(d["photo"], caption=intro + preview, reply_markup=buttons)
+    else:
+        await update.effective_message.reply_text(intro + preview, reply_markup=buttons)
+    return CONFIRM
 
 
 async def post_to_groups(application: Application, network_id: int, name: str, text: str, photo: str | None) -> tuple[int, list[str]]:
@@ -361,15 +385,21 @@ async def back(update: Update, context: KnooppuntContext) -> int:
         return await start(update, context)
     d.pop("text", None)
     d["networks"] = []
-    await update.effective_message.reply_text(
-        context.gettext("Typ je bericht opnieuw. Maximaal {max} tekens.").format(max=TEXT_MAX) + "\n" + context.gettext("Stoppen? Typ /stop."))
-    return TEXT
+    return await ask_text(update, context)
 
 
 async def stop(update: Update, context: KnooppuntContext) -> int:
     context.user_data.pop(DRAFT, None)
     await update.effective_message.reply_text(context.gettext("Gestopt. Er is niets verstuurd."))
     return ConversationHandler.END
+
+
+async def reask(update: Update, context: KnooppuntContext, state: object) -> None:
+    asks = {PICK: ask_initiative, TEXT: ask_text, PHOTO: ask_photo, NETWORKS: ask_networks, CONFIRM: show_preview}
+    await asks[state](update, context)
+
+
+STEPS = Steps("announcement", N_("je bericht"), reask)
 
 
 def conversation() -> ConversationHandler:
@@ -379,12 +409,12 @@ def conversation() -> ConversationHandler:
             PICK: [CallbackQueryHandler(pick, pattern=r"^bi:")],
             TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, text_given),
                    MessageHandler(~filters.TEXT & ~filters.COMMAND, text_expected)],
-            PHOTO: [MessageHandler(filters.PHOTO, photo_given), CommandHandler("overslaan", photo_skipped),
+            PHOTO: [MessageHandler(filters.PHOTO, photo_given), CommandHandler(SKIP_COMMANDS, photo_skipped),
                     MessageHandler(~filters.COMMAND, photo_expected)],
             NETWORKS: [CallbackQueryHandler(network_toggled, pattern=r"^bn:")],
             CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^bp:(ok|stop)$")],
         },
-        fallbacks=[CommandHandler("stop", stop), CommandHandler("terug", back)],
+        fallbacks=STEPS.fallbacks(stop, back),
         name="announcement",
         allow_reentry=True,
     )

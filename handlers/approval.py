@@ -14,12 +14,12 @@ from datetime import datetime, timezone
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import KnooppuntContext
-from bot.i18n import get_translator
+from bot.i18n import N_, get_translator
 from domain import registration as rules
-from handlers.common import add_conversation, escape
+from handlers.common import Steps, add_conversation, escape, step_hint
 from handlers.initiative_text import FIELD_LABELS, as_data, category_label, summary
 from storage.repositories import audit, networks, registrations, roles, stewardship, users
 
@@ -248,11 +248,19 @@ async def reject_pressed(update: Update, context: KnooppuntContext) -> str | int
         return END
     await query.answer()
     context.user_data["rejecting"] = (kind, subject_id)
+    await ask_reason(update, context, REASON)
+    return REASON
+
+
+async def ask_reason(update: Update, context: KnooppuntContext, state: object) -> None:
+    _ = context.gettext
     await context.bot.send_message(
         update.effective_chat.id,
-        context.gettext("Waarom wijs je het af? Typ een korte reden. De aanvrager krijgt die te zien.\n\n<i>Toch niet? Typ /stop.</i>"),
+        _("Waarom wijs je het af? Typ een korte reden. De aanvrager krijgt die te zien.") + "\n\n" + step_hint(_, back=False),
     )
-    return REASON
+
+
+STEPS = Steps("afwijzen", N_("een afwijzing"), ask_reason)
 
 
 async def reason_given(update: Update, context: KnooppuntContext) -> str | int:
@@ -349,7 +357,7 @@ def register(application: Application) -> None:
         lambda: ConversationHandler(
                 entry_points=[CallbackQueryHandler(reject_pressed, pattern=r"^(apr|chg):no:")],
                 states={REASON: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, reason_given)]},
-                fallbacks=[CommandHandler(["stop", "annuleren"], reason_cancelled)],
+                fallbacks=STEPS.fallbacks(reason_cancelled),
                 name="afwijzen",
                 allow_reentry=True,
             ),

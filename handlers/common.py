@@ -9,7 +9,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
-from telegram.ext import Application, BaseHandler, CallbackContext, ConversationHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackContext,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import N_, available_languages, get_translator
@@ -24,6 +33,11 @@ class MenuCommand:
     private: bool = True
     group: bool = False
     audience: str = "resident"  # who it is for, for grouping /help: one of AUDIENCES
+    english: str | None = None  # the English alias, shown to English speakers in the menu and /help
+
+    def name(self, language: str) -> str:
+        """The command as this language's speakers see it (the English alias for English)."""
+        return self.english if language == "en" and self.english else self.command
 
 
 # /help lists residents' commands first, then those of volunteers, coordinators and admins.
@@ -128,3 +142,98 @@ async def pass_on(update: Update, context: CallbackContext, after: BaseHandler, 
             await handler.handle_update(update, context.application, check, context)
             return True
     return False
+
+
+# -- multi-step conversations -------------------------------------------------------------------
+# Every conversation understands the same commands, every question ends with the same hint, and a
+# main-keyboard button pressed halfway gets the same answer (see Steps and register_step_guard).
+PRIVATE = filters.ChatType.PRIVATE
+STOP_COMMANDS = ["stop", "annuleren", "cancel"]
+BACK_COMMANDS = ["terug", "back"]
+SKIP_COMMANDS = ["overslaan", "skip"]
+MAIN_BUTTONS = (BUTTON_NEARBY, BUTTON_AGENDA, BUTTON_SEARCH, BUTTON_REGISTER, BUTTON_HELP)
+
+
+def step_hint(gettext: Callable[[str], str], *, back: bool = True, skip: bool = False) -> str:
+    """The line under every question of a conversation: how to skip (where it can), go back and stop."""
+    parts = [gettext("Overslaan: /overslaan")] if skip else []
+    if back:
+        parts.append(gettext("Terug: /terug"))
+    parts.append(gettext("Stoppen: /stop"))
+    return "<i>" + " · ".join(parts) + "</i>"
+
+
+def _never(context: CallbackContext, state: object) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What the shared parts need to know of one conversation (its ConversationHandler `name`)."""
+
+    name: str
+    topic: str  # Dutch msgid (N_) for "Je bent nog bezig met {topic}", e.g. "je aanmelding"
+    reask: Callable[..., Awaitable[None]]  # (update, context, state): ask the current question again
+    takes_location: Callable[[CallbackContext, object], bool] = _never  # a shared location answers this step
+    alive: Callable[..., Awaitable[bool]] | None = None  # (update, context): False when it ran out after all
+
+    def __post_init__(self) -> None:
+        STEP_GUIDES[self.name] = self
+
+    def fallbacks(self, stop: Callable[..., Awaitable[object]], back: Callable[..., Awaitable[object]] | None = None) -> list[BaseHandler]:
+        """/stop, /terug and /overslaan for every step: a state's own handlers come first."""
+        return [
+            CommandHandler(STOP_COMMANDS, stop),
+            CommandHandler(BACK_COMMANDS, back or self.first_question),
+            CommandHandler(SKIP_COMMANDS, self.cannot_skip),
+        ]
+
+    async def first_question(self, update: Update, context: CallbackContext) -> None:
+        """/terug where there is no earlier question."""
+        await update.effective_message.reply_text(context.gettext("Dit is de eerste vraag. Stoppen? Typ /stop."))
+        await self.reask(update, context, current_state(context.application, self.name, update))
+
+    async def cannot_skip(self, update: Update, context: CallbackContext) -> None:
+        await update.effective_message.reply_text(context.gettext("Deze vraag kun je niet overslaan."))
+        await self.reask(update, context, current_state(context.application, self.name, update))
+
+
+STEP_GUIDES: dict[str, Steps] = {}
+
+
+def current_state(application: Application, name: str, update: Update) -> object | None:
+    """The step this chat is at in the conversation called `name` (None: not in it)."""
+    for handler in application.handlers.get(0, []):
+        if isinstance(handler, ConversationHandler) and handler.name == name:
+            return handler._conversations.get(handler._get_key(update))  # noqa: SLF001 - PTB has no public getter
+    return None
+
+
+async def _main_button_in_conversation(update: Update, context: CallbackContext) -> None:
+    """A main-keyboard button (or the location button) pressed halfway a conversation is not an answer:
+    the conversation stays and its question comes again. A location where a place is asked passes."""
+    for name, guide in STEP_GUIDES.items():
+        state = current_state(context.application, name, update)
+        if state is None or state == ConversationHandler.END:
+            continue
+        if update.effective_message.location and guide.takes_location(context, state):
+            return
+        if guide.alive is not None and not await guide.alive(update, context):
+            return
+        _ = context.gettext
+        await update.effective_message.reply_text(
+            _("Je bent nog bezig met {topic}.").format(topic=_(guide.topic)) + " "
+            + _("Beantwoord eerst de vraag hieronder, of typ /stop om te stoppen.")
+        )
+        await guide.reask(update, context, state)
+        raise ApplicationHandlerStop
+
+
+STEP_GUARD_GROUP = -5  # after the bookkeeping (-10), before the capabilities (0)
+
+
+def register_step_guard(application: Application) -> None:
+    labels = {get_translator(language).gettext(label) for language in available_languages() for label in MAIN_BUTTONS}
+    pattern = "^(" + "|".join(re.escape(text) for text in sorted(labels)) + ")$"
+    buttons = (filters.TEXT & filters.Regex(pattern)) | filters.LOCATION
+    application.add_handler(MessageHandler(PRIVATE & buttons, _main_button_in_conversation), STEP_GUARD_GROUP)

@@ -17,11 +17,18 @@ from storage.models import GroupChat
 from storage.repositories import audit, groups, roles
 
 COMMANDS = [
-    MenuCommand("digest_tijd", N_("Wanneer het weekoverzicht komt (coördinator)"), private=True, group=True),
-    MenuCommand("digest_pauze", N_("Weekoverzicht even stoppen (coördinator)"), private=True, group=True),
-    MenuCommand("digest_hervat", N_("Weekoverzicht weer aanzetten (coördinator)"), private=True, group=True),
-    MenuCommand("digest_taal", N_("In welke taal het weekoverzicht komt (coördinator)"), private=True, group=True),
-    MenuCommand("digest_voorbeeld", N_("Stuur mij nu het volgende weekoverzicht (coördinator)"), private=True, group=True),
+    MenuCommand("digest_tijd", N_("Wanneer het weekoverzicht komt (coördinator)"), private=True, group=True,
+                audience="coordinator", english="digest_time"),
+    MenuCommand("digest_pauze", N_("Weekoverzicht even stoppen (coördinator)"), private=True, group=True,
+                audience="coordinator", english="digest_pause"),
+    MenuCommand("digest_hervat", N_("Weekoverzicht weer aanzetten (coördinator)"), private=True, group=True,
+                audience="coordinator", english="digest_resume"),
+    MenuCommand("digest_leeg", N_("Wat het weekoverzicht doet in een week zonder nieuws (coördinator)"), private=True, group=True,
+                audience="coordinator", english="digest_empty"),
+    MenuCommand("digest_taal", N_("In welke taal het weekoverzicht komt (coördinator)"), private=True, group=True,
+                audience="coordinator", english="digest_language"),
+    MenuCommand("digest_voorbeeld", N_("Stuur mij nu het volgende weekoverzicht (coördinator)"), private=True, group=True,
+                audience="coordinator", english="digest_preview"),
 ]
 on_startup = digest_jobs.on_startup
 
@@ -131,9 +138,9 @@ async def resume(update: Update, context: KnooppuntContext) -> None:
 
 
 async def empty_weeks(update: Update, context: KnooppuntContext) -> None:
-    """/digest_leeg stil|melden: in a week without news, send nothing or a short line."""
+    """/digest_leeg stil|melden (/digest_empty quiet|notify): in a week without news, send nothing or a short line."""
     _ = context.gettext
-    choice = context.args[0].lower() if context.args else ""
+    choice = {"quiet": "stil", "notify": "melden"}.get(context.args[0].lower(), context.args[0].lower()) if context.args else ""
     if choice not in ("stil", "melden"):
         await update.effective_message.reply_text(
             _("Zo werkt het: /digest_leeg stil (niets sturen in een lege week) of /digest_leeg melden (een korte regel sturen).")
@@ -221,10 +228,10 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler("digest_tijd", set_time))
-    application.add_handler(CommandHandler("digest_pauze", pause))
-    application.add_handler(CommandHandler("digest_hervat", resume))
-    application.add_handler(CommandHandler("digest_leeg", empty_weeks))
-    application.add_handler(CommandHandler("digest_voorbeeld", preview))
+    application.add_handler(CommandHandler(["digest_tijd", "digest_time"], set_time))
+    application.add_handler(CommandHandler(["digest_pauze", "digest_pause"], pause))
+    application.add_handler(CommandHandler(["digest_hervat", "digest_resume"], resume))
+    application.add_handler(CommandHandler(["digest_leeg", "digest_empty"], empty_weeks))
+    application.add_handler(CommandHandler(["digest_voorbeeld", "digest_preview"], preview))
     application.add_handler(CommandHandler(["digest_taal", "digest_language"], language_offer))
     application.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^dg:lang:"))

@@ -42,8 +42,8 @@ from storage.repositories import directory
 from storage.repositories.directory import PlaceFilter
 
 COMMANDS = [
-    MenuCommand("dichtbij", N_("Buurtplekken bij jou in de buurt"), private=True, group=True),
-    MenuCommand("zoek", N_("Zoek een initiatief op naam"), private=True, group=True),
+    MenuCommand("dichtbij", N_("Buurtplekken bij jou in de buurt"), private=True, group=True, english="near"),
+    MenuCommand("zoek", N_("Zoek een initiatief op naam"), private=True, group=True, english="search"),
 ]
 ORIGIN_VALID_FOR = timedelta(hours=2)  # a remembered location is reused for buttons this long
 MAX_OFFSET = 200

@@ -39,6 +39,11 @@ def category_label(context: KnooppuntContext, code: str | None) -> str:
     return category.display_name(context.translator) if category else context.gettext("alle buurtplekken")
 
 
+def upper_first(text: str) -> str:
+    """'alle buurtplekken' -> 'Alle buurtplekken' (a heading starts with a capital)."""
+    return text[:1].upper() + text[1:]
+
+
 def language_label(context: KnooppuntContext, code: str) -> str:
     try:
         return Locale.parse(code).get_display_name(context.language) or code
@@ -52,7 +57,7 @@ def render_results(
     _ = context.gettext
     lines = [
         _("📍 <b>{category}</b> dichtbij {place}").format(
-            category=escape(category_label(context, place_filter.category)), place=escape(origin.label)
+            category=escape(upper_first(category_label(context, place_filter.category))), place=escape(origin.label)
         )
     ]
     active = filter_labels(context, place_filter)

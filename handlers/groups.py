@@ -21,8 +21,10 @@ from storage.repositories import audit, groups, roles
 logger = logging.getLogger(__name__)
 
 COMMANDS = [
-    MenuCommand("koppel", N_("Koppel deze groep aan je netwerk (coördinator)"), private=False, group=True),
-    MenuCommand("ontkoppel", N_("Haal de koppeling van deze groep weg (coördinator)"), private=False, group=True),
+    MenuCommand("koppel", N_("Koppel deze groep aan je netwerk (coördinator)"), private=False, group=True,
+                audience="coordinator", english="link"),
+    MenuCommand("ontkoppel", N_("Haal de koppeling van deze groep weg (coördinator)"), private=False, group=True,
+                audience="coordinator", english="unlink"),
 ]
 LINK_PREFIX = "lnk:"
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)

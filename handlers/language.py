@@ -10,7 +10,7 @@ from bot.i18n import N_, available_languages, get_translator, language_name
 from handlers.common import MenuCommand, main_keyboard
 from storage.repositories import users
 
-COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True)]
+COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True, english="language")]
 CALLBACK_PREFIX = "lang:"
 
 

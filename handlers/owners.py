@@ -23,14 +23,14 @@ from domain.htmltext import split_message
 from domain.opening_hours import OpeningHoursError, describe_error
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
-from handlers.common import MenuCommand, add_conversation, deep_link, escape, refuse, register_deep_link
+from handlers.common import MenuCommand, Steps, add_conversation, deep_link, escape, refuse, register_deep_link, step_hint
 from handlers.initiative_text import FIELD_LABELS, STATUS_LABELS, WHEELCHAIR_LABELS, as_data, language_label, parse_hours, summary
 from handlers.registration import place_from_text
 from storage.repositories import audit, networks, registrations, roles, stewardship
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("mijn", N_("Jouw initiatieven bekijken en wijzigen"), private=True, audience="volunteer")]
+COMMANDS = [MenuCommand("mijn", N_("Jouw initiatieven bekijken en wijzigen"), private=True, audience="volunteer", english="mine")]
 END = ConversationHandler.END
 EDIT_TEXT, EDIT_CHOICE = "edit_text", "edit_choice"
 PRIVATE = filters.ChatType.PRIVATE
@@ -133,25 +133,41 @@ async def start_edit(update: Update, context: KnooppuntContext) -> str | int:
             await update.callback_query.answer()
         return END
     await update.callback_query.answer()
-    _ = context.gettext
     async with context.session() as session:
         current = as_data(await registrations.load_initiative(session, initiative_id))
     context.user_data["editing"] = {"id": initiative_id, "field": field, "chosen": current[field] if field in ("networks", "languages") else None}
-    hint = "\n\n" + _("<i>Stoppen? Typ /stop.</i>")
-    prompts = {
-        "name": _("Typ de nieuwe naam (hoogstens {limit} tekens).").format(limit=rules.NAME_MAX),
-        "description": _("Typ de nieuwe beschrijving (hoogstens {limit} tekens).").format(limit=rules.DESCRIPTION_MAX),
-        "phone": _("Typ het nieuwe telefoonnummer, of - om het weg te halen."),
-        "email": _("Typ het nieuwe e-mailadres, of - om het weg te halen."),
-        "website": _("Typ de nieuwe website, of - om hem weg te halen."),
-        "hours": _("Typ de nieuwe openingstijden. Bijvoorbeeld: <i>ma en wo 10-16, za 12-17</i> of <i>op afspraak</i>. Of - om ze weg te halen."),
-        "place": _("Stuur de nieuwe locatie, of typ een postcode of adres met postcode."),
-    }
+    return await _ask(update, context, EDIT_TEXT if field in TEXT_FIELDS else EDIT_CHOICE)
+
+
+async def _ask(update: Update, context: KnooppuntContext, state: object) -> str | int:
+    """The question for the field being edited (also when it is asked again)."""
+    _ = context.gettext
+    editing = context.user_data.get("editing")
+    if not editing:
+        return END
+    field = editing["field"]
+    hint = "\n\n" + step_hint(_, back=False)
     if field in TEXT_FIELDS:
+        prompts = {
+            "name": _("Typ de nieuwe naam (hoogstens {limit} tekens).").format(limit=rules.NAME_MAX),
+            "description": _("Typ de nieuwe beschrijving (hoogstens {limit} tekens).").format(limit=rules.DESCRIPTION_MAX),
+            "phone": _("Typ het nieuwe telefoonnummer, of - om het weg te halen."),
+            "email": _("Typ het nieuwe e-mailadres, of - om het weg te halen."),
+            "website": _("Typ de nieuwe website, of - om hem weg te halen."),
+            "hours": _("Typ de nieuwe openingstijden. Bijvoorbeeld: <i>ma en wo 10-16, za 12-17</i> of <i>op afspraak</i>. Of - om ze weg te halen."),
+            "place": _("Stuur de nieuwe locatie, of typ een postcode of adres met postcode."),
+        }
         await context.bot.send_message(update.effective_chat.id, prompts[field] + hint)
         return EDIT_TEXT
-    await context.bot.send_message(update.effective_chat.id, _("Kies hieronder.") + hint, reply_markup=await _choice_markup(context, field, context.user_data["editing"]["chosen"]))
+    await context.bot.send_message(update.effective_chat.id, _("Kies hieronder.") + hint, reply_markup=await _choice_markup(context, field, editing["chosen"]))
     return EDIT_CHOICE
+
+
+def _takes_location(context: KnooppuntContext, state: object) -> bool:
+    return state == EDIT_TEXT and (context.user_data.get("editing") or {}).get("field") == "place"
+
+
+STEPS = Steps("wijzigen", N_("een wijziging"), _ask, takes_location=_takes_location)
 
 
 async def _choice_markup(context: KnooppuntContext, field: str, chosen) -> InlineKeyboardMarkup:  # noqa: ANN001
@@ -191,7 +207,7 @@ async def got_text(update: Update, context: KnooppuntContext) -> str | int:
         return await _save(update, context, value)
     text = (message.text or "").strip()
     if not text:
-        await message.reply_text(_("Typ tekst, of /stop."))
+        await message.reply_text(_("Typ je antwoord als tekst.") + "\n\n" + step_hint(_, back=False))
         return EDIT_TEXT
     cleaners = {"name": rules.clean_name, "description": rules.clean_description, "phone": rules.clean_phone,
                 "email": rules.clean_email, "website": rules.clean_website}
@@ -259,7 +275,7 @@ async def got_category_text(update: Update, context: KnooppuntContext) -> str | 
         category = match_category(update.effective_message.text or "")
         if category is not None:
             return await _save(update, context, category.code)
-    await update.effective_message.reply_text(context.gettext("Kies met de knoppen hierboven, of typ /stop."))
+    await update.effective_message.reply_text(context.gettext("Kies met de knoppen hierboven.") + "\n\n" + step_hint(context.gettext, back=False))
     return EDIT_CHOICE
 
 
@@ -498,7 +514,7 @@ def register(application: Application) -> None:
                     EDIT_CHOICE: [CallbackQueryHandler(got_choice, pattern=r"^ed:"),
                                   MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, got_category_text)],
                 },
-                fallbacks=[CommandHandler(["stop", "annuleren"], cancel_edit)],
+                fallbacks=STEPS.fallbacks(cancel_edit),
                 name="wijzigen",
                 allow_reentry=True,
             ),

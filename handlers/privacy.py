@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 
 COMMANDS = [
     MenuCommand("privacy", N_("Wat we bewaren en waarom"), private=True, group=True),
-    MenuCommand("mijngegevens", N_("Al je gegevens als bestand"), private=True),
-    MenuCommand("vergeetmij", N_("Verwijder je gegevens"), private=True),
+    MenuCommand("mijngegevens", N_("Al je gegevens als bestand"), private=True, english="mydata"),
+    MenuCommand("vergeetmij", N_("Verwijder je gegevens"), private=True, english="forgetme"),
 ]
 FORGET_PREFIX = "fgt:"
 NONCE_KEY = "forget_nonce"
@@ -123,7 +123,7 @@ async def forget_me(update: Update, context: KnooppuntContext) -> None:
         [
             _("<b>Wil je dat Knooppunt je vergeet?</b>"),
             _("Ik verwijder dan je gegevens, je aanmeldingen voor activiteiten en je herinneringen."),
-            _("Beheer je een initiatief alleen? Dan gaat het naar een mede-beheerder. Is die er niet, dan zet ik het op pauze en vertel ik het de coördinator."),
+            _("Ben je de enige eigenaar van een initiatief? Dan gaat het naar een mede-eigenaar. Is die er niet, dan zet ik het op pauze en vertel ik het de coördinator."),
             _("Dit kun je niet ongedaan maken."),
         ]
     )
@@ -199,10 +199,10 @@ async def _tell_about_handover(context: KnooppuntContext, handover: personal_dat
     messages: list[tuple[int, str]] = []
     if handover.new_owner_id is not None:
         messages.append(
-            (handover.new_owner_id, _("De beheerder van <b>{name}</b> heeft zijn of haar gegevens laten verwijderen. Jij bent nu de beheerder.").format(name=name))
+            (handover.new_owner_id, _("De eigenaar van <b>{name}</b> heeft zijn of haar gegevens laten verwijderen. Jij bent nu de eigenaar.").format(name=name))
         )
     else:
-        text = _("De enige beheerder van <b>{name}</b> heeft zijn of haar gegevens laten verwijderen. Het initiatief staat nu op pauze. Zoek je een nieuwe beheerder?").format(name=name)
+        text = _("De enige eigenaar van <b>{name}</b> heeft zijn of haar gegevens laten verwijderen. Het initiatief staat nu op pauze. Zoek je een nieuwe eigenaar?").format(name=name)
         messages.extend((coordinator, text) for coordinator in sorted(coordinators))
     for chat_id, text in messages:
         try:

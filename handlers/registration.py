@@ -29,20 +29,32 @@ from domain.geo import InvalidCoordinates, validate_coordinates
 from domain.opening_hours import OpeningHoursError, describe_error
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
-from handlers.common import BUTTON_REGISTER, MenuCommand, add_conversation, button_filter, escape, main_keyboard, pass_on
+from handlers.common import (
+    BUTTON_REGISTER,
+    SKIP_COMMANDS,
+    MenuCommand,
+    Steps,
+    add_conversation,
+    button_filter,
+    escape,
+    main_keyboard,
+    pass_on,
+    step_hint,
+)
 from handlers.initiative_text import WHEELCHAIR_LABELS, language_label, parse_hours, place_label, summary
 from storage.persistence import register_conversation_loader
 from storage.repositories import audit, networks, registrations
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("aanmelden", N_("Meld je initiatief aan"), private=True, audience="volunteer")]
+COMMANDS = [MenuCommand("aanmelden", N_("Meld je initiatief aan"), private=True, audience="volunteer", english="register")]
 CONVERSATION = "aanmelden"
 ORDER = ("name", "category", "description", "networks", "place", "place_ok", "phone", "email", "website",
          "hours", "languages", "wheelchair", "confirm")
 # /terug from these steps skips the in-between confirmation.
 BACK_OVERRIDES = {"phone": "place", "place_ok": "place"}
 END = ConversationHandler.END
+SKIPPABLE = ("phone", "email", "website", "hours")
 BUTTON_LOCATION = N_("📍 Stuur mijn locatie")
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
@@ -53,10 +65,7 @@ def now() -> datetime:
 
 
 def _hint(context: KnooppuntContext, step: str) -> str:
-    _ = context.gettext
-    if step == "name":
-        return _("<i>Stoppen? Typ /stop.</i>")
-    return _("<i>Terug: /terug. Stoppen: /stop.</i>")
+    return step_hint(context.gettext, back=step != ORDER[0], skip=step in SKIPPABLE)
 
 
 def _skip_button(context: KnooppuntContext) -> list[InlineKeyboardButton]:
@@ -242,8 +251,7 @@ async def back(update: Update, context: KnooppuntContext) -> str | int:
         draft = await registrations.get_draft(session, update.effective_user.id)
     step = draft.step
     if step == ORDER[0]:
-        await _tell(update, context.gettext("Dit is de eerste vraag. Stoppen? Typ /stop."))
-        await ask(update, context, step, data)
+        await STEPS.first_question(update, context)
         return step
     previous = BACK_OVERRIDES.get(step) or ORDER[ORDER.index(step) - 1]
     if previous == "networks" and not data.get("has_networks", True):
@@ -442,7 +450,8 @@ async def got_hours(update: Update, context: KnooppuntContext) -> str | int:
 
 def _skip(step: str):  # noqa: ANN202
     async def handler(update: Update, context: KnooppuntContext) -> str | int:
-        await update.callback_query.answer()
+        if update.callback_query:
+            await update.callback_query.answer()
         data = await _load(update, context)
         if data is None:
             return END
@@ -561,6 +570,22 @@ async def expire_drafts(context: KnooppuntContext) -> None:
             logger.info("Could not tell chat %s that its draft expired", chat_id)
 
 
+async def _alive(update: Update, context: KnooppuntContext) -> bool:
+    async with context.session() as session:
+        draft = await registrations.get_draft(session, update.effective_user.id, not_before=now() - rules.DRAFT_EXPIRES_AFTER)
+    return draft is not None
+
+
+async def _reask(update: Update, context: KnooppuntContext, state: object) -> None:
+    async with context.session() as session:
+        draft = await registrations.get_draft(session, update.effective_user.id)
+    if draft is not None:
+        await ask(update, context, draft.step, dict(draft.data))
+
+
+STEPS = Steps(CONVERSATION, N_("je aanmelding"), _reask, takes_location=lambda context, state: state == "place", alive=_alive)
+
+
 def build_conversation() -> ConversationHandler:
     button = CallbackQueryHandler
     states = {
@@ -570,10 +595,14 @@ def build_conversation() -> ConversationHandler:
         "networks": [button(got_network_button, pattern=r"^reg:net:"), MessageHandler(TEXT, choose_by_button_please)],
         "place": [MessageHandler(PRIVATE & filters.LOCATION, got_location), MessageHandler(TEXT, got_address)],
         "place_ok": [button(got_place_answer, pattern=r"^reg:place:(ok|again)$")],
-        "phone": [button(_skip("phone"), pattern=r"^reg:skip$"), MessageHandler(TEXT, _text_step("phone", rules.clean_phone))],
-        "email": [button(_skip("email"), pattern=r"^reg:skip$"), MessageHandler(TEXT, _text_step("email", rules.clean_email))],
-        "website": [button(_skip("website"), pattern=r"^reg:skip$"), MessageHandler(TEXT, _text_step("website", rules.clean_website))],
-        "hours": [button(_skip("hours"), pattern=r"^reg:skip$"), MessageHandler(TEXT, got_hours)],
+        "phone": [button(_skip("phone"), pattern=r"^reg:skip$"), CommandHandler(SKIP_COMMANDS, _skip("phone"), filters=PRIVATE),
+                  MessageHandler(TEXT, _text_step("phone", rules.clean_phone))],
+        "email": [button(_skip("email"), pattern=r"^reg:skip$"), CommandHandler(SKIP_COMMANDS, _skip("email"), filters=PRIVATE),
+                  MessageHandler(TEXT, _text_step("email", rules.clean_email))],
+        "website": [button(_skip("website"), pattern=r"^reg:skip$"), CommandHandler(SKIP_COMMANDS, _skip("website"), filters=PRIVATE),
+                  MessageHandler(TEXT, _text_step("website", rules.clean_website))],
+        "hours": [button(_skip("hours"), pattern=r"^reg:skip$"), CommandHandler(SKIP_COMMANDS, _skip("hours"), filters=PRIVATE),
+                  MessageHandler(TEXT, got_hours)],
         "languages": [button(got_language_button, pattern=r"^reg:lang:"), MessageHandler(TEXT, choose_by_button_please)],
         "wheelchair": [button(got_wheelchair, pattern=r"^reg:wc:")],
         "confirm": [button(submit, pattern=r"^reg:send$")],
@@ -584,11 +613,7 @@ def build_conversation() -> ConversationHandler:
             MessageHandler(button_filter(BUTTON_REGISTER), start),
         ],
         states=states,
-        fallbacks=[
-            CommandHandler(["stop", "annuleren"], stop, filters=PRIVATE),
-            CommandHandler(["terug", "back"], back, filters=PRIVATE),
-            CallbackQueryHandler(stale_button, pattern=r"^reg:"),
-        ],
+        fallbacks=[*STEPS.fallbacks(stop, back), CallbackQueryHandler(stale_button, pattern=r"^reg:")],
         name=CONVERSATION,
         persistent=True,
         allow_reentry=True,

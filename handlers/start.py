@@ -12,17 +12,10 @@ from handlers.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, but
 
 COMMANDS = [
     MenuCommand("start", N_("Begin hier"), private=True),
-    MenuCommand("hulp", N_("Wat kan deze bot?"), private=True, group=True),
+    MenuCommand("hulp", N_("Wat kan deze bot?"), private=True, group=True, english="help"),
 ]
 
 
-# Commands of modules that do not say their audience yet (their MenuCommand has the default).
-AUDIENCE_OF = {
-    "bericht": "volunteer",
-    "koppel": "coordinator", "ontkoppel": "coordinator",
-    "digest_tijd": "coordinator", "digest_pauze": "coordinator", "digest_hervat": "coordinator",
-    "digest_voorbeeld": "coordinator",
-}
 AUDIENCE_HEADINGS = {
     "resident": N_("<b>Voor iedereen</b>"),
     "volunteer": N_("<b>Voor vrijwilligers van een initiatief</b>"),
@@ -39,8 +32,7 @@ def help_lines(context: KnooppuntContext, private: bool) -> str:
     grouped: dict[str, list[str]] = {audience: [] for audience in AUDIENCES}
     for item in all_commands():
         if item.private if private else item.group:
-            audience = AUDIENCE_OF.get(item.command, item.audience)
-            grouped[audience].append(f"/{item.command} – {_(item.description)}")
+            grouped[item.audience].append(f"/{item.name(context.language)} – {_(item.description)}")
     blocks = ["\n".join([_(AUDIENCE_HEADINGS[audience]), *lines]) for audience, lines in grouped.items() if lines]
     return "\n\n".join(blocks)
 
@@ -88,7 +80,7 @@ async def help_command(update: Update, context: KnooppuntContext) -> None:
         help_lines(context, private),
     ]
     if private:
-        lines += ["", _("Bij vragen in stappen: /terug gaat een stap terug, /stop stopt.")]
+        lines += ["", _("Bij vragen in stappen: /terug gaat een stap terug, /overslaan slaat een vraag over (als dat kan), /stop stopt.")]
         await update.effective_message.reply_text("\n".join(lines), reply_markup=main_keyboard(context.language))
     else:
         await update.effective_message.reply_text("\n".join(lines))

@@ -96,7 +96,7 @@ async def test_wrong_input_and_strangers(bot):
     assert "Alleen vrijwilligers" in refused
     await bot.say("/bericht", sender=MEMBER)
     [photo_first] = bot.reply_texts(await bot.send(updates.photo(sender=MEMBER)))
-    assert photo_first == "Stuur eerst je bericht als tekst. Stoppen? Typ /stop."
+    assert photo_first == "Stuur eerst je bericht als tekst.\n\n<i>Terug: /terug · Stoppen: /stop</i>"
     [too_long] = bot.reply_texts(await bot.say("a" * 5000, sender=MEMBER))
     assert "5000 tekens" in too_long
     await bot.say("Kort bericht", sender=MEMBER)

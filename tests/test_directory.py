@@ -242,3 +242,11 @@ async def test_nothing_stored_about_the_resident_location(places):
     async with places.session_factory() as session:
         names = list(await session.scalars(select(Initiative.name)))
     assert len(names) == len(RECORDS)
+
+
+async def test_card_heading_starts_with_a_capital(places):
+    shown = card(await places.send(updates.location(*SPANGEN)))
+    assert shown.text.startswith("📍 <b>Alle buurtplekken</b> dichtbij jouw locatie")
+    shown = card(await places.say("buurthuiskamer 3026"))
+    assert shown.text.startswith("📍 <b>Buurthuiskamer</b> dichtbij ")
+    assert "ongeveer 0 m" not in shown.text

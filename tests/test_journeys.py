@@ -437,13 +437,20 @@ async def test_help_lists_every_command_grouped_residents_first(bot, language):
     assert len(text) < 4096
     private = [item for item in all_commands() if item.private]
     for item in private:
-        assert f"/{item.command} – " in text
+        assert f"/{item.name(language)} – " in text
     headings = {"nl": ["Voor iedereen", "Voor vrijwilligers", "Voor coördinatoren", "Voor beheerders"],
                 "en": ["For everyone", "For volunteers", "For coordinators", "For admins"]}[language]
     positions = [text.index(heading) for heading in headings]
     assert positions == sorted(positions)
-    assert positions[0] < text.index("/agenda") < positions[1] < text.index("/aanmelden") < positions[2] < text.index("/digest_tijd") < positions[3] < text.index("/beheer")
-    assert "/terug" in text and "/stop" in text
+    agenda, register, digest, manage = {"nl": ("/agenda", "/aanmelden", "/digest_tijd", "/beheer"),
+                                        "en": ("/events", "/register", "/digest_time", "/admin")}[language]
+    assert positions[0] < text.index(agenda) < positions[1] < text.index(register) < positions[2] < text.index(digest) < positions[3] < text.index(manage)
+    assert text.index("/digest_leeg" if language == "nl" else "/digest_empty") > positions[2]
+    assert text.index("/digest_taal" if language == "nl" else "/digest_language") > positions[2]
+    assert text.index("/bericht" if language == "nl" else "/announce") < positions[2]
+    assert ("/terug" if language == "nl" else "/back") in text and "/stop" in text
     if language == "en":
+        for dutch in ("/aanmelden", "/hulp", "/mijngegevens", "/vergeetmij", "/dichtbij", "/zoek", "/terug", "/digest_tijd"):
+            assert dutch + " " not in text
         for dutch in ("Wat kan", "Meld je", "Voor iedereen", "Buurtplekken"):
             assert dutch not in text

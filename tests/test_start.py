@@ -111,6 +111,31 @@ async def test_command_menus_set_per_language_and_scope(bot):
         c for c in calls if c.params["scope"]["type"] == "all_private_chats" and c.params.get("language_code") == "en"
     )
     assert {"command": "start", "description": "Start here"} in english_private.params["commands"]
+    english_names = {c["command"] for c in english_private.params["commands"]}
+    assert {"language", "near", "search", "events", "register", "mine", "reminders", "mydata", "forgetme", "event",
+            "announce", "help", "digest_empty", "digest_language", "digest_time", "admin"} <= english_names
+    assert not english_names & {"taal", "dichtbij", "zoek", "aanmelden", "mijn", "hulp", "digest_leeg", "beheer"}
+    dutch_private = next(
+        c for c in calls if c.params["scope"]["type"] == "all_private_chats" and c.params.get("language_code") == "nl"
+    )
+    assert {"aanmelden", "digest_leeg", "digest_taal", "hulp"} <= {c["command"] for c in dutch_private.params["commands"]}
+    english_groups = next(
+        c for c in calls if c.params["scope"]["type"] == "all_group_chats" and c.params.get("language_code") == "en"
+    )
+    assert {"link", "unlink", "digest_empty"} <= {c["command"] for c in english_groups.params["commands"]}
+
+
+def test_every_english_menu_name_is_a_command_the_bot_answers(bot):
+    from telegram.ext import CommandHandler, ConversationHandler
+
+    from handlers import all_commands
+
+    handlers = [h for group in bot.app.handlers.values() for h in group]
+    handlers += [h for c in handlers if isinstance(c, ConversationHandler) for h in c.entry_points]
+    answered = {name for h in handlers if isinstance(h, CommandHandler) for name in h.commands}
+    for item in all_commands():
+        assert item.audience in ("resident", "volunteer", "coordinator", "admin")
+        assert item.command in answered and item.name("en") in answered, item
 
 
 async def test_error_is_reported_calmly_without_internals(bot, monkeypatch):

@@ -126,6 +126,13 @@ def test_format_distance_by_locale(metres, nl, en):
 def test_format_distance_approximate():
     assert format_distance(1200, NL, approximate=True) == "ongeveer 1,2 km"
     assert format_distance(350, english(), approximate=True) == "about 350 m"
+    assert format_distance(100, NL, approximate=True) == "ongeveer 100 m"
+
+
+@pytest.mark.parametrize("metres", [0, 4, 60, 94.9])
+def test_format_distance_approximate_and_close_never_says_zero(metres):
+    assert format_distance(metres, NL, approximate=True) == "minder dan 100 m"
+    assert format_distance(metres, english(), approximate=True) == "less than 100 m"
 
 
 def test_format_distance_rejects_negative():

@@ -270,7 +270,7 @@ SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:
 RESIDENT_COMMANDS = {
     "start", "help", "hulp", "taal", "language", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
     "agenda", "events", "herinneringen", "reminders", "dichtbij", "near", "zoek", "search", "aanmelden", "register",
-    "stop", "annuleren", "terug", "back", "overslaan", "mijn", "mine",
+    "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine",
 }
 PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's tests) covers it
     "beheer": "ACTIONS beheer", "ontkoppel": "ACTIONS unlink_group", "unlink": "alias of ontkoppel",
@@ -280,6 +280,8 @@ PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's 
     "digest_taal": "ACTIONS digest_language (its button)", "digest_language": "alias of digest_taal",
     "activiteit": "test_privileged_commands_refuse_others", "event": "alias of activiteit",
     "bericht": "test_privileged_commands_refuse_others", "announce": "alias of bericht",
+    "admin": "alias of beheer", "digest_pause": "alias of digest_pauze", "digest_resume": "alias of digest_hervat",
+    "digest_time": "alias of digest_tijd", "digest_preview": "alias of digest_voorbeeld", "digest_empty": "alias of digest_leeg",
 }
 
 

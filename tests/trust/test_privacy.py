@@ -170,7 +170,7 @@ async def test_forget_me_erases_hands_over_and_pauses(bot, api):
 
     # The editor is told they now manage it; the coordinator that the lone initiative is paused.
     [to_editor] = [call for call in bot.replies(calls) if call.chat_id == EDITOR["id"]]
-    assert "Koffie &amp; Co" in to_editor.text and "Jij bent nu de beheerder" in to_editor.text
+    assert "Koffie &amp; Co" in to_editor.text and "Jij bent nu de eigenaar" in to_editor.text
     [to_coordinator] = [call for call in bot.replies(calls) if call.chat_id == COORDINATOR["id"]]
     assert "Speeltuin &lt;Pier&gt;" in to_coordinator.text and "op pauze" in to_coordinator.text
     assert not [call for call in bot.replies(calls) if call.chat_id == CO_OWNER["id"]]
