@@ -22,6 +22,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import N_, available_languages, get_translator
+from handlers import conversation_state
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def current_state(application: Application, name: str, update: Update) -> object
     """The step this chat is at in the conversation called `name` (None: not in it)."""
     for handler in application.handlers.get(0, []):
         if isinstance(handler, ConversationHandler) and handler.name == name:
-            return handler._conversations.get(handler._get_key(update))  # noqa: SLF001 - PTB has no public getter
+            return conversation_state.state_of(handler, update)
     return None
 
 
