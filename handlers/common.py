@@ -183,11 +183,29 @@ class Steps:
 
     def fallbacks(self, stop: Callable[..., Awaitable[object]], back: Callable[..., Awaitable[object]] | None = None) -> list[BaseHandler]:
         """/stop, /terug and /overslaan for every step: a state's own handlers come first."""
+
+        async def go_back(update: Update, context: CallbackContext) -> object:
+            if back is None or self.is_first(context, current_state(context.application, self.name, update)):
+                return await self.first_question(update, context)
+            return await back(update, context)
+
         return [
             CommandHandler(STOP_COMMANDS, stop),
-            CommandHandler(BACK_COMMANDS, back or self.first_question),
+            CommandHandler(BACK_COMMANDS, go_back),
             CommandHandler(SKIP_COMMANDS, self.cannot_skip),
         ]
+
+    def begin_at(self, context: CallbackContext, state: object) -> None:
+        """Note which question comes first for this person: it can differ per person (someone with one
+        initiative skips "which initiative?"), and the first question offers no /terug."""
+        context.user_data.setdefault(FIRST_STEPS_KEY, {})[self.name] = state
+
+    def is_first(self, context: CallbackContext, state: object) -> bool:
+        return state is not None and context.user_data.get(FIRST_STEPS_KEY, {}).get(self.name) == state
+
+    def hint(self, context: CallbackContext, state: object, *, skip: bool = False) -> str:
+        """step_hint for `state`: without "Terug" at the first question this person got."""
+        return step_hint(context.gettext, back=not self.is_first(context, state), skip=skip)
 
     async def first_question(self, update: Update, context: CallbackContext) -> None:
         """/terug where there is no earlier question."""
@@ -200,6 +218,7 @@ class Steps:
 
 
 STEP_GUIDES: dict[str, Steps] = {}
+FIRST_STEPS_KEY = "first_steps"  # user_data: conversation name -> the state its first question had
 
 
 def current_state(application: Application, name: str, update: Update) -> object | None:
