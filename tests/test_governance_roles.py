@@ -309,3 +309,26 @@ async def test_network_change_card_goes_only_to_those_who_may_decide(bot):
     async with bot.session_factory() as session:
         rows = (await session.scalars(select(InitiativeNetwork.network_id).where(InitiativeNetwork.initiative_id == iid))).all()
     assert sport.id in rows
+
+
+async def test_old_approval_card_of_a_deleted_initiative_says_it_is_gone_only_to_deciders(bot):
+    """A coordinator's stale card tells the truth; anyone else gets the usual refusal (no existence leak)."""
+    iid = await seed(bot, status="pending")
+    async with bot.session_factory.begin() as session:
+        await session.delete(await session.get(Initiative, iid))
+
+    def popup(calls) -> str:
+        return next(call.params.get("text") or "" for call in calls if call.method == "answerCallbackQuery")
+
+    assert popup(await bot.press(f"apr:ok:{iid}", COORDINATOR)) == "Dit initiatief bestaat niet meer. Er is niets te besluiten."
+    assert popup(await bot.press(f"apr:no:{iid}", ADMIN)) == "Dit initiatief bestaat niet meer. Er is niets te besluiten."
+    assert popup(await bot.press("chg:ok:99999", COORDINATOR)) == "Deze wijziging bestaat niet meer. Er is niets te besluiten."
+    # a resident or owner cannot tell a deleted id from one they may not touch
+    assert popup(await bot.press(f"apr:ok:{iid}", RESIDENT)) == "Dit mag je niet doen."
+    assert popup(await bot.press("chg:ok:99999", OWNER)) == "Dit mag je niet doen."
+    async with bot.session_factory() as session:
+        denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied").order_by(AuditEntry.id))).all()
+    assert [(d.actor_id, d.detail["why"]) for d in denied] == [
+        (COORDINATOR["id"], "gone"), (ADMIN["id"], "gone"), (COORDINATOR["id"], "gone"),
+        (RESIDENT["id"], "not allowed"), (OWNER["id"], "not allowed"),
+    ]
