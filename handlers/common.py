@@ -8,7 +8,8 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -22,6 +23,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import N_, available_languages, get_translator
+from domain.paging import Page
 from handlers import conversation_state
 
 
@@ -121,6 +123,48 @@ def add_conversation(application: Application, build: Callable[[], ConversationH
         conversation = build()
     application.add_handler(conversation, group)
     return conversation
+
+
+PAGE_SIZE = 20  # items per page in lists that grow (/beheer, /mijn): well within 4096 characters and 100 buttons
+
+
+def page_heading(gettext: Callable[[str], str], title: str, page: Page) -> str:
+    """The list's bold title, with "(21–40 van 45)" when there is more than one page."""
+    if page.count == 1:
+        return f"<b>{title}</b>"
+    return f"<b>{title}</b> " + gettext("({first}–{last} van {total})").format(first=page.first, last=page.last, total=page.total)
+
+
+def page_buttons(gettext: Callable[[str], str], page: Page, prefix: str) -> list[InlineKeyboardButton]:
+    """"Vorige" / "Volgende" for a paged list; callback data is prefix + page number."""
+    row = []
+    if page.has_previous:
+        row.append(InlineKeyboardButton(gettext("◀️ Vorige"), callback_data=f"{prefix}{page.number - 1}"))
+    if page.has_next:
+        row.append(InlineKeyboardButton(gettext("Volgende ▶️"), callback_data=f"{prefix}{page.number + 1}"))
+    return row
+
+
+# Telegram's answers when the message under a pressed button can no longer be edited: deleted by
+# the user, or older than 48 hours. The press itself was handled; only the redraw is impossible.
+EDIT_IMPOSSIBLE = ("message to edit not found", "message can't be edited")
+
+
+def edit_impossible(error: object) -> bool:
+    return isinstance(error, BadRequest) and any(text in str(error).lower() for text in EDIT_IMPOSSIBLE)
+
+
+async def show_result(update: Update, context: CallbackContext, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Show a saved action's result in place of the pressed message, or as a new message when
+    Telegram cannot edit that one any more: the person always sees what happened."""
+    try:
+        await update.callback_query.edit_message_text(text, reply_markup=reply_markup)
+    except BadRequest as error:
+        if not edit_impossible(error):
+            raise
+        message = update.callback_query.message
+        thread = getattr(message, "message_thread_id", None) if message is not None and getattr(message, "is_topic_message", False) else None
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=reply_markup, message_thread_id=thread)
 
 
 async def refuse(update: Update, text: str) -> None:
