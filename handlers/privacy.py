@@ -15,7 +15,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from handlers import conversation_state
-from handlers.common import MenuCommand, escape
+from handlers.common import MenuCommand, escape, show_result
 from storage.repositories import audit, personal_data, retention
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
     context.user_data.clear()
     ended = end_conversations(context.application, user_id)
     logger.info("User %s was forgotten (%s rows, %s conversations ended)", user_id, sum(counts.values()), ended)
-    await query.edit_message_text(
+    await show_result(update, context,
         _("Klaar. Ik heb je gegevens verwijderd. Stuur je mij later weer een bericht, dan begin ik opnieuw met alleen je id en taal.")
     )
     for handover, coordinators in tell:
