@@ -60,7 +60,7 @@ def privacy_text(context: KnooppuntContext) -> str:
             "",
             _("<b>Wie het ziet</b>"),
             _("• Jij."),
-            _("• Organisatoren zien alleen hoeveel mensen zich aanmelden, niet wie."),
+            _("• Het initiatief ziet alleen hoeveel mensen zich aanmelden, niet wie."),
             _("• Coördinatoren van een netwerk zien wie een initiatief aanmeldt of wijzigt."),
             _("• De beheerders van Knooppunt, voor onderhoud."),
             _("We delen niets met anderen en we tonen geen reclame."),

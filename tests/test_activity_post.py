@@ -173,3 +173,14 @@ async def test_with_two_initiatives_the_title_offers_back_to_the_choice(bot, wor
     [choice] = bot.replies(await bot.say("/terug", sender=MEMBER))
     assert choice.text.startswith("Voor welk initiatief is de activiteit?")
     assert choice.buttons() == ["Buurthuiskamer Spangen", "Moestuin West"]
+
+
+async def test_the_card_counts_one_person_in_the_singular(bot, world):
+    await post(bot, "Kerstmarkt", "zaterdag 14:00 tot 16:00")
+    async with bot.session_factory() as session:
+        activity_id = (await session.scalar(select(Activity.id)))
+    texts = bot.reply_texts(await bot.press(f"ac:r:{activity_id}", sender=RESIDENT))
+    assert "👥 1 persoon komt" in texts[-1] and "1 komen" not in texts[-1]
+    other = {**RESIDENT, "id": RESIDENT["id"] + 1, "first_name": "Noor"}
+    texts = bot.reply_texts(await bot.press(f"ac:r:{activity_id}", sender=other))
+    assert "👥 2 komen" in texts[-1]
