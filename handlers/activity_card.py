@@ -112,6 +112,8 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
     lines.append("🏠 " + escape(activity.initiative.name))
     if activity.max_attendees is not None:
         lines.append(_("👥 {going} van {max} plekken bezet").format(going=going, max=activity.max_attendees))
+    elif going == 1:
+        lines.append(_("👥 1 persoon komt"))
     elif going:
         lines.append(_("👥 {going} komen").format(going=going))
     text = "\n".join(lines)

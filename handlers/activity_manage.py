@@ -113,7 +113,7 @@ async def ask(update: Update, context: KnooppuntContext, state: object) -> None:
         async with context.session() as session:
             activity = await repo.get_activity(session, context.user_data.get("activity_hide") or 0)
         title = escape_title(activity) if activity else ""
-        question = _("Waarom verberg je <b>{title}</b>? De plaatser krijgt je uitleg. Maximaal {max} tekens.").format(
+        question = _("Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Maximaal {max} tekens.").format(
             title=title, max=REASON_MAX)
     else:
         questions = {
@@ -246,7 +246,7 @@ async def cancel_do(update: Update, context: KnooppuntContext) -> None:
         job.schedule_removal()
     await query.message.reply_text(_("De activiteit is afgezegd.") if not already else _("Deze activiteit was al afgezegd."))
     for attendee in attendees:
-        await notify(context.application, attendee, N_("Jammer: \"{title}\" gaat niet door. De organisatie heeft het afgezegd."),
+        await notify(context.application, attendee, N_("Jammer: \"{title}\" gaat niet door. Het initiatief heeft het afgezegd."),
                      title=activity.title)
 
 
@@ -287,7 +287,7 @@ async def hide_reason(update: Update, context: KnooppuntContext) -> int:
     if not allowed:
         await update.effective_message.reply_text(_("Dat mag je niet doen bij deze activiteit. Er is niets veranderd."))
         return ConversationHandler.END
-    await update.effective_message.reply_text(_("De activiteit is verborgen. De plaatser krijgt bericht."))
+    await update.effective_message.reply_text(_("De activiteit is verborgen. Wie hem plaatste, krijgt bericht."))
     if activity.created_by:
         await notify(context.application, activity.created_by,
                      N_("Je activiteit \"{title}\" is verborgen door een coördinator. De reden: {reason}"),

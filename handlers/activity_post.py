@@ -19,7 +19,7 @@ from domain import gazetteer
 from domain.when import WhenError, parse_when
 from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_words, when_words
 from handlers.agenda import send_card
-from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape, step_hint
+from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
 from storage.models import Activity, Initiative, Location
 from storage.repositories import audit, roles
 
@@ -127,15 +127,17 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
     """Ask the question of `state` (used going forward and by /terug)."""
     _ = context.gettext
     d = draft(context)
-    steps = step_hint(_, back=state != INITIATIVE)
+    steps = STEPS.hint(context, state)
     if state == INITIATIVE:
         async with context.session() as session:
             mine = await roles.member_initiatives(session, update.effective_user.id, ("active",))
         if len(mine) == 1:
             d["initiative_id"], d["initiative_name"], d["own_place"] = mine[0].id, mine[0].name, mine[0].location_id
+            STEPS.begin_at(context, TITLE)  # nothing to choose: the title is the first question
             return await ask(update, context, TITLE)
+        STEPS.begin_at(context, INITIATIVE)
         buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"pi:{i.id}")] for i in mine]
-        await say(update, _("Voor welk initiatief is de activiteit?") + "\n\n" + steps, InlineKeyboardMarkup(buttons))
+        await say(update, _("Voor welk initiatief is de activiteit?") + "\n\n" + STEPS.hint(context, state), InlineKeyboardMarkup(buttons))
     elif state == TITLE:
         await say(update, _("Hoe heet de activiteit? Maximaal {max} tekens.").format(max=TITLE_MAX) + "\n\n" + steps)
     elif state == WHEN:
@@ -154,9 +156,9 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
             buttons = InlineKeyboardMarkup([[InlineKeyboardButton("📍 " + label[:50], callback_data="pl:own")]])
         await say(update, _("Waar is het? Tik op de eigen plek, typ een adres met postcode, of stuur een locatie.") + "\n\n" + steps, buttons)
     elif state == DESCRIPTION:
-        await say(update, _("Vertel kort wat er gebeurt. Maximaal {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + step_hint(_, skip=True))
+        await say(update, _("Vertel kort wat er gebeurt. Maximaal {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == PHOTO:
-        await say(update, _("Stuur een foto.") + "\n\n" + step_hint(_, skip=True))
+        await say(update, _("Stuur een foto.") + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == COST:
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("Gratis"), callback_data="pc:free")]])
         await say(update, _("Wat kost het? Tik op Gratis of typ een prijs, bijvoorbeeld: € 2,50") + "\n\n" + steps, buttons)
@@ -381,7 +383,7 @@ async def publish(update: Update, context: KnooppuntContext) -> int:
 
 async def expected_text(update: Update, context: KnooppuntContext) -> int:
     state = context.user_data.get("activity_step", TITLE)
-    await say(update, context.gettext("Stuur je antwoord als tekst, of gebruik de knoppen.") + "\n\n" + step_hint(context.gettext))
+    await say(update, context.gettext("Stuur je antwoord als tekst, of gebruik de knoppen.") + "\n\n" + STEPS.hint(context, context.user_data.get("activity_step")))
     return state
 
 

@@ -16,7 +16,7 @@ from bot.i18n import N_, get_translator
 from domain.recurrence import to_utc
 from domain.retry_policy import backoff_delay
 from handlers.activity_card import now_of, upcoming, when_words
-from handlers.common import MenuCommand, escape
+from handlers.common import MenuCommand, escape, show_result
 from handlers.telegram_faults import BLOCKED, TRANSIENT, classify, retry_after_seconds
 from storage.models import Activity
 from storage.repositories import activities as repo
@@ -188,7 +188,7 @@ async def reminders_set(update: Update, context: KnooppuntContext) -> None:
         except LookupError:
             await query.edit_message_text(_("Typ eerst /start."))
             return
-    await query.edit_message_text(
+    await show_result(update, context,
         _("Herinneringen staan aan. 🔔") if enabled else _("Herinneringen staan uit. 🔕 Aanzetten? Typ /herinneringen.")
     )
 

@@ -11,7 +11,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import MenuCommand, Steps, add_conversation, escape, refuse, step_hint
+from domain.paging import page_of
+from handlers.common import PAGE_SIZE, MenuCommand, Steps, add_conversation, escape, page_buttons, page_heading, refuse, step_hint
 from storage.repositories import audit, networks, roles, users
 
 COMMANDS = [MenuCommand("beheer", N_("Netwerken en coördinatoren beheren (beheerders)"), private=True, audience="admin", english="admin")]
@@ -31,18 +32,22 @@ async def _is_admin(update: Update, context: KnooppuntContext, attempted: str, s
     return False
 
 
-async def _overview(context: KnooppuntContext) -> tuple[str, InlineKeyboardMarkup]:
+async def _overview(context: KnooppuntContext, number: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of networks (PAGE_SIZE), so many networks never exceed a message or a keyboard."""
     _ = context.gettext
     async with context.session() as session:
         found = await networks.list_networks(session)
         coordinators = await networks.coordinators_by_network(session)
-    lines = [_("<b>Beheer: netwerken</b>")]
+    page = page_of(found, number, PAGE_SIZE)
+    lines = [page_heading(_, _("Beheer: netwerken"), page)]
     if not found:
         lines.append(_("Er zijn nog geen netwerken."))
-    for network in found:
+    for network in page.items:
         count = len(coordinators.get(network.id, []))
         lines.append(_("• {name} ({count} coördinatoren)").format(name=escape(network.name), count=count))
-    rows = [[InlineKeyboardButton(f"⚙️ {network.name}", callback_data=f"adm:n:{network.id}")] for network in found]
+    rows = [[InlineKeyboardButton(f"⚙️ {network.name}", callback_data=f"adm:n:{network.id}")] for network in page.items]
+    if nav := page_buttons(_, page, "adm:list:"):
+        rows.append(nav)
     rows.append([InlineKeyboardButton(_("➕ Netwerk toevoegen"), callback_data="adm:add")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -79,7 +84,7 @@ async def show_list(update: Update, context: KnooppuntContext) -> int:
     if not await _is_admin(update, context, "beheer"):
         return END
     await update.callback_query.answer()
-    text, markup = await _overview(context)
+    text, markup = await _overview(context, _int_tail(update.callback_query.data, 2) or 0)
     await update.callback_query.edit_message_text(text, reply_markup=markup)
     return END
 
@@ -258,6 +263,6 @@ def register(application: Application) -> None:
             ),
     )
     application.add_handler(CommandHandler(["beheer", "admin"], beheer))
-    application.add_handler(CallbackQueryHandler(show_list, pattern=r"^adm:list$"))
+    application.add_handler(CallbackQueryHandler(show_list, pattern=r"^adm:list(:\d{1,4})?$"))
     application.add_handler(CallbackQueryHandler(show_network, pattern=r"^adm:n:"))
     application.add_handler(CallbackQueryHandler(remove_coordinator, pattern=r"^adm:cr:"))

@@ -193,7 +193,13 @@ async def refuse(update: Update, context: KnooppuntContext, attempted: str, subj
     async with context.session() as session:
         audit.record_denied(session, update.effective_user.id, attempted, subject_type, subject_id, why=why)
     _ = context.gettext
-    text = _("Dit is al besloten.") if why == "already decided" else _("Dit mag je niet doen.")
+    if why == "already decided":
+        text = _("Dit is al besloten.")
+    elif why == "gone":
+        text = _("Dit initiatief bestaat niet meer. Er is niets te besluiten.") if subject_type == "initiative" else _(
+            "Deze wijziging bestaat niet meer. Er is niets te besluiten.")
+    else:
+        text = _("Dit mag je niet doen.")
     await update.callback_query.answer(text, show_alert=True)
 
 
@@ -203,23 +209,36 @@ def _subject_id(data: str) -> int | None:
 
 
 async def _authorised(update: Update, context: KnooppuntContext, kind: str, subject_id: int | None, attempted: str) -> bool:
-    """Is this person allowed to decide on this registration (kind 'reg') or change ('chg'), still open?"""
+    """Is this person allowed to decide on this registration (kind 'reg') or change ('chg'), still open?
+
+    An old card whose initiative (or change) was deleted since: coordinators and admins, who get
+    such cards, hear that it no longer exists; anyone else hears "not allowed", exactly as for a
+    subject that exists, so a press never tells a non-coordinator whether an id exists. Both are
+    refusals and recorded as denied.
+    """
     user_id = update.effective_user.id
     subject_type = "initiative" if kind == "reg" else "change_request"
     async with context.session() as session:
         allowed = False
         still_open = False
+        gone = False
         if subject_id is not None:
             if kind == "reg":
                 initiative = await registrations.load_initiative(session, subject_id)
                 if initiative is not None:
                     allowed = await roles.may(session, context.settings.admin_ids, user_id, roles.DECIDE, subject_id)
                     still_open = initiative.status == "pending"
+                gone = initiative is None
             else:
                 request = await stewardship.get_change_request(session, subject_id)
                 if request is not None:
                     allowed = await roles.may(session, context.settings.admin_ids, user_id, roles.DECIDE, request.initiative_id)
                     still_open = request.status == "pending"
+                gone = request is None
+            gone = gone and (roles.is_admin(context.settings.admin_ids, user_id) or await roles.is_coordinator(session, user_id))
+    if gone:
+        await refuse(update, context, attempted, subject_type, subject_id, "gone")
+        return False
     if not allowed:
         await refuse(update, context, attempted, subject_type, subject_id, "not allowed")
         return False

@@ -8,7 +8,8 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -22,6 +23,8 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import N_, available_languages, get_translator
+from domain.paging import Page
+from handlers import conversation_state
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,48 @@ def add_conversation(application: Application, build: Callable[[], ConversationH
     return conversation
 
 
+PAGE_SIZE = 20  # items per page in lists that grow (/beheer, /mijn): well within 4096 characters and 100 buttons
+
+
+def page_heading(gettext: Callable[[str], str], title: str, page: Page) -> str:
+    """The list's bold title, with "(21–40 van 45)" when there is more than one page."""
+    if page.count == 1:
+        return f"<b>{title}</b>"
+    return f"<b>{title}</b> " + gettext("({first}–{last} van {total})").format(first=page.first, last=page.last, total=page.total)
+
+
+def page_buttons(gettext: Callable[[str], str], page: Page, prefix: str) -> list[InlineKeyboardButton]:
+    """"Vorige" / "Volgende" for a paged list; callback data is prefix + page number."""
+    row = []
+    if page.has_previous:
+        row.append(InlineKeyboardButton(gettext("◀️ Vorige"), callback_data=f"{prefix}{page.number - 1}"))
+    if page.has_next:
+        row.append(InlineKeyboardButton(gettext("Volgende ▶️"), callback_data=f"{prefix}{page.number + 1}"))
+    return row
+
+
+# Telegram's answers when the message under a pressed button can no longer be edited: deleted by
+# the user, or older than 48 hours. The press itself was handled; only the redraw is impossible.
+EDIT_IMPOSSIBLE = ("message to edit not found", "message can't be edited")
+
+
+def edit_impossible(error: object) -> bool:
+    return isinstance(error, BadRequest) and any(text in str(error).lower() for text in EDIT_IMPOSSIBLE)
+
+
+async def show_result(update: Update, context: CallbackContext, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Show a saved action's result in place of the pressed message, or as a new message when
+    Telegram cannot edit that one any more: the person always sees what happened."""
+    try:
+        await update.callback_query.edit_message_text(text, reply_markup=reply_markup)
+    except BadRequest as error:
+        if not edit_impossible(error):
+            raise
+        message = update.callback_query.message
+        thread = getattr(message, "message_thread_id", None) if message is not None and getattr(message, "is_topic_message", False) else None
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=reply_markup, message_thread_id=thread)
+
+
 async def refuse(update: Update, text: str) -> None:
     """A refusal: a popup on the pressed button, or a reply to the message."""
     if update.callback_query:
@@ -182,11 +227,29 @@ class Steps:
 
     def fallbacks(self, stop: Callable[..., Awaitable[object]], back: Callable[..., Awaitable[object]] | None = None) -> list[BaseHandler]:
         """/stop, /terug and /overslaan for every step: a state's own handlers come first."""
+
+        async def go_back(update: Update, context: CallbackContext) -> object:
+            if back is None or self.is_first(context, current_state(context.application, self.name, update)):
+                return await self.first_question(update, context)
+            return await back(update, context)
+
         return [
             CommandHandler(STOP_COMMANDS, stop),
-            CommandHandler(BACK_COMMANDS, back or self.first_question),
+            CommandHandler(BACK_COMMANDS, go_back),
             CommandHandler(SKIP_COMMANDS, self.cannot_skip),
         ]
+
+    def begin_at(self, context: CallbackContext, state: object) -> None:
+        """Note which question comes first for this person: it can differ per person (someone with one
+        initiative skips "which initiative?"), and the first question offers no /terug."""
+        context.user_data.setdefault(FIRST_STEPS_KEY, {})[self.name] = state
+
+    def is_first(self, context: CallbackContext, state: object) -> bool:
+        return state is not None and context.user_data.get(FIRST_STEPS_KEY, {}).get(self.name) == state
+
+    def hint(self, context: CallbackContext, state: object, *, skip: bool = False) -> str:
+        """step_hint for `state`: without "Terug" at the first question this person got."""
+        return step_hint(context.gettext, back=not self.is_first(context, state), skip=skip)
 
     async def first_question(self, update: Update, context: CallbackContext) -> None:
         """/terug where there is no earlier question."""
@@ -199,13 +262,14 @@ class Steps:
 
 
 STEP_GUIDES: dict[str, Steps] = {}
+FIRST_STEPS_KEY = "first_steps"  # user_data: conversation name -> the state its first question had
 
 
 def current_state(application: Application, name: str, update: Update) -> object | None:
     """The step this chat is at in the conversation called `name` (None: not in it)."""
     for handler in application.handlers.get(0, []):
         if isinstance(handler, ConversationHandler) and handler.name == name:
-            return handler._conversations.get(handler._get_key(update))  # noqa: SLF001 - PTB has no public getter
+            return conversation_state.state_of(handler, update)
     return None
 
 

@@ -11,7 +11,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, language_name
 from domain.digest_slots import DAYS, parse_slot
 from handlers import digest_jobs
-from handlers.common import MenuCommand, escape
+from handlers.common import MenuCommand, escape, show_result
 from handlers.groups import GROUP_TYPES, may_manage
 from storage.models import GroupChat
 from storage.repositories import audit, groups, roles
@@ -221,7 +221,7 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
             audit.record(session, update.effective_user.id, "digest_language", "group_chat", group.chat_id, language=code)
     if await _refuse_or_empty(update, context, targets):
         return
-    await query.edit_message_text(
+    await show_result(update, context,
         _("✅ Taal van het weekoverzicht: {language}. Geldt voor: {groups}").format(
             language=language_name(code), groups=_names(targets))
     )

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, C
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import MenuCommand, escape
+from handlers.common import MenuCommand, escape, show_result
 from handlers.digest_jobs import now, schedule_group, unschedule_group
 from storage.models import Network
 from storage.repositories import audit, groups, roles
@@ -124,7 +124,7 @@ async def link_chosen(update: Update, context: KnooppuntContext) -> None:
         await query.message.reply_text(_("Dat mag je niet: alleen een coördinator van dat netwerk kan deze groep koppelen."))
         return
     schedule_group(context.application, group)
-    await query.edit_message_text(
+    await show_result(update, context,
         _("✅ Deze groep is gekoppeld aan {network}. Elke maandag om 09:00 zet ik hier het overzicht van de week. Ander moment? Stuur /digest_tijd.").format(
             network=escape(network.name)
         )

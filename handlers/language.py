@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, get_translator, language_name
-from handlers.common import MenuCommand, main_keyboard
+from handlers.common import MenuCommand, main_keyboard, show_result
 from storage.repositories import users
 
 COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True, english="language")]
@@ -37,8 +37,8 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
     context.user_data["chosen_language"] = code
     context.user_data["lang"] = code
     _ = get_translator(code).gettext
-    await query.edit_message_text(_("De taal is nu: {language}.").format(language=language_name(code)))
-    await query.message.reply_text(_("Kies hieronder wat je wilt doen."), reply_markup=main_keyboard(code))
+    await show_result(update, context, _("De taal is nu: {language}.").format(language=language_name(code)))
+    await context.bot.send_message(update.effective_chat.id, _("Kies hieronder wat je wilt doen."), reply_markup=main_keyboard(code))
 
 
 def register(application: Application) -> None:

@@ -21,9 +21,22 @@ from bot.i18n import N_, get_translator
 from domain import registration as rules
 from domain.htmltext import split_message
 from domain.opening_hours import OpeningHoursError, describe_error
+from domain.paging import page_of
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
-from handlers.common import MenuCommand, Steps, add_conversation, deep_link, escape, refuse, register_deep_link, step_hint
+from handlers.common import (
+    PAGE_SIZE,
+    MenuCommand,
+    Steps,
+    add_conversation,
+    deep_link,
+    escape,
+    page_buttons,
+    page_heading,
+    refuse,
+    register_deep_link,
+    step_hint,
+)
 from handlers.initiative_text import FIELD_LABELS, STATUS_LABELS, WHEELCHAIR_LABELS, as_data, language_label, parse_hours, summary
 from handlers.registration import place_from_text
 from storage.repositories import audit, networks, registrations, roles, stewardship
@@ -65,20 +78,43 @@ async def _allowed(update: Update, context: KnooppuntContext, action: str, initi
 # -- /mijn and the initiative card -------------------------------------------------------------
 
 
-async def mine(update: Update, context: KnooppuntContext) -> None:
+async def _mine_page(context: KnooppuntContext, user_id: int, number: int) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """One page (PAGE_SIZE) of the person's initiatives; None when they have none."""
     _ = context.gettext
-    user_id = update.effective_user.id
     async with context.session() as session:
         found = await roles.member_initiatives(session, user_id, statuses=("active", "paused", "closed"))
         waiting = await registrations.pending_of(session, user_id)
     if not found and not waiting:
-        await update.effective_message.reply_text(_("Je hebt nog geen initiatieven. Meld er een aan met /aanmelden."))
+        return None
+    entries = [(i, i.status) for i in found] + [(i, "pending") for i in waiting]
+    page = page_of(entries, number, PAGE_SIZE)
+    lines = [page_heading(_, _("Jouw initiatieven"), page)]
+    lines += [f"• {escape(i.name)} – {_(STATUS_LABELS[status])}" for i, status in page.items]
+    rows = [[InlineKeyboardButton(f"✏️ {i.name}", callback_data=f"own:v:{i.id}")]
+            for i, status in page.items if status not in ("closed", "pending")]
+    if nav := page_buttons(_, page, "own:l:"):
+        rows.append(nav)
+    return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
+
+
+async def mine(update: Update, context: KnooppuntContext) -> None:
+    shown = await _mine_page(context, update.effective_user.id, 0)
+    if shown is None:
+        await update.effective_message.reply_text(context.gettext("Je hebt nog geen initiatieven. Meld er een aan met /aanmelden."))
         return
-    lines = [_("<b>Jouw initiatieven</b>")]
-    lines += [f"• {escape(i.name)} – {_(STATUS_LABELS[i.status])}" for i in found]
-    lines += [f"• {escape(i.name)} – {_(STATUS_LABELS['pending'])}" for i in waiting]
-    rows = [[InlineKeyboardButton(f"✏️ {i.name}", callback_data=f"own:v:{i.id}")] for i in found if i.status != "closed"]
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+    await update.effective_message.reply_text(shown[0], reply_markup=shown[1])
+
+
+async def mine_page(update: Update, context: KnooppuntContext) -> None:
+    """Vorige/Volgende under /mijn: only ever the presser's own initiatives."""
+    query = update.callback_query
+    await query.answer()
+    tail = query.data.removeprefix("own:l:")
+    shown = await _mine_page(context, update.effective_user.id, int(tail) if tail.isdigit() and len(tail) < 5 else 0)
+    if shown is None:
+        await query.edit_message_text(context.gettext("Je hebt nog geen initiatieven. Meld er een aan met /aanmelden."))
+        return
+    await query.edit_message_text(shown[0], reply_markup=shown[1])
 
 
 async def _card(context: KnooppuntContext, initiative_id: int, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -520,6 +556,7 @@ def register(application: Application) -> None:
             ),
     )
     application.add_handler(CommandHandler(["mijn", "mine"], mine, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(mine_page, pattern=r"^own:l:"))
     application.add_handler(CallbackQueryHandler(show, pattern=r"^own:v:"))
     application.add_handler(CallbackQueryHandler(field_menu, pattern=r"^own:f:"))
     application.add_handler(CallbackQueryHandler(verify, pattern=r"^own:ok:"))

@@ -14,7 +14,8 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
-from handlers.common import MenuCommand, escape
+from handlers import conversation_state
+from handlers.common import MenuCommand, escape, show_result
 from storage.repositories import audit, personal_data, retention
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def privacy_text(context: KnooppuntContext) -> str:
             "",
             _("<b>Wie het ziet</b>"),
             _("• Jij."),
-            _("• Organisatoren zien alleen hoeveel mensen zich aanmelden, niet wie."),
+            _("• Het initiatief ziet alleen hoeveel mensen zich aanmelden, niet wie."),
             _("• Coördinatoren van een netwerk zien wie een initiatief aanmeldt of wijzigt."),
             _("• De beheerders van Knooppunt, voor onderhoud."),
             _("We delen niets met anderen en we tonen geen reclame."),
@@ -160,7 +161,7 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
     context.user_data.clear()
     ended = end_conversations(context.application, user_id)
     logger.info("User %s was forgotten (%s rows, %s conversations ended)", user_id, sum(counts.values()), ended)
-    await query.edit_message_text(
+    await show_result(update, context,
         _("Klaar. Ik heb je gegevens verwijderd. Stuur je mij later weer een bericht, dan begin ik opnieuw met alleen je id en taal.")
     )
     for handover, coordinators in tell:
@@ -172,7 +173,7 @@ def end_conversations(application: Application, user_id: int) -> int:
 
     Their drafts are gone from the database; the in-memory state must go too, or the next message
     would resume a step and write under a person who asked to be forgotten. PTB has no public way
-    to end another handler's conversation, so this uses ConversationHandler's own END transition.
+    to end another handler's conversation: handlers.conversation_state uses its own END transition.
     """
     ended = 0
     pending: list[BaseHandler] = [handler for group in application.handlers.values() for handler in group]
@@ -181,13 +182,7 @@ def end_conversations(application: Application, user_id: int) -> int:
         if not isinstance(handler, ConversationHandler):
             continue
         pending.extend(handler.entry_points + handler.fallbacks + [h for hs in handler.states.values() for h in hs])
-        positions = int(handler.per_chat) + int(handler.per_user)  # the key starts with chat id, then user id
-        for key in [key for key in list(handler._conversations) if user_id in key[:positions]]:  # noqa: SLF001
-            handler._update_state(ConversationHandler.END, key)  # noqa: SLF001
-            job = handler.timeout_jobs.pop(key, None)
-            if job is not None:
-                job.schedule_removal()
-            ended += 1
+        ended += conversation_state.end_for_user(handler, user_id)
     return ended
 
 

@@ -6,7 +6,7 @@ Also keeps `initiatives.search_text` in step with name and description, whoever 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import Float, String, event
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,7 +28,14 @@ class GeocodeCache(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     label: Mapped[str | None] = mapped_column(String(200))
-    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: fetched_day(utcnow()))
+
+
+def fetched_day(now: datetime) -> datetime:
+    """When a geocode answer was fetched, to the day (UTC midnight): exact enough for expiry (months
+    for a hit, a week for a miss; an entry may expire up to a day early), while a time to the second
+    would let someone holding both the logs and the database tie a typed address to who typed it."""
+    return now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def search_text_for(name: str | None, description: str | None) -> str:

@@ -53,7 +53,7 @@ async def test_member_cancels_and_attendees_are_told(bot, world):
     calls = await bot.press(ask.callback_data("Ja, afzeggen"), sender=MEMBER)
     texts = {call.chat_id: call.text for call in bot.replies(calls)}
     assert texts[MEMBER["id"]] == "De activiteit is afgezegd."
-    assert texts[RESIDENT["id"]] == 'Jammer: "Kookles" gaat niet door. De organisatie heeft het afgezegd.'
+    assert texts[RESIDENT["id"]] == 'Jammer: "Kookles" gaat niet door. Het initiatief heeft het afgezegd.'
     assert bot.reply_texts(await bot.press(f"ac:r:{activity}", sender=STRANGER)) == [
         "Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."
     ]
@@ -66,7 +66,7 @@ async def test_coordinator_hides_with_reason_for_the_poster(bot, world):
     await bot.press(f"ac:h:{activity}", sender=COORDINATOR)
     calls = await bot.say("Dit is <geen> buurtactiviteit", sender=COORDINATOR)
     texts = {call.chat_id: call.text for call in bot.replies(calls)}
-    assert texts[COORDINATOR["id"]] == "De activiteit is verborgen. De plaatser krijgt bericht."
+    assert texts[COORDINATOR["id"]] == "De activiteit is verborgen. Wie hem plaatste, krijgt bericht."
     assert texts[MEMBER["id"]] == ('Je activiteit "Feest &lt;script&gt;" is verborgen door een coördinator. '
                                    "De reden: Dit is &lt;geen&gt; buurtactiviteit")
     assert bot.reply_texts(await bot.press(f"ac:o:{activity}")) == [

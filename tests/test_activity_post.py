@@ -150,3 +150,37 @@ async def test_choosing_between_initiatives_and_forged_choice(bot, world):
     [asked] = bot.reply_texts(await bot.press(question.callback_data("Moestuin"), sender=MEMBER))
     assert asked.startswith("Hoe heet de activiteit?")
     assert RESIDENT
+
+
+async def test_with_one_initiative_the_title_is_the_first_question_without_back(bot, world):
+    [title] = await say(bot, "/activiteit")
+    assert title.startswith("Hoe heet de activiteit?")
+    assert "Stoppen: /stop" in title and "/terug" not in title
+    first, again = await say(bot, "/terug")
+    assert first == "Dit is de eerste vraag. Stoppen? Typ /stop."
+    assert again.startswith("Hoe heet de activiteit?") and "/terug" not in again
+    [when] = await say(bot, "Bingo")
+    assert when.startswith("Wanneer is het?") and "Terug: /terug" in when
+
+
+async def test_with_two_initiatives_the_title_offers_back_to_the_choice(bot, world):
+    async with bot.session_factory.begin() as session:
+        session.add(InitiativeMember(initiative_id=world.second_initiative_id, user_id=MEMBER["id"]))
+    [question] = bot.replies(await bot.say("/activiteit", sender=MEMBER))
+    assert "/terug" not in question.text
+    [title] = bot.reply_texts(await bot.press(question.callback_data("Moestuin"), sender=MEMBER))
+    assert "Terug: /terug" in title
+    [choice] = bot.replies(await bot.say("/terug", sender=MEMBER))
+    assert choice.text.startswith("Voor welk initiatief is de activiteit?")
+    assert choice.buttons() == ["Buurthuiskamer Spangen", "Moestuin West"]
+
+
+async def test_the_card_counts_one_person_in_the_singular(bot, world):
+    await post(bot, "Kerstmarkt", "zaterdag 14:00 tot 16:00")
+    async with bot.session_factory() as session:
+        activity_id = (await session.scalar(select(Activity.id)))
+    texts = bot.reply_texts(await bot.press(f"ac:r:{activity_id}", sender=RESIDENT))
+    assert "👥 1 persoon komt" in texts[-1] and "1 komen" not in texts[-1]
+    other = {**RESIDENT, "id": RESIDENT["id"] + 1, "first_name": "Noor"}
+    texts = bot.reply_texts(await bot.press(f"ac:r:{activity_id}", sender=other))
+    assert "👥 2 komen" in texts[-1]

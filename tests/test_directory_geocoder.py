@@ -113,3 +113,24 @@ def test_geocoder_configuration():
     assert isinstance(make_geocoder(settings.geocoder, settings.geocoder_user_agent), NominatimGeocoder)
     with pytest.raises(ConfigError, match="^GEOCODER_URL"):
         load_settings({**base, "GEOCODER_URL": "ftp://x"})
+
+
+async def test_cache_time_is_stored_to_the_day_and_still_expires(bot):
+    """fetched_at holds only the day: no match of an address to a person by log time; expiry still works."""
+    from datetime import datetime, timedelta
+
+    from storage.repositories import directory
+
+    asked = datetime(2026, 12, 2, 14, 37, 12, 345, tzinfo=timezone.utc)
+    async with bot.session_factory.begin() as session:
+        await directory.store_geocode(session, "pdok", "pijlstraat 12", asked, (51.91, 4.44), "Pijlstraat 12")
+        await directory.store_geocode(session, "pdok", "nergensstraat 99", asked, None, None)
+    async with bot.session_factory() as session:
+        entries = (await session.scalars(select(GeocodeCache).order_by(GeocodeCache.query))).all()
+        assert [entry.fetched_at for entry in entries] == [datetime(2026, 12, 2, tzinfo=timezone.utc)] * 2
+        hit = directory.GEOCODE_HIT_TTL
+        assert await directory.cached_geocode(session, "pdok", "pijlstraat 12", asked + hit - timedelta(days=1)) is not None
+        assert await directory.cached_geocode(session, "pdok", "pijlstraat 12", asked + hit) is None
+        miss = directory.GEOCODE_MISS_TTL
+        assert await directory.cached_geocode(session, "pdok", "nergensstraat 99", asked + miss - timedelta(days=1)) is not None
+        assert await directory.cached_geocode(session, "pdok", "nergensstraat 99", asked + miss) is None

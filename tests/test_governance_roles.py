@@ -309,3 +309,74 @@ async def test_network_change_card_goes_only_to_those_who_may_decide(bot):
     async with bot.session_factory() as session:
         rows = (await session.scalars(select(InitiativeNetwork.network_id).where(InitiativeNetwork.initiative_id == iid))).all()
     assert sport.id in rows
+
+
+async def test_old_approval_card_of_a_deleted_initiative_says_it_is_gone_only_to_deciders(bot):
+    """A coordinator's stale card tells the truth; anyone else gets the usual refusal (no existence leak)."""
+    iid = await seed(bot, status="pending")
+    async with bot.session_factory.begin() as session:
+        await session.delete(await session.get(Initiative, iid))
+
+    def popup(calls) -> str:
+        return next(call.params.get("text") or "" for call in calls if call.method == "answerCallbackQuery")
+
+    assert popup(await bot.press(f"apr:ok:{iid}", COORDINATOR)) == "Dit initiatief bestaat niet meer. Er is niets te besluiten."
+    assert popup(await bot.press(f"apr:no:{iid}", ADMIN)) == "Dit initiatief bestaat niet meer. Er is niets te besluiten."
+    assert popup(await bot.press("chg:ok:99999", COORDINATOR)) == "Deze wijziging bestaat niet meer. Er is niets te besluiten."
+    # a resident or owner cannot tell a deleted id from one they may not touch
+    assert popup(await bot.press(f"apr:ok:{iid}", RESIDENT)) == "Dit mag je niet doen."
+    assert popup(await bot.press("chg:ok:99999", OWNER)) == "Dit mag je niet doen."
+    async with bot.session_factory() as session:
+        denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied").order_by(AuditEntry.id))).all()
+    assert [(d.actor_id, d.detail["why"]) for d in denied] == [
+        (COORDINATOR["id"], "gone"), (ADMIN["id"], "gone"), (COORDINATOR["id"], "gone"),
+        (RESIDENT["id"], "not allowed"), (OWNER["id"], "not allowed"),
+    ]
+
+
+async def test_beheer_and_mijn_page_long_lists_within_telegram_limits(bot):
+    """60 networks and 45 initiatives with long names: every page fits 4096 characters and ~100
+    buttons, and Vorige/Volgende reach every item exactly once."""
+    from domain.htmltext import utf16_len
+
+    await seed(bot)
+    now = datetime.now(timezone.utc)
+    async with bot.session_factory.begin() as session:
+        for n in range(60):
+            session.add(Network(name=f"Netwerk Delfshaven Spangen Tussendijken Bospolder Schiemond nr {n:02d} & co <b>"))
+        for n in range(45):
+            location = Location(latitude=51.9, longitude=4.4)
+            session.add(location)
+            await session.flush()
+            initiative = Initiative(name=f"Stichting Buurtkracht Spangen en Tussendijken nummer {n:02d} met een lange naam",
+                                    category="speeltuin", status="active", location_id=location.id, created_at=now)
+            initiative.members = [InitiativeMember(user_id=OWNER["id"], role="owner")]
+            initiative.networks, initiative.schedules, initiative.languages = [], [], []
+            session.add(initiative)
+
+    async def walk(first_calls, next_label: str, marker: str) -> list[str]:
+        [page] = bot.replies(first_calls)
+        texts = [page.text]
+        while next_label in page.buttons():
+            sender = ADMIN if marker == "netwerk" else OWNER
+            calls = await bot.press(page.callback_data(next_label), sender)
+            [page] = [call for call in calls if call.method == "editMessageText"]
+            texts.append(page.text)
+            assert sum(len(row) for row in page.params["reply_markup"]["inline_keyboard"]) <= 100
+        assert all(utf16_len(text) <= 4096 for text in texts)
+        return texts
+
+    networks_pages = await walk(await bot.say("/beheer", ADMIN), "Volgende ▶️", "netwerk")
+    assert len(networks_pages) == 4 and networks_pages[0].startswith("<b>Beheer: netwerken</b> (1–20 van 62)")
+    joined = "\n".join(networks_pages)
+    assert all(joined.count(f"nr {n:02d} &amp; co &lt;b&gt;") == 1 for n in range(60))
+
+    mine_pages = await walk(await bot.say("/mijn", OWNER), "Volgende ▶️", "initiatief")
+    assert len(mine_pages) == 3 and mine_pages[-1].startswith("<b>Jouw initiatieven</b> (41–46 van 46)")
+    joined = "\n".join(mine_pages)
+    assert all(joined.count(f"nummer {n:02d} ") == 1 for n in range(45)) and joined.count("Huiskamer Spangen") == 1
+    # back again, and a page number from an old button that no longer exists shows the last page
+    [back] = [c for c in await bot.press("own:l:0", OWNER) if c.method == "editMessageText"]
+    assert back.text.startswith("<b>Jouw initiatieven</b> (1–20 van 46)") and "◀️ Vorige" not in back.buttons()
+    [late] = [c for c in await bot.press("own:l:9", OWNER) if c.method == "editMessageText"]
+    assert late.text.startswith("<b>Jouw initiatieven</b> (41–46 van 46)")

@@ -22,7 +22,7 @@ from domain.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 from domain.places_csv import PlaceRecord
 from domain.opening_hours import MINUTES_PER_DAY, TimeRange, WeeklySchedule
 from storage.models import Initiative, InitiativeLanguage, InitiativeNetwork, Location, Network, Schedule
-from storage.tables_directory import GeocodeCache
+from storage.tables_directory import GeocodeCache, fetched_day
 
 VERIFIED_FOR = timedelta(days=180)
 START_RADIUS_M = 500.0
@@ -408,5 +408,5 @@ async def store_geocode(
         session.add(entry)
     entry.latitude, entry.longitude = point if point else (None, None)
     entry.label = label[:200] if label else None
-    entry.fetched_at = now
+    entry.fetched_at = fetched_day(now)
     await session.flush()

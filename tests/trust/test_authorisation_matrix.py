@@ -257,7 +257,7 @@ FORGED = [
     "ac:r:99999", "ac:o:-1", "rm:maybe", "pi:{b}", "bi:{b}", "pp:ok", "bn:{n}", "bp:ok", "ag:w:99999999999999999999",
     "lnk:abc", "lnk:999999", "lnk:{n}", "lnk:",
     # privileged menus that only show (or start a conversation) for the right person
-    "ac:e:{act}", "ac:k:{act}", "own:v:{b}", "own:f:{b}", "own:r:{b}", "adm:list", "adm:n:{n}", "adm:ren:{n}",
+    "ac:e:{act}", "ac:k:{act}", "own:v:{b}", "own:f:{b}", "own:r:{b}", "adm:list", "adm:list:1", "adm:n:{n}", "adm:ren:{n}",
     "reg:place:ok", "reg:skip", "reg:lang:xx", "reg:net:999", "reg:wc:yes", "pw:ok", "pl:own", "pc:free", "bp:stop", "ed:x",
     # the directory: harmless, and only ever about the presser's own remembered question
     "dir:m:5", "dir:m:-1", "dir:m:999999", "dir:f:o", "dir:f:w", "dir:f:l:ar", "dir:f:l:../x", "dir:c:evil", "dir:c:*", "dir:l", "dir:",
@@ -265,7 +265,7 @@ FORGED = [
 # Resident buttons that change only the presser's own data (their RSVP, reminder choice, language)
 # or only show public things; tested below: whoever presses, nobody else's rows change.
 SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:{act}", "ac:i:{act}", "ac:p:{act}",
-                "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0"]
+                "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0", "own:l:1"]
 # Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
 RESIDENT_COMMANDS = {
     "start", "help", "hulp", "taal", "language", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
