@@ -63,7 +63,7 @@ def compose_overview(o: CoordinatorOverview, *, translator: Translator, locale: 
                                      o.unverified_days).format(days=o.unverified_days)) + f" ({count})"]
         lines += named_list(o.unverified_listings, translator, shown)
     if o.unreachable_groups:
-        lines += ["", _bold(_("Groepen die de bot niet kon bereiken"))]
+        lines += ["", _bold(_("Groepen die ik niet kon bereiken"))]
         lines += [f"• {escape(name)}" for name in o.unreachable_groups]
     if not (o.awaiting_approval or o.unverified_listings or o.unreachable_groups):
         lines += ["", escape(_("Alle plekken zijn gecontroleerd en alle groepen zijn bereikt."))]

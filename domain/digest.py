@@ -81,7 +81,7 @@ def compose_group_digest(
     if not (in_week or initiatives or announcements):
         if skip_empty:
             return None
-        invite = _("Deze week staat er nog niets op de agenda van {network}. Organiseer je iets? Zet het in de bot, dan ziet de buurt het.")
+        invite = _("Deze week staat er nog niets op de agenda van {network}. Organiseer je iets? Zet het erin met /activiteit, dan ziet de buurt het.")
         return [escape(invite.format(network=network))]
 
     blocks = [_bold(_("Deze week in {network}").format(network=network))]
@@ -97,7 +97,7 @@ def compose_group_digest(
         lines += [f"• {escape(i.name)} ({escape(i.category)})" for i in initiatives]
         blocks.append("\n".join(lines))
     if announcements:
-        lines = [_bold(_("Mededelingen"))]
+        lines = [_bold(_("Berichten"))]
         for a in announcements:
             text = truncate(" ".join(a.text.split()), ANNOUNCEMENT_LIMIT)
             lines.append(f"• <i>{escape(a.initiative)}</i>: {escape(text)}")

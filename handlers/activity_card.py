@@ -94,6 +94,8 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
         lines.append(_("❌ Deze activiteit gaat niet door."))
     elif activity.status == "hidden":
         lines.append(_("🙈 Verborgen door een coördinator."))
+        if activity.hidden_reason:
+            lines.append(_("Reden: {reason}").format(reason=escape(activity.hidden_reason)))
     slots = upcoming(activity, now, tz)
     if activity.rrule is not None:
         lines.append("🔁 " + escape(series_words(activity, gettext, language, tz)))

@@ -206,7 +206,7 @@ async def render_list(send, context: KnooppuntContext, kind: str, arg: str, page
     back = [InlineKeyboardButton(_("↩️ Agenda"), callback_data="ag:m")]
     if not entries:
         await send(
-            _("📅 <b>{heading}</b>\nIk vond geen activiteiten. Kies iets anders?").format(heading=heading),
+            _("📅 <b>{heading}</b>\nIk vond geen activiteiten. Kies iets anders.").format(heading=heading),
             reply_markup=InlineKeyboardMarkup([back]),
         )
         return
@@ -214,7 +214,9 @@ async def render_list(send, context: KnooppuntContext, kind: str, arg: str, page
     page = min(max(page, 0), pages - 1)
     shown = entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     tz = context.settings.timezone
-    lines = [_("📅 <b>{heading}</b> ({page}/{pages})").format(heading=heading, page=page + 1, pages=pages)]
+    lines = [_("📅 <b>{heading}</b>").format(heading=heading)]
+    if pages > 1:  # "(1/1)" only puzzles people
+        lines[0] += " " + _("(pagina {page} van {pages})").format(page=page + 1, pages=pages)
     rows = []
     for number, (activity, slot, distance) in enumerate(shown, start=page * PAGE_SIZE + 1):
         day = short_day(slot.start, context.language, tz)

@@ -157,9 +157,9 @@ async def test_paging(bot, world):
     for day in range(4, 10):
         await add_activity(bot.session_factory, world, f"Activiteit {day}", at(day, 15))
     listing = await open_week(bot)
-    assert "(1/2)" in listing.text and "Activiteit 8" in listing.text and "Activiteit 9" not in listing.text
+    assert "(pagina 1 van 2)" in listing.text and "Activiteit 8" in listing.text and "Activiteit 9" not in listing.text
     page2 = bot.replies(await bot.press(listing.callback_data("Volgende")))[0]
-    assert "(2/2)" in page2.text and "Activiteit 9" in page2.text
+    assert "(pagina 2 van 2)" in page2.text and "Activiteit 9" in page2.text
 
 
 async def test_deep_link_opens_card(bot, world):

@@ -193,7 +193,7 @@ async def test_removed_group_is_inactive_and_reported_to_coordinator(bot, clock)
     results = await digest_jobs.run_coordinator_round(bot.app)
     assert results == {COORDINATOR["id"]: "sent"}
     [report] = bot.api.sent(COORDINATOR["id"])
-    assert "<b>Groepen die de bot niet kon bereiken</b>\n• Buren Bospolder" in report.text
+    assert "<b>Groepen die ik niet kon bereiken</b>\n• Buren Bospolder" in report.text
     assert "1 initiatief wacht op goedkeuring" in report.text
     assert "2 activiteiten komen eraan" in report.text
     assert is_valid_telegram_html(report.text)

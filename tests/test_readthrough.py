@@ -107,12 +107,24 @@ async def test_resident_reads_agenda_and_cards(bot, world, user):
     agenda = await read_agenda(bot, user)
     cards = await read_cards(bot, world, user)
     member = bot.replies(show("member sees hidden", await bot.press(f"ac:o:{world.ids['hidden']}", sender=MEMBER)))
-    assert agenda and cards and member
+    english = user is RESIDENT_EN
+    week = agenda["week"][0].text
+    assert week.startswith("📅 <b>This week</b>\n" if english else "📅 <b>Deze week</b>\n")  # no puzzling "(1/1)"
+    empty = agenda["buurt_list"][0].text
+    assert empty.endswith("I found no activities. Choose something else." if english
+                          else "Ik vond geen activiteiten. Kies iets anders.")
+    assert cards["off"][0].text == ("You are no longer signed up." if english else "Je bent afgemeld.")
+    coming = [c for c in cards["going"] if c.method == "editMessageText"][0]
+    assert coming.buttons()[0] == ("✅ You're coming (1) – undo" if english else "✅ Je komt (1) – afmelden")
+    waiting = [c for c in cards["waiting"] if c.method == "editMessageText"][0]
+    assert waiting.buttons()[0] == ("⏳ On the waiting list – leave it" if english else "⏳ Op de wachtlijst – afmelden")
+    assert "🙈 Verborgen door een coördinator.\nReden: Dubbel geplaatst" in member[0].text
 
 
 async def test_digests_read(bot, world):
-    for chat, lang in ((-1009000000001, "nl"),):
-        results = await digest_jobs.run_groups_round(bot.app, [chat])
-        show(f"group digest {lang} {results}", bot.api.sent(chat))
+    results = await digest_jobs.run_groups_round(bot.app, [-1009000000001])
+    [digest] = show(f"group digest {results}", bot.api.sent(-1009000000001))
+    assert digest.text.startswith("<b>Deze week in Netwerk West</b>")
     await digest_jobs.run_coordinator_round(bot.app)
-    show("coordinator digest", bot.api.sent(COORDINATOR["id"]))
+    [report] = show("coordinator digest", bot.api.sent(COORDINATOR["id"]))
+    assert report.text.startswith("<b>Weekoverzicht Netwerk West</b>")

@@ -52,7 +52,7 @@ def test_group_digest_in_dutch():
         "<b>Nieuw in de buurt</b>\n"
         "• Repair Café (Duurzaam)\n"
         "\n"
-        "<b>Mededelingen</b>\n"
+        "<b>Berichten</b>\n"
         "• <i>Voedselbank</i>: We zoeken vrijwilligers voor de uitgifte."
     ]
     assert is_valid_telegram_html(messages[0])
@@ -69,10 +69,10 @@ def test_group_digest_in_english_without_activities():
 def test_empty_week_invites_or_stays_silent():
     assert compose_group_digest("Spangen & Tussendijken", WEEK, [], [], [], translator=DUTCH, locale="nl") == [
         "Deze week staat er nog niets op de agenda van Spangen &amp; Tussendijken. Organiseer je iets? "
-        "Zet het in de bot, dan ziet de buurt het."
+        "Zet het erin met /activiteit, dan ziet de buurt het."
     ]
     assert compose_group_digest("BoTu", WEEK, ACTIVITIES[3:], [], [], translator=ENGLISH, locale="en") == [
-        "Nothing is planned in BoTu this week yet. Organising something? Put it in the bot, so the neighbourhood can see it."
+        "Nothing is planned in BoTu this week yet. Organising something? Add it with /event, so the neighbourhood can see it."
     ]
     assert compose_group_digest("BoTu", WEEK, [], [], [], translator=DUTCH, locale="nl", skip_empty=True) is None
 
