@@ -66,5 +66,5 @@ def compose_overview(o: CoordinatorOverview, *, translator: Translator, locale: 
         lines += ["", _bold(_("Groepen die ik niet kon bereiken"))]
         lines += [f"• {escape(name)}" for name in o.unreachable_groups]
     if not (o.awaiting_approval or o.unverified_listings or o.unreachable_groups):
-        lines += ["", escape(_("Alle plekken zijn gecontroleerd en alle groepen zijn bereikt."))]
+        lines += ["", escape(_("Alle buurtplekken zijn gecontroleerd en alle groepen zijn bereikt."))]
     return split_message("\n".join(lines), limit)

@@ -128,3 +128,4 @@ async def test_digests_read(bot, world):
     await digest_jobs.run_coordinator_round(bot.app)
     [report] = show("coordinator digest", bot.api.sent(COORDINATOR["id"]))
     assert report.text.startswith("<b>Weekoverzicht Netwerk West</b>")
+    assert report.text.endswith("Alle buurtplekken zijn gecontroleerd en alle groepen zijn bereikt.")

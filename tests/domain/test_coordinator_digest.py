@@ -37,4 +37,4 @@ def test_overview_names_waiting_and_unverified_and_escapes():
 def test_overview_in_english_dates():
     [text] = compose_overview(overview(), translator=T, locale="en")
     assert "Monday, December 7" in text or "Monday 7 December" in text
-    assert "Alle plekken zijn gecontroleerd" in text
+    assert "Alle buurtplekken zijn gecontroleerd" in text
