@@ -83,6 +83,11 @@ def resolve_language(stored: str | None, telegram_code: str | None, default: str
     return default if default in supported else SOURCE_LANGUAGE
 
 
+def user_language(user: object | None, default: str) -> str:
+    """The language for a message the bot sends unprompted to a stored user (reminders, cards, digests)."""
+    return resolve_language(getattr(user, "language", None), getattr(user, "telegram_language", None), default)
+
+
 def language_name(language: str) -> str:
     """The language's own name ('Nederlands', 'English') for the language buttons."""
     return Locale.parse(language).get_display_name(language).capitalize()

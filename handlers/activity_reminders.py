@@ -12,7 +12,7 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_, get_translator
+from bot.i18n import N_, get_translator, user_language
 from domain.recurrence import to_utc
 from domain.retry_policy import backoff_delay
 from handlers.activity_card import now_of, upcoming, when_words
@@ -106,10 +106,10 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
                 row.status, row.error, row.next_try_at = repo.REMINDER_FAILED, "no longer wanted", None
         waiting = [pending[u].next_try_at for u in candidates if u in pending and pending[u].next_try_at and to_utc(pending[u].next_try_at) > to_utc(now)]
         due = [u for u in candidates if u not in pending or not pending[u].next_try_at or to_utc(pending[u].next_try_at) <= to_utc(now)]
-        languages = await repo.languages_of(session, due)
+        people = await repo.users_by_id(session, due)
     settings = application.bot_data.settings
     for user_id in due:
-        retry_at = await _remind(application, activity, slot, occurrence, user_id, languages.get(user_id) or settings.default_language, now)
+        retry_at = await _remind(application, activity, slot, occurrence, user_id, user_language(people.get(user_id), settings.default_language), now)
         if retry_at is not None:
             waiting.append(retry_at)
     if waiting:
@@ -197,7 +197,7 @@ async def notify(application: Application, user_id: int, message: str, **values:
     """A short message to one person in their language; blocked users are skipped."""
     async with application.bot_data.session_factory() as session:
         user = await repo.get_user(session, user_id)
-    language = (user.language if user and user.language else None) or application.bot_data.settings.default_language
+    language = user_language(user, application.bot_data.settings.default_language)
     _ = get_translator(language).gettext
     try:
         await application.bot.send_message(user_id, _(message).format(**{k: escape(v) for k, v in values.items()}))

@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 from telegram.warnings import PTBUserWarning
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_, get_translator
+from bot.i18n import N_, get_translator, user_language
 from handlers import digest_jobs
 from handlers.activity_card import now_of
 from handlers.activity_reminders import notify
@@ -306,11 +306,12 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
 
 async def ask_coordinators(application: Application, coordinator_ids: list[int], target_id: int, d: dict, network_name: str) -> None:
     async with application.bot_data.session_factory() as session:
-        languages = await repo.languages_of(session, coordinator_ids)
+        people = await repo.users_by_id(session, coordinator_ids)
     for coordinator in coordinator_ids:
-        _ = get_translator(languages.get(coordinator) or application.bot_data.settings.default_language).gettext
+        translator = get_translator(user_language(people.get(coordinator), application.bot_data.settings.default_language))
+        _ = translator.gettext
         text = _("Nieuw bericht voor {network}. Mag het naar de groepen?").format(network=escape(network_name)) + "\n\n" + \
-            group_text(d["name"], d["text"], get_translator(languages.get(coordinator) or "nl"))
+            group_text(d["name"], d["text"], translator)
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Goedkeuren"), callback_data=f"an:ok:{target_id}"),
                                          InlineKeyboardButton(_("❌ Afwijzen"), callback_data=f"an:no:{target_id}")]])
         try:

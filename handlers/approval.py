@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_, get_translator
+from bot.i18n import N_, get_translator, user_language
 from domain import registration as rules
 from handlers.common import Steps, add_conversation, escape, step_hint
 from handlers.initiative_text import FIELD_LABELS, as_data, category_label, summary
@@ -36,7 +36,7 @@ def now() -> datetime:
 
 async def language_of(session: AsyncSession, user_id: int, default: str) -> str:
     user = await users.get_user(session, user_id)
-    return user.language if user is not None and user.language else default
+    return user_language(user, default)
 
 
 async def deciders(session: AsyncSession, admin_ids: frozenset[int], network_ids: list[int]) -> list[int]:

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application
 
 from bot.context import KnooppuntContext
+from bot.i18n import user_language
 from domain.digest_period import digest_period
 from domain.digest_slots import cron_fields
 from domain.schedule import Schedule, last_fire, missed_run
@@ -314,7 +315,7 @@ async def compose_coordinator(session: AsyncSession, application: Application, u
         for network in await groups.networks(session, network_ids)
     ]
     user = await session.get(User, user_id)
-    language = user.language if user is not None and user.language else settings.default_language
+    language = user_language(user, settings.default_language)
     return coordinator_digest(facts, moment, language, settings.timezone)
 
 

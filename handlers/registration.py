@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_
+from bot.i18n import N_, user_language
 from domain import gazetteer, registration as rules
 from domain.geo import InvalidCoordinates, validate_coordinates
 from domain.opening_hours import OpeningHoursError, describe_error
@@ -558,7 +558,7 @@ async def expire_drafts(context: KnooppuntContext) -> None:
         targets = []
         for draft in expired:
             user = await users.get_user(session, draft.user_id)
-            targets.append((draft.chat_id, (user.language if user and user.language else context.settings.default_language)))
+            targets.append((draft.chat_id, user_language(user, context.settings.default_language)))
             await session.delete(draft)
     for chat_id, language in targets:
         _ = get_translator(language).gettext

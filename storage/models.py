@@ -71,6 +71,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     language: Mapped[str | None] = mapped_column(String(8))  # chosen with /taal; None = follow Telegram
+    # Telegram's app language at the last contact, so messages the bot sends unprompted (reminders,
+    # approval cards, digests) use it too when the user never chose one with /taal.
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
     first_name: Mapped[str | None] = mapped_column(String(128))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

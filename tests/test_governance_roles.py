@@ -380,3 +380,14 @@ async def test_beheer_and_mijn_page_long_lists_within_telegram_limits(bot):
     assert back.text.startswith("<b>Jouw initiatieven</b> (1–20 van 46)") and "◀️ Vorige" not in back.buttons()
     [late] = [c for c in await bot.press("own:l:9", OWNER) if c.method == "editMessageText"]
     assert late.text.startswith("<b>Jouw initiatieven</b> (41–46 van 46)")
+
+
+async def test_unprompted_cards_follow_the_coordinators_telegram_language(bot):
+    """A coordinator who never chose /taal but uses Telegram in English gets the change card in English."""
+    english_coordinator = updates.user(COORDINATOR["id"], "Kees", "en")
+    await bot.say("/start", sender=english_coordinator)  # recorded with Telegram's language
+    iid = await seed(bot)
+    await bot.press(f"own:e:{iid}:name", OWNER)
+    calls = await bot.say("Huiskamer Spangen-Zuid", OWNER)
+    [card] = [c for c in bot.replies(calls) if c.chat_id == COORDINATOR["id"]]
+    assert any("Approve" in b for b in card.buttons()), card.buttons()

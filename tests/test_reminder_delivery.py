@@ -173,3 +173,20 @@ async def test_a_pending_reminder_that_is_no_longer_wanted_is_dropped(bot, comin
     assert reminders(bot.api) == []
     [row] = await rows(bot)
     assert row.status == "failed" and row.error == "no longer wanted"
+
+
+async def test_reminder_follows_telegrams_language_when_none_was_chosen(bot):
+    """A resident whose Telegram is English (no /taal) gets the unprompted reminder in English."""
+    from tests.fakes import updates
+
+    english = updates.user(1077, "Grace", "en-GB")
+    clock = Clock(NOW)
+    bot.app.bot_data.extras[CLOCK_KEY] = clock
+    world = await seed(bot.session_factory)
+    activity = await add_activity(bot.session_factory, world, "Koffie-ochtend", datetime(2026, 12, 8, 10, 0, tzinfo=TZ),
+                                  datetime(2026, 12, 8, 12, 0, tzinfo=TZ))
+    await bot.press(f"ac:r:{activity}", sender=english)
+    clock.moment = REMINDER_TIME
+    await run_job(bot, job_name(activity))
+    [reminder] = [call for call in bot.api.sent(english["id"]) if "Koffie-ochtend" in call.text and "⏰" in call.text]
+    assert "Reminder: tomorrow is <b>Koffie-ochtend</b>" in reminder.text

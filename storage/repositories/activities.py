@@ -257,11 +257,11 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
-async def languages_of(session: AsyncSession, user_ids: list[int]) -> dict[int, str | None]:
+async def users_by_id(session: AsyncSession, user_ids: list[int]) -> dict[int, User]:
+    """The stored users among `user_ids` (for their language: bot.i18n.user_language)."""
     if not user_ids:
         return {}
-    rows = await session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
-    return {user_id: language for user_id, language in rows}
+    return {user.id: user for user in await session.scalars(select(User).where(User.id.in_(user_ids)))}
 
 
 async def set_reminders(session: AsyncSession, user_id: int, enabled: bool) -> None:

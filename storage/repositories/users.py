@@ -9,16 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import User
 
 
-async def record_contact(session: AsyncSession, user_id: int, first_name: str | None, now: datetime) -> User:
-    """Create the user on first contact, else move last_seen forward."""
+async def record_contact(
+    session: AsyncSession, user_id: int, first_name: str | None, now: datetime, telegram_language: str | None = None
+) -> User:
+    """Create the user on first contact, else move last_seen forward (and keep Telegram's language)."""
+    telegram_language = telegram_language[:16] if telegram_language else None
     user = await session.get(User, user_id)
     if user is None:
-        user = User(id=user_id, first_name=first_name, first_seen_at=now, last_seen_at=now)
+        user = User(id=user_id, first_name=first_name, first_seen_at=now, last_seen_at=now, telegram_language=telegram_language)
         session.add(user)
     else:
         user.last_seen_at = now
         if first_name and user.first_name != first_name:
             user.first_name = first_name
+        if telegram_language and user.telegram_language != telegram_language:
+            user.telegram_language = telegram_language
     await session.flush()
     return user
 
