@@ -226,9 +226,8 @@ async def initiative_chosen(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
     raw = query.data.removeprefix("pi:")
     async with context.session() as session:
-        initiative = await session.get(Initiative, int(raw)) if raw.isdigit() else None
-        allowed = initiative is not None and initiative.status == "active" and await roles.member_role(
-            session, update.effective_user.id, initiative.id) is not None
+        initiative = await roles.active_initiative_of_member(session, update.effective_user.id, raw)
+        allowed = initiative is not None
         if not allowed:
             audit.record_denied(session, update.effective_user.id, "activity.post", "initiative", raw)
     if not allowed:

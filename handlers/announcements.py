@@ -79,9 +79,8 @@ async def pick(update: Update, context: KnooppuntContext) -> int:
     await query.answer()
     raw = query.data.removeprefix("bi:")
     async with context.session() as session:
-        initiative = await session.get(Initiative, int(raw)) if raw.isdigit() else None
-        ok = initiative is not None and initiative.status == "active" and await roles.member_role(
-            session, update.effective_user.id, initiative.id) is not None
+        initiative = await roles.active_initiative_of_member(session, update.effective_user.id, raw)
+        ok = initiative is not None
         if not ok:
             audit.record_denied(session, update.effective_user.id, "announcement.post", "initiative", raw)
     if not ok:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from telegram import Update
@@ -9,6 +10,20 @@ from telegram.ext import Application
 
 from tests.fakes import updates
 from tests.fakes.bot_api import ApiCall, FakeBotAPI
+
+
+def show_transcript(label: str, calls: list[ApiCall]) -> list[ApiCall]:
+    """With KP_TRANSCRIPT=1 (and pytest -s), print what the person saw: for reading a flow as they would."""
+    if os.environ.get("KP_TRANSCRIPT"):
+        print(f"\n>> {label}")
+        for call in calls:
+            if call.method == "answerCallbackQuery" and call.params.get("text"):
+                print(f"   (popup) {call.params['text']}")
+            elif call.method.startswith(("send", "edit")):
+                print(f"   [{call.chat_id}] {call.method}: {call.text or call.params.get('title', '')}")
+                if call.buttons():
+                    print(f"      buttons: {call.buttons()}")
+    return calls
 
 
 class BotHarness:

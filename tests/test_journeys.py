@@ -8,7 +8,6 @@ KP_TRANSCRIPT=1 and -s to read the conversations as the people in them would.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -34,7 +33,7 @@ from storage.models import (
 from storage.tables_activities import ActivityRsvp, ReminderSent
 from storage.tables_governance import RegistrationDraft
 from tests.fakes import updates
-from tests.harness import BotHarness
+from tests.harness import BotHarness, show_transcript
 
 pytestmark = pytest.mark.storage
 
@@ -70,16 +69,7 @@ class Person:
         self.bot, self.user, self.chat = bot, user, chat
 
     def _show(self, action: str, calls: list) -> list:
-        if os.environ.get("KP_TRANSCRIPT"):
-            print(f"\n>> {self.user['first_name']}: {action}")
-            for call in calls:
-                if call.method == "answerCallbackQuery" and call.params.get("text"):
-                    print(f"   (popup) {call.params['text']}")
-                elif call.method.startswith(("send", "edit")):
-                    print(f"   [{call.chat_id}] {call.method}: {call.text or call.params.get('title', '')}")
-                    if call.buttons():
-                        print(f"      buttons: {call.buttons()}")
-        return calls
+        return show_transcript(f"{self.user['first_name']}: {action}", calls)
 
     async def say(self, text: str) -> list:
         return self._show(text, await self.bot.say(text, self.user, self.chat))

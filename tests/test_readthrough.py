@@ -6,7 +6,6 @@ pin the wording fixed after such a read-through.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 
 import pytest
@@ -16,6 +15,7 @@ from handlers.activity_card import CLOCK_KEY
 from handlers.activity_reminders import job_name
 from tests.activity_seed import COORDINATOR, MEMBER, NOW, RESIDENT, TZ, add_activity, seed
 from tests.fakes import updates
+from tests.harness import show_transcript
 
 pytestmark = pytest.mark.storage
 RESIDENT_EN = updates.RESIDENT_EN
@@ -25,17 +25,7 @@ def at(day: int, hour: int) -> datetime:
     return datetime(2026, 12, day, hour, 0, tzinfo=TZ)
 
 
-def show(label: str, calls: list) -> list:
-    if os.environ.get("KP_TRANSCRIPT"):
-        print(f"\n>> {label}")
-        for call in calls:
-            if call.method == "answerCallbackQuery" and call.params.get("text"):
-                print(f"   (popup) {call.params['text']}")
-            elif call.method.startswith(("send", "edit")):
-                print(f"   [{call.chat_id}] {call.method}: {call.text or call.params.get('title', '')}")
-                if call.buttons():
-                    print(f"      buttons: {call.buttons()}")
-    return calls
+show = show_transcript
 
 
 @pytest.fixture

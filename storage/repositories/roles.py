@@ -41,6 +41,14 @@ async def member_role(session: AsyncSession, user_id: int, initiative_id: int) -
     )
 
 
+async def active_initiative_of_member(session: AsyncSession, user_id: int, raw_id: str) -> Initiative | None:
+    """The active initiative named by `raw_id` (from callback data: untrusted) if `user_id` is its member."""
+    initiative = await session.get(Initiative, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
+    if initiative is None or initiative.status != "active":
+        return None
+    return initiative if await member_role(session, user_id, initiative.id) is not None else None
+
+
 async def member_initiatives(session: AsyncSession, user_id: int, statuses: tuple[str, ...] | None = None) -> list[Initiative]:
     """Initiatives this user is owner or editor of (optionally only those in `statuses`)."""
     query = (
