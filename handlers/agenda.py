@@ -441,16 +441,25 @@ async def unrsvp(update: Update, context: KnooppuntContext) -> None:
     await refresh_card(query, context, activity.id, user_id)
 
 
-async def send_ics(update: Update, context: KnooppuntContext) -> None:
+async def _activity_for_presser(update: Update, context: KnooppuntContext):  # noqa: ANN202
+    """The button's activity if the presser may see it; otherwise they are told it is gone (None)."""
     query = update.callback_query
-    await query.answer()
-    _ = context.gettext
     activity_id = parse_id(query.data)
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
         shown = activity is not None and await shown_to(session, context, activity, update.effective_user.id)
     if not shown:
         await gone(query, context)
+        return None
+    return activity
+
+
+async def send_ics(update: Update, context: KnooppuntContext) -> None:
+    query = update.callback_query
+    await query.answer()
+    _ = context.gettext
+    activity = await _activity_for_presser(update, context)
+    if activity is None:
         return
     event = calendar_event(activity, bot_link=deep_link(context.bot.username, "act", str(activity.id)))
     data = build_calendar([event], tz=context.settings.timezone, now=now_of(context.application))
@@ -465,12 +474,8 @@ async def send_ics(update: Update, context: KnooppuntContext) -> None:
 async def send_route(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     await query.answer()
-    activity_id = parse_id(query.data)
-    async with context.session() as session:
-        activity = await repo.get_activity(session, activity_id) if activity_id else None
-        shown = activity is not None and await shown_to(session, context, activity, update.effective_user.id)
-    if not shown:
-        await gone(query, context)
+    activity = await _activity_for_presser(update, context)
+    if activity is None:
         return
     location = activity.location
     if location is None:
