@@ -231,6 +231,17 @@ def lookup_buurt(text: str) -> Location | None:
     return names[close[0]] if close else None
 
 
+def buurt_named(key: str) -> Location | None:
+    """A buurt by one of its exact (normalized) names: for keys the bot wrote itself, no typo guessing."""
+    return _buurt_names().get(normalize_text(key)) if key else None
+
+
+def buurt_key(place: Location) -> str:
+    """The shortest exact name that finds `place` again (short enough for a button's data)."""
+    keys = [key for key, found in _buurt_names().items() if found == place]
+    return min(keys, key=lambda key: (len(key), key)) if keys else normalize_text(place.buurt or place.name)
+
+
 def geocode(text: str) -> GeocodeResult | None:
     """The whole text as a postcode or a buurt name; None when it is neither."""
     match = _POSTCODE_WHOLE.fullmatch(text.strip())

@@ -16,6 +16,9 @@ from domain.i18n_markers import Translator, language_of
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 WALKING_SPEED_KMH = 4.8  # a relaxed pace, also for older residents
+CYCLING_SPEED_KMH = 16.0  # an easy city pace, traffic lights included
+WALK_LIMIT_M = 3000.0  # beyond this nobody is told to walk: the bike is the honest suggestion
+OUT_OF_AREA_M = 15_000.0  # further than this from every place: outside what Knooppunt covers
 _FLOAT_MARGIN_DEG = 1e-9  # ~0.1 mm, so float rounding never drops a point on the circle's edge
 
 
@@ -53,6 +56,34 @@ def walking_minutes(metres: float) -> int:
         raise ValueError(f"distance must be a finite number >= 0, got {metres}")
     minutes = metres / (WALKING_SPEED_KMH * 1000 / 60)
     return max(1, math.ceil(round(minutes, 9)))
+
+
+def cycling_minutes(metres: float) -> int:
+    """Minutes by bike, rounded up and at least 1."""
+    if metres < 0 or not math.isfinite(metres):
+        raise ValueError(f"distance must be a finite number >= 0, got {metres}")
+    return max(1, math.ceil(round(metres / (CYCLING_SPEED_KMH * 1000 / 60), 9)))
+
+
+def out_of_area(nearest_m: float | None) -> bool:
+    """True when the nearest place of all is more than OUT_OF_AREA_M away (or there is none):
+    the point is outside Delfshaven/Rotterdam, and a list of far places would mislead."""
+    return nearest_m is None or nearest_m > OUT_OF_AREA_M
+
+
+def describe_trip(metres: float, translator: Translator, *, approximate: bool = False) -> str:
+    """How far, said honestly: walking minutes under WALK_LIMIT_M, bike minutes up to
+    OUT_OF_AREA_M, and beyond that the distance alone ('58,6 km', never '733 minuten lopen')."""
+    distance = format_distance(metres, translator, approximate=approximate)
+    if metres < WALK_LIMIT_M:
+        minutes = walking_minutes(metres)
+        how = translator.ngettext("{minutes} minuut lopen", "{minutes} minuten lopen", minutes)
+    elif metres <= OUT_OF_AREA_M:
+        minutes = cycling_minutes(metres)
+        how = translator.ngettext("{minutes} minuut fietsen", "{minutes} minuten fietsen", minutes)
+    else:
+        return distance
+    return f"{distance} · {how.format(minutes=minutes)}"
 
 
 @dataclass(frozen=True)

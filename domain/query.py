@@ -6,10 +6,13 @@ the intent words, then the category in what is left. Unknown words are simply ig
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 
-from domain.gazetteer import GeocodeResult, fuzzy_lookup, find_place_in_text, normalize_text
-from domain.taxonomy import match_category
+from domain.gazetteer import GeocodeResult, buurt_key, buurt_named, fuzzy_lookup, find_place_in_text, lookup_postcode, normalize_text
+from domain.gazetteer import Location as GazetteerLocation
+from domain.geo import InvalidCoordinates, validate_coordinates
+from domain.taxonomy import get_category, match_category
 
 MAX_QUERY_CHARS = 300  # a question is a sentence; longer input is cut, never slows the bot down
 
@@ -78,3 +81,115 @@ def _language(words: list[str]) -> str | None:
         if close:
             return _LANGUAGES[close[0]]
     return None
+
+
+# -- the question an answer message belongs to ------------------------------------------------------
+# Every button under a directory answer carries that answer's question in its callback data, so a
+# press acts on THAT message (never on a later question) and needs nothing kept on the server.
+
+CALLBACK_LIMIT = 64  # bytes of callback_data Telegram keeps
+MAX_OFFSET = 200
+_COORD_SCALE = 10_000  # 4 decimals: about 10 m, plenty for "nearest first"
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+_INT = re.compile(r"-?\d{1,7}")
+_POSTCODE_KEY = re.compile(r"([1-9]\d{3})([A-Z]{2})?")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a question is asked from.
+
+    kind: "here" (a shared location, exact), "address" (a geocoded street address, exact),
+    "postcode" or "buurt" (a centre: approximate). `key` is the postcode or buurt name; `label`
+    is what the answer names (not kept in buttons: an address label is re-said generically).
+    """
+
+    kind: str
+    lat: float
+    lon: float
+    key: str | None = None
+    label: str | None = field(default=None, compare=False)
+
+    @property
+    def approximate(self) -> bool:
+        return self.kind in ("postcode", "buurt")
+
+    def encode(self) -> str:
+        if self.kind == "postcode":
+            return "p" + (self.key or "").replace(" ", "")
+        if self.kind == "buurt":
+            return "b" + (self.key or "")
+        letter = "h" if self.kind == "here" else "a"
+        return f"{letter}{round(self.lat * _COORD_SCALE)}_{round(self.lon * _COORD_SCALE)}"
+
+    @classmethod
+    def decode(cls, text: str) -> Origin | None:
+        kind, rest = text[:1], text[1:]
+        if kind in ("h", "a"):
+            lat, _sep, lon = rest.partition("_")
+            if not (_INT.fullmatch(lat) and _INT.fullmatch(lon)):
+                return None
+            try:
+                point = validate_coordinates(int(lat) / _COORD_SCALE, int(lon) / _COORD_SCALE)
+            except InvalidCoordinates:
+                return None
+            return cls("here" if kind == "h" else "address", *point)
+        if kind == "p":
+            match = _POSTCODE_KEY.fullmatch(rest)
+            found = lookup_postcode(match.group(1), match.group(2)) if match else None
+            return cls.of_place(found) if isinstance(found, GazetteerLocation) else None
+        if kind == "b":
+            found = buurt_named(rest)
+            return cls.of_place(found) if found else None
+        return None
+
+    @classmethod
+    def of_place(cls, place: GazetteerLocation) -> Origin:
+        """A postcode or buurt found in text (its centre)."""
+        if place.postcode:
+            return cls("postcode", place.lat, place.lon, place.postcode, place.buurt or f"{place.postcode} ({place.name})")
+        return cls("buurt", place.lat, place.lon, buurt_key(place), place.buurt or place.name)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A directory question as its answer shows it: where, what, which filters, which page."""
+
+    origin: Origin
+    category: str | None = None
+    open_now: bool = False
+    wheelchair: bool = False
+    language: str | None = None  # ISO 639-1
+    offset: int = 0
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.category or self.open_now or self.wheelchair or self.language)
+
+    def changed(self, **changes: object) -> Question:
+        """The same question with other filters; any change of what is asked starts at page 1."""
+        if "offset" not in changes:
+            changes["offset"] = 0
+        return replace(self, **changes)
+
+    def encode(self) -> str:
+        flags = ("O" if self.open_now else "") + ("W" if self.wheelchair else "") + (self.language or "")
+        return f"{self.origin.encode()}:{self.category or ''}:{flags}:{self.offset}"
+
+    @classmethod
+    def decode(cls, text: str) -> Question | None:
+        """The question from a button, or None when the button is not one we make (old or forged)."""
+        parts = text.split(":")
+        if len(parts) != 4:
+            return None
+        origin_text, category, flags, offset = parts
+        origin = Origin.decode(origin_text)
+        if origin is None or (category and get_category(category) is None):
+            return None
+        if not offset.isdigit() or int(offset) > MAX_OFFSET:
+            return None
+        open_now, flags = flags.startswith("O"), flags.removeprefix("O")
+        wheelchair, language = flags.startswith("W"), flags.removeprefix("W")
+        if language and not _LANGUAGE_CODE.fullmatch(language):
+            return None
+        return cls(origin, category or None, open_now, wheelchair, language or None, int(offset))

@@ -1,13 +1,19 @@
 """Buurtplekken: "waar is een buurthuiskamer bij mij in de buurt?"
 
 A resident shares a location, types a postcode or buurt, or asks a question in Dutch or English;
-the bot answers with the nearest places (a card of five and a map pin for the nearest). This
-module is registered last: its free-text handler takes private messages nothing else took.
+the bot answers with ONE message: the nearest places, five at a time. Paging, filters and the
+card of one place edit that message; a map pin comes only when a 📍 button asks for it. Every
+button carries its message's question (domain.query.Question), so it acts on that message only,
+and a new typed question starts fresh: only what it names counts.
+
+This module is registered last: its free-text handler takes private messages nothing else took.
+Other capabilities that understand text themselves call `answer_place_question`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from telegram import Update
@@ -20,22 +26,25 @@ from bot.i18n import N_
 from domain.address_part import address_part
 from domain.gazetteer import Location as GazetteerLocation
 from domain.gazetteer import UnknownPostcode, normalize_text
-from domain.geo import InvalidCoordinates, haversine_m, validate_coordinates
+from domain.geo import InvalidCoordinates, haversine_m, out_of_area, validate_coordinates
 from domain.opening_hours import status_at
-from domain.query import MAX_QUERY_CHARS, PlaceQuery, parse_query
+from domain.query import MAX_QUERY_CHARS, Origin, PlaceQuery, Question, parse_query
 from domain.taxonomy import get_category
-from handlers.common import BUTTON_NEARBY, BUTTON_SEARCH, MenuCommand, button_filter, escape
+from handlers.common import BUTTON_NEARBY, BUTTON_SEARCH, MenuCommand, button_filter, escape, refuse, show_result
 from handlers.directory_cards import (
-    FILTER_LANGUAGES,
     PAGE_SIZE,
-    Origin,
     category_keyboard,
     category_label,
+    filter_labels,
     language_keyboard,
+    list_keyboard,
     location_keyboard,
+    map_search_url,
+    place_filter_of,
+    place_keyboard,
     place_lines,
-    render_results,
-    results_keyboard,
+    render_list,
+    render_place,
     venue_address,
 )
 from storage.repositories import directory
@@ -45,12 +54,13 @@ COMMANDS = [
     MenuCommand("dichtbij", N_("Buurtplekken bij jou in de buurt"), private=True, group=True, english="near"),
     MenuCommand("zoek", N_("Zoek een initiatief op naam"), private=True, group=True, english="search"),
 ]
-ORIGIN_VALID_FOR = timedelta(hours=2)  # a remembered location is reused for buttons this long
-MAX_OFFSET = 200
+ORIGIN_VALID_FOR = timedelta(hours=2)  # a shared location is reused for "bij mij in de buurt" this long
+PIN_AGAIN_AFTER = timedelta(minutes=1)  # a second 📍 press within this sends no second pin
 _ADDRESS_LIKE = re.compile(r"[^\W\d_]{3,}[^\n]{0,80}?\s\d{1,5}\s*[a-zA-Z]?\b")  # "Schiedamseweg 10"
 
-# user_data keys
-CATEGORY, FILTER, ORIGIN, AWAITING = "dir_category", "dir_filter", "dir_origin", "dir_awaiting"
+# user_data keys: the resident's own exact location (in memory only, 2 hours), a question waiting
+# for "Waar ben je?", and the search button's next message. chat_data: pins sent recently.
+ORIGIN, PENDING, AWAITING, PINS = "dir_origin", "dir_pending", "dir_awaiting", "dir_pins"
 
 
 def current_time() -> datetime:
@@ -58,46 +68,52 @@ def current_time() -> datetime:
     return datetime.now(timezone.utc)
 
 
-# -- state kept per resident -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Wanted:
+    """What a question asks for besides the place: the category and filters it names."""
+
+    category: str | None = None
+    open_now: bool = False
+    wheelchair: bool = False
+    language: str | None = None
+
+    @classmethod
+    def of(cls, query: PlaceQuery) -> Wanted:
+        return cls(query.category, query.open_now, query.wheelchair, query.language)
+
+    def at(self, origin: Origin) -> Question:
+        return Question(origin, self.category, self.open_now, self.wheelchair, self.language)
+
+    def __bool__(self) -> bool:
+        return self != Wanted()
 
 
-def _filter(context: KnooppuntContext) -> PlaceFilter:
-    stored = context.user_data.get(FILTER) or {}
-    return PlaceFilter(
-        category=context.user_data.get(CATEGORY),
-        open_now=bool(stored.get("open_now")),
-        language=stored.get("language"),
-        wheelchair=bool(stored.get("wheelchair")),
-    )
-
-
-def _store_filter(context: KnooppuntContext, place_filter: PlaceFilter) -> None:
-    context.user_data[CATEGORY] = place_filter.category
-    context.user_data[FILTER] = {
-        "open_now": place_filter.open_now, "language": place_filter.language, "wheelchair": place_filter.wheelchair
-    }
+# -- state kept per resident (in memory only) ------------------------------------------------------
 
 
 def _origin(context: KnooppuntContext) -> Origin | None:
+    """The resident's own exact location (shared or a typed address) of the last 2 hours."""
     stored = context.user_data.get(ORIGIN)
     if not stored or current_time() - stored["at"] > ORIGIN_VALID_FOR:
         return None
-    return Origin(**stored["origin"])
+    found = stored["origin"]
+    return Origin(found["kind"], found["lat"], found["lon"], label=found.get("label"))
 
 
 def _remember_origin(context: KnooppuntContext, origin: Origin) -> None:
-    context.user_data[ORIGIN] = {"origin": origin.to_dict(), "at": current_time()}
+    if not origin.approximate:
+        context.user_data[ORIGIN] = {
+            "origin": {"kind": origin.kind, "lat": origin.lat, "lon": origin.lon, "label": origin.label}, "at": current_time()
+        }
 
 
-def _from_query(context: KnooppuntContext, query: PlaceQuery) -> PlaceFilter:
-    """The words win for what they name; earlier filter choices stay for the rest."""
-    earlier = _filter(context)
-    return PlaceFilter(
-        category=query.category or earlier.category,
-        open_now=query.open_now or earlier.open_now,
-        language=query.language or earlier.language,
-        wheelchair=query.wheelchair or earlier.wheelchair,
-    )
+def _wait_for_place(context: KnooppuntContext, wanted: Wanted) -> None:
+    context.user_data[PENDING] = wanted
+
+
+def _waiting(context: KnooppuntContext) -> Wanted:
+    """The question the bot asked "Waar ben je?" about; answered once, then gone."""
+    return context.user_data.pop(PENDING, None) or Wanted()
 
 
 # -- entry points ---------------------------------------------------------------------------------------
@@ -118,7 +134,7 @@ async def on_location(update: Update, context: KnooppuntContext) -> None:
         await update.effective_message.reply_text(_("Deze locatie klopt niet. Deel je locatie opnieuw of typ je postcode."))
         return
     context.user_data.pop(AWAITING, None)
-    await answer(update, context, Origin(lat, lon, _("jouw locatie"), approximate=False), _filter(context))
+    await send_answer(update, context, _waiting(context).at(Origin("here", lat, lon)))
 
 
 async def nearby_command(update: Update, context: KnooppuntContext) -> None:
@@ -130,13 +146,13 @@ async def nearby_command(update: Update, context: KnooppuntContext) -> None:
     if text:
         await handle_question(update, context, text)
         return
-    context.user_data[CATEGORY] = None
+    context.user_data.pop(PENDING, None)
     await ask_category(update, context)
 
 
 async def nearby_button_text(update: Update, context: KnooppuntContext) -> None:
     """The location button pressed where Telegram cannot share a location (it sends its label)."""
-    await ask_place(update, context, _filter(context).category)
+    await ask_place(update, context, _waiting(context))
 
 
 async def search_button(update: Update, context: KnooppuntContext) -> None:
@@ -169,13 +185,27 @@ async def on_text(update: Update, context: KnooppuntContext) -> None:
 
 
 async def handle_question(update: Update, context: KnooppuntContext, text: str) -> None:
-    _ = context.gettext
     text = text[:MAX_QUERY_CHARS]  # a question is a sentence; a pasted book is not read further
-    query = parse_query(text)
-    place_filter = _from_query(context, query)
+    await answer_place_question(update, context, parse_query(text), text)
+
+
+async def answer_place_question(update: Update, context: KnooppuntContext, query: PlaceQuery, text: str = "") -> None:
+    """Answer an already-parsed place question in a private chat with ONE new message.
+
+    The entry point for other capabilities that understand free text themselves (call it with the
+    PlaceQuery they parsed; pass the original `text` too so a street address in it can be looked up).
+    Only what `query` names counts: no category or filter of an earlier question is carried over.
+    Where: the postcode or buurt in `query.place`, else a street address in `text` (with a geocoder),
+    else the resident's own location shared in the last 2 hours; otherwise the bot asks "Waar ben
+    je?" and answers this question when they say. A query that names nothing gets the category buttons.
+    """
+    _ = context.gettext
+    wanted = Wanted.of(query)
+    if wanted:
+        context.user_data.pop(PENDING, None)  # a new question: the one waiting for a place is dropped
     place = query.place
     if isinstance(place, UnknownPostcode):
-        _store_filter(context, place_filter)
+        _wait_for_place(context, wanted or _waiting(context))
         await update.effective_message.reply_text(
             _("Postcode {postcode} ken ik niet. Typ een andere postcode, zoals 3024, of deel je locatie.").format(
                 postcode=escape(place.postcode)
@@ -184,10 +214,9 @@ async def handle_question(update: Update, context: KnooppuntContext, text: str) 
         )
         return
     if isinstance(place, GazetteerLocation):
-        label = place.buurt or (f"{place.postcode} ({place.name})" if place.postcode else place.name)
-        await answer(update, context, Origin(place.lat, place.lon, label, approximate=True), place_filter)
+        await send_answer(update, context, (wanted or _waiting(context)).at(Origin.of_place(place)))
         return
-    understood = query.category or query.near_me or query.open_now or query.language or query.wheelchair
+    understood = bool(wanted) or query.near_me
     if _ADDRESS_LIKE.search(text) and context.bot_data.extras.get("geocoder") is not None:
         try:
             origin = await geocode_address(context, text)
@@ -198,7 +227,7 @@ async def handle_question(update: Update, context: KnooppuntContext, text: str) 
             )
             return
         if origin is not None:
-            await answer(update, context, origin, place_filter)
+            await send_answer(update, context, (wanted or _waiting(context)).at(origin))
             return
         if not understood:
             await update.effective_message.reply_text(
@@ -213,13 +242,12 @@ async def handle_question(update: Update, context: KnooppuntContext, text: str) 
         )
         return
     if understood:
-        _store_filter(context, place_filter)
+        wanted = wanted or _waiting(context)
         known = _origin(context)
-        # "bij mij in de buurt" reuses a location the resident just shared, not a typed postcode.
-        if known is not None and not (query.near_me and known.approximate):
-            await answer(update, context, known, place_filter)
+        if known is not None:  # the resident's own location, shared a moment ago: "bij mij" is there
+            await send_answer(update, context, wanted.at(known))
             return
-        await ask_place(update, context, place_filter.category)
+        await ask_place(update, context, wanted)
         return
     await update.effective_message.reply_text(
         _("Dat begrijp ik niet helemaal. 🙂 Wat zoek je? Kies hieronder, of typ bijvoorbeeld: <i>buurthuiskamer 3026</i>."),
@@ -251,19 +279,20 @@ async def geocode_address(context: KnooppuntContext, text: str) -> Origin | None
         lat, lon = validate_coordinates(found[0], found[1])
     except InvalidCoordinates:
         return None
-    return Origin(lat, lon, found[2] or text, approximate=False)
+    return Origin("address", lat, lon, label=found[2] or text)
 
 
-async def ask_place(update: Update, context: KnooppuntContext, category: str | None) -> None:
+async def ask_place(update: Update, context: KnooppuntContext, wanted: Wanted) -> None:
+    """"Waar ben je?", remembering the question until the resident shares a location or names a place."""
     _ = context.gettext
+    _wait_for_place(context, wanted)
     if context.bot_data.extras.get("geocoder") is None:
         how = _("Deel je locatie met de knop hieronder, of typ je postcode (zoals 3024) of je buurt.")
     else:
         how = _("Deel je locatie met de knop hieronder, of typ je postcode, buurt of adres.")
-    question = _("Waar ben je? Dan zoek ik {category} bij jou in de buurt.").format(
-        category=escape(category_label(context, category).lower())
-    )
-    await update.effective_message.reply_text(f"{question}\n{how}", reply_markup=location_keyboard(context))
+    what = ", ".join([category_label(context, wanted.category), *filter_labels(context, wanted)])
+    lines = [_("🔎 Je zoekt: <b>{what}</b>").format(what=escape(what)), _("Waar ben je?"), how]
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=location_keyboard(context))
 
 
 async def ask_category(update: Update, context: KnooppuntContext) -> None:
@@ -273,10 +302,8 @@ async def ask_category(update: Update, context: KnooppuntContext) -> None:
 # -- answering -------------------------------------------------------------------------------------------
 
 
-async def answer(update: Update, context: KnooppuntContext, origin: Origin, place_filter: PlaceFilter, offset: int = 0) -> None:
-    """The card with the nearest places, and a pin for the nearest one on the first page."""
-    _store_filter(context, place_filter)
-    _remember_origin(context, origin)
+async def render_answer(context: KnooppuntContext, question: Question):  # noqa: ANN201 - (text, keyboard | None)
+    """The answer to `question` as text and buttons; the keyboard is None for a point outside the area."""
     now = current_time()
     tz = context.settings.timezone
 
@@ -284,22 +311,35 @@ async def answer(update: Update, context: KnooppuntContext, origin: Origin, plac
         schedule = directory.weekly_schedule(initiative)
         return schedule is not None and status_at(schedule, now, tz).is_open
 
+    origin = question.origin
     async with context.session() as session:
         result = await directory.nearest(
-            session, origin.lat, origin.lon, now=now, limit=PAGE_SIZE, offset=offset, place_filter=place_filter, is_open=is_open
+            session, origin.lat, origin.lon, now=now, limit=PAGE_SIZE, offset=question.offset,
+            place_filter=place_filter_of(question), is_open=is_open,
         )
-    chat_id = update.effective_chat.id
-    text = render_results(context, result, origin, place_filter, offset, now)
-    await context.bot.send_message(chat_id, text, reply_markup=results_keyboard(context, result, place_filter, offset))
-    if offset == 0 and result.places:
-        nearest = result.places[0].initiative
-        await context.bot.send_venue(
-            chat_id,
-            latitude=nearest.location.latitude,
-            longitude=nearest.location.longitude,
-            title=nearest.name[:100],
-            address=venue_address(nearest)[:100],
-        )
+        nearest_m = result.places[0].distance_m if result.places and question.offset == 0 else None
+        if nearest_m is None or out_of_area(nearest_m):
+            anything = await directory.nearest(session, origin.lat, origin.lon, now=now, limit=1)
+            nearest_m = anything.places[0].distance_m if anything.places else None
+            if out_of_area(nearest_m):
+                return outside_area_text(context), None
+    return render_list(context, result, question, now), list_keyboard(context, result, question)
+
+
+def outside_area_text(context: KnooppuntContext) -> str:
+    _ = context.gettext
+    return "\n".join([
+        _("📍 Dat is ver weg van de plekken die ik ken."),
+        _("Knooppunt kent buurtplekken in Delfshaven en de rest van Rotterdam."),
+        _("Typ je postcode (zoals 3024) of je buurt (zoals Spangen), dan zoek ik daar."),
+    ])
+
+
+async def send_answer(update: Update, context: KnooppuntContext, question: Question) -> None:
+    """A new answer message (no pin: 📍 buttons send one on request)."""
+    _remember_origin(context, question.origin)
+    text, keyboard = await render_answer(context, question)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard or location_keyboard(context))
 
 
 async def run_search(update: Update, context: KnooppuntContext, words: str) -> None:
@@ -320,7 +360,7 @@ async def run_search(update: Update, context: KnooppuntContext, words: str) -> N
         distance = None
         if origin is not None and initiative.location is not None:
             distance = haversine_m(origin.lat, origin.lon, initiative.location.latitude, initiative.location.longitude)
-        lines += ["", *place_lines(context, number, initiative, distance, bool(origin and origin.approximate), now)]
+        lines += ["", *place_lines(context, number, initiative, distance, False, now)]
     if len(found) > PAGE_SIZE:
         lines += ["", _("Er is meer. Typ meer woorden om beter te zoeken.")]
     await update.effective_message.reply_text("\n".join(lines))
@@ -330,58 +370,92 @@ async def run_search(update: Update, context: KnooppuntContext, words: str) -> N
 
 
 async def on_button(update: Update, context: KnooppuntContext) -> None:
-    """dir:c:<code> category, dir:m:<offset> next page, dir:f:o|w|l:<code> filters, dir:l language list."""
+    """dir:v:<question> show the list · dir:i:<id>:<question> one place · dir:l:<question> languages ·
+    dir:k:<id> map pin · dir:c:<code> a category from the category buttons.
+
+    The question travels in the button, so the message it sits under is the one that changes.
+    Anything else (an old or forged button) gets "Deze knop is verlopen" and changes nothing.
+    """
     query = update.callback_query
-    await query.answer()
-    parts = (query.data or "").split(":")
-    place_filter = _filter(context)
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "c" and len(parts) == 3 and (parts[2] == "*" or get_category(parts[2])):
-        place_filter = PlaceFilter(
-            category=None if parts[2] == "*" else parts[2],
-            open_now=place_filter.open_now, language=place_filter.language, wheelchair=place_filter.wheelchair,
-        )
-        _store_filter(context, place_filter)
-        origin = _origin(context)
-        if origin is None:
-            await ask_place(update, context, place_filter.category)
-        else:
-            await answer(update, context, origin, place_filter)
+    action, _sep, rest = (query.data or "").removeprefix("dir:").partition(":")
+    if action == "c" and (rest == "*" or get_category(rest)):
+        await query.answer()
+        await chosen_category(update, context, None if rest == "*" else rest)
         return
-    if action == "l" and len(parts) == 2:
-        await query.message.reply_text(context.gettext("Welke taal moet er gesproken worden?"), reply_markup=language_keyboard(context))
+    if action == "k" and rest.isdigit():
+        await send_pin(update, context, int(rest))
         return
-    offset = 0
-    if action == "m" and len(parts) == 3 and parts[2].isdigit() and 0 < int(parts[2]) <= MAX_OFFSET:
-        offset = int(parts[2])
-    elif action == "f" and len(parts) >= 3:
-        place_filter = _toggled(place_filter, parts[2:])
-        if place_filter is None:
-            await query.message.reply_text(context.gettext("Deze knop werkt niet meer. Vraag het opnieuw, bijvoorbeeld met /dichtbij."))
+    if action == "i":
+        place_id, _sep, rest = rest.partition(":")
+        question = Question.decode(rest) if place_id.isdigit() else None
+        if question is not None:
+            await query.answer()
+            await show_place(update, context, int(place_id), question)
             return
-    else:
-        await query.message.reply_text(context.gettext("Deze knop werkt niet meer. Vraag het opnieuw, bijvoorbeeld met /dichtbij."))
+    question = Question.decode(rest) if action in ("v", "l") else None
+    if question is None:
+        await refuse(update, context.gettext("Deze knop is verlopen. Vraag het opnieuw."))
         return
-    origin = _origin(context)
-    if origin is None:
-        _store_filter(context, place_filter)
-        await ask_place(update, context, place_filter.category)
+    await query.answer()
+    if action == "l":
+        await show_result(update, context, context.gettext("Welke taal moet er gesproken worden?"), language_keyboard(context, question))
         return
-    await answer(update, context, origin, place_filter, offset)
+    text, keyboard = await render_answer(context, question)
+    await show_result(update, context, text, keyboard)
 
 
-def _toggled(place_filter: PlaceFilter, parts: list[str]) -> PlaceFilter | None:
-    kind = parts[0]
-    values = dict(category=place_filter.category, open_now=place_filter.open_now, language=place_filter.language, wheelchair=place_filter.wheelchair)
-    if kind == "o" and len(parts) == 1:
-        values["open_now"] = not place_filter.open_now
-    elif kind == "w" and len(parts) == 1:
-        values["wheelchair"] = not place_filter.wheelchair
-    elif kind == "l" and len(parts) == 2 and (parts[1] in FILTER_LANGUAGES or parts[1] == "-"):
-        values["language"] = None if parts[1] == "-" else parts[1]
-    else:
-        return None
-    return PlaceFilter(**values)
+async def chosen_category(update: Update, context: KnooppuntContext, category: str | None) -> None:
+    """A category button: answer from the resident's own location in place of the buttons, or ask where."""
+    wanted = Wanted(category=category)
+    known = _origin(context)
+    if known is None:
+        await ask_place(update, context, wanted)
+        return
+    text, keyboard = await render_answer(context, wanted.at(known))
+    await show_result(update, context, text, keyboard)
+
+
+async def show_place(update: Update, context: KnooppuntContext, place_id: int, question: Question) -> None:
+    now = current_time()
+    async with context.session() as session:
+        initiative = await directory.get_visible(session, place_id, now=now)
+    if initiative is None or initiative.location is None:
+        text, keyboard = await render_answer(context, question)
+        await show_result(update, context, context.gettext("Deze plek staat niet meer in de lijst.") + "\n\n" + text, keyboard)
+        return
+    location = initiative.location
+    distance = haversine_m(question.origin.lat, question.origin.lon, location.latitude, location.longitude)
+    await show_result(update, context, render_place(context, initiative, distance, question, now), place_keyboard(context, initiative, question))
+
+
+async def send_pin(update: Update, context: KnooppuntContext, place_id: int) -> None:
+    """The map for one place, on request: a pin where the point is exact; for a point that is only
+    its postcode's centre, a map search for the address and the honest word that it is approximate."""
+    _ = context.gettext
+    query = update.callback_query
+    now = current_time()
+    async with context.session() as session:
+        initiative = await directory.get_visible(session, place_id, now=now)
+    if initiative is None or initiative.location is None:
+        await refuse(update, _("Deze plek staat niet meer in de lijst."))
+        return
+    pins = context.chat_data.setdefault(PINS, {})
+    if now - pins.get(place_id, datetime.min.replace(tzinfo=timezone.utc)) < PIN_AGAIN_AFTER:
+        await query.answer(_("De kaart staat al hieronder."))
+        return
+    pins[place_id] = now
+    await query.answer()
+    chat_id = update.effective_chat.id
+    location = initiative.location
+    if location.approximate:
+        text = _("📍 <b>{name}</b>: ik weet alleen de postcode, dus de plek op de kaart is ongeveer.\n"
+                 "<a href=\"{url}\">Zoek het adres op de kaart</a>").format(name=escape(initiative.name), url=escape(map_search_url(initiative)))
+        await context.bot.send_message(chat_id, text, disable_web_page_preview=True)
+        return
+    await context.bot.send_venue(
+        chat_id, latitude=location.latitude, longitude=location.longitude,
+        title=initiative.name[:100], address=venue_address(initiative)[:100],
+    )
 
 
 # -- registration ---------------------------------------------------------------------------------------------
@@ -399,4 +473,3 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(button_filter(BUTTON_NEARBY), nearby_button_text))
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^dir:"))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, on_text))
-

@@ -1,16 +1,21 @@
-"""What a resident sees of the directory: the answer card, its buttons, and the place pin."""
+"""What a resident sees of the directory: the short list, the full card of one place, their buttons.
+
+Every button under an answer carries that answer's question (domain.query.Question) in its
+callback data, so it acts on the message it sits under, however late it is pressed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import datetime
+from urllib.parse import quote_plus
 
 from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.context import KnooppuntContext
-from domain.geo import format_distance, walking_minutes
+from domain.geo import describe_trip, format_distance
 from domain.opening_hours import describe_status, status_at
+from domain.query import Origin, Question
 from domain.taxonomy import CATEGORIES, get_category
 from handlers.common import escape, join_address, main_keyboard
 from storage.models import Initiative
@@ -19,19 +24,20 @@ from storage.repositories.directory import NearbyResult, PlaceFilter, weekly_sch
 PAGE_SIZE = 5
 REACH_M = 3000.0  # further than this is "not nearby": say so, and still show the nearest
 FILTER_LANGUAGES = ("en", "ar", "tr", "pl", "es", "fr", "de", "pt", "so", "uk", "fa", "ti")
+MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query="
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where the resident is (or said): a shared location is exact, a postcode or buurt is not."""
+def place_filter_of(question: Question) -> PlaceFilter:
+    return PlaceFilter(
+        category=question.category, open_now=question.open_now, language=question.language, wheelchair=question.wheelchair
+    )
 
-    lat: float
-    lon: float
-    label: str
-    approximate: bool
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+def origin_label(context: KnooppuntContext, origin: Origin) -> str:
+    """What the answer says it measured from; a button's question has no address label, so it says so plainly."""
+    if origin.kind == "here":
+        return context.gettext("jouw locatie")
+    return origin.label or context.gettext("het adres dat je typte")
 
 
 def category_label(context: KnooppuntContext, code: str | None) -> str:
@@ -51,52 +57,138 @@ def language_label(context: KnooppuntContext, code: str) -> str:
         return code
 
 
-def render_results(
-    context: KnooppuntContext, result: NearbyResult, origin: Origin, place_filter: PlaceFilter, offset: int, now: datetime
-) -> str:
+# -- the list ---------------------------------------------------------------------------------------
+
+
+def render_list(context: KnooppuntContext, result: NearbyResult, question: Question, now: datetime) -> str:
+    """At most ~15 lines for five places: name and kind, then distance and open status. The rest is behind ℹ️."""
     _ = context.gettext
+    origin = question.origin
     lines = [
         _("📍 <b>{category}</b> dichtbij {place}").format(
-            category=escape(upper_first(category_label(context, place_filter.category))), place=escape(origin.label)
+            category=escape(upper_first(category_label(context, question.category))), place=escape(origin_label(context, origin))
         )
     ]
-    active = filter_labels(context, place_filter)
+    active = filter_labels(context, question)
     if active:
         lines.append(_("Filter: {filters}").format(filters=escape(", ".join(active))))
     if not result.places:
         lines += ["", _("Ik vond hier geen plekken die passen.")]
-        if active:
-            lines.append(_("Zet een filter uit met de knoppen hieronder."))
+        if question.has_filters:
+            lines.append(_("Haal een filter weg met de knoppen hieronder."))
         return "\n".join(lines)
-    if offset == 0 and result.places[0].distance_m > REACH_M:
+    if question.offset == 0 and result.places[0].distance_m > REACH_M:
         lines += ["", _("Binnen {distance} vond ik niets. Dit zijn de dichtstbijzijnde:").format(
             distance=format_distance(REACH_M, context.translator)
         )]
-    for number, place in enumerate(result.places, start=offset + 1):
-        lines += ["", *place_lines(context, number, place.initiative, place.distance_m, origin.approximate, now)]
+    lines.append("")
+    for number, place in enumerate(result.places, start=question.offset + 1):
+        initiative = place.initiative
+        lines.append(f"{number}. <b>{escape(initiative.name)}</b> – {escape(category_label(context, initiative.category))}")
+        second = ["📏 " + describe_trip(place.distance_m, context.translator, approximate=origin.approximate)]
+        status = status_line(context, initiative, now)
+        if status:
+            second.append(status)
+        lines.append("    " + " · ".join(second))
     if origin.approximate:
-        lines += ["", _("Afstanden zijn ongeveer: gemeten vanaf het midden van {place}.").format(place=escape(origin.label))]
+        lines += ["", _("De afstand is ongeveer. Ik reken vanaf het midden van {place}.").format(place=escape(origin_label(context, origin)))]
     return "\n".join(lines)
 
 
-def place_lines(
-    context: KnooppuntContext, number: int, initiative: Initiative, distance_m: float | None, approximate: bool, now: datetime
-) -> list[str]:
-    _ = context.gettext
-    lines = [f"{number}. <b>{escape(initiative.name)}</b> – {escape(category_label(context, initiative.category))}"]
-    if distance_m is not None:
-        lines.append(
-            _("📏 {distance} · {minutes} min lopen").format(
-                distance=format_distance(distance_m, context.translator, approximate=approximate),
-                minutes=walking_minutes(distance_m),
-            )
-        )
+def status_line(context: KnooppuntContext, initiative: Initiative, now: datetime) -> str:
     schedule = weekly_schedule(initiative)
     if schedule is not None:
-        status = status_at(schedule, now, context.settings.timezone)
-        lines.append("🕒 " + escape(describe_status(status, context.translator)))
-    elif initiative.hours_note:
-        lines.append("🕒 " + escape(initiative.hours_note))
+        return "🕒 " + escape(describe_status(status_at(schedule, now, context.settings.timezone), context.translator))
+    if initiative.hours_note:
+        return "🕒 " + escape(initiative.hours_note)
+    return ""
+
+
+def filter_labels(context: KnooppuntContext, question: Question) -> list[str]:
+    """The filters asked for, as words ('nu open', 'rolstoel'); anything with those three fields will do."""
+    _ = context.gettext
+    labels = []
+    if question.open_now:
+        labels.append(_("nu open"))
+    if question.wheelchair:
+        labels.append(_("rolstoel"))
+    if question.language:
+        labels.append(_("spreekt {language}").format(language=language_label(context, question.language)))
+    return labels
+
+
+def list_keyboard(context: KnooppuntContext, result: NearbyResult, question: Question) -> InlineKeyboardMarkup:
+    """Per place: ℹ️ (the full card) and 📍 (the map, on request). Then paging, filters, and the
+    chosen category and filters as ✕ buttons that remove them."""
+    _ = context.gettext
+    state = question.encode()
+    rows = [
+        [
+            InlineKeyboardButton(f"ℹ️ {number}. {place.initiative.name}", callback_data=f"dir:i:{place.initiative.id}:{state}"),
+            InlineKeyboardButton(_("📍 Kaart"), callback_data=f"dir:k:{place.initiative.id}"),
+        ]
+        for number, place in enumerate(result.places, start=question.offset + 1)
+    ]
+    paging = []
+    if question.offset > 0:
+        previous = question.changed(offset=max(0, question.offset - PAGE_SIZE))
+        paging.append(InlineKeyboardButton(_("◀ Vorige"), callback_data=f"dir:v:{previous.encode()}"))
+    if result.has_more:
+        following = question.changed(offset=question.offset + PAGE_SIZE)
+        label = context.ngettext("Volgende {count} ▶", "Volgende {count} ▶", PAGE_SIZE).format(count=PAGE_SIZE)
+        paging.append(InlineKeyboardButton(label, callback_data=f"dir:v:{following.encode()}"))
+    if paging:
+        rows.append(paging)
+    toggles = []
+    if not question.open_now:
+        toggles.append(InlineKeyboardButton(_("🕒 Nu open"), callback_data=f"dir:v:{question.changed(open_now=True).encode()}"))
+    if not question.wheelchair:
+        toggles.append(InlineKeyboardButton(_("♿ Rolstoel"), callback_data=f"dir:v:{question.changed(wheelchair=True).encode()}"))
+    if not question.language:
+        toggles.append(InlineKeyboardButton(_("🗣 Taal"), callback_data=f"dir:l:{question.changed().encode()}"))
+    if toggles:
+        rows.append(toggles)
+    chips = []
+    if question.category:
+        chips.append(InlineKeyboardButton("✕ " + category_label(context, question.category), callback_data=f"dir:v:{question.changed(category=None).encode()}"))
+    if question.open_now:
+        chips.append(InlineKeyboardButton("✕ " + _("nu open"), callback_data=f"dir:v:{question.changed(open_now=False).encode()}"))
+    if question.wheelchair:
+        chips.append(InlineKeyboardButton("✕ " + _("rolstoel"), callback_data=f"dir:v:{question.changed(wheelchair=False).encode()}"))
+    if question.language:
+        chips.append(InlineKeyboardButton("✕ " + language_label(context, question.language), callback_data=f"dir:v:{question.changed(language=None).encode()}"))
+    if len(chips) > 1:
+        cleared = question.changed(category=None, open_now=False, wheelchair=False, language=None)
+        chips.append(InlineKeyboardButton(_("Alles wissen"), callback_data=f"dir:v:{cleared.encode()}"))
+    rows += [chips[i : i + 3] for i in range(0, len(chips), 3)]
+    return InlineKeyboardMarkup(rows)
+
+
+def language_keyboard(context: KnooppuntContext, question: Question) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(language_label(context, code), callback_data=f"dir:v:{question.changed(language=code).encode()}")
+        for code in FILTER_LANGUAGES
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([InlineKeyboardButton(context.gettext("◀ Terug"), callback_data=f"dir:v:{question.encode()}")])
+    return InlineKeyboardMarkup(rows)
+
+
+# -- one place ----------------------------------------------------------------------------------------
+
+
+def place_lines(
+    context: KnooppuntContext, number: int | None, initiative: Initiative, distance_m: float | None, approximate: bool, now: datetime
+) -> list[str]:
+    """The full card of one place: what ℹ️ shows, and what /zoek lists."""
+    _ = context.gettext
+    prefix = f"{number}. " if number is not None else ""
+    lines = [f"{prefix}<b>{escape(initiative.name)}</b> – {escape(category_label(context, initiative.category))}"]
+    if distance_m is not None:
+        lines.append("📏 " + describe_trip(distance_m, context.translator, approximate=approximate))
+    status = status_line(context, initiative, now)
+    if status:
+        lines.append(status)
     location = initiative.location
     address = join_address(location.address, location.postcode) if location else ""
     if address:
@@ -116,39 +208,34 @@ def place_lines(
     return lines
 
 
-def filter_labels(context: KnooppuntContext, place_filter: PlaceFilter) -> list[str]:
+def render_place(context: KnooppuntContext, initiative: Initiative, distance_m: float, question: Question, now: datetime) -> str:
     _ = context.gettext
-    labels = []
-    if place_filter.open_now:
-        labels.append(_("nu open"))
-    if place_filter.wheelchair:
-        labels.append(_("rolstoel"))
-    if place_filter.language:
-        labels.append(_("spreekt {language}").format(language=language_label(context, place_filter.language)))
-    return labels
+    lines = place_lines(context, None, initiative, distance_m, question.origin.approximate, now)
+    if initiative.description:
+        lines[1:1] = [escape(initiative.description[:300])]
+    if initiative.location is not None and initiative.location.approximate:
+        lines.append(_("📍 Ik weet alleen de postcode: de plek op de kaart is ongeveer."))
+    return "\n".join(lines)
 
 
-def results_keyboard(context: KnooppuntContext, result: NearbyResult, place_filter: PlaceFilter, offset: int) -> InlineKeyboardMarkup:
+def place_keyboard(context: KnooppuntContext, initiative: Initiative, question: Question) -> InlineKeyboardMarkup:
     _ = context.gettext
-    rows = []
-    if result.has_more:
-        rows.append([InlineKeyboardButton(_("Volgende {count} ▶").format(count=PAGE_SIZE), callback_data=f"dir:m:{offset + PAGE_SIZE}")])
-    tick = "✅ "
-    rows.append(
-        [
-            InlineKeyboardButton((tick if place_filter.open_now else "") + _("🕒 Nu open"), callback_data="dir:f:o"),
-            InlineKeyboardButton((tick if place_filter.wheelchair else "") + _("♿ Rolstoel"), callback_data="dir:f:w"),
-            InlineKeyboardButton((tick if place_filter.language else "") + _("🗣 Taal"), callback_data="dir:l"),
-        ]
+    return InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton(_("📍 Kaart"), callback_data=f"dir:k:{initiative.id}"),
+            InlineKeyboardButton(_("◀ Terug"), callback_data=f"dir:v:{question.encode()}"),
+        ]]
     )
-    return InlineKeyboardMarkup(rows)
 
 
-def language_keyboard(context: KnooppuntContext) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(language_label(context, code), callback_data=f"dir:f:l:{code}") for code in FILTER_LANGUAGES]
-    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([InlineKeyboardButton(context.gettext("Geen taalfilter"), callback_data="dir:f:l:-")])
-    return InlineKeyboardMarkup(rows)
+def map_search_url(initiative: Initiative) -> str:
+    """A map search for the street address, for a place whose point is only its postcode's centre."""
+    location = initiative.location
+    address = join_address(location.address, location.postcode) if location else ""
+    return MAP_SEARCH_URL + quote_plus(f"{address or initiative.name}, Rotterdam")
+
+
+# -- other keyboards -------------------------------------------------------------------------------------
 
 
 def category_keyboard(context: KnooppuntContext) -> InlineKeyboardMarkup:

@@ -36,8 +36,13 @@ def nearest_names(lat: float, lon: float, category: str | None = "buurthuiskamer
 
 
 def card(calls):
-    [message] = [c for c in calls if c.method == "sendMessage" and "📍" in c.text]
+    """The answer list, sent or edited in place."""
+    [message] = [c for c in calls if c.method in ("sendMessage", "editMessageText") and "📍" in c.text]
     return message
+
+
+def popup(calls) -> str:
+    return next(c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery")
 
 
 def listed(text: str) -> list[str]:
@@ -47,7 +52,7 @@ def listed(text: str) -> list[str]:
     return re.findall(r"^\d+\. <b>(.+?)</b>", text, flags=re.MULTILINE)
 
 
-async def test_shared_location_answers_nearest_buurthuiskamer_with_pin(places):
+async def test_shared_location_answers_nearest_buurthuiskamer_pin_on_request(places):
     [question] = places.replies(await places.say("buurthuiskamer"))
     assert "Waar ben je?" in question.text
     assert question.reply_markup["keyboard"][0][0]["request_location"] is True
@@ -57,25 +62,33 @@ async def test_shared_location_answers_nearest_buurthuiskamer_with_pin(places):
     assert listed(shown.text) == expected
     assert "ongeveer" not in shown.text
     assert "jouw locatie" in shown.text
-    [venue] = [c for c in calls if c.method == "sendVenue"]
+    assert [c.method for c in places.replies(calls)] == ["sendMessage"]  # one message, no pin by default
+    [venue] = places.replies(await places.press(shown.callback_data("📍")))
+    assert venue.method == "sendVenue"
     assert venue.params["title"] == expected[0] == "Huiskamer Spangen"
     assert float(venue.params["latitude"]) == pytest.approx(51.9170)
     assert "Spanjaardstraat 1" in venue.params["address"]
-    assert calls.index(venue) > calls.index(shown)
 
 
 async def test_card_shows_distance_walk_open_status_address_and_contact(places):
     shown = card(await places.send(updates.location(*SPANGEN)))
-    entry = shown.text.split("\n\n")[1]
-    assert entry.startswith("1. <b>Huiskamer Spangen</b> – Buurthuiskamer")
-    assert "📏 30 m · 1 min lopen" in entry
+    assert "1. <b>Huiskamer Spangen</b> – Buurthuiskamer\n    📏 30 m · 1 minuut lopen · 🕒 Nu open, tot 16:00" in shown.text
+    # Tussendijken opens Thursdays only: on Wednesday it says tomorrow.
+    assert "Gesloten. Morgen open vanaf 10:00" in shown.text
+    assert "🏠" not in shown.text and len(shown.text.splitlines()) <= 15  # one phone screen; details behind ℹ️
+    [more] = places.replies(await places.press(shown.callback_data("ℹ️ 1.")))
+    assert more.method == "editMessageText"
+    entry = more.text
+    assert entry.startswith("<b>Huiskamer Spangen</b> – Buurthuiskamer")
+    assert "📏 30 m · 1 minuut lopen" in entry
     assert "🕒 Nu open, tot 16:00" in entry
     assert "🏠 Spanjaardstraat 1, 3027 AB" in entry
     assert "☎️ 010-1111111 · ✉️ spangen@example.org · 🌐 https://spangen.example.org" in entry
     assert "♿ Toegankelijk met rolstoel" in entry
     assert "Arabisch" in entry
-    # Tussendijken opens Thursdays only: on Wednesday it says tomorrow.
-    assert "Gesloten. Morgen open vanaf 10:00" in shown.text
+    assert more.buttons() == ["📍 Kaart", "◀ Terug"]
+    [back] = places.replies(await places.press(more.callback_data("Terug")))
+    assert back.method == "editMessageText" and back.text == shown.text
 
 
 async def test_typed_postcode_is_approximate(places):
@@ -87,7 +100,7 @@ async def test_typed_postcode_is_approximate(places):
     assert (centre.lat, centre.lon) == (lat, lon)
     assert listed(shown.text) == nearest_names(lat, lon)[:5]
     assert "ongeveer" in shown.text
-    assert "Afstanden zijn ongeveer" in shown.text
+    assert "De afstand is ongeveer. Ik reken vanaf het midden van" in shown.text
 
 
 @pytest.mark.parametrize("postcode", ["3024AB", "3024 ab", "3024"])
@@ -104,7 +117,7 @@ async def test_buurt_name_in_sentence(places):
     shown = card(calls)
     assert listed(shown.text) == ["Speeltuin Spangen"]
     assert "Spangen" in shown.text.splitlines()[0]
-    assert [c.params["title"] for c in calls if c.method == "sendVenue"] == ["Speeltuin Spangen"]
+    assert not [c for c in calls if c.method == "sendVenue"]
 
 
 @pytest.mark.parametrize("name", ["Oud Mathenesse", "oud-mathenesse", "BoTu", "het Nieuwe Westen"])
@@ -117,7 +130,7 @@ async def test_buurt_variants(places, name):
 
 async def test_dutch_question_asks_for_place_then_answers(places):
     [ask] = places.replies(await places.say("waar is een buurthuiskamer bij mij in de buurt?"))
-    assert "Waar ben je?" in ask.text and "buurthuiskamer" in ask.text
+    assert "Waar ben je?" in ask.text and "Je zoekt: <b>Buurthuiskamer</b>" in ask.text
     shown = card(await places.say("3027"))
     assert listed(shown.text)[0] == "Huiskamer Spangen"
 
@@ -144,33 +157,43 @@ async def test_next_five_continues_the_list(places):
     assert listed(first.text) == order[:5]
     calls = await places.press(first.callback_data("Volgende 5"))
     second = card(calls)
+    assert second.method == "editMessageText"
     assert listed(second.text) == order[5:]
     assert "6. <b>" in second.text
     assert not any("Volgende" in b for b in second.buttons())
-    assert not [c for c in calls if c.method == "sendVenue"]
+    assert "◀ Vorige" in second.buttons()
+    assert [c.method for c in places.replies(calls)] == ["editMessageText"]
 
 
 async def test_filter_buttons(places):
     first = card(await places.say("buurthuiskamer 3027"))
     opened = card(await places.press(first.callback_data("Nu open")))
     assert set(listed(opened.text)) == {"Huiskamer Spangen", "Huiskamer Delfshaven"}
-    assert "✅ 🕒 Nu open" in opened.buttons()
+    assert "✕ nu open" in opened.buttons() and "🕒 Nu open" not in opened.buttons()
     both = card(await places.press(opened.callback_data("Rolstoel")))
     assert listed(both.text) == ["Huiskamer Spangen"]
-    await places.press(both.callback_data("Nu open"))
-    await places.press(both.callback_data("Rolstoel"))
-    [choose] = places.replies(await places.press("dir:l"))
+    assert {"✕ Buurthuiskamer", "✕ nu open", "✕ rolstoel", "Alles wissen"} <= set(both.buttons())
+    cleared = card(await places.press(both.callback_data("Alles wissen")))
+    assert cleared.text.startswith("📍 <b>Alle buurtplekken</b>") and "Filter" not in cleared.text
+    [choose] = places.replies(await places.press(first.callback_data("Taal")))
+    assert choose.method == "editMessageText" and "◀ Terug" in choose.buttons()
     turkish = card(await places.press(choose.callback_data("Turks")))
     assert listed(turkish.text) == ["Huiskamer Tussendijken"]
     assert "spreekt Turks" in turkish.text
 
 
-async def test_nothing_within_reach_shows_nearest_anyway(places):
+async def test_nothing_within_reach_shows_nearest_anyway_by_bike(places):
     await places.press("dir:c:speeltuin")
-    shown = card(await places.send(updates.location(52.0907, 5.1214)))  # Utrecht
+    shown = card(await places.send(updates.location(51.8800, 4.4900)))  # Rotterdam-Zuid, 4-5 km away
     assert "Binnen 3,0 km vond ik niets" in shown.text
     assert listed(shown.text) == ["Speeltuin Spangen"]
-    assert " km · " in shown.text
+    assert " km · " in shown.text and "minuten fietsen" in shown.text and "lopen" not in shown.text
+
+
+async def test_far_away_point_says_what_knooppunt_covers(places):
+    [reply] = places.replies(await places.send(updates.location(52.0907, 5.1214)))  # Utrecht: 35 km from any place
+    assert "Knooppunt kent buurtplekken in Delfshaven" in reply.text and "postcode" in reply.text
+    assert "km" not in reply.text and "lopen" not in reply.text
 
 
 async def test_stale_and_inactive_places_are_hidden(places):
@@ -226,15 +249,15 @@ async def test_bad_input_answers(places):
     assert "Postcode 1000 ken ik niet" in reply.text
     [reply] = places.replies(await places.say("Schiedamseweg 10"))
     assert "Deze plek ken ik niet" in reply.text and "postcode" in reply.text
-    [reply] = places.replies(await places.press("dir:m:99999"))
-    assert "werkt niet meer" in reply.text
-    [reply] = places.replies(await places.press("dir:c:nonsense"))
-    assert "werkt niet meer" in reply.text
+    for forged in ("dir:m:99999", "dir:c:nonsense", "dir:v:p3024:::999", "dir:v:p1000:::0", "dir:v:h999999_0:::0", "dir:i:x:p3024:::0"):
+        calls = await places.press(forged)
+        assert places.replies(calls) == [], forged
+        assert popup(calls) == "Deze knop is verlopen. Vraag het opnieuw.", forged
 
 
-async def test_buttons_without_a_known_place_ask_for_it(places):
-    [ask] = places.replies(await places.press("dir:f:o"))
-    assert "Waar ben je?" in ask.text
+async def test_category_button_without_a_known_place_asks_for_it(places):
+    [ask] = places.replies(await places.press("dir:c:speeltuin"))
+    assert "Waar ben je?" in ask.text and "Je zoekt: <b>Speeltuin</b>" in ask.text
 
 
 async def test_nothing_stored_about_the_resident_location(places):
