@@ -194,14 +194,18 @@ async def test_volunteer_registers_coordinator_approves_resident_finds_it_owner_
         denied = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "denied"))).all()
         assert [(d.actor_id, d.detail["attempted"]) for d in denied] == [(STRANGER["id"], "approve")]
 
-    # The resident finds it: by sharing a location (exact, with a pin) ...
+    # The resident finds it: by sharing a location (exact; the pin on request) ...
     await resident.say("/start")
     calls = await resident.share_location(*SPANGEN)
     found = last(calls)
     assert card_entries(found.text) == ["Huiskamer Spangen"]
     assert "🕒 Nu open, tot 16:00" in found.text and "jouw locatie" in found.text
-    assert "🏠 Spangesekade 10, 3027 AB\n" in found.text  # postcode once
-    assert last(calls, "sendVenue").params["title"] == "Huiskamer Spangen"
+    more = last(await resident.press(found.callback_data("ℹ️ 1.")), "editMessageText")
+    assert "🏠 Spangesekade 10, 3027 AB\n" in more.text  # postcode once
+    # Its point is the postcode's centre (no geocoder here): no exact-looking pin, a map search instead.
+    pinned = await resident.press(found.callback_data("📍"))
+    assert not [c for c in pinned if c.method == "sendVenue"]
+    assert "openstreetmap.org/search?query=Spangesekade+10" in last(pinned).text and "ongeveer" in last(pinned).text
     # ... by a Dutch sentence right after: the shared location is used, not asked again ...
     calls = await resident.say("waar is een buurthuiskamer bij mij in de buurt?")
     assert card_entries(last(calls).text) == ["Huiskamer Spangen"] and "jouw locatie" in last(calls).text
@@ -209,7 +213,7 @@ async def test_volunteer_registers_coordinator_approves_resident_finds_it_owner_
     calls = await resident.say("3027")
     assert card_entries(last(calls).text) == ["Huiskamer Spangen"] and "ongeveer" in last(calls).text
     calls = await resident.say("buurthuiskamer 3027")
-    assert card_entries(last(calls).text) == ["Huiskamer Spangen"] and last(calls, "sendVenue")
+    assert card_entries(last(calls).text) == ["Huiskamer Spangen"] and not [c for c in calls if c.method == "sendVenue"]
 
     # The owner changes the opening hours through /mijn.
     mine = last(await volunteer.say("/mijn"))
@@ -375,7 +379,7 @@ async def test_english_resident_sees_english_in_directory_and_agenda(bot, clock)
     found = last(await john.share_location(*SPANGEN))
     assert "1. <b>Huiskamer Spangen</b> – Community living room" in found.text
     assert "your location" in found.text and "Closed" in found.text and "Monday" in found.text
-    assert found.buttons() == ["🕒 Open now", "♿ Wheelchair", "🗣 Language"]
+    assert found.buttons() == ["ℹ️ 1. Huiskamer Spangen", "📍 Map", "🕒 Open now", "♿ Wheelchair", "🗣 Language"]
     for dutch in ("Gesloten", "lopen", "dichtbij", "Nu open", "Buurthuiskamer"):
         assert dutch not in found.text + " ".join(found.buttons())
 

@@ -67,8 +67,9 @@ async def everything_stored(bot) -> dict[str, str]:
 async def test_locations_postcodes_and_questions_are_used_and_not_stored(places):
     calls = await places.send(updates.location(LATITUDE, LONGITUDE))
     assert any("📍" in call.text for call in places.replies(calls))  # answered from the location
-    calls += await places.press("dir:m:5")  # its buttons work on the remembered location
-    calls += await places.press("dir:f:o")
+    answer = next(call for call in places.replies(calls) if "📍" in call.text)
+    calls += await places.press(answer.callback_data("Volgende"))  # its buttons carry the question themselves
+    calls += await places.press(answer.callback_data("Nu open"))
     calls += await places.say(POSTCODE)
     calls += await places.say(QUESTION)
     calls += await places.say(f"/dichtbij {QUESTION}")
@@ -116,7 +117,7 @@ async def test_the_remembered_location_is_dropped_after_its_window(places):
     places.clock["now"] += handlers.directory.ORIGIN_VALID_FOR - timedelta(minutes=10)
     await sweep.run(places.app)
     assert handlers.directory.ORIGIN not in user_data[RESIDENT["id"]]  # past its window: gone
-    assert handlers.directory.ORIGIN in user_data[other["id"]]  # still within: kept for the buttons
-    # A button pressed afterwards asks where the resident is instead of using an old location.
-    [reply] = places.replies(await places.press("dir:m:5"))
+    assert handlers.directory.ORIGIN in user_data[other["id"]]  # still within: kept for "bij mij in de buurt"
+    # A question afterwards asks where the resident is instead of using an old location.
+    [reply] = places.replies(await places.say("buurthuiskamer bij mij in de buurt"))
     assert "Waar ben je?" in reply.text
