@@ -154,7 +154,9 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
                 place = await session.get(Location, d["own_place"])
             label = (place.name or place.address or d["initiative_name"]) if place else d["initiative_name"]
             buttons = InlineKeyboardMarkup([[InlineKeyboardButton("📍 " + label[:50], callback_data="pl:own")]])
-        await say(update, _("Waar is het? Tik op de eigen plek, typ een adres met postcode, of stuur een locatie.") + "\n\n" + steps, buttons)
+        where = (_("Waar is het? Is het op jullie vaste plek? Tik dan op de knop. Of typ een adres met postcode, of stuur een locatie.")
+                 if buttons else _("Waar is het? Typ een adres met postcode, of stuur een locatie."))
+        await say(update, where + "\n\n" + steps, buttons)
     elif state == DESCRIPTION:
         await say(update, _("Vertel kort wat er gebeurt. Maximaal {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == PHOTO:
