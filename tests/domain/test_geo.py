@@ -4,10 +4,14 @@ import pytest
 
 from domain.geo import (
     EARTH_RADIUS_M,
+    OUT_OF_AREA_M,
     InvalidCoordinates,
     bounding_box,
+    cycling_minutes,
+    describe_trip,
     format_distance,
     haversine_m,
+    out_of_area,
     validate_coordinates,
     walking_minutes,
 )
@@ -138,3 +142,42 @@ def test_format_distance_approximate_and_close_never_says_zero(metres):
 def test_format_distance_rejects_negative():
     with pytest.raises(ValueError):
         format_distance(-5, NL)
+
+
+# -- honest distances: walk, bike, or just how far ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metres", "dutch"),
+    [
+        (30, "30 m · 1 minuut lopen"),
+        (640, "640 m · 8 minuten lopen"),
+        (2999, "3,0 km · 38 minuten lopen"),
+        (3000, "3,0 km · 12 minuten fietsen"),
+        (4200, "4,2 km · 16 minuten fietsen"),
+        (15_000, "15,0 km · 57 minuten fietsen"),
+        (58_600, "58,6 km"),  # never "733 min lopen"
+    ],
+)
+def test_describe_trip_walks_only_under_3_km_and_bikes_up_to_15(metres, dutch):
+    assert describe_trip(metres, NL) == dutch
+
+
+def test_describe_trip_in_english_and_approximate():
+    assert describe_trip(4200, english()) == "4.2 km · 16 minutes by bike"
+    assert describe_trip(400, english(), approximate=True) == "about 400 m · 5 minutes on foot"
+    assert describe_trip(60, english()) == "60 m · 1 minute on foot"
+
+
+def test_cycling_minutes_round_up_and_reject_nonsense():
+    assert cycling_minutes(0) == 1
+    assert cycling_minutes(16_000) == 60
+    with pytest.raises(ValueError):
+        cycling_minutes(-1)
+
+
+def test_out_of_area_beyond_15_km_or_with_no_place_at_all():
+    assert not out_of_area(0) and not out_of_area(OUT_OF_AREA_M)
+    assert out_of_area(OUT_OF_AREA_M + 1) and out_of_area(58_600) and out_of_area(None)
+    amsterdam_dam, delfshaven = (52.3730, 4.8930), (51.9054, 4.4570)
+    assert out_of_area(haversine_m(*amsterdam_dam, *delfshaven))
