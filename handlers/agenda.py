@@ -50,6 +50,7 @@ from handlers.common import (
     register_deep_link,
     step_hint,
 )
+from handlers.directory_cards import send_map
 from storage.models import Activity
 from storage.repositories import activities as repo
 
@@ -481,12 +482,9 @@ async def send_route(update: Update, context: KnooppuntContext) -> None:
     if location is None:
         await query.message.reply_text(context.gettext("Voor deze activiteit is geen plek bekend."))
         return
-    await context.bot.send_venue(
-        update.effective_chat.id,
-        latitude=location.latitude,
-        longitude=location.longitude,
-        title=(location.name or activity.title)[:100],
-        address=(location.address or location.postcode or location.buurt or activity.initiative.name)[:100],
+    await send_map(
+        context, update.effective_chat.id, location.name or activity.title, location,
+        location.address or location.postcode or location.buurt or activity.initiative.name,
     )
 
 

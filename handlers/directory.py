@@ -39,12 +39,12 @@ from handlers.directory_cards import (
     language_keyboard,
     list_keyboard,
     location_keyboard,
-    map_search_url,
     place_filter_of,
     place_keyboard,
     place_lines,
     render_list,
     render_place,
+    send_map,
     venue_address,
 )
 from storage.repositories import directory
@@ -445,17 +445,7 @@ async def send_pin(update: Update, context: KnooppuntContext, place_id: int) -> 
         return
     pins[place_id] = now
     await query.answer()
-    chat_id = update.effective_chat.id
-    location = initiative.location
-    if location.approximate:
-        text = _("📍 <b>{name}</b>: ik weet alleen de postcode, dus de plek op de kaart is ongeveer.\n"
-                 "<a href=\"{url}\">Zoek het adres op de kaart</a>").format(name=escape(initiative.name), url=escape(map_search_url(initiative)))
-        await context.bot.send_message(chat_id, text, disable_web_page_preview=True)
-        return
-    await context.bot.send_venue(
-        chat_id, latitude=location.latitude, longitude=location.longitude,
-        title=initiative.name[:100], address=venue_address(initiative)[:100],
-    )
+    await send_map(context, update.effective_chat.id, initiative.name, initiative.location, venue_address(initiative))
 
 
 # -- registration ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from domain.opening_hours import describe_status, status_at
 from domain.query import Origin, Question
 from domain.taxonomy import CATEGORIES, get_category
 from handlers.common import escape, join_address, main_keyboard
-from storage.models import Initiative
+from storage.models import Initiative, Location
 from storage.repositories.directory import NearbyResult, PlaceFilter, weekly_schedule
 
 PAGE_SIZE = 5
@@ -228,11 +228,24 @@ def place_keyboard(context: KnooppuntContext, initiative: Initiative, question: 
     )
 
 
-def map_search_url(initiative: Initiative) -> str:
+def map_search_url(location: Location, fallback: str) -> str:
     """A map search for the street address, for a place whose point is only its postcode's centre."""
-    location = initiative.location
-    address = join_address(location.address, location.postcode) if location else ""
-    return MAP_SEARCH_URL + quote_plus(f"{address or initiative.name}, Rotterdam")
+    address = join_address(location.address, location.postcode) or fallback
+    return MAP_SEARCH_URL + quote_plus(f"{address}, Rotterdam")
+
+
+async def send_map(context: KnooppuntContext, chat_id: int, name: str, location: Location, address: str) -> None:
+    """The map of a place, asked for with a 📍 or Route button: a pin where the point is exact; for a
+    point that is only its postcode's centre a map search for the address, and the honest word that
+    its place on the map is approximate (a pin there would look exact and be wrong)."""
+    if location.approximate:
+        text = context.gettext(
+            "📍 <b>{name}</b>: ik weet alleen de postcode, dus de plek op de kaart is ongeveer.\n"
+            "<a href=\"{url}\">Zoek het adres op de kaart</a>"
+        ).format(name=escape(name), url=escape(map_search_url(location, name)))
+        await context.bot.send_message(chat_id, text, disable_web_page_preview=True)
+        return
+    await context.bot.send_venue(chat_id, latitude=location.latitude, longitude=location.longitude, title=name[:100], address=address[:100])
 
 
 # -- other keyboards -------------------------------------------------------------------------------------

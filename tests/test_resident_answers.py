@@ -304,3 +304,22 @@ async def test_english_journey(bot_with_places):
     everything = " ".join(m.text + " ".join(m.buttons()) for m in (listing, card, playground, opened, far))
     for dutch in ("dichtbij", "lopen", "fietsen", "Kaart", "Terug", "ongeveer", "Volgende", "Nu open", "Je zoekt"):
         assert dutch not in everything, dutch
+
+
+async def test_agenda_route_to_an_approximate_place_is_a_map_search_not_a_pin(bot):
+    """Problem 8 as it was seen: the 🧭 Route of an activity whose place is only a postcode centre."""
+    from handlers.activity_card import CLOCK_KEY
+    from tests.activity_seed import NOW as AGENDA_NOW
+    from tests.activity_seed import add_activity, seed
+
+    bot.app.bot_data.extras[CLOCK_KEY] = lambda: AGENDA_NOW
+    world = await seed(bot.session_factory)
+    activity = await add_activity(bot.session_factory, world, "Koffie-ochtend", AGENDA_NOW.replace(day=5, hour=10))
+    [pin] = messages(await bot.press(f"ac:p:{activity}"))
+    assert pin.method == "sendVenue" and pin.params["title"] == "Buurthuis De Pijl"  # an exact point: a pin
+
+    async with bot.session_factory.begin() as session:
+        await session.execute(update(Location).where(Location.id == world.location_id).values(approximate=True))
+    [link] = messages(await bot.press(f"ac:p:{activity}"))
+    assert link.method == "sendMessage" and "ongeveer" in link.text
+    assert "openstreetmap.org/search?query=Pijlstraat+1%2C+3024+AB%2C+Rotterdam" in link.text
