@@ -261,6 +261,8 @@ FORGED = [
     "reg:place:ok", "reg:skip", "reg:lang:xx", "reg:net:999", "reg:wc:yes", "pw:ok", "pl:own", "pc:free", "bp:stop", "ed:x",
     # the directory: harmless, and only ever about the presser's own remembered question
     "dir:m:5", "dir:m:-1", "dir:m:999999", "dir:f:o", "dir:f:w", "dir:f:l:ar", "dir:f:l:../x", "dir:c:evil", "dir:c:*", "dir:l", "dir:",
+    "dir:v:p3024:::0", "dir:v:p3024:evil::0", "dir:v:h999999_0:::0", "dir:v:p3024:::9999", "dir:l:p3024::Ozz9:0",
+    "dir:i:{b}:p3024:::0", "dir:i:99999999:p3024:::0", "dir:i:-1:p3024:::0", "dir:k:{b}", "dir:k:99999999", "dir:k:-1", "dir:k:",
 ]
 # Resident buttons that change only the presser's own data (their RSVP, reminder choice, language)
 # or only show public things; tested below: whoever presses, nobody else's rows change.

@@ -144,7 +144,7 @@ def other_updates(draw) -> dict:
 @st.composite
 def callback_updates(draw) -> dict:
     sender = draw(users)
-    prefixes = ["", "lang:", "fgt:ok:", "fgt:no:", "apr:ok:", "apr:no:", "act:", "rsvp:", "grp:", "dir:", "dir:m:", "dir:c:", "dir:f:", "dir:f:l:", "own:", "net:"]
+    prefixes = ["", "lang:", "fgt:ok:", "fgt:no:", "apr:ok:", "apr:no:", "act:", "rsvp:", "grp:", "dir:", "dir:m:", "dir:c:", "dir:f:", "dir:f:l:", "dir:v:", "dir:v:p3024:", "dir:i:", "dir:k:", "dir:l:", "own:", "net:"]
     data = draw(st.sampled_from(prefixes)) + draw(st.one_of(st.text(max_size=20), st.integers(-5, 10**12).map(str)))
     data = data.encode()[:64].decode(errors="ignore") or "x"
     chat = chat_of(draw(chats), sender)
