@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -302,7 +302,7 @@ async def ask_category(update: Update, context: KnooppuntContext) -> None:
 # -- answering -------------------------------------------------------------------------------------------
 
 
-async def render_answer(context: KnooppuntContext, question: Question):  # noqa: ANN201 - (text, keyboard | None)
+async def render_answer(context: KnooppuntContext, question: Question) -> tuple[str, InlineKeyboardMarkup | None]:
     """The answer to `question` as text and buttons; the keyboard is None for a point outside the area."""
     now = current_time()
     tz = context.settings.timezone
@@ -439,8 +439,9 @@ async def send_pin(update: Update, context: KnooppuntContext, place_id: int) -> 
     if initiative is None or initiative.location is None:
         await refuse(update, _("Deze plek staat niet meer in de lijst."))
         return
-    pins = context.chat_data.setdefault(PINS, {})
-    if now - pins.get(place_id, datetime.min.replace(tzinfo=timezone.utc)) < PIN_AGAIN_AFTER:
+    pins = {i: at for i, at in context.chat_data.get(PINS, {}).items() if now - at < PIN_AGAIN_AFTER}
+    context.chat_data[PINS] = pins
+    if place_id in pins:
         await query.answer(_("De kaart staat al hieronder."))
         return
     pins[place_id] = now
