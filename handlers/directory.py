@@ -398,7 +398,7 @@ async def on_button(update: Update, context: KnooppuntContext) -> None:
         return
     await query.answer()
     if action == "l":
-        await show_result(update, context, context.gettext("Welke taal moet er gesproken worden?"), language_keyboard(context, question))
+        await show_result(update, context, context.gettext("Welke taal wil je spreken? Ik zoek plekken waar ze die taal spreken."), language_keyboard(context, question))
         return
     text, keyboard = await render_answer(context, question)
     await show_result(update, context, text, keyboard)

@@ -78,7 +78,7 @@ def render_list(context: KnooppuntContext, result: NearbyResult, question: Quest
             lines.append(_("Haal een filter weg met de knoppen hieronder."))
         return "\n".join(lines)
     if question.offset == 0 and result.places[0].distance_m > REACH_M:
-        lines += ["", _("Binnen {distance} vond ik niets. Dit zijn de dichtstbijzijnde:").format(
+        lines += ["", _("Binnen {distance} vond ik niets. Deze plekken zijn het dichtstbij:").format(
             distance=format_distance(REACH_M, context.translator)
         )]
     lines.append("")
@@ -145,7 +145,7 @@ def list_keyboard(context: KnooppuntContext, result: NearbyResult, question: Que
     if not question.wheelchair:
         toggles.append(InlineKeyboardButton(_("♿ Rolstoel"), callback_data=f"dir:v:{question.changed(wheelchair=True).encode()}"))
     if not question.language:
-        toggles.append(InlineKeyboardButton(_("🗣 Taal"), callback_data=f"dir:l:{question.changed().encode()}"))
+        toggles.append(InlineKeyboardButton(_("🗣 Taal"), callback_data=f"dir:l:{question.encode()}"))
     if toggles:
         rows.append(toggles)
     chips = []

@@ -323,3 +323,15 @@ async def test_agenda_route_to_an_approximate_place_is_a_map_search_not_a_pin(bo
     [link] = messages(await bot.press(f"ac:p:{activity}"))
     assert link.method == "sendMessage" and "ongeveer" in link.text
     assert "openstreetmap.org/search?query=Pijlstraat+1%2C+3024+AB%2C+Rotterdam" in link.text
+
+
+async def test_back_from_the_language_list_returns_to_the_same_page(bot_with_places):
+    fatima = Resident(bot_with_places)
+    first = answer(await fatima.say("3027"))
+    page_two = answer(await fatima.press(first.callback_data("Volgende 5")))
+    [choose] = messages(await fatima.press(page_two.callback_data("Taal")))
+    assert choose.text.startswith("Welke taal wil je spreken?")
+    back = answer(await fatima.press(choose.callback_data("◀ Terug")))
+    assert back.text == page_two.text and "6. <b>" in back.text
+    arabic = answer(await fatima.press(choose.callback_data("Arabisch")))
+    assert "Filter: spreekt Arabisch" in arabic.text and listed(arabic.text) == ["Huiskamer Spangen"]  # page 1 of the new question
