@@ -46,6 +46,10 @@ async def test_address_via_pdok_is_cached_without_user(places):
     assert "1. <b>Huiskamer Spangen</b>" in card.text
     assert "Spanjaardstraat 1, 3027AB Rotterdam" in card.text
     assert "ongeveer" not in card.text
+    # Its buttons carry the point, not the address: the next page says so plainly, and asks nobody.
+    page = [c for c in await places.press(card.callback_data("Volgende")) if c.method == "editMessageText"][0]
+    assert page.text.startswith("📍 <b>Buurthuiskamer</b> dichtbij het adres dat je typte") and "6. <b>" in page.text
+    assert len(seen) == 1
     assert seen[0].url.host == "api.pdok.nl" and seen[0].url.params["q"] == "Spanjaardstraat 1"
     assert seen[0].headers["User-Agent"] == "Knooppunt-test"
     await places.say("spanjaardstraat 1")  # same text, other case: from the cache
