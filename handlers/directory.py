@@ -48,7 +48,6 @@ from handlers.directory_cards import (
     venue_address,
 )
 from storage.repositories import directory
-from storage.repositories.directory import PlaceFilter
 
 COMMANDS = [
     MenuCommand("dichtbij", N_("Buurtplekken bij jou in de buurt"), private=True, group=True, english="near"),
