@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, ReplyKeyboardMarkup, Update
@@ -22,8 +23,9 @@ from telegram.ext import (
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
-from domain.agenda import window
+from domain.agenda import for_children, window
 from domain.calendar_file import build_calendar, google_calendar_link
+from domain.datefmt import format_day
 from domain.geo import format_distance, haversine_m
 from domain.recurrence import to_utc
 from domain.taxonomy import CATEGORIES, get_category
@@ -63,6 +65,51 @@ PAGE_SIZE = 5
 NEAR_RADIUS_M = 2000.0
 NEAR = 1
 WINDOW_TITLES = {"today": N_("Vandaag"), "weekend": N_("Dit weekend"), "week": N_("Deze week")}
+QUESTION_TITLES = {"today": N_("Vandaag"), "tomorrow": N_("Morgen"), "weekend": N_("Dit weekend"),
+                   "week": N_("Deze week"), "month": N_("De komende 4 weken")}
+
+
+@dataclass(frozen=True)
+class AgendaQuestion:
+    """A typed agenda question: a period and optional buurt, category and "for children".
+
+    It travels in callback data as "ag:Q:<arg>:<page>" (arg e.g. "d5.3.speeltuin.k"), so every
+    list message keeps its own question for its page buttons.
+    """
+
+    period: str = "month"  # today, tomorrow, weekend, week, month or day:<0..6>
+    buurt: int | None = None  # index in gazetteer.buurten()
+    category: str | None = None
+    children: bool = False
+
+    def arg(self) -> str:
+        period = f"d{self.period[4:]}" if self.period.startswith("day:") else self.period
+        return ".".join([period, "-" if self.buurt is None else str(self.buurt), self.category or "-", "k" if self.children else "-"])
+
+    @classmethod
+    def from_arg(cls, arg: str) -> "AgendaQuestion | None":
+        parts = arg.split(".")
+        if len(parts) != 4:
+            return None
+        period, buurt, category, children = parts
+        if re.fullmatch(r"d[0-6]", period):
+            period = f"day:{period[1]}"
+        elif period not in QUESTION_TITLES:
+            return None
+        if buurt != "-" and not (buurt.isdigit() and int(buurt) < len(gazetteer.buurten())):
+            return None
+        if category != "-" and get_category(category) is None:
+            return None
+        return cls(period, None if buurt == "-" else int(buurt), None if category == "-" else category, children == "k")
+
+
+def buurt_index(name: str | None) -> int | None:
+    return next((i for i, b in enumerate(gazetteer.buurten()) if b.name == name), None)
+
+
+async def answer_question(update: Update, context: KnooppuntContext, question: AgendaQuestion) -> None:
+    """A typed agenda question ("wat is er zaterdag te doen?") answered with its list."""
+    await render_list(update.effective_message.reply_text, context, "Q", question.arg(), 0)
 
 
 # -- the menu -----------------------------------------------------------------------------------
@@ -131,11 +178,20 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
     now = now_of(context.application)
     if kind == "w" and arg not in WINDOW_TITLES:
         return None
-    lo, hi = window(arg if kind == "w" else "month", now, tz)
+    question = AgendaQuestion.from_arg(arg) if kind == "Q" else None
+    if kind == "Q" and question is None:
+        return None
+    lo, hi = window(arg if kind == "w" else question.period if question else "month", now, tz)
     filters_: dict[str, object] = {}
     heading = ""
     if kind == "w":
         heading = _(WINDOW_TITLES[arg])
+    elif question is not None:
+        heading = question_heading(context, question, lo)
+        if question.buurt is not None:
+            filters_["buurt"] = gazetteer.buurten()[question.buurt].name
+        if question.category is not None:
+            filters_["category"] = question.category
     elif kind == "B":
         names = gazetteer.buurten()
         if not arg.isdigit() or int(arg) >= len(names):
@@ -171,6 +227,10 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
         slot = slot_in_window(activity, lo, hi, now, tz)
         if slot is None:
             continue
+        if question is not None and question.children and not for_children(
+            activity.title, activity.description, activity.initiative.category
+        ):
+            continue
         distance = None
         if kind == "G":
             if activity.location is None:
@@ -182,6 +242,23 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
         entries.append((activity, slot, distance))
     entries.sort(key=lambda e: (to_utc(e[1].start), e[0].id))
     return heading, entries
+
+
+def question_heading(context: KnooppuntContext, question: AgendaQuestion, day_start) -> str:  # noqa: ANN001
+    """ "Zaterdag 5 december · Spangen · voor kinderen": what the list answers, in the user's words."""
+    _ = context.gettext
+    if question.period.startswith("day:"):
+        day = format_day(day_start.astimezone(context.settings.timezone).date(), locale=context.language)
+        parts = [day[:1].upper() + day[1:]]
+    else:
+        parts = [_(QUESTION_TITLES[question.period])]
+    if question.buurt is not None:
+        parts.append(gazetteer.buurten()[question.buurt].name)
+    if question.category is not None:
+        parts.append(get_category(question.category).display_name(context.translator))
+    if question.children:
+        parts.append(_("voor kinderen"))
+    return escape(" · ".join(parts))
 
 
 async def show_list(update: Update, context: KnooppuntContext) -> None:
@@ -514,7 +591,7 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(button_filter(BUTTON_AGENDA), agenda))
     application.add_handler(CallbackQueryHandler(back_to_menu, pattern=r"^ag:m$"))
     application.add_handler(CallbackQueryHandler(choose_filter, pattern=r"^ag:[bcn]$"))
-    application.add_handler(CallbackQueryHandler(show_list, pattern=r"^ag:[wBCNG]:"))
+    application.add_handler(CallbackQueryHandler(show_list, pattern=r"^ag:[wBCNGQ]:"))
     application.add_handler(CallbackQueryHandler(open_card, pattern=r"^ac:o:"))
     application.add_handler(CallbackQueryHandler(rsvp, pattern=r"^ac:r:"))
     application.add_handler(CallbackQueryHandler(unrsvp, pattern=r"^ac:x:"))
