@@ -9,13 +9,15 @@ When the words point two ways it says so (`choices`), so the bot can ask instead
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from domain.address_part import address_part
-from domain.gazetteer import Location, fuzzy_lookup, ngrams, normalize_text, tokenize, find_place_in_text
+from domain.gazetteer import Location, allowed_typos, fuzzy_lookup, ngrams, normalize_text, tokenize, find_place_in_text
 from domain.query import MAX_QUERY_CHARS, PlaceQuery, parse_query
 from domain.words import Words, languages, words_for
 
 MAX_PHRASE_WORDS = 5
+MAX_FUZZY_WORDS = 2
 PERIODS = ("today", "tomorrow", "weekend", "this_week")
 
 # Where a message goes.
@@ -41,7 +43,7 @@ class Understanding:
 class _Hit:
     kind: str  # "category", "intent", "weekday"
     meaning: str
-    start: int
+    start: int  # character offset of the first word
     words: int
     typos: int
 
@@ -57,34 +59,38 @@ def _tables(words: Words) -> list[tuple[str, dict[str, object]]]:
     return [("intent", words.intents), ("category", words.categories), ("weekday", words.weekdays)]
 
 
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str, codes: tuple[str, ...]) -> tuple[str, str, int] | None:
+    """(kind, meaning, typos) of one phrase in the first language that knows it; cached (phrases repeat)."""
+    best: tuple[str, str, int] | None = None
+    for code in codes:
+        words = words_for(code)
+        for kind, table in _tables(words):
+            if phrase in table:
+                return kind, str(table[phrase]), 0
+            if best is None and phrase.count(" ") < MAX_FUZZY_WORDS and allowed_typos(phrase) > 0:
+                close = fuzzy_lookup(phrase, table)  # short words must match exactly
+                if close is not None:
+                    best = (kind, str(table[close[0]]), close[1])
+    return best
+
+
 def _hits(text: str, language: str | None) -> list[_Hit]:
     """Every phrase found, longest and exact first; a word belongs to one phrase only."""
     tokens = tokenize(text)
+    codes = tuple(words.language for words in _word_sets(language))
     found: list[_Hit] = []
-    sets = _word_sets(language)
-    for phrase, start, _end, count in ngrams(tokens, MAX_PHRASE_WORDS):
-        index = next(i for i, t in enumerate(tokens) if t.start == start)
-        best: _Hit | None = None
-        for words in sets:
-            for kind, table in _tables(words):
-                if phrase in table:
-                    hit = _Hit(kind, str(table[phrase]), index, count, 0)
-                else:
-                    close = fuzzy_lookup(phrase, table)
-                    if close is None:
-                        continue
-                    hit = _Hit(kind, str(table[close[0]]), index, count, close[1])
-                if best is None or hit.typos < best.typos:
-                    best = hit
-            if best is not None and best.typos == 0:
-                break
-        if best is not None:
-            found.append(best)
+    for phrase, _start, _end, count in ngrams(tokens, MAX_PHRASE_WORDS):
+        hit = _phrase(phrase, codes)
+        if hit is not None:
+            found.append(_Hit(hit[0], hit[1], _start, count, hit[2]))
     found.sort(key=lambda h: (-h.words, h.typos, h.start))
+    starts = {t.start: i for i, t in enumerate(tokens)}
     taken: set[int] = set()
     chosen = []
     for hit in found:
-        span = set(range(hit.start, hit.start + hit.words))
+        first = starts[hit.start]
+        span = set(range(first, first + hit.words))
         if span & taken:
             continue
         taken |= span

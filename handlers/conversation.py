@@ -15,7 +15,7 @@ from bot.context import KnooppuntContext
 from domain import intent
 from domain.query import MAX_QUERY_CHARS, parse_query
 from handlers import agenda, directory, start
-from handlers.common import main_keyboard
+from handlers.common import BUTTON_HELP, BUTTON_REGISTER, main_keyboard
 
 PENDING = "conv_pending"  # user_data: {message id of a question with buttons: the text it asks about}
 PENDING_KEPT = 10  # older questions' buttons say they have expired
@@ -28,8 +28,8 @@ def what_i_can_do(context: KnooppuntContext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
         [InlineKeyboardButton(_("📍 Plekken in de buurt"), callback_data="cv:p")],
         [InlineKeyboardButton(_("📅 Wat is er te doen?"), callback_data="cv:a")],
-        [InlineKeyboardButton(_("➕ Initiatief aanmelden"), callback_data="cv:r"),
-         InlineKeyboardButton(_("❓ Hulp"), callback_data="cv:h")],
+        [InlineKeyboardButton(_(BUTTON_REGISTER), callback_data="cv:r"),
+         InlineKeyboardButton(_(BUTTON_HELP), callback_data="cv:h")],
     ])
 
 

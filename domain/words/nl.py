@@ -1,7 +1,7 @@
 """Dutch words residents use (lowercase; typos are handled by the matcher, not listed here)."""
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
-    "buurthuiskamer": ("buurthuiskamer", "huiskamer", "buurthuis", "wijkcentrum", "buurtcentrum", "koffie drinken"),
+    "buurthuiskamer": ("buurthuiskamer", "huiskamer", "buurthuis", "wijkcentrum", "buurtcentrum", "koffie drinken", "koffie"),
     "inloophuis": ("inloophuis", "inloop", "inloopcentrum", "inloopochtend"),
     "speeltuin": ("speeltuin", "speelplek", "speelplaats", "spelen", "speeltuintje"),
     "groenplek": ("groene plek", "buurttuin", "moestuin", "tuin", "stadstuin", "groen", "tuinieren", "park"),

@@ -1,0 +1,143 @@
+"""Journeys of a resident in the private chat, through the real Application (issue 10, part B)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from handlers.activity_card import CLOCK_KEY
+from handlers.conversation import PENDING
+from tests.activity_seed import NOW, TZ, add_activity, seed
+from tests.fakes import updates
+from tests.fakes.updates import _base_message
+
+pytestmark = pytest.mark.storage
+RESIDENT, RESIDENT_EN = updates.RESIDENT, updates.RESIDENT_EN
+
+
+def at(day: int, hour: int) -> datetime:
+    return datetime(2026, 12, day, hour, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+async def world(bot):
+    """Thursday 3 December 2026, 09:00: a market on Saturday, a children's afternoon on Sunday, coffee on Tuesdays."""
+    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
+    bot.app.bot_data.extras["clock"] = lambda: NOW.astimezone(timezone.utc)
+    world = await seed(bot.session_factory)
+    world.ids = {
+        "market": await add_activity(bot.session_factory, world, "Kerstmarkt", at(5, 14), at(5, 16)),
+        "kids": await add_activity(bot.session_factory, world, "Knutselen voor kinderen", at(6, 14), at(6, 16)),
+        "coffee": await add_activity(bot.session_factory, world, "Koffie-ochtend", at(1, 10), at(1, 12), rrule="FREQ=WEEKLY;BYDAY=TU"),
+        "garden": await add_activity(bot.session_factory, world, "Oogstfeest", at(3, 15),
+                                     initiative_id=world.second_initiative_id, location_id=None),
+    }
+    return world
+
+
+def other(kind: str, **fields) -> dict:
+    return {"update_id": 90_000 + len(kind), "message": _base_message(RESIDENT, None, **{kind: fields})}
+
+
+async def test_problem_4_a_typed_day_reaches_the_agenda(bot, world):
+    [answer] = bot.replies(await bot.say("wat is er zaterdag te doen?"))
+    assert answer.text.startswith("📅 <b>Zaterdag 5 december</b>")
+    assert "Kerstmarkt" in answer.text and "Knutselen" not in answer.text and "Koffie" not in answer.text
+    assert "Dat begrijp ik niet" not in answer.text
+    assert any("Kerstmarkt" in label for label in answer.buttons())
+    # The README's example with a typo and without the question mark gives the same answer.
+    [again] = bot.replies(await bot.say("wat is er zatedag te doen"))
+    assert again.text == answer.text
+
+
+async def test_problem_4_english_weekend_and_children(bot, world):
+    await bot.send(updates.command("start", sender=RESIDENT_EN))
+    [answer] = bot.replies(await bot.say("what is on this weekend?", sender=RESIDENT_EN))
+    assert answer.text.startswith("📅 <b>This weekend</b>")
+    assert "Kerstmarkt" in answer.text and "Knutselen voor kinderen" in answer.text and "Oogstfeest" not in answer.text
+    [kids] = bot.replies(await bot.say("anything for kids on sunday?", sender=RESIDENT_EN))
+    assert "for children" in kids.text and "Knutselen" in kids.text and "Kerstmarkt" not in kids.text
+
+
+async def test_problem_4_today_tomorrow_week_buurt_and_category(bot, world):
+    [today] = bot.replies(await bot.say("wat is er vandaag?"))
+    assert today.text.startswith("📅 <b>Vandaag</b>") and "Oogstfeest" in today.text
+    [tomorrow] = bot.replies(await bot.say("morgen"))
+    assert tomorrow.text.startswith("📅 <b>Morgen</b>") and "Ik vond geen activiteiten" in tomorrow.text
+    [week] = bot.replies(await bot.say("activiteiten deze week in spangen"))
+    assert "Deze week · Spangen" in week.text and "Koffie-ochtend" in week.text and "Oogstfeest" not in week.text
+    [coffee] = bot.replies(await bot.say("dinsdag koffie"))
+    assert "Buurthuiskamer" in coffee.text and "Koffie-ochtend" in coffee.text
+
+
+async def test_problem_4_places_questions_still_reach_the_places(bot, world):
+    [reply] = bot.replies(await bot.say("buurthuiskamer"))
+    assert "Waar ben je?" in reply.text
+
+
+async def test_ambiguity_is_a_question_with_buttons_and_each_message_keeps_its_own(bot, world):
+    [question] = bot.replies(await bot.say("iets voor kinderen in spangen"))
+    assert question.text == "Zoek je een plek of een activiteit?"
+    assert question.buttons() == ["📍 Een plek", "📅 Een activiteit"]
+    first_id = bot.api._message_id
+    [second] = bot.replies(await bot.say("kinderen"))
+    assert second.text == question.text
+    second_id = bot.api._message_id
+    # The button under the FIRST question answers the first question (Spangen), not the newest.
+    calls = await bot.press("cv:q:a", message_id=first_id)
+    agenda_list = [c for c in bot.replies(calls) if c.method == "sendMessage"]
+    assert len(agenda_list) == 1 and "Spangen · voor kinderen" in agenda_list[0].text
+    assert "Knutselen voor kinderen" in agenda_list[0].text
+    # Pressed again (a double tap): it has done its work and says so.
+    [late] = bot.replies(await bot.press("cv:q:a", message_id=first_id))
+    assert "verlopen" in late.text
+    places = bot.replies(await bot.press("cv:q:p", message_id=second_id))
+    assert any("Waar ben je?" in c.text or "Speeltuin" in " ".join(c.buttons()) for c in places)
+    assert bot.app.user_data[RESIDENT["id"]][PENDING] == {}  # both questions answered, nothing left behind
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "😀😀😀", "hoe laat is het"])
+async def test_what_it_cannot_place_gets_what_the_bot_can_do(bot, world, text):
+    [reply] = bot.replies(await bot.say(text))
+    assert "Dat begrijp ik niet" in reply.text
+    assert reply.buttons() == ["📍 Plekken in de buurt", "📅 Wat is er te doen?", "➕ Initiatief aanmelden", "❓ Hulp"]
+    [menu] = bot.replies(await bot.press("cv:a"))
+    assert "Agenda" in menu.text
+
+
+async def test_small_talk_and_help_by_words(bot, world):
+    [hello] = bot.replies(await bot.say("hallo"))
+    assert "Waarmee kan ik je helpen" in hello.text and hello.buttons()
+    [thanks] = bot.replies(await bot.say("bedankt!"))
+    assert "Graag gedaan" in thanks.text
+    [help_] = bot.replies(await bot.say("hoe werkt dit?"))
+    assert "Zo werkt Knooppunt" in help_.text
+    [register] = bot.replies(await bot.say("ik wil mijn initiatief aanmelden"))
+    assert "/aanmelden" in register.text
+
+
+@pytest.mark.parametrize(("kind", "fields"), [
+    ("voice", {"file_id": "v1", "file_unique_id": "v1u", "duration": 3}),
+    ("sticker", {"file_id": "s1", "file_unique_id": "s1u", "type": "regular", "width": 512, "height": 512,
+                 "is_animated": False, "is_video": False}),
+    ("contact", {"phone_number": "+31600000000", "first_name": "Oma"}),
+    ("video", {"file_id": "vd1", "file_unique_id": "vd1u", "width": 1, "height": 1, "duration": 2}),
+    ("document", {"file_id": "d1", "file_unique_id": "d1u", "file_name": "brief.pdf"}),
+])
+async def test_problem_5_voice_stickers_contacts_files_get_a_friendly_line(bot, world, kind, fields):
+    [reply] = bot.replies(await bot.send(other(kind, **fields)))
+    assert "Ik kan alleen tekst lezen" in reply.text
+    assert "📍 Plekken in de buurt" in reply.buttons()
+
+
+async def test_problem_5_a_photo_gets_a_friendly_line(bot, world):
+    [reply] = bot.replies(await bot.send(updates.photo()))
+    assert "Ik kan alleen tekst lezen" in reply.text
+
+
+async def test_problem_5_in_english(bot, world):
+    await bot.send(updates.command("start", sender=RESIDENT_EN))
+    body = _base_message(RESIDENT_EN, None, voice={"file_id": "v2", "file_unique_id": "v2u", "duration": 3})
+    [reply] = bot.replies(await bot.send({"update_id": 91_000, "message": body}))
+    assert "I can only read text" in reply.text
