@@ -141,3 +141,69 @@ async def test_problem_5_in_english(bot, world):
     body = _base_message(RESIDENT_EN, None, voice={"file_id": "v2", "file_unique_id": "v2u", "duration": 3})
     [reply] = bot.replies(await bot.send({"update_id": 91_000, "message": body}))
     assert "I can only read text" in reply.text
+
+
+# -- problem 9: /mijngegevens in words first -----------------------------------------------------
+
+
+async def test_problem_9_my_data_is_readable_text_first_then_the_file(bot, world):
+    await bot.say("/start")
+    await bot.press(f"ac:r:{world.ids['market']}")
+    [text, document] = bot.replies(await bot.say("/mijngegevens"))
+    assert text.method == "sendMessage" and document.method == "sendDocument"
+    assert text.text.startswith("<b>Dit weet Knooppunt over jou</b>")
+    assert "Je voornaam: Fatima." in text.text
+    assert "Je komt naar <b>Kerstmarkt</b> op zaterdag 5 december 2026." in text.text
+    for jargon in ('"status"', "activity_id", "going", "_at"):
+        assert jargon not in text.text
+    async with bot.session_factory() as session:
+        from storage.models import User
+
+        user = await session.get(User, RESIDENT["id"])
+    assert (user.first_seen_at.minute, user.first_seen_at.second, user.first_seen_at.microsecond) == (0, 0, 0)
+    assert (user.last_seen_at.minute, user.last_seen_at.second, user.last_seen_at.microsecond) == (0, 0, 0)
+
+
+async def test_problem_9_my_data_in_english(bot, world):
+    await bot.send(updates.command("start", sender=RESIDENT_EN))
+    [text, _file] = bot.replies(await bot.send(updates.command("mydata", sender=RESIDENT_EN)))
+    assert text.text.startswith("<b>This is what Knooppunt knows about you</b>")
+    assert "Your language: English." in text.text and "/forgetme" in text.text
+
+
+# -- problem 10: help by role, a short /privacy ------------------------------------------------------
+
+
+async def test_problem_10_residents_see_resident_commands_only(bot, world):
+    [help_] = bot.replies(await bot.say("/hulp"))
+    assert "/agenda" in help_.text and "/aanmelden" in help_.text and "/privacy" in help_.text
+    for hidden in ("digest_", "/beheer", "/koppel", "/activiteit", "/bericht", "/terug"):
+        assert hidden not in help_.text
+    assert len(help_.text.splitlines()) <= 16
+
+
+async def test_problem_10_roles_see_their_commands_added(bot, world):
+    from tests.activity_seed import COORDINATOR, MEMBER
+    from tests.conftest import ADMIN_ID
+
+    [volunteer] = bot.replies(await bot.say("/hulp", sender=MEMBER))
+    assert "/activiteit" in volunteer.text and "digest_" not in volunteer.text and "/beheer" not in volunteer.text
+    [coordinator] = bot.replies(await bot.say("/hulp", sender=COORDINATOR))
+    assert "/digest_tijd" in coordinator.text and "/beheer" not in coordinator.text
+    [admin] = bot.replies(await bot.say("/hulp", sender=updates.user(ADMIN_ID, "Beheer", "nl")))
+    assert "/beheer" in admin.text
+
+
+async def test_problem_10_privacy_is_short_with_more_behind_a_button(bot, world):
+    [short] = bot.replies(await bot.say("/privacy"))
+    assert len(short.text.splitlines()) <= 12 and len(short.text) < 900
+    for jargon in ("database", "logbestand", "(id)", " id "):
+        assert jargon not in short.text
+    assert short.buttons() == ["Meer uitleg"]
+    more = bot.replies(await bot.press("pv:more"))
+    assert [c.method for c in more] == ["editMessageText"]  # edited in place, nothing new sent
+    assert "Meer uitleg" in more[0].text and more[0].buttons() == ["Minder"]
+    for jargon in ("database", "logbestand", "(id)"):
+        assert jargon not in more[0].text
+    less = bot.replies(await bot.press("pv:less"))
+    assert [c.method for c in less] == ["editMessageText"] and less[0].text == short.text

@@ -14,6 +14,7 @@ async def record_contact(
 ) -> User:
     """Create the user on first contact, else move last_seen forward (and keep Telegram's language)."""
     telegram_language = telegram_language[:16] if telegram_language else None
+    now = now.replace(minute=0, second=0, microsecond=0)  # to the hour, as /privacy promises
     user = await session.get(User, user_id)
     if user is None:
         user = User(id=user_id, first_name=first_name, first_seen_at=now, last_seen_at=now, telegram_language=telegram_language)
