@@ -18,6 +18,8 @@ WINDOWS = ("today", "tomorrow", "weekend", "week", "month")  # and "day:<0..6>",
 CHILDREN_WORDS = frozenset({"kind", "kinderen", "kids", "kinder", "jeugd", "jongeren", "peuters", "tieners",
                             "children", "child", "family", "families", "youth", "gezin", "gezinnen", "ouder"})
 CHILDREN_CATEGORIES = frozenset({"speeltuin", "huiswerkbegeleiding"})
+REMINDER_DAY_BEFORE = timedelta(hours=24)  # "morgen is ...", for who said "Ik kom" before that
+REMINDER_SOON_BEFORE = timedelta(hours=3)  # "straks is ...", for who said it later (but not at the last minute)
 LOOKBACK = timedelta(hours=12)  # an activity that began this long ago may still be going on
 
 
@@ -91,3 +93,13 @@ def for_children(title: str, description: str | None, category: str | None) -> b
         return True
     words = set(normalize_text(f"{title} {description or ''}").split())
     return bool(words & CHILDREN_WORDS)
+
+
+def reminder_stage(joined: datetime, occurrence: datetime) -> str | None:
+    """Which reminder someone who said "Ik kom" at `joined` gets: "day" (the day before), "soon"
+    (3 hours before) or None (it starts within 3 hours: nothing to promise)."""
+    if joined <= occurrence - REMINDER_DAY_BEFORE:
+        return "day"
+    if joined <= occurrence - REMINDER_SOON_BEFORE:
+        return "soon"
+    return None

@@ -56,6 +56,17 @@ class _Translator:
         return self.gettext(singular) if n == 1 else self.gettext(plural)
 
 
+def day_words(start: datetime, language: str, tz) -> str:  # noqa: ANN001
+    """'dinsdag 8 december': the date an RSVP of a series is about."""
+    return datefmt.format_day(start.astimezone(tz).date(), locale=language)
+
+
+def next_slot(activity: Activity, now: datetime, tz) -> Slot | None:  # noqa: ANN001
+    """The date "Ik kom" is about now: the next (or current) occurrence."""
+    slots = upcoming(activity, now, tz, count=1)
+    return slots[0] if slots else None
+
+
 def short_day(start: datetime, language: str, tz) -> str:  # noqa: ANN001
     """'za 5 dec 14:00' for list buttons."""
     local = start.astimezone(tz)
@@ -87,7 +98,9 @@ def upcoming(activity: Activity, now: datetime, tz, count: int = UPCOMING_SHOWN)
     return found
 
 
-def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, going: int, limit: int = 4096) -> str:  # noqa: ANN001
+def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, going: int, limit: int = 4096,  # noqa: ANN001
+              going_on: str | None = None) -> str:
+    """The card; `going_on` names the date the count is about (a series counts per date)."""
     _ = gettext
     lines = [f"<b>{escape(activity.title)}</b>"]
     if activity.status == "cancelled":
@@ -112,7 +125,14 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
         lines.append("📍 " + escape(where))
     lines.append("💶 " + (escape(activity.cost) if activity.cost else _("Gratis")))
     lines.append("🏠 " + escape(activity.initiative.name))
-    if activity.max_attendees is not None:
+    if going_on is not None:
+        if activity.max_attendees is not None:
+            lines.append(_("👥 {going} van {max} plekken bezet op {day}").format(going=going, max=activity.max_attendees, day=escape(going_on)))
+        elif going == 1:
+            lines.append(_("👥 1 persoon komt op {day}").format(day=escape(going_on)))
+        elif going:
+            lines.append(_("👥 {going} mensen komen op {day}").format(going=going, day=escape(going_on)))
+    elif activity.max_attendees is not None:
         lines.append(_("👥 {going} van {max} plekken bezet").format(going=going, max=activity.max_attendees))
     elif going == 1:
         lines.append(_("👥 1 persoon komt"))
@@ -126,11 +146,14 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
     return text
 
 
-def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool) -> InlineKeyboardMarkup:  # noqa: ANN001
+def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool,  # noqa: ANN001
+                 going_on: str | None = None) -> InlineKeyboardMarkup:
     _ = gettext
     rows: list[list[InlineKeyboardButton]] = []
     if activity.status == "published":
-        if rsvp == "going":
+        if rsvp == "going" and going_on is not None:
+            rows.append([InlineKeyboardButton(_("✅ Je komt op {day} – afmelden").format(day=going_on), callback_data=f"ac:x:{activity.id}")])
+        elif rsvp == "going":
             rows.append([InlineKeyboardButton(_("✅ Je komt ({n}) – afmelden").format(n=going), callback_data=f"ac:x:{activity.id}")])
         elif rsvp == "waiting":
             rows.append([InlineKeyboardButton(_("⏳ Op de wachtlijst – afmelden"), callback_data=f"ac:x:{activity.id}")])

@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
-from domain.agenda import for_children, window
+from domain.agenda import for_children, reminder_stage, window
 from domain.calendar_file import build_calendar, google_calendar_link
 from domain.datefmt import format_day
 from domain.geo import format_distance, haversine_m
@@ -34,10 +34,11 @@ from handlers.activity_card import (
     calendar_event,
     card_buttons,
     card_text,
+    day_words,
+    next_slot,
     now_of,
     short_day,
     slot_in_window,
-    upcoming,
 )
 from handlers.activity_reminders import notify, schedule_reminder
 from handlers.common import (
@@ -400,13 +401,19 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
         moderator = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         if not (is_public(activity) or member or moderator):
             return None
-        going = await repo.going_count(session, activity.id)
-        rsvp = await repo.rsvp_of(session, activity.id, user_id)
-    now = now_of(context.application)
-    tz = context.settings.timezone
+        now = now_of(context.application)
+        tz = context.settings.timezone
+        slot = next_slot(activity, now, tz)
+        going, rsvp = 0, None
+        if slot is not None:
+            going = await repo.going_count(session, activity.id, to_utc(slot.start))
+            rsvp = await repo.rsvp_of(session, activity.id, user_id, to_utc(slot.start))
+    # A series counts per date, so the card says which date; a one-off has only one.
+    going_on = day_words(slot.start, context.language, tz) if slot is not None and activity.rrule else None
     limit = CAPTION_LIMIT if activity.photo_file_id else 4096
-    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit)
-    markup = card_buttons(activity, gettext=_, rsvp=rsvp.status if rsvp else None, going=going, member=member, moderator=moderator)
+    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit, going_on=going_on)
+    markup = card_buttons(activity, gettext=_, rsvp=rsvp.status if rsvp else None, going=going, member=member,
+                          moderator=moderator, going_on=going_on)
     return activity, text, markup
 
 
@@ -468,31 +475,50 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     activity_id = parse_id(query.data)
     user_id = update.effective_user.id
     now = now_of(context.application)
+    tz = context.settings.timezone
+    slot = None
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
         if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
             result = "gone"
         elif activity.status == "cancelled":
             result = "cancelled"
-        elif not upcoming(activity, now, context.settings.timezone, count=1):
+        elif (slot := next_slot(activity, now, tz)) is None:
             result = "over"
         else:
-            result = await repo.add_rsvp(session, activity, user_id, now)
+            result = await repo.add_rsvp(session, activity, user_id, now, to_utc(slot.start))
+            person = await repo.get_user(session, user_id)
+            reminders_on = person is None or person.reminders_enabled
     if result == "gone":
         await gone(query, context)
         return
+    day = day_words(slot.start, context.language, tz) if slot is not None else ""
     messages = {
         "cancelled": _("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
         "over": _("Deze activiteit is al voorbij."),
-        "already": _("Je had je al aangemeld."),
-        "waiting": _("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
-        "going": _("Fijn dat je komt! 🎉 Je krijgt de dag ervoor een herinnering. Geen herinneringen? Typ /herinneringen."),
+        "already": _("Je had je al aangemeld voor {day}.").format(day=day),
+        "waiting": _("Het is vol op {day}. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij.").format(day=day),
     }
+    if result == "going":
+        messages["going"] = " ".join([_("Fijn dat je komt op {day}! 🎉").format(day=day), reminder_promise(context, slot, now, reminders_on)])
     await query.message.reply_text(messages[result])
     if result == "going":
         schedule_reminder(context.application, activity, now)
     if result in ("going", "waiting", "already"):
         await refresh_card(query, context, activity.id, user_id)
+
+
+def reminder_promise(context: KnooppuntContext, slot, now, reminders_on: bool) -> str:  # noqa: ANN001
+    """Only what will really happen: a reminder the day before, a few hours before, or none."""
+    _ = context.gettext
+    if not reminders_on:
+        return _("Je herinneringen staan uit. Aanzetten? Typ /herinneringen.")
+    moment = reminder_stage(to_utc(now), to_utc(slot.start))
+    if moment == "day":
+        return _("Je krijgt de dag ervoor een herinnering. Liever niet? Typ /herinneringen.")
+    if moment == "soon":
+        return _("Je krijgt 3 uur van tevoren een herinnering. Liever niet? Typ /herinneringen.")
+    return _("Het begint om {time}. Tot straks!").format(time=slot.start.astimezone(context.settings.timezone).strftime("%H:%M"))
 
 
 async def unrsvp(update: Update, context: KnooppuntContext) -> None:
@@ -501,12 +527,14 @@ async def unrsvp(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     activity_id = parse_id(query.data)
     user_id = update.effective_user.id
+    now = now_of(context.application)
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
-        if activity is None:
+        slot = next_slot(activity, now, context.settings.timezone) if activity is not None else None
+        if slot is None:
             removed, promoted = False, None
         else:
-            removed, promoted = await repo.remove_rsvp(session, activity, user_id)
+            removed, promoted = await repo.remove_rsvp(session, activity, user_id, to_utc(slot.start))
     if activity is None:
         await gone(query, context)
         return

@@ -207,3 +207,91 @@ async def test_problem_10_privacy_is_short_with_more_behind_a_button(bot, world)
         assert jargon not in more[0].text
     less = bot.replies(await bot.press("pv:less"))
     assert [c.method for c in less] == ["editMessageText"] and less[0].text == short.text
+
+
+# -- problem 7: honest reminders, RSVPs per date ----------------------------------------------------
+
+
+async def run_reminders(bot, activity_id: int, moment: datetime) -> list:
+    """Let the planned reminder job run as if it were `moment` (Amsterdam time)."""
+    from handlers.activity_reminders import job_name
+
+    bot.app.bot_data.extras[CLOCK_KEY] = lambda: moment
+    [job] = bot.app.job_queue.get_jobs_by_name(job_name(activity_id))
+    before = len(bot.api.calls)
+    await job.run(bot.app)
+    return [c for c in bot.api.calls[before:] if c.method == "sendMessage"]
+
+
+async def test_problem_7_a_sign_up_this_evening_gets_a_reminder_3_hours_before(bot, world):
+    from handlers.activity_reminders import job_name
+
+    evening = await add_activity(bot.session_factory, world, "Spelletjesavond", at(3, 20), at(3, 22))
+    await bot.say("/start")
+    [thanks] = [c for c in bot.replies(await bot.press(f"ac:r:{evening}")) if c.method == "sendMessage"]
+    assert "de dag ervoor" not in thanks.text
+    assert thanks.text == "Fijn dat je komt op donderdag 3 december! 🎉 Je krijgt 3 uur van tevoren een herinnering. Liever niet? Typ /herinneringen."
+    [job] = bot.app.job_queue.get_jobs_by_name(job_name(evening))
+    assert job.job.trigger.run_date == at(3, 17)
+    [reminder] = await run_reminders(bot, evening, at(3, 17))
+    assert reminder.chat_id == RESIDENT["id"]
+    assert reminder.text.startswith("⏰ Herinnering: straks is <b>Spelletjesavond</b>.")
+    assert "morgen" not in reminder.text
+
+
+async def test_problem_7_a_sign_up_just_before_promises_no_reminder(bot, world):
+    soon = await add_activity(bot.session_factory, world, "Soep koken", at(3, 11), at(3, 13))
+    await bot.say("/start")
+    [thanks] = [c for c in bot.replies(await bot.press(f"ac:r:{soon}")) if c.method == "sendMessage"]
+    assert thanks.text == "Fijn dat je komt op donderdag 3 december! 🎉 Het begint om 11:00. Tot straks!"
+
+
+async def test_problem_7_tomorrow_morning_gets_the_3_hour_reminder_not_a_promise_for_today(bot, world):
+    morning = await add_activity(bot.session_factory, world, "Wandelen", at(4, 8), at(4, 9))
+    await bot.say("/start")
+    [thanks] = [c for c in bot.replies(await bot.press(f"ac:r:{morning}")) if c.method == "sendMessage"]
+    assert "3 uur van tevoren" in thanks.text and "de dag ervoor" not in thanks.text
+    [reminder] = await run_reminders(bot, morning, at(4, 5))
+    assert "straks is <b>Wandelen</b>" in reminder.text
+
+
+async def test_problem_7_a_weekly_activity_counts_per_date_and_the_card_says_which(bot, world):
+    from sqlalchemy import select
+
+    from storage.tables_activities import ActivityRsvp
+
+    coffee = world.ids["coffee"]
+    calls = await bot.press(f"ac:r:{coffee}")
+    [thanks] = [c for c in bot.replies(calls) if c.method == "sendMessage"]
+    assert thanks.text.startswith("Fijn dat je komt op dinsdag 8 december!")
+    [card] = [c for c in bot.replies(calls) if c.method == "editMessageText"]
+    assert "👥 1 persoon komt op dinsdag 8 december" in card.text
+    assert card.buttons()[0] == "✅ Je komt op dinsdag 8 december – afmelden"
+    async with bot.session_factory() as session:
+        [(occurrence,)] = (await session.execute(select(ActivityRsvp.occurrence_at))).all()
+    assert occurrence == at(8, 10)
+    # A week later the next Tuesday starts at zero: last week's "Ik kom" does not count for it.
+    bot.app.bot_data.extras[CLOCK_KEY] = lambda: at(9, 9)
+    [later] = bot.replies(await bot.press(f"ac:o:{coffee}"))
+    assert "👥" not in later.text and later.buttons()[0] == "🙋 Ik kom (0)"
+    other_person = updates.user(1500, "Sam", "nl")
+    await bot.send(updates.command("start", sender=other_person))
+    [card2] = [c for c in bot.replies(await bot.press(f"ac:r:{coffee}", sender=other_person)) if c.method == "editMessageText"]
+    assert "👥 1 persoon komt op dinsdag 15 december" in card2.text
+
+
+async def test_problem_7_waiting_list_is_per_date(bot, world):
+
+
+    weekly = await add_activity(bot.session_factory, world, "Kookles", at(1, 18), at(1, 20), rrule="FREQ=WEEKLY;BYDAY=TU",
+                                max_attendees=1)
+    first, second = updates.user(1601, "Aya", "nl"), updates.user(1602, "Bo", "nl")
+    for person in (first, second):
+        await bot.send(updates.command("start", sender=person))
+    await bot.press(f"ac:r:{weekly}", sender=first)
+    [full] = [c for c in bot.replies(await bot.press(f"ac:r:{weekly}", sender=second)) if c.method == "sendMessage"]
+    assert full.text.startswith("Het is vol op dinsdag 8 december.")
+    bot.app.bot_data.extras[CLOCK_KEY] = lambda: at(9, 9)  # next week: a new date with room
+    [room] = [c for c in bot.replies(await bot.press(f"ac:r:{weekly}", sender=second)) if c.method == "sendMessage"]
+    assert room.text.startswith("Fijn dat je komt op dinsdag 15 december!")
+

@@ -229,8 +229,8 @@ async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot)
         session.add(activity)
         await session.flush()
         session.add_all([
-            ActivityRsvp(activity_id=activity.id, user_id=OWNER["id"]),
-            ActivityRsvp(activity_id=activity.id, user_id=EDITOR["id"]),
+            ActivityRsvp(activity_id=activity.id, user_id=OWNER["id"], occurrence_at=starts),
+            ActivityRsvp(activity_id=activity.id, user_id=EDITOR["id"], occurrence_at=starts),
             ReminderSent(activity_id=activity.id, user_id=OWNER["id"], occurrence_at=starts),
             Announcement(initiative_id=ids["shared"], text="Kom ook!", created_by=OWNER["id"]),
         ])

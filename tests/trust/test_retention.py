@@ -36,7 +36,7 @@ async def test_nightly_job_removes_rsvps_and_reminders_30_days_after_the_activit
             session.add(activity)
             await session.flush()
             ids[name] = activity.id
-            session.add_all([ActivityRsvp(activity_id=activity.id, user_id=uid) for uid in (1001, 1002)])
+            session.add_all([ActivityRsvp(activity_id=activity.id, user_id=uid, occurrence_at=starts_at) for uid in (1001, 1002)])
         session.add_all([
             ReminderSent(activity_id=ids["open series"], user_id=1001, occurrence_at=ago(31)),
             ReminderSent(activity_id=ids["open series"], user_id=1001, occurrence_at=ago(29)),
