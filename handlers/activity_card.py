@@ -5,6 +5,7 @@ Shared by the agenda (residents), the posting conversation (preview) and the rem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -22,7 +23,8 @@ from storage.models import Activity
 
 CLOCK_KEY = "clock"  # Services.extras[CLOCK_KEY]: a callable returning an aware "now" (tests set it)
 CAPTION_LIMIT = 1024
-UPCOMING_SHOWN = 3  # occurrences of a recurring activity on its card
+UPCOMING_SHOWN = 3
+_BARE_AMOUNT = re.compile(r"\d{1,4}(?:[.,]\d{1,2})?(?:,-)?")  # occurrences of a recurring activity on its card
 
 
 def now_of(application: Application) -> datetime:
@@ -71,6 +73,11 @@ def short_day(start: datetime, language: str, tz) -> str:  # noqa: ANN001
     """'za 5 dec 14:00' for list buttons."""
     local = start.astimezone(tz)
     return f"{format_date(local.date(), 'EEE d MMM', locale=language)} {local:%H:%M}"
+
+
+def cost_words(cost: str) -> str:
+    """ "1,50" -> "€ 1,50": a bare amount gets its euro sign; "€ 2,50" or "vrije gift" stay as typed."""
+    return f"€ {cost.strip()}" if _BARE_AMOUNT.fullmatch(cost.strip()) else cost
 
 
 def where_words(activity: Activity) -> str | None:
@@ -123,7 +130,7 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
     where = where_words(activity)
     if where:
         lines.append("📍 " + escape(where))
-    lines.append("💶 " + (escape(activity.cost) if activity.cost else _("Gratis")))
+    lines.append("💶 " + (escape(cost_words(activity.cost)) if activity.cost else _("Gratis")))
     lines.append("🏠 " + escape(activity.initiative.name))
     if going_on is not None:
         if activity.max_attendees is not None:

@@ -86,7 +86,7 @@ async def test_member_posts_one_off_and_weekly_and_resident_finds_both(bot, worl
         ("31 februari 14:00", "Die datum bestaat niet"),
         ("gisteren 14:00", "Dat kan ik niet goed lezen."),
         ("5 januari 2028 10:00", "Dat is meer dan een jaar vooruit."),
-        ("zaterdag", "Hoe laat is het?"),
+        ("zaterdag", "Hoe laat begint het?"),
         ("vandaag 8:00", "Dat moment is al voorbij."),
     ],
 )

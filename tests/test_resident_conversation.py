@@ -295,3 +295,22 @@ async def test_problem_7_waiting_list_is_per_date(bot, world):
     [room] = [c for c in bot.replies(await bot.press(f"ac:r:{weekly}", sender=second)) if c.method == "sendMessage"]
     assert room.text.startswith("Fijn dat je komt op dinsdag 15 december!")
 
+
+
+# -- B1 Dutch: amounts, counts ------------------------------------------------------------------------
+
+
+async def test_a_bare_amount_gets_its_euro_sign(bot, world):
+    paid = await add_activity(bot.session_factory, world, "Lunch", at(5, 12), cost="1,50")
+    gift = await add_activity(bot.session_factory, world, "Ontbijt", at(5, 9), cost="vrije gift")
+    [card] = bot.replies(await bot.press(f"ac:o:{paid}"))
+    assert "💶 € 1,50" in card.text
+    [card] = bot.replies(await bot.press(f"ac:o:{gift}"))
+    assert "💶 vrije gift" in card.text
+
+
+async def test_a_network_with_one_coordinator_says_coordinator(bot, world):
+    from tests.conftest import ADMIN_ID
+
+    [overview] = bot.replies(await bot.say("/beheer", sender=updates.user(ADMIN_ID, "Beheer", "nl")))
+    assert "Netwerk West (1 coördinator)" in overview.text and "(0 coördinatoren)" in overview.text
