@@ -41,7 +41,7 @@ WHEN_PROBLEMS = {
     "invalid_date": N_("Die datum bestaat niet, of de dag past niet bij de datum (zoals 31 februari)."),
     "in_past": N_("Dat moment is al voorbij. Kies een moment in de toekomst."),
     "too_far": N_("Dat is meer dan een jaar vooruit. Kies een datum binnen een jaar."),
-    "missing_time": N_("Hoe laat begint het? Zet er een tijd bij, bijvoorbeeld: zaterdag 14:00."),
+    "missing_time": N_("Hoe laat begint het? Zet er een tijd bij."),
 }
 
 
@@ -154,7 +154,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
                 place = await session.get(Location, d["own_place"])
             label = (place.name or place.address or d["initiative_name"]) if place else d["initiative_name"]
             buttons = InlineKeyboardMarkup([[InlineKeyboardButton("📍 " + label[:50], callback_data="pl:own")]])
-        await say(update, _("Waar is het? Tik op de eigen plek, typ een adres met postcode, of stuur een locatie.") + "\n\n" + steps, buttons)
+        await say(update, _("Waar is het? Tik op de plek van jullie initiatief, typ een adres met postcode, of stuur een locatie.") + "\n\n" + steps, buttons)
     elif state == DESCRIPTION:
         await say(update, _("Vertel kort wat er gebeurt. Gebruik hoogstens {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == PHOTO:

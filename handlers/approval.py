@@ -354,11 +354,11 @@ async def decide(update: Update, context: KnooppuntContext, kind: str, subject_i
 def _outcome_for_applicant(kind: str, approve: bool, name: str, reason: str | None):  # noqa: ANN202
     def build(_):  # noqa: ANN001, ANN202
         if kind == "reg" and approve:
-            text = _("🎉 Goed nieuws! <b>{name}</b> is goedgekeurd. Het staat nu in de gids. Bekijk en wijzig het met /mijn.")
+            text = _("🎉 Goed nieuws! <b>{name}</b> is goedgekeurd. Bewoners kunnen het nu vinden in Knooppunt. Bekijk en wijzig het met /mijn.")
         elif kind == "reg":
             text = _("Je aanmelding van <b>{name}</b> is helaas afgewezen.")
         elif approve:
-            text = _("Je wijziging van <b>{name}</b> is goedgekeurd en staat nu in de gids.")
+            text = _("Je wijziging van <b>{name}</b> is goedgekeurd. Bewoners zien het nu zo.")
         else:
             text = _("Je wijziging van <b>{name}</b> is afgewezen.")
         text = text.format(name=escape(name))

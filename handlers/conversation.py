@@ -39,7 +39,7 @@ async def answer_places(update: Update, context: KnooppuntContext, text: str, un
     if answer_place_question is not None:
         await answer_place_question(update, context, understood.places)
         return
-    category = understood.places.category
+    category = understood.places.category or ("speeltuin" if understood.children else None)  # "iets voor kinderen": a playground
     if category and parse_query(text).category != category:
         text = f"{category} {text}"  # a word only domain/words knows ("koffie drinken"): name the category
     await directory.handle_question(update, context, text)

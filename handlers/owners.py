@@ -338,7 +338,7 @@ async def _save(update: Update, context: KnooppuntContext, value) -> int:  # noq
         await context.bot.send_message(update.effective_chat.id, _("Dank je! Een coördinator kijkt naar deze wijziging. Je hoort het als die is goedgekeurd."))
         await approval.send_change_cards(context, request_id)
         return END
-    await context.bot.send_message(update.effective_chat.id, _("Bewaard! De gids laat het nu zo zien."))
+    await context.bot.send_message(update.effective_chat.id, _("Bewaard! Bewoners zien het nu zo."))
     who = update.effective_user.first_name or str(user_id)
     await approval.tell_coordinators(context, initiative_id, _edited_note(who, name, field))
     text, markup = await _card(context, initiative_id, user_id)
@@ -374,7 +374,7 @@ async def change_status(update: Update, context: KnooppuntContext) -> None:
         await query.answer()
         await context.bot.send_message(
             update.effective_chat.id,
-            _("Weet je het zeker? Na sluiten staat het initiatief niet meer in de gids."),
+            _("Weet je het zeker? Na sluiten kunnen bewoners het initiatief niet meer vinden in Knooppunt."),
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(_("🚪 Ja, sluiten"), callback_data=f"own:xx:{initiative_id}")]]),
         )
         return
@@ -394,8 +394,8 @@ async def change_status(update: Update, context: KnooppuntContext) -> None:
     if not changed:
         await context.bot.send_message(update.effective_chat.id, _("Dat kan nu niet meer. Kijk bij /mijn hoe het ervoor staat."))
         return
-    texts = {"paused": _("Gepauzeerd. Het staat niet meer in de gids tot je het weer opent."),
-             "active": _("Weer open! Het staat weer in de gids."),
+    texts = {"paused": _("Gepauzeerd. Bewoners kunnen het niet meer vinden tot je het weer opent."),
+             "active": _("Weer open! Bewoners kunnen het weer vinden."),
              "closed": _("Gesloten. Dank je voor alles wat jullie gedaan hebben!")}
     await context.bot.send_message(update.effective_chat.id, texts[to_status])
     who = update.effective_user.first_name or str(update.effective_user.id)

@@ -145,8 +145,11 @@ def readable_data(context: KnooppuntContext, found: personal_data.Summary) -> st
     lines.append(_("• Je voornaam: {name}.").format(name=escape(user.first_name or "–")))
     language = user.language or user.telegram_language
     lines.append(_("• Je taal: {language}.").format(language=escape(language_name(language, locale)) if language else "–"))
-    lines.append(_("• Je gebruikte de bot voor het eerst op {first} en het laatst op {last}.").format(
-        first=day(user.first_seen_at), last=day(user.last_seen_at)))
+    first, last = day(user.first_seen_at), day(user.last_seen_at)
+    if first == last:
+        lines.append(_("• Je gebruikte de bot op {day}.").format(day=first))
+    else:
+        lines.append(_("• Je gebruikte de bot voor het eerst op {first} en het laatst op {last}.").format(first=first, last=last))
     lines.append(_("• Herinneringen staan aan.") if user.reminders_enabled else _("• Herinneringen staan uit."))
     if found.reminders_received:
         lines.append(ngettext("• Je kreeg {n} herinnering.", "• Je kreeg {n} herinneringen.", found.reminders_received).format(

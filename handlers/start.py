@@ -76,7 +76,7 @@ async def start(update: Update, context: KnooppuntContext) -> None:
     text = "\n".join(
         [
             _("Hallo {name}! 👋").format(name=name),
-            _("Ik ben Knooppunt. Ik help je de buurt te vinden."),
+            _("Ik ben Knooppunt. Ik help je plekken en activiteiten in je buurt te vinden."),
             "",
             _("Wat kan ik voor je doen?"),
             _("📍 Buurtplekken vinden, zoals een buurthuiskamer of speeltuin."),

@@ -314,3 +314,17 @@ async def test_a_network_with_one_coordinator_says_coordinator(bot, world):
 
     [overview] = bot.replies(await bot.say("/beheer", sender=updates.user(ADMIN_ID, "Beheer", "nl")))
     assert "Netwerk West (1 coördinator)" in overview.text and "(0 coördinatoren)" in overview.text
+
+
+async def test_the_readme_examples_give_the_answer_they_promise(bot, world):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    residents = next(line for line in readme.split("\n\n") if "**Residents**" in line)
+    examples = [" ".join(e.split()) for e in re.findall(r'\*"([^"]+)"\*', residents)]
+    assert examples == ["waar is een buurthuiskamer bij mij in de buurt?", "wat is er zaterdag te doen?"]
+    [where] = bot.replies(await bot.say(examples[0]))
+    assert "Waar ben je? Dan zoek ik" in where.text and "buurthuiskamer" in where.text
+    [saturday] = bot.replies(await bot.say(examples[1]))
+    assert saturday.text.startswith("📅 <b>Zaterdag 5 december</b>") and "Kerstmarkt" in saturday.text
