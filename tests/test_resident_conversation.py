@@ -328,3 +328,14 @@ async def test_the_readme_examples_give_the_answer_they_promise(bot, world):
     assert "Waar ben je? Dan zoek ik" in where.text and "buurthuiskamer" in where.text
     [saturday] = bot.replies(await bot.say(examples[1]))
     assert saturday.text.startswith("📅 <b>Zaterdag 5 december</b>") and "Kerstmarkt" in saturday.text
+    # The examples under "What it does": places questions reach the places, agenda questions the agenda.
+    section = readme.split("\n**Residents**\n")[1].split("**Volunteers")[0]
+    more = [" ".join(e.split()) for e in re.findall(r'\*"([^"]+)"\*', section)]
+    agenda_examples = {"wat is er zaterdag te doen?", "activiteiten voor kinderen dit weekend", "what is on this weekend?"}
+    assert agenda_examples <= set(more) and len(more) >= 7
+    for example in more:
+        answer = bot.reply_texts(await bot.say(example))[0]
+        if example in agenda_examples:
+            assert answer.startswith("📅 <b>"), (example, answer)
+        else:
+            assert "Dat begrijp ik niet" not in answer and not answer.startswith("📅"), (example, answer)
