@@ -52,13 +52,13 @@ def title_problem(text: str, _) -> str | None:  # noqa: ANN001
     if not text.strip():
         return _("Typ een naam voor de activiteit.")
     if len(text.strip()) > TITLE_MAX:
-        return _("Die naam is {n} tekens. Het mag maximaal {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=TITLE_MAX)
+        return _("Die naam is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=TITLE_MAX)
     return None
 
 
 def description_problem(text: str, _) -> str | None:  # noqa: ANN001
     if len(text.strip()) > DESCRIPTION_MAX:
-        return _("Je tekst is {n} tekens. Het mag maximaal {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=DESCRIPTION_MAX)
+        return _("Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=DESCRIPTION_MAX)
     return None
 
 

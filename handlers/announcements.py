@@ -119,7 +119,7 @@ async def text_given(update: Update, context: KnooppuntContext) -> int:
     text = (update.effective_message.text or "").strip()
     if not text or len(text) > TEXT_MAX:
         await update.effective_message.reply_text(
-            _("Je bericht is {n} tekens. Het mag maximaal {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
+            _("Je bericht is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
         return TEXT
     context.user_data[DRAFT]["text"] = text
     return await ask_photo(update, context)
