@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.gazetteer import normalize_text
 from domain.recurrence import Occurrence, Recurrence, localize, to_utc
 
-WINDOWS = ("today", "weekend", "week", "month")
+WINDOWS = ("today", "tomorrow", "weekend", "week", "month")  # and "day:<0..6>", a weekday (0 = Monday)
+# Words in an activity that say it is for children (matched on whole words, Dutch and English).
+CHILDREN_WORDS = frozenset({"kind", "kinderen", "kids", "kinder", "jeugd", "jongeren", "peuters", "tieners",
+                            "children", "child", "family", "families", "youth", "gezin", "gezinnen", "ouder"})
+CHILDREN_CATEGORIES = frozenset({"speeltuin", "huiswerkbegeleiding"})
+REMINDER_DAY_BEFORE = timedelta(hours=24)  # "morgen is ...", for who said "Ik kom" before that
+REMINDER_SOON_BEFORE = timedelta(hours=3)  # "straks is ...", for who said it later (but not at the last minute)
 LOOKBACK = timedelta(hours=12)  # an activity that began this long ago may still be going on
 
 
@@ -21,11 +28,20 @@ def _midnight(day: date, tz: ZoneInfo) -> datetime:
 
 
 def window(kind: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """(from, until) for today / weekend / week (the next 7 days) / month (the next 4 weeks)."""
+    """(from, until) for today / tomorrow / weekend / week (the next 7 days) / month (the next 4
+    weeks) / "day:N" (the next such weekday; today when it is that day, from now on)."""
     local = now.astimezone(tz)
     today = local.date()
     if kind == "today":
         return now, _midnight(today + timedelta(days=1), tz)
+    if kind == "tomorrow":
+        return _midnight(today + timedelta(days=1), tz), _midnight(today + timedelta(days=2), tz)
+    if kind.startswith("day:") and kind[4:].isdigit() and int(kind[4:]) < 7:
+        ahead = (int(kind[4:]) - today.weekday()) % 7
+        if ahead == 0:
+            return now, _midnight(today + timedelta(days=1), tz)
+        day = today + timedelta(days=ahead)
+        return _midnight(day, tz), _midnight(day + timedelta(days=1), tz)
     if kind == "weekend":
         weekday = today.weekday()  # 0 = Monday
         if weekday >= 5:
@@ -69,3 +85,21 @@ def next_occurrence(start: datetime, end: datetime | None, rrule: str | None, no
     series = Recurrence(start.astimezone(tz), rrule, end.astimezone(tz) if end else None)
     found = series.next_occurrence(now)
     return Slot(found.start.astimezone(tz), found.end.astimezone(tz) if found.end else None) if found else None
+
+
+def for_children(title: str, description: str | None, category: str | None) -> bool:
+    """An activity meant for children: its initiative's kind, or a word in its title or description."""
+    if category in CHILDREN_CATEGORIES:
+        return True
+    words = set(normalize_text(f"{title} {description or ''}").split())
+    return bool(words & CHILDREN_WORDS)
+
+
+def reminder_stage(joined: datetime, occurrence: datetime) -> str | None:
+    """Which reminder someone who said "Ik kom" at `joined` gets: "day" (the day before), "soon"
+    (3 hours before) or None (it starts within 3 hours: nothing to promise)."""
+    if joined <= occurrence - REMINDER_DAY_BEFORE:
+        return "day"
+    if joined <= occurrence - REMINDER_SOON_BEFORE:
+        return "soon"
+    return None

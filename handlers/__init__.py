@@ -39,6 +39,7 @@ CAPABILITY_MODULES = [
     "handlers.stale_buttons",  # presses nobody handles get an answer (checked in group -1)
     # -- directory: last, its free-text questions take what nothing above took
     "handlers.directory",  # location, postcodes, questions, /dichtbij, /zoek
+    "handlers.conversation",  # free text routed by domain.intent (places, agenda, help); voice, stickers, photos
 ]
 CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MODULES]
 

@@ -5,6 +5,7 @@ Shared by the agenda (residents), the posting conversation (preview) and the rem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -22,7 +23,8 @@ from storage.models import Activity
 
 CLOCK_KEY = "clock"  # Services.extras[CLOCK_KEY]: a callable returning an aware "now" (tests set it)
 CAPTION_LIMIT = 1024
-UPCOMING_SHOWN = 3  # occurrences of a recurring activity on its card
+UPCOMING_SHOWN = 3
+_BARE_AMOUNT = re.compile(r"\d{1,4}(?:[.,]\d{1,2})?(?:,-)?")  # occurrences of a recurring activity on its card
 
 
 def now_of(application: Application) -> datetime:
@@ -56,10 +58,26 @@ class _Translator:
         return self.gettext(singular) if n == 1 else self.gettext(plural)
 
 
+def day_words(start: datetime, language: str, tz) -> str:  # noqa: ANN001
+    """'dinsdag 8 december': the date an RSVP of a series is about."""
+    return datefmt.format_day(start.astimezone(tz).date(), locale=language)
+
+
+def next_slot(activity: Activity, now: datetime, tz) -> Slot | None:  # noqa: ANN001
+    """The date "Ik kom" is about now: the next (or current) occurrence."""
+    slots = upcoming(activity, now, tz, count=1)
+    return slots[0] if slots else None
+
+
 def short_day(start: datetime, language: str, tz) -> str:  # noqa: ANN001
     """'za 5 dec 14:00' for list buttons."""
     local = start.astimezone(tz)
     return f"{format_date(local.date(), 'EEE d MMM', locale=language)} {local:%H:%M}"
+
+
+def cost_words(cost: str) -> str:
+    """ "1,50" -> "€ 1,50": a bare amount gets its euro sign; "€ 2,50" or "vrije gift" stay as typed."""
+    return f"€ {cost.strip()}" if _BARE_AMOUNT.fullmatch(cost.strip()) else cost
 
 
 def where_words(activity: Activity) -> str | None:
@@ -87,7 +105,9 @@ def upcoming(activity: Activity, now: datetime, tz, count: int = UPCOMING_SHOWN)
     return found
 
 
-def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, going: int, limit: int = 4096) -> str:  # noqa: ANN001
+def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, going: int, limit: int = 4096,  # noqa: ANN001
+              going_on: str | None = None) -> str:
+    """The card; `going_on` names the date the count is about (a series counts per date)."""
     _ = gettext
     lines = [f"<b>{escape(activity.title)}</b>"]
     if activity.status == "cancelled":
@@ -110,9 +130,16 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
     where = where_words(activity)
     if where:
         lines.append("📍 " + escape(where))
-    lines.append("💶 " + (escape(activity.cost) if activity.cost else _("Gratis")))
+    lines.append("💶 " + (escape(cost_words(activity.cost)) if activity.cost else _("Gratis")))
     lines.append("🏠 " + escape(activity.initiative.name))
-    if activity.max_attendees is not None:
+    if going_on is not None:
+        if activity.max_attendees is not None:
+            lines.append(_("👥 {going} van {max} plekken bezet op {day}").format(going=going, max=activity.max_attendees, day=escape(going_on)))
+        elif going == 1:
+            lines.append(_("👥 1 persoon komt op {day}").format(day=escape(going_on)))
+        elif going:
+            lines.append(_("👥 {going} mensen komen op {day}").format(going=going, day=escape(going_on)))
+    elif activity.max_attendees is not None:
         lines.append(_("👥 {going} van {max} plekken bezet").format(going=going, max=activity.max_attendees))
     elif going == 1:
         lines.append(_("👥 1 persoon komt"))
@@ -126,11 +153,14 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
     return text
 
 
-def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool) -> InlineKeyboardMarkup:  # noqa: ANN001
+def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool,  # noqa: ANN001
+                 going_on: str | None = None) -> InlineKeyboardMarkup:
     _ = gettext
     rows: list[list[InlineKeyboardButton]] = []
     if activity.status == "published":
-        if rsvp == "going":
+        if rsvp == "going" and going_on is not None:
+            rows.append([InlineKeyboardButton(_("✅ Je komt op {day} – afmelden").format(day=going_on), callback_data=f"ac:x:{activity.id}")])
+        elif rsvp == "going":
             rows.append([InlineKeyboardButton(_("✅ Je komt ({n}) – afmelden").format(n=going), callback_data=f"ac:x:{activity.id}")])
         elif rsvp == "waiting":
             rows.append([InlineKeyboardButton(_("⏳ Op de wachtlijst – afmelden"), callback_data=f"ac:x:{activity.id}")])

@@ -113,7 +113,7 @@ async def ask(update: Update, context: KnooppuntContext, state: object) -> None:
         async with context.session() as session:
             activity = await repo.get_activity(session, context.user_data.get("activity_hide") or 0)
         title = escape_title(activity) if activity else ""
-        question = _("Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Maximaal {max} tekens.").format(
+        question = _("Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Gebruik hoogstens {max} tekens.").format(
             title=title, max=REASON_MAX)
     else:
         questions = {

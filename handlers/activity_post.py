@@ -41,7 +41,7 @@ WHEN_PROBLEMS = {
     "invalid_date": N_("Die datum bestaat niet, of de dag past niet bij de datum (zoals 31 februari)."),
     "in_past": N_("Dat moment is al voorbij. Kies een moment in de toekomst."),
     "too_far": N_("Dat is meer dan een jaar vooruit. Kies een datum binnen een jaar."),
-    "missing_time": N_("Hoe laat is het? Zet er een tijd bij."),
+    "missing_time": N_("Hoe laat begint het? Zet er een tijd bij."),
 }
 
 
@@ -52,13 +52,13 @@ def title_problem(text: str, _) -> str | None:  # noqa: ANN001
     if not text.strip():
         return _("Typ een naam voor de activiteit.")
     if len(text.strip()) > TITLE_MAX:
-        return _("Die naam is {n} tekens. Het mag maximaal {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=TITLE_MAX)
+        return _("Die naam is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=TITLE_MAX)
     return None
 
 
 def description_problem(text: str, _) -> str | None:  # noqa: ANN001
     if len(text.strip()) > DESCRIPTION_MAX:
-        return _("Je tekst is {n} tekens. Het mag maximaal {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=DESCRIPTION_MAX)
+        return _("Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=DESCRIPTION_MAX)
     return None
 
 
@@ -139,7 +139,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
         buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"pi:{i.id}")] for i in mine]
         await say(update, _("Voor welk initiatief is de activiteit?") + "\n\n" + STEPS.hint(context, state), InlineKeyboardMarkup(buttons))
     elif state == TITLE:
-        await say(update, _("Hoe heet de activiteit? Maximaal {max} tekens.").format(max=TITLE_MAX) + "\n\n" + steps)
+        await say(update, _("Hoe heet de activiteit? Gebruik hoogstens {max} tekens.").format(max=TITLE_MAX) + "\n\n" + steps)
     elif state == WHEN:
         await say(update, _("Wanneer is het?") + "\n" + _(WHEN_EXAMPLES) + "\n\n" + steps)
     elif state == WHEN_CONFIRM:
@@ -158,9 +158,9 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
                  if buttons else _("Waar is het? Typ een adres met postcode, of stuur een locatie."))
         await say(update, where + "\n\n" + steps, buttons)
     elif state == DESCRIPTION:
-        await say(update, _("Vertel kort wat er gebeurt. Maximaal {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
+        await say(update, _("Vertel kort wat er gebeurt. Gebruik hoogstens {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == PHOTO:
-        await say(update, _("Stuur een foto.") + "\n\n" + STEPS.hint(context, state, skip=True))
+        await say(update, _("Wil je er een foto bij? Stuur die dan. Dat hoeft niet.") + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == COST:
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("Gratis"), callback_data="pc:free")]])
         await say(update, _("Wat kost het? Tik op Gratis of typ een prijs, bijvoorbeeld: € 2,50") + "\n\n" + steps, buttons)

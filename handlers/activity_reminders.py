@@ -1,5 +1,6 @@
-"""Reminders the day before, for those who said "Ik kom", planned with the JobQueue from the
-database (jobs live in memory only), and /herinneringen to switch them off and on."""
+"""Reminders for those who said "Ik kom" for a date: the day before, or 3 hours before for who
+signed up later (domain.agenda.reminder_stage), planned with the JobQueue from the database (jobs
+live in memory only), and /herinneringen to switch them off and on."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
+from domain.agenda import REMINDER_DAY_BEFORE, REMINDER_SOON_BEFORE
 from domain.recurrence import to_utc
 from domain.retry_policy import backoff_delay
 from handlers.activity_card import now_of, upcoming, when_words
@@ -25,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 COMMANDS = [MenuCommand("herinneringen", N_("Herinneringen aan of uit"), private=True, english="reminders")]
 
-REMINDER_BEFORE = timedelta(hours=24)
+REMINDER_BEFORE = REMINDER_DAY_BEFORE
 REMINDER_GRACE_S = 6 * 3600  # a reminder that is late (the bot was down) still goes out
 
 
@@ -42,7 +44,9 @@ def schedule_reminder(application: Application, activity: Activity, now: datetim
     slots = [s for s in slots if to_utc(s.start) > to_utc(now)]
     if not slots:
         return
-    fire_at = max(to_utc(slots[0].start) - REMINDER_BEFORE, to_utc(now) + timedelta(seconds=1))
+    start = to_utc(slots[0].start)
+    due = [moment for moment in (start - REMINDER_DAY_BEFORE, start - REMINDER_SOON_BEFORE) if moment > to_utc(now)]
+    fire_at = due[0] if due else to_utc(now) + timedelta(seconds=1)  # both passed (the bot was down): catch up
     name = job_name(activity.id)
     for job in application.job_queue.get_jobs_by_name(name):
         job.schedule_removal()
@@ -99,7 +103,10 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
             schedule_reminder(application, activity, now)  # woke too early (e.g. the time changed)
             return
         occurrence = to_utc(slot.start)
-        candidates = await repo.reminder_candidates(session, activity_id, occurrence, joined_before=occurrence - REMINDER_BEFORE)
+        # The day before: who came before then. Later: who signed up after that, up to 3 hours ahead.
+        stage = "day" if occurrence - REMINDER_SOON_BEFORE > to_utc(now) + timedelta(minutes=1) else "soon"
+        joined_before = occurrence - (REMINDER_DAY_BEFORE if stage == "day" else REMINDER_SOON_BEFORE)
+        candidates = await repo.reminder_candidates(session, activity_id, occurrence, joined_before=joined_before)
         pending = {row.user_id: row for row in await repo.pending_reminders(session, activity_id, occurrence)}
         for user_id, row in pending.items():
             if user_id not in candidates:  # no longer coming, or switched reminders off meanwhile
@@ -109,16 +116,20 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         people = await repo.users_by_id(session, due)
     settings = application.bot_data.settings
     for user_id in due:
-        retry_at = await _remind(application, activity, slot, occurrence, user_id, user_language(people.get(user_id), settings.default_language), now)
+        retry_at = await _remind(application, activity, slot, occurrence, user_id,
+                                 user_language(people.get(user_id), settings.default_language), now, stage)
         if retry_at is not None:
             waiting.append(retry_at)
     if waiting:
         schedule_retry(application, activity_id, min(waiting), now)
-    if activity.rrule is not None:
+    if stage == "day":
+        schedule_reminder(application, activity, now)  # the 3-hours-before round for later sign-ups
+    elif activity.rrule is not None:
         schedule_reminder(application, activity, slot.start)
 
 
-async def _remind(application: Application, activity: Activity, slot, occurrence: datetime, user_id: int, language: str, now: datetime) -> datetime | None:  # noqa: ANN001, PLR0913
+async def _remind(application: Application, activity: Activity, slot, occurrence: datetime, user_id: int, language: str,  # noqa: ANN001, PLR0913
+                  now: datetime, stage: str = "day") -> datetime | None:
     """One reminder through claim -> send -> settle; returns when to try again, if it should be."""
     factory = application.bot_data.session_factory
     try:
@@ -129,9 +140,9 @@ async def _remind(application: Application, activity: Activity, slot, occurrence
         return None  # another run claimed it first
     tz = application.bot_data.settings.timezone
     _ = get_translator(language).gettext
-    text = _("⏰ Herinnering: morgen is <b>{title}</b>.\n🗓 {when}\nGeen herinneringen meer? Typ /herinneringen.").format(
-        title=escape(activity.title), when=escape(when_words(slot.start, slot.end, language, tz))
-    )
+    heading = _("⏰ Herinnering: morgen is <b>{title}</b>.") if stage == "day" else _("⏰ Herinnering: straks is <b>{title}</b>.")
+    text = "\n".join([heading.format(title=escape(activity.title)), "🗓 " + escape(when_words(slot.start, slot.end, language, tz)),
+                      _("Geen herinneringen meer? Typ /herinneringen.")])
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(_("Bekijk de activiteit"), callback_data=f"ac:o:{activity.id}")]])
     try:
         await application.bot.send_message(user_id, text, reply_markup=markup)

@@ -44,7 +44,8 @@ async def _overview(context: KnooppuntContext, number: int = 0) -> tuple[str, In
         lines.append(_("Er zijn nog geen netwerken."))
     for network in page.items:
         count = len(coordinators.get(network.id, []))
-        lines.append(_("• {name} ({count} coördinatoren)").format(name=escape(network.name), count=count))
+        lines.append(context.ngettext("• {name} ({count} coördinator)", "• {name} ({count} coördinatoren)", count).format(
+            name=escape(network.name), count=count))
     rows = [[InlineKeyboardButton(f"⚙️ {network.name}", callback_data=f"adm:n:{network.id}")] for network in page.items]
     if nav := page_buttons(_, page, "adm:list:"):
         rows.append(nav)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, ReplyKeyboardMarkup, Update
@@ -22,8 +23,9 @@ from telegram.ext import (
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
-from domain.agenda import window
+from domain.agenda import for_children, reminder_stage, window
 from domain.calendar_file import build_calendar, google_calendar_link
+from domain.datefmt import format_day
 from domain.geo import format_distance, haversine_m
 from domain.recurrence import to_utc
 from domain.taxonomy import CATEGORIES, get_category
@@ -32,10 +34,11 @@ from handlers.activity_card import (
     calendar_event,
     card_buttons,
     card_text,
+    day_words,
+    next_slot,
     now_of,
     short_day,
     slot_in_window,
-    upcoming,
 )
 from handlers.activity_reminders import notify, schedule_reminder
 from handlers.common import (
@@ -64,6 +67,51 @@ PAGE_SIZE = 5
 NEAR_RADIUS_M = 2000.0
 NEAR = 1
 WINDOW_TITLES = {"today": N_("Vandaag"), "weekend": N_("Dit weekend"), "week": N_("Deze week")}
+QUESTION_TITLES = {"today": N_("Vandaag"), "tomorrow": N_("Morgen"), "weekend": N_("Dit weekend"),
+                   "week": N_("Deze week"), "month": N_("De komende 4 weken")}
+
+
+@dataclass(frozen=True)
+class AgendaQuestion:
+    """A typed agenda question: a period and optional buurt, category and "for children".
+
+    It travels in callback data as "ag:Q:<arg>:<page>" (arg e.g. "d5.3.speeltuin.k"), so every
+    list message keeps its own question for its page buttons.
+    """
+
+    period: str = "month"  # today, tomorrow, weekend, week, month or day:<0..6>
+    buurt: int | None = None  # index in gazetteer.buurten()
+    category: str | None = None
+    children: bool = False
+
+    def arg(self) -> str:
+        period = f"d{self.period[4:]}" if self.period.startswith("day:") else self.period
+        return ".".join([period, "-" if self.buurt is None else str(self.buurt), self.category or "-", "k" if self.children else "-"])
+
+    @classmethod
+    def from_arg(cls, arg: str) -> "AgendaQuestion | None":
+        parts = arg.split(".")
+        if len(parts) != 4:
+            return None
+        period, buurt, category, children = parts
+        if re.fullmatch(r"d[0-6]", period):
+            period = f"day:{period[1]}"
+        elif period not in QUESTION_TITLES:
+            return None
+        if buurt != "-" and not (buurt.isdigit() and int(buurt) < len(gazetteer.buurten())):
+            return None
+        if category != "-" and get_category(category) is None:
+            return None
+        return cls(period, None if buurt == "-" else int(buurt), None if category == "-" else category, children == "k")
+
+
+def buurt_index(name: str | None) -> int | None:
+    return next((i for i, b in enumerate(gazetteer.buurten()) if b.name == name), None)
+
+
+async def answer_question(update: Update, context: KnooppuntContext, question: AgendaQuestion) -> None:
+    """A typed agenda question ("wat is er zaterdag te doen?") answered with its list."""
+    await render_list(update.effective_message.reply_text, context, "Q", question.arg(), 0)
 
 
 # -- the menu -----------------------------------------------------------------------------------
@@ -132,11 +180,20 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
     now = now_of(context.application)
     if kind == "w" and arg not in WINDOW_TITLES:
         return None
-    lo, hi = window(arg if kind == "w" else "month", now, tz)
+    question = AgendaQuestion.from_arg(arg) if kind == "Q" else None
+    if kind == "Q" and question is None:
+        return None
+    lo, hi = window(arg if kind == "w" else question.period if question else "month", now, tz)
     filters_: dict[str, object] = {}
     heading = ""
     if kind == "w":
         heading = _(WINDOW_TITLES[arg])
+    elif question is not None:
+        heading = question_heading(context, question, lo)
+        if question.buurt is not None:
+            filters_["buurt"] = gazetteer.buurten()[question.buurt].name
+        if question.category is not None:
+            filters_["category"] = question.category
     elif kind == "B":
         names = gazetteer.buurten()
         if not arg.isdigit() or int(arg) >= len(names):
@@ -172,6 +229,10 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
         slot = slot_in_window(activity, lo, hi, now, tz)
         if slot is None:
             continue
+        if question is not None and question.children and not for_children(
+            activity.title, activity.description, activity.initiative.category
+        ):
+            continue
         distance = None
         if kind == "G":
             if activity.location is None:
@@ -183,6 +244,23 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
         entries.append((activity, slot, distance))
     entries.sort(key=lambda e: (to_utc(e[1].start), e[0].id))
     return heading, entries
+
+
+def question_heading(context: KnooppuntContext, question: AgendaQuestion, day_start) -> str:  # noqa: ANN001
+    """ "Zaterdag 5 december · Spangen · voor kinderen": what the list answers, in the user's words."""
+    _ = context.gettext
+    if question.period.startswith("day:"):
+        day = format_day(day_start.astimezone(context.settings.timezone).date(), locale=context.language)
+        parts = [day[:1].upper() + day[1:]]
+    else:
+        parts = [_(QUESTION_TITLES[question.period])]
+    if question.buurt is not None:
+        parts.append(gazetteer.buurten()[question.buurt].name)
+    if question.category is not None:
+        parts.append(get_category(question.category).display_name(context.translator))
+    if question.children:
+        parts.append(_("voor kinderen"))
+    return escape(" · ".join(parts))
 
 
 async def show_list(update: Update, context: KnooppuntContext) -> None:
@@ -324,13 +402,19 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
         moderator = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         if not (is_public(activity) or member or moderator):
             return None
-        going = await repo.going_count(session, activity.id)
-        rsvp = await repo.rsvp_of(session, activity.id, user_id)
-    now = now_of(context.application)
-    tz = context.settings.timezone
+        now = now_of(context.application)
+        tz = context.settings.timezone
+        slot = next_slot(activity, now, tz)
+        going, rsvp = 0, None
+        if slot is not None:
+            going = await repo.going_count(session, activity.id, to_utc(slot.start))
+            rsvp = await repo.rsvp_of(session, activity.id, user_id, to_utc(slot.start))
+    # A series counts per date, so the card says which date; a one-off has only one.
+    going_on = day_words(slot.start, context.language, tz) if slot is not None and activity.rrule else None
     limit = CAPTION_LIMIT if activity.photo_file_id else 4096
-    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit)
-    markup = card_buttons(activity, gettext=_, rsvp=rsvp.status if rsvp else None, going=going, member=member, moderator=moderator)
+    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit, going_on=going_on)
+    markup = card_buttons(activity, gettext=_, rsvp=rsvp.status if rsvp else None, going=going, member=member,
+                          moderator=moderator, going_on=going_on)
     return activity, text, markup
 
 
@@ -392,31 +476,50 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     activity_id = parse_id(query.data)
     user_id = update.effective_user.id
     now = now_of(context.application)
+    tz = context.settings.timezone
+    slot = None
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
         if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
             result = "gone"
         elif activity.status == "cancelled":
             result = "cancelled"
-        elif not upcoming(activity, now, context.settings.timezone, count=1):
+        elif (slot := next_slot(activity, now, tz)) is None:
             result = "over"
         else:
-            result = await repo.add_rsvp(session, activity, user_id, now)
+            result = await repo.add_rsvp(session, activity, user_id, now, to_utc(slot.start))
+            person = await repo.get_user(session, user_id)
+            reminders_on = person is None or person.reminders_enabled
     if result == "gone":
         await gone(query, context)
         return
+    day = day_words(slot.start, context.language, tz) if slot is not None else ""
     messages = {
         "cancelled": _("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
         "over": _("Deze activiteit is al voorbij."),
-        "already": _("Je had je al aangemeld."),
-        "waiting": _("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
-        "going": _("Fijn dat je komt! 🎉 Je krijgt de dag ervoor een herinnering. Geen herinneringen? Typ /herinneringen."),
+        "already": _("Je had je al aangemeld voor {day}.").format(day=day),
+        "waiting": _("Het is vol op {day}. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij.").format(day=day),
     }
+    if result == "going":
+        messages["going"] = " ".join([_("Fijn dat je komt op {day}! 🎉").format(day=day), reminder_promise(context, slot, now, reminders_on)])
     await query.message.reply_text(messages[result])
     if result == "going":
         schedule_reminder(context.application, activity, now)
     if result in ("going", "waiting", "already"):
         await refresh_card(query, context, activity.id, user_id)
+
+
+def reminder_promise(context: KnooppuntContext, slot, now, reminders_on: bool) -> str:  # noqa: ANN001
+    """Only what will really happen: a reminder the day before, a few hours before, or none."""
+    _ = context.gettext
+    if not reminders_on:
+        return _("Je herinneringen staan uit. Aanzetten? Typ /herinneringen.")
+    moment = reminder_stage(to_utc(now), to_utc(slot.start))
+    if moment == "day":
+        return _("Je krijgt de dag ervoor een herinnering. Liever niet? Typ /herinneringen.")
+    if moment == "soon":
+        return _("Je krijgt 3 uur van tevoren een herinnering. Liever niet? Typ /herinneringen.")
+    return _("Het begint om {time}. Tot straks!").format(time=slot.start.astimezone(context.settings.timezone).strftime("%H:%M"))
 
 
 async def unrsvp(update: Update, context: KnooppuntContext) -> None:
@@ -425,12 +528,14 @@ async def unrsvp(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     activity_id = parse_id(query.data)
     user_id = update.effective_user.id
+    now = now_of(context.application)
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
-        if activity is None:
+        slot = next_slot(activity, now, context.settings.timezone) if activity is not None else None
+        if slot is None:
             removed, promoted = False, None
         else:
-            removed, promoted = await repo.remove_rsvp(session, activity, user_id)
+            removed, promoted = await repo.remove_rsvp(session, activity, user_id, to_utc(slot.start))
     if activity is None:
         await gone(query, context)
         return
@@ -512,7 +617,7 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(button_filter(BUTTON_AGENDA), agenda))
     application.add_handler(CallbackQueryHandler(back_to_menu, pattern=r"^ag:m$"))
     application.add_handler(CallbackQueryHandler(choose_filter, pattern=r"^ag:[bcn]$"))
-    application.add_handler(CallbackQueryHandler(show_list, pattern=r"^ag:[wBCNG]:"))
+    application.add_handler(CallbackQueryHandler(show_list, pattern=r"^ag:[wBCNGQ]:"))
     application.add_handler(CallbackQueryHandler(open_card, pattern=r"^ac:o:"))
     application.add_handler(CallbackQueryHandler(rsvp, pattern=r"^ac:r:"))
     application.add_handler(CallbackQueryHandler(unrsvp, pattern=r"^ac:x:"))

@@ -27,6 +27,7 @@ from storage.tables_activities import Announcement, AnnouncementTarget
 
 logger = logging.getLogger(__name__)
 
+UNREACHABLE = N_("⚠️ {network}: deze groepen kon ik niet bereiken: {groups}.")
 COMMANDS = [MenuCommand("bericht", N_("Een bericht sturen naar de groepen van je netwerk"), private=True, audience="volunteer", english="announce")]
 
 PICK, TEXT, PHOTO, NETWORKS, CONFIRM = range(40, 45)
@@ -109,7 +110,7 @@ async def ask_text(update: Update, context: KnooppuntContext) -> int:
 
 async def ask_photo(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
-    await update.effective_message.reply_text(_("Stuur een foto.") + "\n\n" + step_hint(_, skip=True))
+    await update.effective_message.reply_text(_("Wil je er een foto bij? Stuur die dan. Dat hoeft niet.") + "\n\n" + step_hint(_, skip=True))
     return PHOTO
 
 
@@ -118,7 +119,7 @@ async def text_given(update: Update, context: KnooppuntContext) -> int:
     text = (update.effective_message.text or "").strip()
     if not text or len(text) > TEXT_MAX:
         await update.effective_message.reply_text(
-            _("Je bericht is {n} tekens. Het mag maximaal {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
+            _("Je bericht is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
         return TEXT
     context.user_data[DRAFT]["text"] = text
     return await ask_photo(update, context)
@@ -241,8 +242,16 @@ async def post_to_groups(application: Application, network_id: int, name: str, t
 
 
 def unreachable_line(translator, network_name: str, names: list[str]) -> str:  # noqa: ANN001
-    return translator.gettext("⚠️ {network}: deze groep(en) kon ik niet bereiken: {groups}.").format(
-        network=escape(network_name), groups=", ".join(escape(n) for n in names))
+    return translator.gettext(UNREACHABLE).format(network=escape(network_name), groups=", ".join(escape(n) for n in names))
+
+
+def sent_line(translator, network_name: str | None, count: int) -> str:  # noqa: ANN001
+    """ "✅ verstuurd naar 2 groepen", and no success tick when no group was reached."""
+    if count == 0:
+        text = translator.gettext("⚠️ {network}: niet verstuurd. Ik kon geen enkele groep bereiken.")
+    else:
+        text = translator.ngettext("✅ {network}: verstuurd naar {n} groep.", "✅ {network}: verstuurd naar {n} groepen.", count)
+    return text.format(network=escape(network_name or ""), n=count)
 
 
 async def confirm(update: Update, context: KnooppuntContext) -> int:
@@ -293,7 +302,7 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
     for target_id, network_id, network_name, status in plan:
         if status == "posted":
             count, unreachable = await post_to_groups(context.application, network_id, d["name"], d["text"], d.get("photo"))
-            lines.append(_("✅ {network}: verstuurd naar {n} groep(en).").format(network=escape(network_name), n=count))
+            lines.append(sent_line(context.translator, network_name, count))
             if unreachable:
                 lines.append(unreachable_line(context.translator, network_name, unreachable))
         else:
@@ -362,7 +371,7 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
         return
     if approve:
         count, unreachable = await post_to_groups(context.application, network.id, initiative.name, announcement.text, announcement.photo_file_id)
-        reply = _("Goedgekeurd en verstuurd naar {n} groep(en).").format(n=count)
+        reply = _("Goedgekeurd.") + " " + sent_line(context.translator, network.name, count)
         if unreachable:
             reply += "\n" + unreachable_line(context.translator, network.name, unreachable)
         await query.message.reply_text(reply)
@@ -370,7 +379,7 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
                      network=network.name)
         if unreachable:
             await notify(context.application, announcement.created_by,
-                         N_("⚠️ {network}: deze groep(en) kon ik niet bereiken: {groups}."),
+                         UNREACHABLE,
                          network=network.name, groups=", ".join(unreachable))
     else:
         await query.message.reply_text(_("Afgewezen. De schrijver krijgt bericht."))

@@ -462,4 +462,5 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(button_filter(BUTTON_SEARCH), search_button))
     application.add_handler(MessageHandler(button_filter(BUTTON_NEARBY), nearby_button_text))
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^dir:"))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, on_text))
+    # Free text is entered through handlers.conversation (domain.intent routes it here or elsewhere).
+

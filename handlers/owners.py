@@ -374,7 +374,7 @@ async def change_status(update: Update, context: KnooppuntContext) -> None:
         await query.answer()
         await context.bot.send_message(
             update.effective_chat.id,
-            _("Weet je het zeker? Na sluiten kunnen bewoners het initiatief niet meer vinden."),
+            _("Weet je het zeker? Na sluiten kunnen bewoners het initiatief niet meer vinden in Knooppunt."),
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(_("🚪 Ja, sluiten"), callback_data=f"own:xx:{initiative_id}")]]),
         )
         return

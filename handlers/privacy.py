@@ -7,13 +7,15 @@ import logging
 import secrets
 from datetime import datetime, timezone
 
+from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
+from domain.datefmt import format_full_date
 from handlers import conversation_state
 from handlers.common import MenuCommand, escape, show_result
 from storage.repositories import audit, personal_data, retention
@@ -31,50 +33,66 @@ STALE_LOCATION_SWEEP_S = 600  # a remembered location lives at most its window p
 
 
 def privacy_text(context: KnooppuntContext) -> str:
+    """The short version: what a resident needs to know, on one phone screen."""
     _ = context.gettext
     return "\n".join(
         [
             _("<b>Privacy: wat Knooppunt over jou bewaart</b>"),
-            "",
-            _("<b>Wat we bewaren</b>"),
-            _("• Je Telegram-nummer (id), je voornaam en je taal, en of je herinneringen wilt (/herinneringen)."),
-            _("• Wanneer je de bot voor het eerst en voor het laatst gebruikte (per uur, niet per bericht)."),
-            _("• Voor welke activiteiten je je aanmeldt, en welke herinneringen je kreeg."),
-            _("• Ben je vrijwilliger: welke initiatieven je beheert en wat je aanmeldt of wijzigt."),
-            _("• Ben je coördinator: voor welk netwerk, en je besluiten."),
-            _("• Een logboek van belangrijke acties: wie wat deed en wanneer."),
-            "",
-            _("<b>Wat we niet bewaren</b>"),
-            _("• Je locatie. Die gebruiken we alleen om je te antwoorden."),
-            _("• Wat je typt om te zoeken."),
-            _("De knoppen onder een antwoord (meer, filters) werken 2 uur. Zo lang onthoudt de bot je laatste locatie of vraag, alleen in het geheugen: niet in de database en niet in een logbestand."),
-            _("Typ je een adres? Dan vraagt de bot alleen dat adres aan een kaartdienst, zonder wie je bent. Het adres en de plek op de kaart bewaart hij zonder je naam of nummer."),
-            _("• Je telefoonnummer of je achternaam."),
-            "",
-            _("<b>Waarom</b>"),
-            _("Om je te helpen: plekken en activiteiten vinden, herinneringen sturen en initiatieven beheren."),
-            "",
-            _("<b>Hoe lang</b>"),
-            _("• Aanmeldingen en herinneringen: tot 30 dagen na de activiteit."),
-            _("• De rest: tot je zegt dat we het moeten verwijderen."),
-            "",
-            _("<b>Wie het ziet</b>"),
-            _("• Jij."),
-            _("• Het initiatief ziet alleen hoeveel mensen zich aanmelden, niet wie."),
-            _("• Coördinatoren van een netwerk zien wie een initiatief aanmeldt of wijzigt."),
-            _("• De beheerders van Knooppunt, voor onderhoud."),
+            _("• Je voornaam, je taal en je Telegram-nummer. Niet je telefoonnummer."),
+            _("• Voor welke activiteiten je komt. Dat wissen we 30 dagen na de activiteit."),
+            _("• Wanneer je de bot voor het eerst en het laatst gebruikte (per uur)."),
+            _("• Ben je vrijwilliger of coördinator: wat je aanmeldt, wijzigt en besluit."),
+            _("Je locatie en wat je typt om te zoeken, bewaren we niet. De bot onthoudt ze 2 uur voor de knoppen."),
             _("We delen niets met anderen en we tonen geen reclame."),
             "",
-            _("<b>Jouw rechten</b>"),
-            _("/mijngegevens – alles wat we over je bewaren, als bestand."),
-            _("/vergeetmij – verwijder je gegevens."),
+            _("/mijngegevens – zie wat we over je bewaren"),
+            _("/vergeetmij – wis je gegevens"),
+        ]
+    )
+
+
+def privacy_more_text(context: KnooppuntContext) -> str:
+    """The rest, behind the "Meer uitleg" button: who sees what, how long, and addresses."""
+    _ = context.gettext
+    return "\n".join(
+        [
+            privacy_text(context),
+            "",
+            _("<b>Meer uitleg</b>"),
+            _("• Zeg je \"Ik kom\" of zet je herinneringen uit? Dat bewaren we, en welke herinneringen je kreeg."),
+            _("• Belangrijke acties, zoals een initiatief goedkeuren: wie het deed en wanneer."),
+            _("• Typ je een adres? Dan zoekt een kaartdienst dat adres op, zonder je naam of nummer."),
+            _("• Het initiatief ziet hoeveel mensen komen, niet wie."),
+            _("• Coördinatoren zien wie een initiatief aanmeldt of wijzigt."),
+            _("• De beheerders van Knooppunt zien alles, alleen voor onderhoud."),
+            _("• Alles behalve aanmeldingen bewaren we tot je zegt dat het weg moet."),
             _("Een vraag? Stel die aan de coördinator van je netwerk."),
         ]
     )
 
 
+def privacy_buttons(context: KnooppuntContext, more: bool) -> InlineKeyboardMarkup:
+    _ = context.gettext
+    if more:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(_("Minder"), callback_data="pv:less")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(_("Meer uitleg"), callback_data="pv:more")]])
+
+
 async def privacy(update: Update, context: KnooppuntContext) -> None:
-    await update.effective_message.reply_text(privacy_text(context))
+    await update.effective_message.reply_text(privacy_text(context), reply_markup=privacy_buttons(context, more=False))
+
+
+async def privacy_toggle(update: Update, context: KnooppuntContext) -> None:
+    """"Meer uitleg" and "Minder" edit the same message; nothing new is sent."""
+    query = update.callback_query
+    await query.answer()
+    more = query.data == "pv:more"
+    text = privacy_more_text(context) if more else privacy_text(context)
+    try:
+        await show_result(update, context, text, reply_markup=privacy_buttons(context, more))
+    except BadRequest as error:  # a double tap: the message already says this
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def _private_only(update: Update, context: KnooppuntContext) -> bool:
@@ -95,6 +113,8 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
     user_id = update.effective_user.id
     async with context.session() as session:
         tables = await personal_data.export(session, user_id)
+        found = await personal_data.summary(session, user_id)
+    await update.effective_message.reply_text(readable_data(context, found))
     document = {
         "about": "Knooppunt: everything stored about Telegram user {id}".format(id=user_id),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -104,8 +124,54 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
     payload = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
     await update.effective_message.reply_document(
         InputFile(payload, filename=f"knooppunt-{user_id}.json"),
-        caption=_("Dit is alles wat Knooppunt over jou bewaart. Uitleg: /privacy"),
+        caption=_("Hetzelfde als bestand, voor wie het precies wil zien. Uitleg: /privacy"),
     )
+
+
+def readable_data(context: KnooppuntContext, found: personal_data.Summary) -> str:
+    """What we keep about this person, in sentences in their language, with names and dates."""
+    _, ngettext = context.gettext, context.ngettext
+    tz = context.settings.timezone
+    locale = context.language
+
+    def day(moment: datetime) -> str:
+        return format_full_date(moment.astimezone(tz).date(), locale=locale)
+
+    lines = [_("<b>Dit weet Knooppunt over jou</b>")]
+    user = found.user
+    if user is None:
+        lines.append(_("Niets. Je staat niet bij ons ingeschreven."))
+        return "\n".join(lines)
+    lines.append(_("• Je voornaam: {name}.").format(name=escape(user.first_name or "–")))
+    language = user.language or user.telegram_language
+    lines.append(_("• Je taal: {language}.").format(language=escape(language_name(language, locale)) if language else "–"))
+    first, last = day(user.first_seen_at), day(user.last_seen_at)
+    if first == last:
+        lines.append(_("• Je gebruikte de bot op {day}.").format(day=first))
+    else:
+        lines.append(_("• Je gebruikte de bot voor het eerst op {first} en het laatst op {last}.").format(first=first, last=last))
+    lines.append(_("• Herinneringen staan aan.") if user.reminders_enabled else _("• Herinneringen staan uit."))
+    if found.reminders_received:
+        lines.append(ngettext("• Je kreeg {n} herinnering.", "• Je kreeg {n} herinneringen.", found.reminders_received).format(
+            n=found.reminders_received))
+    for title, moment, status in found.rsvps:
+        text = _("• Je komt naar {title} op {day}.") if status == "going" else _("• Je staat op de wachtlijst voor {title} op {day}.")
+        lines.append(text.format(title=f"<b>{escape(title)}</b>", day=day(moment)))
+    for name, role in found.initiatives:
+        text = _("• Je bent eigenaar van {name}.") if role == "owner" else _("• Je helpt mee bij {name}.")
+        lines.append(text.format(name=f"<b>{escape(name)}</b>"))
+    for name in found.networks:
+        lines.append(_("• Je bent coördinator van {name}.").format(name=f"<b>{escape(name)}</b>"))
+    lines += ["", _("Alles weghalen? Typ /vergeetmij.")]
+    return "\n".join(lines)[:4096]
+
+
+def language_name(code: str, locale: str) -> str:
+    """"Nederlands", "Engels": the language's name in the reader's language."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 async def forget_me(update: Update, context: KnooppuntContext) -> None:
@@ -242,6 +308,7 @@ async def on_startup(application: Application) -> None:
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("privacy", privacy))
+    application.add_handler(CallbackQueryHandler(privacy_toggle, pattern=r"^pv:(more|less)$"))
     application.add_handler(CommandHandler(["mijngegevens", "mydata"], my_data))
     application.add_handler(CommandHandler(["vergeetmij", "forgetme"], forget_me))
     application.add_handler(CallbackQueryHandler(forget_answer, pattern=f"^{FORGET_PREFIX}"))

@@ -47,7 +47,7 @@ from storage.repositories import audit, networks, registrations
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [MenuCommand("aanmelden", N_("Meld je initiatief aan"), private=True, audience="volunteer", english="register")]
+COMMANDS = [MenuCommand("aanmelden", N_("Meld je initiatief aan"), private=True, english="register")]  # for anyone: it makes volunteers
 CONVERSATION = "aanmelden"
 ORDER = ("name", "category", "description", "networks", "place", "place_ok", "phone", "email", "website",
          "hours", "languages", "wheelchair", "confirm")

@@ -9,6 +9,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from handlers.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, main_keyboard
+from storage.repositories import roles
 
 COMMANDS = [
     MenuCommand("start", N_("Begin hier"), private=True),
@@ -24,17 +25,36 @@ AUDIENCE_HEADINGS = {
 }
 
 
-def help_lines(context: KnooppuntContext, private: bool) -> str:
-    """Every command for this kind of chat, grouped by who it is for (residents first)."""
+def help_lines(context: KnooppuntContext, private: bool, audiences: frozenset[str] = frozenset({"resident"})) -> str:
+    """The commands for this kind of chat that this person may use, grouped by role (residents first).
+
+    A resident sees only the resident commands, without a heading; volunteers, coordinators and
+    admins see their own blocks added.
+    """
     from handlers import all_commands  # the registry knows every capability's commands
 
     _ = context.gettext
-    grouped: dict[str, list[str]] = {audience: [] for audience in AUDIENCES}
+    grouped: dict[str, list[str]] = {audience: [] for audience in AUDIENCES if audience in audiences}
     for item in all_commands():
-        if item.private if private else item.group:
+        if item.audience in grouped and (item.private if private else item.group):
             grouped[item.audience].append(f"/{item.name(context.language)} – {_(item.description)}")
-    blocks = ["\n".join([_(AUDIENCE_HEADINGS[audience]), *lines]) for audience, lines in grouped.items() if lines]
-    return "\n\n".join(blocks)
+    filled = {audience: lines for audience, lines in grouped.items() if lines}
+    if list(filled) == ["resident"]:
+        return "\n".join(filled["resident"])
+    return "\n\n".join("\n".join([_(AUDIENCE_HEADINGS[audience]), *lines]) for audience, lines in filled.items())
+
+
+async def audiences_of(context: KnooppuntContext, user_id: int) -> frozenset[str]:
+    """Which help blocks this person gets: everyone is a resident; roles come from the database."""
+    found = {"resident"}
+    async with context.session() as session:
+        if await roles.member_initiatives(session, user_id):
+            found.add("volunteer")
+        if await roles.coordinated_network_ids(session, user_id):
+            found.add("coordinator")
+    if roles.is_admin(context.settings.admin_ids, user_id):
+        found.add("admin")
+    return frozenset(found)
 
 
 async def start(update: Update, context: KnooppuntContext) -> None:
@@ -73,13 +93,14 @@ async def start(update: Update, context: KnooppuntContext) -> None:
 async def help_command(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     private = update.effective_chat.type == ChatType.PRIVATE
+    audiences = await audiences_of(context, update.effective_user.id) if update.effective_user else frozenset({"resident"})
     lines = [
         _("<b>Zo werkt Knooppunt</b>"),
-        _("Stuur je locatie, een postcode of een vraag, en ik zoek buurtplekken bij jou in de buurt."),
+        _("Typ een vraag, zoals <i>buurthuiskamer in Spangen</i> of <i>wat is er zaterdag te doen?</i> Of deel je locatie."),
         "",
-        help_lines(context, private),
+        help_lines(context, private, audiences),
     ]
-    if private:
+    if private and audiences != {"resident"}:
         lines += ["", _("Bij vragen in stappen: /terug gaat een stap terug, /overslaan slaat een vraag over (als dat kan), /stop stopt.")]
         await update.effective_message.reply_text("\n".join(lines), reply_markup=main_keyboard(context.language))
     else:

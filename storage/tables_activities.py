@@ -11,15 +11,17 @@ from storage.models import Base, UTCDateTime, utcnow
 
 
 class ActivityRsvp(Base):
-    """Someone said "Ik kom". For a recurring activity the answer holds for the series.
+    """Someone said "Ik kom" for one date: a one-off's start, or one occurrence of a series.
 
-    status: going, or waiting (the activity was full; moves up when someone cancels).
+    status: going, or waiting (that date was full; moves up when someone cancels for that date).
+    Counts, the waiting list and reminders are per (activity, occurrence_at).
     """
 
     __tablename__ = "activity_rsvps"
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)  # UTC start of that date
     status: Mapped[str] = mapped_column(String(8), default="going")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -12,17 +12,23 @@ from tests.fakes import updates
 from tests.fakes.bot_api import ApiCall, FakeBotAPI
 
 
+def transcript_lines(label: str, calls: list[ApiCall]) -> list[str]:
+    """What the person saw after doing `label`, as lines: messages, edits, pop-ups and buttons."""
+    lines = [f">> {label}"]
+    for call in calls:
+        if call.method == "answerCallbackQuery" and call.params.get("text"):
+            lines.append(f"   (popup) {call.params['text']}")
+        elif call.method.startswith(("send", "edit")):
+            lines.append(f"   [{call.chat_id}] {call.method}: {call.text or call.params.get('title', '')}")
+            if call.buttons():
+                lines.append(f"      buttons: {call.buttons()}")
+    return lines
+
+
 def show_transcript(label: str, calls: list[ApiCall]) -> list[ApiCall]:
     """With KP_TRANSCRIPT=1 (and pytest -s), print what the person saw: for reading a flow as they would."""
     if os.environ.get("KP_TRANSCRIPT"):
-        print(f"\n>> {label}")
-        for call in calls:
-            if call.method == "answerCallbackQuery" and call.params.get("text"):
-                print(f"   (popup) {call.params['text']}")
-            elif call.method.startswith(("send", "edit")):
-                print(f"   [{call.chat_id}] {call.method}: {call.text or call.params.get('title', '')}")
-                if call.buttons():
-                    print(f"      buttons: {call.buttons()}")
+        print("\n" + "\n".join(transcript_lines(label, calls)))
     return calls
 
 

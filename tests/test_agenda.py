@@ -68,11 +68,12 @@ async def test_ik_kom_counts_and_ics_parses_back(bot, world):
                                 rrule="FREQ=WEEKLY;BYDAY=TU", description="Koffie, thee en een praatje.")
     calls = await bot.press(f"ac:r:{weekly}")
     texts = bot.reply_texts(calls)
-    assert texts[0].startswith("Fijn dat je komt!")
+    assert texts[0] == "Fijn dat je komt op dinsdag 8 december! 🎉 Je krijgt de dag ervoor een herinnering. Liever niet? Typ /herinneringen."
     edited = [c for c in calls if c.method == "editMessageText"][0]
-    assert "✅ Je komt (1) – afmelden" in edited.buttons()
+    assert "✅ Je komt op dinsdag 8 december – afmelden" in edited.buttons()
+    assert "👥 1 persoon komt op dinsdag 8 december" in edited.text
     again = bot.reply_texts(await bot.press(f"ac:r:{weekly}"))
-    assert again[0] == "Je had je al aangemeld."
+    assert again[0] == "Je had je al aangemeld voor dinsdag 8 december."
     async with bot.session_factory() as session:
         assert (await session.scalars(select(ActivityRsvp.user_id))).all() == [RESIDENT["id"]]
 
@@ -217,9 +218,9 @@ async def test_reminder_survives_restart_and_is_sent_once(bot, world, settings, 
         assert [c.chat_id for c in sent] == [RESIDENT["id"]]  # the other one switched reminders off
         assert "Herinnering: morgen is <b>Koffie-ochtend</b>" in sent[0].text
         assert "dinsdag 8 december 2026, 10:00 – 12:00" in sent[0].text
-        # Next week's reminder is planned right away.
+        # Next: the 3-hours-before round of the same date, for who signs up later.
         next_job = second.app.job_queue.get_jobs_by_name(job_name(weekly))[-1]
-        assert next_job.job.trigger.run_date == datetime(2026, 12, 14, 10, 0, tzinfo=TZ)
+        assert next_job.job.trigger.run_date == datetime(2026, 12, 8, 7, 0, tzinfo=TZ)
     finally:
         await stop(second)
 

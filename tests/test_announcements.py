@@ -49,7 +49,7 @@ async def test_announcement_goes_to_linked_active_groups_with_initiative_name(bo
     assert [c.chat_id for c in posted] == [GROUP_ID]  # not Oost (not chosen), not the inactive group
     assert posted[0].text == "📢 Bericht van <b>Buurthuiskamer Spangen</b>\n\nZaterdag &lt;b&gt;open&lt;/b&gt; dag &amp; koffie!"
     [summary] = [c.text for c in calls if c.chat_id == MEMBER["id"] and c.method == "sendMessage"]
-    assert summary == "✅ Netwerk West: verstuurd naar 1 groep(en)."
+    assert summary == "✅ Netwerk West: verstuurd naar 1 groep."
 
 
 async def test_photo_announcement_and_two_networks(bot):
@@ -113,9 +113,9 @@ async def test_group_that_removed_the_bot_is_marked_inactive_and_the_author_told
     posted = [c.chat_id for c in calls if c.method == "sendMessage" and c.chat_id < 0]
     assert posted == [OOST_GROUP]  # the other network's group still got it
     [summary] = [c.text for c in calls if c.chat_id == MEMBER["id"] and c.method == "sendMessage"]
-    assert "✅ Netwerk West: verstuurd naar 0 groep(en)." in summary
-    assert "⚠️ Netwerk West: deze groep(en) kon ik niet bereiken:" in summary
-    assert "✅ Netwerk Oost: verstuurd naar 1 groep(en)." in summary
+    assert "⚠️ Netwerk West: niet verstuurd. Ik kon geen enkele groep bereiken." in summary and "✅ Netwerk West" not in summary
+    assert "⚠️ Netwerk West: deze groepen kon ik niet bereiken:" in summary
+    assert "✅ Netwerk Oost: verstuurd naar 1 groep." in summary
     async with bot.session_factory() as session:
         group = await session.get(GroupChat, GROUP_ID)
         audit_rows = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "group_unreachable"))).all()
@@ -137,7 +137,7 @@ async def test_group_that_became_a_supergroup_keeps_its_link_and_gets_the_messag
         moved = await session.get(GroupChat, -1009999999999)
     assert moved.network_id is not None and moved.active
     [summary] = [c.text for c in calls if c.chat_id == MEMBER["id"] and c.method == "sendMessage"]
-    assert summary == "✅ Netwerk West: verstuurd naar 1 groep(en)."
+    assert summary == "✅ Netwerk West: verstuurd naar 1 groep."
 
 
 async def test_no_announcement_for_an_initiative_paused_while_writing(bot):

@@ -75,9 +75,9 @@ async def test_activity_post_keeps_its_question_and_takes_a_place(bot):
     assert texts[-1].startswith("Vertel kort wat er gebeurt.")
     assert texts[-1].endswith("<i>Overslaan: /overslaan · Terug: /terug · Stoppen: /stop</i>")
     texts = bot.reply_texts(await member.say("/skip"))
-    assert texts[-1].startswith("Stuur een foto.")
+    assert texts[-1].startswith("Wil je er een foto bij?")
     texts = bot.reply_texts(await member.say("❓ Hulp"))
-    assert texts[0] == BUSY.format(topic="een nieuwe activiteit") and texts[-1].startswith("Stuur een foto.")
+    assert texts[0] == BUSY.format(topic="een nieuwe activiteit") and texts[-1].startswith("Wil je er een foto bij?")
     texts = bot.reply_texts(await member.say("/annuleren"))
     assert texts == ["Gestopt. Er is niets geplaatst."]
 

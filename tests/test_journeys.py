@@ -336,8 +336,8 @@ async def test_group_linked_activities_posted_digest_links_resident_comes_and_is
     assert "<b>Koffie-ochtend</b>" in card.text and "🔁 Elke dinsdag, 10:00 – 12:00" in card.text
     assert card.buttons()[:3] == ["🙋 Ik kom (0)", "📅 Zet in mijn agenda", "🧭 Route"]
     calls = await resident.press(card.callback_data("Ik kom"))
-    assert to(calls, RESIDENT)[0].text.startswith("Fijn dat je komt!")
-    assert "✅ Je komt (1) – afmelden" in last(calls, "editMessageText").buttons()
+    assert to(calls, RESIDENT)[0].text.startswith("Fijn dat je komt op dinsdag 8 december!")
+    assert "✅ Je komt op dinsdag 8 december – afmelden" in last(calls, "editMessageText").buttons()
     document = last(await resident.press(card.callback_data("Zet in mijn agenda")), "sendDocument")
     [(filename, content)] = document.files.values()
     assert filename.endswith(".ics")
@@ -392,7 +392,7 @@ async def test_english_resident_sees_english_in_directory_and_agenda(bot, clock)
     assert card.buttons()[:3] == ["🙋 I'm coming (0)", "📅 Add to my calendar", "🧭 Directions"]
     calls = await john.press(card.callback_data("I'm coming"))
     thanks = to(calls, RESIDENT_EN)[0].text
-    assert thanks.startswith("Great that you're coming!") and "/reminders" in thanks  # the English alias, not /herinneringen
+    assert thanks.startswith("Great that you're coming on Tuesday 8 December!") and "/reminders" in thanks  # the English alias, not /herinneringen
     document = last(await john.press(card.callback_data("Add to my calendar")), "sendDocument")
     assert "Google" in document.text and "agenda" not in document.text.split("Google")[0].lower()
 
@@ -424,9 +424,16 @@ async def test_every_main_keyboard_button_works_from_a_fresh_start(bot, clock, l
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 async def test_help_lists_every_command_grouped_residents_first(bot, language):
+    """Someone with every role (admin, coordinator, volunteer) sees every block; residents: tests/test_resident_conversation.py."""
     from handlers import all_commands
+    from tests.activity_seed import seed
+    from tests.conftest import ADMIN_ID
 
-    [reply] = bot.replies(await bot.send(updates.command("help", sender=updates.user(5002, "Noor", language))))
+    world = await seed(bot.session_factory)
+    async with bot.session_factory.begin() as session:
+        session.add_all([NetworkCoordinator(network_id=world.network_id, user_id=ADMIN_ID),
+                         InitiativeMember(initiative_id=world.initiative_id, user_id=ADMIN_ID, role="editor")])
+    [reply] = bot.replies(await bot.send(updates.command("help", sender=updates.user(ADMIN_ID, "Noor", language))))
     text = reply.text
     assert len(text) < 4096
     private = [item for item in all_commands() if item.private]
@@ -438,7 +445,8 @@ async def test_help_lists_every_command_grouped_residents_first(bot, language):
     assert positions == sorted(positions)
     agenda, register, digest, manage = {"nl": ("/agenda", "/aanmelden", "/digest_tijd", "/beheer"),
                                         "en": ("/events", "/register", "/digest_time", "/admin")}[language]
-    assert positions[0] < text.index(agenda) < positions[1] < text.index(register) < positions[2] < text.index(digest) < positions[3] < text.index(manage)
+    assert positions[0] < text.index(agenda) < positions[1] and positions[0] < text.index(register) < positions[1]  # for anyone
+    assert positions[2] < text.index(digest) < positions[3] < text.index(manage)
     assert text.index("/digest_leeg" if language == "nl" else "/digest_empty") > positions[2]
     assert text.index("/digest_taal" if language == "nl" else "/digest_language") > positions[2]
     assert text.index("/bericht" if language == "nl" else "/announce") < positions[2]

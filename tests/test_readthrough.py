@@ -105,7 +105,7 @@ async def test_resident_reads_agenda_and_cards(bot, world, user):
                           else "Ik vond geen activiteiten. Kies iets anders.")
     assert cards["off"][0].text == ("You are no longer signed up." if english else "Je bent afgemeld.")
     coming = [c for c in cards["going"] if c.method == "editMessageText"][0]
-    assert coming.buttons()[0] == ("✅ You're coming (1) – undo" if english else "✅ Je komt (1) – afmelden")
+    assert coming.buttons()[0] == ("✅ You're coming on Tuesday 8 December – undo" if english else "✅ Je komt op dinsdag 8 december – afmelden")
     waiting = [c for c in cards["waiting"] if c.method == "editMessageText"][0]
     assert waiting.buttons()[0] == ("⏳ On the waiting list – leave it" if english else "⏳ Op de wachtlijst – afmelden")
     assert "🙈 Verborgen door een coördinator.\nReden: Dubbel geplaatst" in member[0].text

@@ -28,9 +28,9 @@ async def test_times_are_stored_utc_and_come_back_aware(sessions):
         await users.record_contact(session, 5, "Ann", amsterdam)
     async with sessions() as session:
         user = await session.get(User, 5)
-    assert user.first_seen_at == amsterdam
+    assert user.first_seen_at == amsterdam.replace(minute=0)  # kept to the hour, as /privacy says
     assert user.first_seen_at.utcoffset() == timedelta(0)
-    assert user.first_seen_at.hour == 1  # 03:30 CEST is 01:30 UTC
+    assert user.first_seen_at.hour == 1  # 03:30 CEST is 01:30 UTC, kept as 01:00
 
 
 async def test_naive_datetimes_are_refused(sessions):

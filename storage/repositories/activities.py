@@ -98,32 +98,35 @@ async def may_moderate(session: AsyncSession, admin_ids: frozenset[int], user_id
 # -- RSVPs --------------------------------------------------------------------------------------
 
 
-async def rsvp_of(session: AsyncSession, activity_id: int, user_id: int) -> ActivityRsvp | None:
-    return await session.get(ActivityRsvp, (activity_id, user_id))
+async def rsvp_of(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime) -> ActivityRsvp | None:
+    return await session.get(ActivityRsvp, (activity_id, user_id, occurrence_at))
 
 
-async def going_count(session: AsyncSession, activity_id: int) -> int:
+async def going_count(session: AsyncSession, activity_id: int, occurrence_at: datetime) -> int:
+    """How many come on that date."""
     return await session.scalar(
-        select(func.count()).select_from(ActivityRsvp).where(ActivityRsvp.activity_id == activity_id, ActivityRsvp.status == GOING)
+        select(func.count()).select_from(ActivityRsvp).where(
+            ActivityRsvp.activity_id == activity_id, ActivityRsvp.occurrence_at == occurrence_at, ActivityRsvp.status == GOING
+        )
     ) or 0
 
 
-async def add_rsvp(session: AsyncSession, activity: Activity, user_id: int, now: datetime) -> str:
-    """'going', 'waiting' (full: on the waiting list) or 'already' (asked before)."""
-    existing = await rsvp_of(session, activity.id, user_id)
+async def add_rsvp(session: AsyncSession, activity: Activity, user_id: int, now: datetime, occurrence_at: datetime) -> str:
+    """'going', 'waiting' (that date is full: on its waiting list) or 'already' (asked before)."""
+    existing = await rsvp_of(session, activity.id, user_id, occurrence_at)
     if existing is not None:
         return "already"
     status = GOING
-    if activity.max_attendees is not None and await going_count(session, activity.id) >= activity.max_attendees:
+    if activity.max_attendees is not None and await going_count(session, activity.id, occurrence_at) >= activity.max_attendees:
         status = WAITING
-    session.add(ActivityRsvp(activity_id=activity.id, user_id=user_id, status=status, created_at=now))
+    session.add(ActivityRsvp(activity_id=activity.id, user_id=user_id, occurrence_at=occurrence_at, status=status, created_at=now))
     await session.flush()
     return status
 
 
-async def remove_rsvp(session: AsyncSession, activity: Activity, user_id: int) -> tuple[bool, int | None]:
-    """(removed?, the user who moved up from the waiting list, if any)."""
-    existing = await rsvp_of(session, activity.id, user_id)
+async def remove_rsvp(session: AsyncSession, activity: Activity, user_id: int, occurrence_at: datetime) -> tuple[bool, int | None]:
+    """(removed?, the user who moved up from that date's waiting list, if any)."""
+    existing = await rsvp_of(session, activity.id, user_id, occurrence_at)
     if existing is None:
         return False, None
     was_going = existing.status == GOING
@@ -133,7 +136,7 @@ async def remove_rsvp(session: AsyncSession, activity: Activity, user_id: int) -
         return True, None
     first_waiting = await session.scalar(
         select(ActivityRsvp)
-        .where(ActivityRsvp.activity_id == activity.id, ActivityRsvp.status == WAITING)
+        .where(ActivityRsvp.activity_id == activity.id, ActivityRsvp.occurrence_at == occurrence_at, ActivityRsvp.status == WAITING)
         .order_by(ActivityRsvp.created_at)
         .limit(1)
     )
@@ -144,12 +147,14 @@ async def remove_rsvp(session: AsyncSession, activity: Activity, user_id: int) -
 
 
 async def attendee_ids(session: AsyncSession, activity_id: int, statuses: tuple[str, ...] = (GOING, WAITING)) -> list[int]:
-    rows = await session.scalars(
-        select(ActivityRsvp.user_id)
+    """Everyone who comes (or waits) on any date of the activity, each once, earliest first."""
+    rows = await session.execute(
+        select(ActivityRsvp.user_id, func.min(ActivityRsvp.created_at))
         .where(ActivityRsvp.activity_id == activity_id, ActivityRsvp.status.in_(statuses))
-        .order_by(ActivityRsvp.created_at)
+        .group_by(ActivityRsvp.user_id)
+        .order_by(func.min(ActivityRsvp.created_at), ActivityRsvp.user_id)
     )
-    return list(rows)
+    return [user_id for user_id, _first in rows]
 
 
 # -- reminders ----------------------------------------------------------------------------------
@@ -175,13 +180,14 @@ def _reminder_of(activity_id: int, occurrence_at: datetime):  # noqa: ANN202
 
 
 async def reminder_candidates(session: AsyncSession, activity_id: int, occurrence_at: datetime, joined_before: datetime) -> list[int]:
-    """Going since before the reminder moment, reminders on, and not reminded yet (or waiting for a retry)."""
+    """Going on that date since before the reminder moment, reminders on, and not reminded yet (or waiting for a retry)."""
     settled = select(ReminderSent.user_id).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.status != REMINDER_PENDING)
     rows = await session.scalars(
         select(ActivityRsvp.user_id)
         .join(User, User.id == ActivityRsvp.user_id, isouter=True)
         .where(
             ActivityRsvp.activity_id == activity_id,
+            ActivityRsvp.occurrence_at == occurrence_at,
             ActivityRsvp.status == GOING,
             ActivityRsvp.created_at <= joined_before,
             func.coalesce(User.reminders_enabled, True).is_(True),

@@ -155,3 +155,42 @@ async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
         update(audit).where(audit.c.subject_type == "user", audit.c.subject_id == str(user_id)).values(subject_id=None)
     )
     return counts
+
+
+@dataclass
+class Summary:
+    """What /mijngegevens tells in sentences before the file: names and dates, no ids."""
+
+    user: Any  # storage.models.User or None
+    rsvps: list[tuple[str, datetime, str]]  # (activity title, date it is about, going/waiting)
+    initiatives: list[tuple[str, str]]  # (initiative name, owner/editor)
+    networks: list[str]  # networks this person coordinates
+    reminders_received: int
+
+
+async def summary(session: AsyncSession, user_id: int) -> Summary:
+    from storage.models import Activity, Network, User
+    from storage.tables_activities import ActivityRsvp, ReminderSent
+
+    user = await session.get(User, user_id)
+    when = getattr(ActivityRsvp, "occurrence_at", None)
+    rsvp_rows = await session.execute(
+        select(Activity.title, when if when is not None else Activity.starts_at, ActivityRsvp.status)
+        .join(Activity, Activity.id == ActivityRsvp.activity_id)
+        .where(ActivityRsvp.user_id == user_id)
+        .order_by(Activity.starts_at)
+    )
+    member_rows = await session.execute(
+        select(Initiative.name, InitiativeMember.role)
+        .join(Initiative, Initiative.id == InitiativeMember.initiative_id)
+        .where(InitiativeMember.user_id == user_id)
+        .order_by(Initiative.name)
+    )
+    networks = await session.scalars(
+        select(Network.name).join(NetworkCoordinator, NetworkCoordinator.network_id == Network.id)
+        .where(NetworkCoordinator.user_id == user_id).order_by(Network.name)
+    )
+    reminders = await session.scalar(
+        select(func.count()).select_from(ReminderSent).where(ReminderSent.user_id == user_id, ReminderSent.status == "sent")
+    )
+    return Summary(user, [tuple(r) for r in rsvp_rows], [tuple(r) for r in member_rows], list(networks), reminders or 0)

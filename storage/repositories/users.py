@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,8 @@ async def record_contact(
 ) -> User:
     """Create the user on first contact, else move last_seen forward (and keep Telegram's language)."""
     telegram_language = telegram_language[:16] if telegram_language else None
+    if now.tzinfo is not None:  # a naive time is refused by the column type, with a clear message
+        now = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)  # to the hour, as /privacy promises
     user = await session.get(User, user_id)
     if user is None:
         user = User(id=user_id, first_name=first_name, first_seen_at=now, last_seen_at=now, telegram_language=telegram_language)

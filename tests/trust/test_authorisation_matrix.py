@@ -263,11 +263,14 @@ FORGED = [
     "dir:m:5", "dir:m:-1", "dir:m:999999", "dir:f:o", "dir:f:w", "dir:f:l:ar", "dir:f:l:../x", "dir:c:evil", "dir:c:*", "dir:l", "dir:",
     "dir:v:p3024:::0", "dir:v:p3024:evil::0", "dir:v:h999999_0:::0", "dir:v:p3024:::9999", "dir:l:p3024::Ozz9:0",
     "dir:i:{b}:p3024:::0", "dir:i:99999999:p3024:::0", "dir:i:-1:p3024:::0", "dir:k:{b}", "dir:k:99999999", "dir:k:-1", "dir:k:",
+    # the free-text answers: only ever about the presser's own question
+    "cv:", "cv:q:x", "ag:Q:zz.-.-.-:0", "ag:Q:d5.99.-.-:0", "ag:Q:d5.-.evil.-:0",
 ]
 # Resident buttons that change only the presser's own data (their RSVP, reminder choice, language)
 # or only show public things; tested below: whoever presses, nobody else's rows change.
 SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:{act}", "ac:i:{act}", "ac:p:{act}",
-                "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0", "own:l:1"]
+                "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0", "own:l:1",
+                "pv:more", "pv:less", "cv:p", "cv:a", "cv:r", "cv:h", "cv:q:a", "cv:q:p", "ag:Q:d5.0.speeltuin.k:0"]
 # Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
 RESIDENT_COMMANDS = {
     "start", "help", "hulp", "taal", "language", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",

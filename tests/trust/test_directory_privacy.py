@@ -86,7 +86,7 @@ async def test_locations_postcodes_and_questions_are_used_and_not_stored(places)
     # The address is in the geocoding cache (Nominatim's rules ask for one), and nowhere else.
     assert [name for name, text in stored.items() if "zwaluwstraat" in text.lower()] == ["geocode_cache"]
     # /mijngegevens after all this: only the minimal user record.
-    [export] = places.replies(await places.say("/mijngegevens"))
+    [_readable, export] = places.replies(await places.say("/mijngegevens"))
     assert set(json.loads(export.files["document"][1])["tables"]) == {"users"}
 
 

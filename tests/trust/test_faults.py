@@ -96,7 +96,8 @@ async def test_reminder_survives_a_429_and_is_never_sent_twice(settings):
             activity = Activity(initiative_id=initiative.id, title="Soep koken", starts_at=now + timedelta(hours=20))
             session.add(activity)
             await session.flush()
-            session.add(ActivityRsvp(activity_id=activity.id, user_id=updates.RESIDENT["id"], created_at=now - timedelta(days=2)))
+            session.add(ActivityRsvp(activity_id=activity.id, user_id=updates.RESIDENT["id"], occurrence_at=activity.starts_at,
+                                     created_at=now - timedelta(days=2)))
         schedule_reminder(application, activity, now)
         [job] = application.job_queue.get_jobs_by_name(job_name(activity.id))
         api.fail_next("retry_after", "sendMessage", 1)

@@ -113,7 +113,8 @@ async def test_privacy_works_in_groups_too(bot):
 @pytest.mark.parametrize("command", ["mijngegevens", "mydata"])
 async def test_my_data_is_a_json_file_with_every_row_about_me(bot, command):
     ids = await seed(bot)
-    [reply] = bot.replies(await bot.send(updates.command(command, sender=OWNER)))
+    [readable, reply] = bot.replies(await bot.send(updates.command(command, sender=OWNER)))
+    assert readable.method == "sendMessage" and "Koffie &amp; Co" in readable.text
     assert reply.method == "sendDocument" and reply.chat_id == OWNER["id"]
     filename, content = reply.files["document"]
     assert filename == f"knooppunt-{OWNER['id']}.json"
@@ -228,12 +229,12 @@ async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot)
         session.add(activity)
         await session.flush()
         session.add_all([
-            ActivityRsvp(activity_id=activity.id, user_id=OWNER["id"]),
-            ActivityRsvp(activity_id=activity.id, user_id=EDITOR["id"]),
+            ActivityRsvp(activity_id=activity.id, user_id=OWNER["id"], occurrence_at=starts),
+            ActivityRsvp(activity_id=activity.id, user_id=EDITOR["id"], occurrence_at=starts),
             ReminderSent(activity_id=activity.id, user_id=OWNER["id"], occurrence_at=starts),
             Announcement(initiative_id=ids["shared"], text="Kom ook!", created_by=OWNER["id"]),
         ])
-    [reply] = bot.replies(await bot.send(updates.command("mydata", sender=OWNER)))
+    [_readable, reply] = bot.replies(await bot.send(updates.command("mydata", sender=OWNER)))
     tables = json.loads(reply.files["document"][1])["tables"]
     assert [row["activity_id"] for row in tables["activity_rsvps"]] == [activity.id]
     assert len(tables["activity_reminders_sent"]) == 1

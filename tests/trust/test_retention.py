@@ -18,25 +18,26 @@ NOW = datetime.now(timezone.utc)
 async def test_nightly_job_removes_rsvps_and_reminders_30_days_after_the_activity(bot):
     ago = lambda days: NOW - timedelta(days=days)  # noqa: E731
     plan = {
-        # name: (starts_at, rrule, expected to keep its RSVPs)
-        "long over": (ago(40), None, False),
-        "recently over": (ago(20), None, True),
-        "future": (NOW + timedelta(days=3), None, True),
-        "finished series": (ago(100), "FREQ=WEEKLY;COUNT=3", False),
-        "series ended last week": (ago(60), f"FREQ=WEEKLY;UNTIL={ago(7):%Y%m%dT%H%M%SZ}", True),
-        "open series": (ago(100), "FREQ=WEEKLY", True),
+        # name: (starts_at, rrule, the date the RSVPs are for, expected to keep its RSVPs)
+        "long over": (ago(40), None, ago(40), False),
+        "recently over": (ago(20), None, ago(20), True),
+        "future": (NOW + timedelta(days=3), None, NOW + timedelta(days=3), True),
+        "finished series": (ago(100), "FREQ=WEEKLY;COUNT=3", ago(86), False),
+        "series ended last week": (ago(60), f"FREQ=WEEKLY;UNTIL={ago(7):%Y%m%dT%H%M%SZ}", ago(11), True),
+        "open series, an old date": (ago(100), "FREQ=WEEKLY", ago(44), False),  # RSVPs are per date now
+        "open series": (ago(100), "FREQ=WEEKLY", NOW + timedelta(days=2), True),
     }
     async with bot.session_factory.begin() as session:
         initiative = Initiative(name="Huiskamer", category="buurthuiskamer", status="active")
         session.add(initiative)
         await session.flush()
         ids = {}
-        for name, (starts_at, rule, _keep) in plan.items():
+        for name, (starts_at, rule, occurrence, _keep) in plan.items():
             activity = Activity(initiative_id=initiative.id, title=name, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), rrule=rule)
             session.add(activity)
             await session.flush()
             ids[name] = activity.id
-            session.add_all([ActivityRsvp(activity_id=activity.id, user_id=uid) for uid in (1001, 1002)])
+            session.add_all([ActivityRsvp(activity_id=activity.id, user_id=uid, occurrence_at=occurrence) for uid in (1001, 1002)])
         session.add_all([
             ReminderSent(activity_id=ids["open series"], user_id=1001, occurrence_at=ago(31)),
             ReminderSent(activity_id=ids["open series"], user_id=1001, occurrence_at=ago(29)),
@@ -52,6 +53,6 @@ async def test_nightly_job_removes_rsvps_and_reminders_30_days_after_the_activit
         kept = {row.activity_id for row in await session.scalars(select(ActivityRsvp))}
         reminders = sorted(round((NOW - r.occurrence_at).total_seconds() / 86400) for r in await session.scalars(select(ReminderSent)))
         activities = len((await session.scalars(select(Activity))).all())
-    assert kept == {ids[name] for name, (_s, _r, keep) in plan.items() if keep}
+    assert kept == {ids[name] for name, (_s, _r, _o, keep) in plan.items() if keep}
     assert reminders == [29]
     assert activities == len(plan)  # the activities themselves stay; only the personal records go
