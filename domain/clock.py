@@ -169,6 +169,8 @@ def range_readings(a: Clock, b: Clock, daypart: str | None, *, midnight_start: s
     """Possible (start, end) of a range, most likely first; empty when none makes sense."""
     if b.meridiem == "pm" and a.meridiem is None and daypart is None and a.minutes < NOON and a.minutes + NOON <= b.minutes:
         a = Clock(a.minutes + NOON, "clock", "pm")  # "1-5pm" is 13:00-17:00; "9-5pm" stays 09:00
+    if b.meridiem is None and daypart is None and not b.twenty_four and a.minutes % NOON == b.minutes % NOON:
+        return []  # "10-10" is no range (and maybe a date)
     afternoon_default = (
         a.meridiem is None and daypart is None and a.kind in ("bare", "clock", "spoken")
         and 1 <= a.minutes // 60 <= 6

@@ -511,9 +511,18 @@ def _read(words_text: str, now: datetime, tz: ZoneInfo, *, as_end: bool = False)
     day, step = _pick_day(dates[0] if dates else None, weekday, relative, today)
     found: list[When] = []
     problem: WhenError | None = None
+    landed: date | None = None
     for start_min, end_min in readings:
         try:
+            if landed is not None:
+                try:  # the other readings on the day the first one landed on ("zaterdag 2-17")
+                    found.append(_moment(landed, 0, rule, start_min, end_min, now, tz))
+                    continue
+                except WhenError:
+                    pass
             found.append(_moment(day, step, rule, start_min, end_min, now, tz))
+            if rule is None and step and landed is None:
+                landed = (found[-1].start - timedelta(minutes=start_min)).astimezone(tz).date()
         except WhenError as error:
             problem = problem or error
     if len(found) > 1:
