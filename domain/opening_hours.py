@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from domain import clock as clocks
+from domain.datefmt import short_weekday
 from domain.i18n_markers import N_, Translator
 from domain.weekdays import fuzzy_weekday
 
@@ -463,8 +464,14 @@ def parse_free_text(text: str) -> WeeklySchedule:
 
 
 def describe_error(error: OpeningHoursError, translator: Translator) -> str:
-    """Tell the volunteer which part we did not understand, with an example that works."""
+    """Tell the volunteer which part we did not understand, in their own words, with an example."""
     _ = translator.gettext
+    if error.reason == "only_closed":
+        return _("Je schreef alleen wanneer het dicht is: \"{fragment}\". Op welke dagen en tijden is het open? "
+                 "Bijvoorbeeld: ma-vr 9:00-17:00, za gesloten").format(fragment=error.fragment)
+    if error.reason == "ambiguous":
+        return _("Bij \"{fragment}\" weet ik niet welke tijd je bedoelt. Tik op de goede, of typ het opnieuw "
+                 "met een 0 ervoor (zoals 05:00) of met 's ochtends / 's middags.").format(fragment=error.fragment)
     return _("Dit snap ik niet: \"{fragment}\". Schrijf het zo: ma-vr 9:00-17:00, za 10:00-14:00").format(
         fragment=error.fragment
     )
@@ -556,3 +563,49 @@ def describe_status(status: OpenStatus, translator: Translator) -> str:
     if status.opens_in_days < 7:
         return _("Gesloten. Open op {weekday} vanaf {time}").format(weekday=weekday, time=when)
     return _("Gesloten. Volgende week {weekday} open vanaf {time}").format(weekday=weekday, time=when)
+
+
+# -- read-back -----------------------------------------------------------------------------------------
+
+
+def describe_week(schedule: WeeklySchedule, translator: Translator, locale: str) -> list[str]:
+    """The week in short lines, days with the same hours together: "ma t/m vr 09:00–17:00",
+    "za 10:00–14:00", "Altijd open", "Op afspraak". Day names from Babel ("Mon–Fri" in English)."""
+    _ = translator.gettext
+    if schedule.always_open:
+        return [_("Altijd open")]
+    groups: dict[tuple[TimeRange, ...], list[int]] = {}
+    for day, ranges in enumerate(schedule.days):
+        if ranges:
+            groups.setdefault(ranges, []).append(day)
+    lines = []
+    for ranges, days in groups.items():
+        hours = ", ".join(f"{_clock(r.start)}–{_clock(r.end)}" for r in ranges)
+        lines.append(f"{_day_group(days, translator, locale)} {hours}")
+    if schedule.by_appointment:
+        lines.append(_("Op afspraak"))
+    return lines
+
+
+def _day_group(days: list[int], translator: Translator, locale: str) -> str:
+    _ = translator.gettext
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        names = [short_weekday(d, locale=locale) for d in run]
+        if len(run) >= 3:
+            parts.append(_("{first} t/m {last}").format(first=names[0], last=names[-1]))
+        else:
+            parts.extend(names)
+    return ", ".join(parts)
+
+
+def describe_choice(schedule: WeeklySchedule, translator: Translator, locale: str) -> str:
+    """A button label for one of two readings: the hours of its first line ("17:00–24:00")."""
+    lines = describe_week(schedule, translator, locale)
+    return lines[0].split(" ", 1)[-1] if lines else "–"

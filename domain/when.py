@@ -588,8 +588,8 @@ def read_weekly_time(text: str) -> tuple[int | None, int]:
     """A weekly moment without a date, for digests: "vrijdag 16:00", "dagelijks 8 uur",
     "elke maandag om 9u" -> (weekday or None for every day, minutes after midnight).
 
-    Raises ``WhenError``: "day" problems as "unreadable", a missing time as "missing_time",
-    two readings as "ambiguous" (no options: the caller asks for a clearer time).
+    Raises ``WhenError``: a missing or impossible time as "missing_time", a missing or unknown
+    day as "unreadable", two readings as "ambiguous" (no options: the caller asks again).
     """
     words = _Text(normalise(text))
     daily = words.take(_DAILY) is not None
@@ -609,9 +609,13 @@ def read_weekly_time(text: str) -> tuple[int | None, int]:
             weekday = _WEEKDAY_WORDS[m["wd"]]
     daypart_match = words.take(_DAYPART)
     daypart = clocks.DAYPART_OF[daypart_match["a"] or daypart_match["b"]] if daypart_match else None
-    if (m := words.take(_SINGLE)) is None:
-        raise WhenError("missing_time" if not words.leftover() else "unreadable")
-    clock = _clock(m["t"])
+    m = words.take(_SINGLE)
+    if m is None or (m["pre"] is None and re.fullmatch(r"\d{1,2}", m["t"].strip())):
+        raise WhenError("missing_time")  # none, or "maandag 9": nine what?
+    try:
+        clock = clocks.read_clock(m["t"])
+    except clocks.ClockError:
+        raise WhenError("missing_time") from None
     if words.leftover() or (not daily and weekday is None):
         raise WhenError("unreadable")
     if clock.kind == "midnight":
