@@ -221,7 +221,7 @@ _FREE_GROUPS: dict[str, tuple[int, ...]] = {
 _FREE_CLOSED = {"gesloten", "dicht", "closed", "off"}
 _FREE_EXCEPT = {"behalve", "except", "uitgezonderd", "niet"}
 _FREE_FILLERS = {"van", "vanaf", "open", "geopend", "from", "on", "in", "het", "de", "s", "verder", "uur", "u", "h",
-                 "elke", "iedere", "ieder", "op", "maar", "we", "zijn", "is", "the", "at", "en", "and", "alle", "tijden",
+                 "elke", "iedere", "ieder", "op", "maar", "zijn", "is", "the", "at", "en", "and", "alle", "tijden",
                  "openingstijden", "opening", "hours", "every", "each", "also", "ook", "wij", "zijn"}
 _FREE_DAYPARTS = {"ochtend": "morning", "ochtends": "morning", "morgens": "morning", "morning": "morning",
                   "middag": "afternoon", "middags": "afternoon", "afternoon": "afternoon",
@@ -606,6 +606,8 @@ def _day_group(days: list[int], translator: Translator, locale: str) -> str:
 
 
 def describe_choice(schedule: WeeklySchedule, translator: Translator, locale: str) -> str:
-    """A button label for one of two readings: the hours of its first line ("17:00–24:00")."""
-    lines = describe_week(schedule, translator, locale)
-    return lines[0].split(" ", 1)[-1] if lines else "–"
+    """A button label for one of two readings: the hours of its first open day ("17:00–24:00")."""
+    for ranges in schedule.days:
+        if ranges:
+            return ", ".join(f"{_clock(r.start)}–{_clock(r.end)}" for r in ranges)
+    return describe_week(schedule, translator, locale)[0] if schedule.always_open or schedule.by_appointment else "–"
