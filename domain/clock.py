@@ -34,6 +34,7 @@ DAYPARTS = {
     "afternoon": ("middags", "middag", "afternoon"),
     "evening": ("avonds", "avond", "evening"),
     "night": ("nachts", "nacht", "night"),
+    "late_night": ("latenacht",),  # "zaterdagnacht": the night after Saturday
 }
 DAYPART_OF = {name: part for part, names in DAYPARTS.items() for name in names}
 
@@ -111,12 +112,12 @@ def _spoken(hour: int, half: bool) -> int:
 def with_daypart(clock: Clock, daypart: str | None) -> int:
     """Minutes on a 24-hour clock once the daypart is known ("8 's avonds" is 20:00)."""
     minutes = clock.minutes
-    if clock.meridiem is not None or daypart is None or clock.kind == "midnight":
-        return minutes
+    if clock.meridiem is not None or daypart is None or clock.kind in ("midnight", "padded"):
+        return minutes  # "01:00" is written on a 24-hour clock: "kerstavond 22:00-01:00"
     hour = minutes // 60
     if daypart in ("afternoon", "evening") and hour < 12:
         return minutes + NOON if hour >= 1 or clock.kind == "spoken" else minutes
-    if daypart == "night":
+    if daypart in ("night", "late_night"):
         if hour == 12:
             return minutes - NOON
         if 7 <= hour <= 11:
@@ -126,8 +127,11 @@ def with_daypart(clock: Clock, daypart: str | None) -> int:
     return minutes
 
 
-def start_readings(clock: Clock, daypart: str | None, *, midnight_start: str) -> list[int]:
+def start_readings(clock: Clock, daypart: str | None, *, midnight_start: str, night_end: bool = False) -> list[int]:
     """Possible starts, the most likely first; more than one means: ask.
+
+    ``night_end``: the time ends an activity that began the evening before ("zaterdag 23:00 tot
+    zondag 3:00"), so an early hour is the night, not the afternoon.
 
     ``midnight_start``: "ask" (activities: "zaterdag 24:00" may be either end of Saturday) or
     "next_day" (opening hours: "vr 24-2" opens at the start of Saturday).
@@ -140,6 +144,8 @@ def start_readings(clock: Clock, daypart: str | None, *, midnight_start: str) ->
     if clock.kind == "midnight" or (hour == 0 and clock.kind != "spoken"):
         if midnight_start == "ask":
             return [minutes % DAY + DAY, minutes % DAY]
+        return [minutes]
+    if night_end and hour <= 6:
         return [minutes]
     if clock.kind == "spoken":
         return [minutes + NOON if hour <= 6 else minutes]

@@ -99,6 +99,8 @@ _ORDINAL_OF = {name: n for n, names in _ORDINALS.items() for name in names}
 _NUMBERS = {"een": 1, "één": 1, "1": 1, "a": 1, "one": 1, "twee": 2, "2": 2, "two": 2, "drie": 3, "3": 3,
             "three": 3, "vier": 4, "4": 4, "four": 4, "vijf": 5, "5": 5, "zes": 6, "6": 6}
 
+_HOUR_WORDS = {w: str(n) for n, w in enumerate(
+    ("een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf"), 1)}
 _RELATIVE_DAYS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
 
 
@@ -131,6 +133,9 @@ _HOLIDAYS: dict[str, Callable[[int], date]] = {
     "pinksterzondag": _easter(49), "tweede pinksterdag": _easter(50), "2e pinksterdag": _easter(50),
     "pinkstermaandag": _easter(50),
 }
+for _feast in ("kerstdag", "paasdag", "pinksterdag"):
+    for _ordinal, _day in (("1ste", "eerste"), ("2de", "tweede")):
+        _HOLIDAYS[f"{_ordinal} {_feast}"] = _HOLIDAYS[f"{_day} {_feast}"]
 _ENGLISH_HOLIDAYS = (
     (r"christmas eve", "kerstavond"), (r"christmas day", "eerste kerstdag"), (r"boxing day", "tweede kerstdag"),
     (r"new year'?s eve", "oudejaarsavond"), (r"new year'?s day", "nieuwjaarsdag"), (r"king'?s ?day", "koningsdag"),
@@ -155,7 +160,7 @@ _KNOWN = (set(_WEEKDAY_WORDS) | set(_ON_DAYS) | set(_MONTH_OF) | set(_ORDINAL_OF
               "days", "day", "over", "elke", "iedere", "ieder", "elk", "alle", "every", "each", "wekelijks",
               "weekly", "dagelijks", "daily", "werkdag", "werkdagen", "weekdays", "weekday", "weekend", "weekends",
               "twee", "tweewekelijks", "maand", "month", "kwart", "half", "voor", "tot", "until", "till", "to",
-              "noon", "midday", "midnight", "middernacht", "other", "morgenvroeg", "vroeg", "between", "tussen"})
+              "noon", "midday", "midnight", "middernacht", "other", "latenacht", "morgenvroeg", "vroeg", "between", "tussen"})
 
 
 def _alt(words) -> str:
@@ -171,7 +176,7 @@ _DAYPART_WORDS = r"ochtend|morgen|middag|avond|nacht"
 
 # --- patterns -------------------------------------------------------------------------------
 
-_HOLIDAY = re.compile(rf"\b(?P<h>{_alt(_HOLIDAYS)})\b")
+_HOLIDAY = re.compile(rf"\b(?P<h>{_alt(_HOLIDAYS)})\b(?:\s+(?P<y>20\d\d)\b)?")
 _MONTHLY = re.compile(
     rf"\b(?:(?P<every>elke|iedere|every|each)\s+)?(?P<ord>{_ORD})\s+(?P<wd>{_WD})"
     r"(?P<ofmonth>\s+(?:van\s+de|van\s+elke|of\s+the|of\s+every|of\s+each)\s+(?:maand|month))?\b"
@@ -212,12 +217,13 @@ _PLAIN_WD = re.compile(rf"\b(?:(?:deze|this)\s+)?(?P<wd>{_WD})\b")
 _RELATIVE = re.compile(rf"\b(?P<rel>{_alt(_RELATIVE_DAYS)})\b")
 _DAYPART = re.compile(
     r"(?:'s\s*|\bs\s+)(?P<a>ochtends|morgens|middags|avonds|nachts)\b"
-    r"|\b(?:(?:in\s+de|in\s+the|at)\s+)?(?P<b>ochtend|middag|avond|nacht|morning|afternoon|evening|night)\b"
+    r"|\b(?:(?:in\s+de|in\s+the|at)\s+)?(?P<b>ochtend|middag|avond|nacht|latenacht|morning|afternoon|evening|night)\b"
 )
 _RANGE = re.compile(
-    rf"(?:\b(?:van|from|between|tussen|vanaf)\s+)?(?<![\w:./-])(?P<a>{clocks.TIME})\s*"
-    rf"(?:-|\btot\b|\bto\b|\buntil\b|\btill\b|\band\b|\ben\b)\s*(?P<b>{clocks.TIME})(?![\w:])"
-)
+    rf"(?:\b(?:van|from|vanaf)\s+)?(?<![\w:./-])(?P<a>{clocks.TIME})\s*"
+    rf"(?:-|\btot\b|\bto\b|\buntil\b|\btill\b)\s*(?P<b>{clocks.TIME})(?![\w:])"
+    rf"|\b(?:between|tussen)\s+(?P<a2>{clocks.TIME})\s*(?:\band\b|\ben\b|-)\s*(?P<b2>{clocks.TIME})(?![\w:])"
+)  # "5 en 6 december" is no range; "tussen 2 en 4" is
 _SINGLE = re.compile(rf"(?:\b(?P<pre>om|at|vanaf|from|rond|around|tegen|ca)\s+)?(?<![\w:./-])(?P<t>{clocks.TIME})(?![\w:])")
 _TWO_DAY_SPLIT = re.compile(r"\s(?:-|tot|to|until|till)\s")
 _DAY_START = re.compile(rf"^\s*(?:{_WD}|{_alt(_RELATIVE_DAYS)}|\d{{1,2}}\s+(?:{_MON})\b|\d{{1,2}}[/-]\d{{1,2}}\b)")
@@ -238,7 +244,7 @@ def _fix_word(word: str) -> str:
         if head in ("morgen", "overmorgen"):
             return f"{head} {part}"
         if (day := _fuzzy_day(head)) is not None:
-            return f"{day} {part}"
+            return f"{day} {'latenacht' if part == 'nacht' else part}"
     if (day := _fuzzy_day(word)) is not None:
         return day
     limit = typo_limit(word)
@@ -279,6 +285,9 @@ def normalise(text: str) -> str:
     t = re.sub(r"\bthis (morning|afternoon|evening)\b", r"vandaag \1", t)
     t = re.sub(r"\bday after tomorrow\b", "overmorgen", t)
     t = re.sub(r"\bmorgenvroeg\b", "morgen ochtend", t)
+    t = re.sub(rf"\b(?P<pre>om|half|over|voor|rond|tegen|vanaf|tot|van)\s+(?P<n>{_alt(_HOUR_WORDS)})\b",
+               lambda m: f"{m['pre']} {_HOUR_WORDS[m['n']]}", t)
+    t = re.sub(rf"\b(?P<n>{_alt(_HOUR_WORDS)})\s+uur\b", lambda m: f"{_HOUR_WORDS[m['n']]} uur", t)
     words = [_fix_word(w) for w in t.split()]
     t = " ".join(words)
     t = re.sub(r"\bvan(ochtend|morgen)\b", "vandaag ochtend", t)
@@ -381,8 +390,11 @@ def _holiday(text: _Text, today: date) -> tuple[date, str | None] | None:
         raise WhenError("movable_feast")
     if (m := text.take(_HOLIDAY)) is None:
         return None
-    found = _HOLIDAYS[m["h"]](today.year)
-    found = found if found >= today else _HOLIDAYS[m["h"]](today.year + 1)
+    if m["y"]:
+        found = _HOLIDAYS[m["h"]](int(m["y"]))
+    else:
+        found = _HOLIDAYS[m["h"]](today.year)
+        found = found if found >= today else _HOLIDAYS[m["h"]](today.year + 1)
     return found, "evening" if m["h"].endswith("avond") else None
 
 
@@ -432,12 +444,13 @@ def _clock(text: str) -> clocks.Clock:
         raise WhenError("unreadable") from None
 
 
-def _times(text: _Text, daypart: str | None, *, as_end: bool = False) -> list[tuple[int, int | None]] | None:
+def _times(text: _Text, daypart: str | None, *, as_end: bool = False,
+           night_end: bool = False) -> list[tuple[int, int | None]] | None:
     """Possible (start, end) in minutes from the day's midnight (ends may pass 24:00), most
     likely first; None when the text has no time."""
     mode = "next_day" if as_end else "ask"
     if (m := text.take(_RANGE)) is not None:
-        found = clocks.range_readings(_clock(m["a"]), _clock(m["b"]), daypart, midnight_start=mode)
+        found = clocks.range_readings(_clock(m["a"] or m["a2"]), _clock(m["b"] or m["b2"]), daypart, midnight_start=mode)
         if not found:
             raise WhenError("unreadable")
         return [(start, end) for start, end in found]
@@ -447,7 +460,8 @@ def _times(text: _Text, daypart: str | None, *, as_end: bool = False) -> list[tu
             raise WhenError("unreadable")  # a lone number is no time ("blub 5")
         if as_end and clock.kind in ("padded", "midnight") or (as_end and clock.hour == 0):
             return [(clock.minutes, None)]
-        return [(start, None) for start in clocks.start_readings(clock, daypart, midnight_start=mode)]
+        starts = clocks.start_readings(clock, daypart, midnight_start=mode, night_end=night_end)
+        return [(start, None) for start in starts]
     return None
 
 
@@ -474,7 +488,7 @@ def _two_days(words: str, now: datetime, tz: ZoneInfo) -> When | None:
             continue
         try:
             first = _read(left, now, tz)
-            last = _read(right, first.start, tz, as_end=True)
+            last = _read(right, first.start, tz, as_end=True, night_end=first.start.astimezone(tz).hour >= 18)
         except WhenError:
             continue
         if first.end is None and first.rrule is None and last.end is None and last.rrule is None:
@@ -483,7 +497,7 @@ def _two_days(words: str, now: datetime, tz: ZoneInfo) -> When | None:
     return None
 
 
-def _read(words_text: str, now: datetime, tz: ZoneInfo, *, as_end: bool = False) -> When:
+def _read(words_text: str, now: datetime, tz: ZoneInfo, *, as_end: bool = False, night_end: bool = False) -> When:
     today = now.date()
     words = _Text(words_text)
     holiday_found = _holiday(words, today)
@@ -497,7 +511,10 @@ def _read(words_text: str, now: datetime, tz: ZoneInfo, *, as_end: bool = False)
     relative = words.take(_RELATIVE)
     daypart_match = words.take(_DAYPART)
     daypart = clocks.DAYPART_OF[daypart_match["a"] or daypart_match["b"]] if daypart_match else holiday_part
-    readings = _times(words, daypart, as_end=as_end)
+    readings = _times(words, daypart, as_end=as_end, night_end=night_end)
+    if daypart == "late_night" and readings:  # "zaterdagnacht 1 uur": the night after Saturday
+        readings = [(s + clocks.DAY, e + clocks.DAY if e is not None else None) if s < clocks.NOON else (s, e)
+                    for s, e in readings]
     if words.leftover():
         raise WhenError("unreadable")
     dates = [d for d in (holiday, relative_weeks, on_date) if d is not None]

@@ -9,6 +9,7 @@ NOWS = {
     "A": datetime(2026, 12, 2, 10, 0, tzinfo=TZ),
     "B": datetime(2027, 3, 26, 18, 0, tzinfo=TZ),
     "C": datetime(2026, 10, 22, 15, 0, tzinfo=TZ),
+    "D": datetime(2026, 12, 28, 9, 0, tzinfo=TZ),
     "E": datetime(2031, 1, 10, 12, 0, tzinfo=TZ),
 }
 ROWS = load("when_phrasings.txt", with_now=True)
