@@ -222,15 +222,16 @@ _FREE_CLOSED = {"gesloten", "dicht", "closed", "off"}
 _FREE_EXCEPT = {"behalve", "except", "uitgezonderd", "niet"}
 _FREE_FILLERS = {"van", "vanaf", "open", "geopend", "from", "on", "in", "het", "de", "s", "verder", "uur", "u", "h",
                  "elke", "iedere", "ieder", "op", "maar", "zijn", "is", "the", "at", "en", "and", "alle", "tijden",
-                 "openingstijden", "opening", "hours", "every", "each", "also", "ook", "wij", "zijn"}
+                 "openingstijden", "opening", "hours", "every", "each", "also", "ook", "wij", "alleen", "only",
+                 "uitsluitend", "enkel"}
 _FREE_DAYPARTS = {"ochtend": "morning", "ochtends": "morning", "morgens": "morning", "morning": "morning",
                   "middag": "afternoon", "middags": "afternoon", "afternoon": "afternoon",
                   "avond": "evening", "avonds": "evening", "evening": "evening", "nacht": "night", "nachts": "night",
                   "night": "night"}
 _FREE_TOKEN = re.compile(
-    r"(?P<always>dag\s+en\s+nacht(?:\s+open)?|altijd\s+(?:open|geopend)|always\s+open|24\s*/\s*7|24\s+uur\s+per\s+dag"
+    r"(?P<always>dag\s*(?:en|&|\+)\s*nacht(?:\s+open)?|altijd\s+(?:open|geopend)|always\s+open|24\s*/\s*7|24\s+uur\s+per\s+dag"
     r"|24\s+hours(?:\s+a\s+day)?)"
-    r"|(?P<appt>(?:alleen\s+|only\s+)?(?:op|volgens|na|by|on)\s+(?:afspraak|appointment))"
+    r"|(?P<appt>(?:buiten\s+(?:deze|die|de)\s+tijden\s+)?(?:alleen\s+|only\s+)?(?:op|volgens|na|by|on)\s+(?:afspraak|appointment))"
     r"|(?P<daily>(?:elke|iedere|alle)\s+dag(?:en)?\b|every\s*day\b|7\s+dagen\s+(?:per|in\s+de)\s+week|dagelijks|daily)"
     r"|(?P<dash>t\s*/\s*m\b|t\.e\.m\.?|tot\s+en\s+met\b|\btot\b|\buntil\b|\btill\b|\bto\b|\bthrough\b|[-\u2013\u2014~])"
     rf"|(?P<time>(?:{clocks.TIME}))(?:\s*\.)?"
@@ -302,6 +303,7 @@ class _FreeParser:
     second_reading_at: int | None = None  # token where the second of two readings is taken
     ambiguous_at: tuple[int, int] | None = None
     opened: bool = False
+    list_daypart: str | None = None
 
     def peek(self, offset: int = 0) -> _Token | None:
         index = self.at + offset
@@ -328,14 +330,14 @@ class _FreeParser:
             if self.kind() == "comma":
                 self.take()
                 continue
-            if self.kind() == "except":
-                self.take()
+            if self.kind() == "except" or (self.kind() == "closed" and self.kind(1) == "day"):
+                self.take()  # "behalve woensdag", "closed on sunday"
                 for day in self.day_list():
                     self.days[day] = ()
                 continue
             began = self.at
             selected = self.day_list()
-            daypart = self.daypart()
+            daypart = self.daypart() or self.list_daypart
             if self.kind() == "closed":
                 self.take()
                 for day in selected:
@@ -355,6 +357,7 @@ class _FreeParser:
                 last += 1
             raise self.fail("which days? Start with days, like 'ma-vr'", self.at, last)
         selected: list[int] = []
+        self.list_daypart = None
         while self.kind() == "day":
             began = self.at
             first = self.take().days
@@ -366,6 +369,8 @@ class _FreeParser:
                 selected.extend(_day_span(first[0], last[0]))
             else:
                 selected.extend(first)
+            if self.kind() == "daypart" and self.kind(1) == "comma" and self.kind(2) == "day":
+                self.list_daypart = self.take().value  # "woensdagmiddag en vrijdagmiddag"
             if self.kind() == "comma" and self.kind(1) == "day":
                 self.take()
         return selected
@@ -390,10 +395,13 @@ class _FreeParser:
         start_text, _dash, end_text = self.take().value, self.take(), self.take().value
         daypart = self.daypart() or daypart
         try:
-            readings = clocks.range_readings(clocks.read_clock(start_text), clocks.read_clock(end_text), daypart,
-                                             midnight_start="next_day")
+            start, end = clocks.read_clock(start_text), clocks.read_clock(end_text)
         except clocks.ClockError:
             raise self.fail("impossible time", began, self.at - 1) from None
+        readings = clocks.range_readings(start, end, daypart, midnight_start="next_day")
+        if not readings and daypart is None and start.kind == end.kind == "bare" and start.minutes == end.minutes < 12 * 60:
+            # "van 8 tot 8": most likely 08:00-20:00, but ask
+            readings = [(start.minutes, start.minutes + 12 * 60), (start.minutes + 12 * 60, start.minutes + 24 * 60)]
         if not readings:
             raise self.fail("impossible time", began, self.at - 1)
         if len(readings) > 1:
@@ -434,8 +442,9 @@ def parse_free_text(text: str) -> WeeklySchedule:
         tokens.pop(0)
     while tokens and tokens[-1].kind in ("comma", "dash"):
         tokens.pop()
-    if [t.kind for t in tokens] == ["always"]:
-        return WeeklySchedule(always_open=True)
+    kinds = [t.kind for t in tokens]
+    if "always" in kinds and all(k in ("always", "comma", "daily") for k in kinds):
+        return WeeklySchedule(always_open=True)  # "24 uur per dag, 7 dagen per week"
     if not tokens:
         if by_appointment:
             return WeeklySchedule(by_appointment=True)
