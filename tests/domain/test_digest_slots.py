@@ -104,3 +104,16 @@ def test_read_slot_reads_like_activity_times(text, expected):
 def test_read_slot_refuses(text, reason):
     with pytest.raises(ValueError, match=reason):
         read_slot(text)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_read_slot_raises_only_value_error_with_a_known_reason(text):
+    try:
+        read_slot(text)
+    except ValueError as error:
+        assert str(error) in ("day", "time", "dst")
