@@ -60,7 +60,9 @@ class Clock:
     @property
     def twenty_four(self) -> bool:
         """Written so that it can only be a 24-hour time: "16", "00:30", "02:00"."""
-        return self.meridiem is None and (self.hour >= 13 or self.kind == "padded" or self.hour == 0)
+        if self.meridiem is not None or self.kind == "spoken":
+            return False  # "half 1" is 12:30 or 00:30, never a 24-hour time
+        return self.hour >= 13 or self.kind == "padded" or self.hour == 0
 
 
 def read_clock(text: str) -> Clock:

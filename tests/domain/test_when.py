@@ -254,3 +254,8 @@ def test_feasts_without_a_fixed_date_are_asked_for():
     with pytest.raises(WhenError) as err:
         parse_when("Suikerfeest 14:00", NOW)
     assert err.value.reason == "movable_feast" and err.value.asks
+
+
+def test_spoken_end_time_is_never_read_as_a_24_hour_time():
+    found = parse_when("zaterdag half 11 tot half 1", NOW)
+    assert (iso(found.start), iso(found.end)) == ("2026-12-05T10:30+01:00", "2026-12-05T12:30+01:00")
