@@ -348,7 +348,9 @@ class _FreeParser:
             ranges = self.ranges(daypart)
             self.opened = True
             for day, found in _place(selected, ranges):
-                self.days[day] = found
+                # "wo 10-12, wo 14-16" adds a second range; "ma-vr 9-17, wo 9-12" replaces Wednesday
+                keep = () if any(_overlap(a, b) for a in self.days[day] for b in found) else self.days[day]
+                self.days[day] = keep + found
 
     def day_list(self) -> list[int]:
         if self.kind() != "day":
@@ -411,6 +413,14 @@ class _FreeParser:
                 raise self.fail("two unclear times", began, self.at - 1)
             self.ambiguous_at = (began, self.at - 1)
         return readings[0]
+
+
+def _overlap(a: TimeRange, b: TimeRange) -> bool:
+    def span(r: TimeRange) -> tuple[int, int]:
+        return (r.start, r.end + MINUTES_PER_DAY) if r.crosses_midnight else (r.start, r.end)
+
+    (a0, a1), (b0, b1) = span(a), span(b)
+    return a0 < b1 and b0 < a1
 
 
 def _place(selected: list[int], ranges: list[tuple[int, int]]) -> list[tuple[int, tuple[TimeRange, ...]]]:

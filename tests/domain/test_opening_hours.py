@@ -357,3 +357,8 @@ def test_free_text_raises_only_its_own_error(text):
         parse_free_text(text)
     except OpeningHoursError:
         pass
+
+
+def test_a_day_named_twice_adds_a_range_or_replaces_an_overlapping_one():
+    assert parse_free_text("wo 10-12, wo 14-16").to_osm() == "We 10:00-12:00,14:00-16:00"
+    assert parse_free_text("ma-vr 9-17, wo 9-12").to_osm() == "Mo,Tu,Th,Fr 09:00-17:00; We 09:00-12:00"
