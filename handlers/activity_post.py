@@ -80,7 +80,7 @@ def when_problem(error: WhenError, text: str, context: KnooppuntContext, *, butt
     _ = context.gettext
     quoted = escape(" ".join(text.split())[:120])
     if error.reason == "ambiguous" and len(error.options) >= 2:
-        first, second = (escape(_choice_label(when_dict(o), context)) for o in error.options[:2])
+        first, second = (escape(choice_label(when_dict(o), context)) for o in error.options[:2])
         question = _("Bij \"{text}\" kan ik twee tijden lezen: {first} of {second}. Welke bedoel je?").format(
             text=quoted, first=first, second=second)
         if buttons:
@@ -98,15 +98,6 @@ def when_problem(error: WhenError, text: str, context: KnooppuntContext, *, butt
     return _(WHEN_PROBLEMS.get(error.reason, WHEN_PROBLEMS["unreadable"])) + "\n" + _(WHEN_EXAMPLES)
 
 
-def read_when(text: str, context: KnooppuntContext) -> tuple[dict | None, str | None]:
-    """(when as stored in the draft, None) or (None, the answer to give)."""
-    try:
-        found = parse_when(text, now_of(context.application), context.settings.timezone)
-    except WhenError as exc:
-        return None, when_problem(exc, text, context)
-    return when_dict(found), None
-
-
 def when_readback(when: dict, context: KnooppuntContext) -> str:
     """The moment in natural words: 'morgen (donderdag 3 december), 19:30 – 21:00', or the series
     and its first date."""
@@ -122,7 +113,7 @@ def when_readback(when: dict, context: KnooppuntContext) -> str:
     return _("{series} (de eerste keer: {first})").format(series=series_words(probe, _, context.language, tz), first=first)
 
 
-def _choice_label(when: dict, context: KnooppuntContext) -> str:
+def choice_label(when: dict, context: KnooppuntContext) -> str:
     """A short button label for one reading: "za 5 dec 14:00–17:00"."""
     tz = context.settings.timezone
     label = short_day(datetime.fromisoformat(when["start"]), context.language, tz)
@@ -298,7 +289,7 @@ async def when_given(update: Update, context: KnooppuntContext) -> int:
         choices = [when_dict(option) for option in exc.options[:2]] if exc.reason == "ambiguous" else []
         markup = None
         if len(choices) == 2:
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(_choice_label(c, context), callback_data=f"pw:c:{i}")
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(choice_label(c, context), callback_data=f"pw:c:{i}")
                                             for i, c in enumerate(choices)]])
         sent = await update.effective_message.reply_text(when_problem(exc, text, context, buttons=markup is not None),
                                                          reply_markup=markup)

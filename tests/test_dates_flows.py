@@ -143,3 +143,25 @@ async def test_digest_time_reads_words_like_activities(bot):
     assert answer.text.startswith("Ik snap de tijd niet") and "/digest_tijd vrijdag 16:00" in answer.text
     [answer] = bot.replies(await bot.send(updates.command("digest_tijd", "vrijdagmiddag 4 uur", sender=COORDINATOR, chat=GROUP)))
     assert "elke vrijdag om 16:00" in answer.text
+
+
+async def test_editing_an_activity_time_with_two_readings_asks_with_buttons(bot, world):
+    from datetime import datetime
+
+    from storage.models import Activity
+    from tests.activity_seed import TZ
+    from tests.test_activity_manage import add_activity
+
+    activity = await add_activity(bot.session_factory, world, "Kookles", datetime(2026, 12, 5, 14, tzinfo=TZ))
+    [menu] = bot.replies(await bot.press(f"ac:e:{activity}", sender=MEMBER))
+    await bot.press(menu.callback_data("Wanneer"), sender=MEMBER)
+    [question] = bot.replies(await bot.say("zondag 02:00", sender=MEMBER))
+    assert question.buttons() == ["zo 6 dec 14:00", "zo 6 dec 02:00"]
+    asked = bot.api.last_message_id
+    [stale] = bot.reply_texts(await bot.press("aw:c:1", MEMBER, message_id=asked - 1))
+    assert "oudere vraag" in stale
+    calls = await bot.press("aw:c:1", MEMBER, message_id=asked)
+    assert any("Nieuw moment: zondag 6 december, 02:00" in c.text for c in bot.replies(calls))
+    async with bot.session_factory() as session:
+        stored = await session.get(Activity, activity)
+    assert stored.starts_at == datetime(2026, 12, 6, 2, tzinfo=TZ)
