@@ -83,3 +83,37 @@ def format_recurrence(rule: str, start: datetime, end: datetime | None = None, *
         raise ValueError(f"cannot say this rule in words: {rule}")
     times = format_time(start, tz) if end is None else f"{format_time(start, tz)} – {format_time(end, tz)}"
     return f"{phrase}, {times}"
+
+
+def _day_phrase(day: date, today: date, *, translator: Translator, locale: str) -> str:
+    """"morgen (donderdag 3 december)", "vandaag (woensdag 2 december)", "zaterdag 5 december",
+    with the year only when it is not this year."""
+    _ = translator.gettext
+    named = format_day(day, locale=locale) if day.year == today.year else format_full_date(day, locale=locale)
+    if day == today:
+        return _("vandaag ({day})").format(day=named)
+    if day == today + timedelta(days=1):
+        return _("morgen ({day})").format(day=named)
+    return named
+
+
+def format_when(start: datetime, end: datetime | None, now: datetime, *, translator: Translator, locale: str,
+                tz: ZoneInfo = TZ) -> str:
+    """A moment read back in natural words: "morgen (donderdag 3 december), 19:30 – 21:00";
+    an end on another day gets its own day: "zaterdag 5 december, 10:00 – zondag 6 december, 12:00"."""
+    today = now.astimezone(tz).date()
+    start_local = start.astimezone(tz)
+    text = f"{_day_phrase(start_local.date(), today, translator=translator, locale=locale)}, {format_time(start_local, tz)}"
+    if end is None:
+        return text
+    end_local = end.astimezone(tz)
+    if end_local.date() == start_local.date() or (
+        end_local.date() == start_local.date() + timedelta(days=1) and end_local.time() <= start_local.time()
+    ):
+        return f"{text} – {format_time(end_local, tz)}"
+    return f"{text} – {_day_phrase(end_local.date(), today, translator=translator, locale=locale)}, {format_time(end_local, tz)}"
+
+
+def short_weekday(weekday: int, *, locale: str) -> str:
+    """"ma" / "Mon" (Babel, CLDR), Monday = 0."""
+    return Locale.parse(locale).days["format"]["abbreviated"][weekday].rstrip(".")

@@ -1,7 +1,7 @@
 """Reading a digest time as a coordinator types it, and handing it to APScheduler.
 
 The schedule math itself (fire times across DST, period keys, missed runs) is domain.schedule;
-this module only parses "/digest_tijd maandag 09:00" and builds CronTrigger fields.
+this module only reads "/digest_tijd maandag 09:00" and builds CronTrigger fields.
 """
 
 from __future__ import annotations
@@ -10,38 +10,34 @@ import re
 from datetime import time
 
 from domain.schedule import Schedule
+from domain.weekdays import WEEKDAYS
+from domain.when import WhenError, read_weekly_time
 
-DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-DAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DAILY_WORDS = ("dagelijks", "daily")
+DAYS = tuple(names[0] for names in WEEKDAYS)  # "maandag" .. "zondag"
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.u]([0-5]\d)$")
+
+
+def read_slot(text: str) -> tuple[int | None, str]:
+    """"maandag 09:00", "dagelijks 8 uur", "elke vrijdag om half 10" -> (weekday or None, "HH:MM").
+
+    The same reader as activity times (``when.read_weekly_time``: day names with typos, "8 uur",
+    "half 10", the afternoon rule). Raises ValueError("day" / "time" / "dst"). Times from 02:00
+    to 02:59 are refused: on the nights the clocks change they happen never or twice.
+    """
+    try:
+        weekday, minutes = read_weekly_time(text)
+    except WhenError as error:
+        raise ValueError("day" if error.reason == "unreadable" else "time") from None
+    if minutes // 60 == 2:
+        raise ValueError("dst")
+    return weekday, f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def parse_slot(day_word: str, time_word: str) -> tuple[int | None, str]:
-    """('maandag', '9.00') -> (0, '09:00'); (dagelijks, ..) -> (None, ..).
-
-    Raises ValueError("day" / "time" / "dst"). Times from 02:00 to 02:59 are refused: on the
-    nights the clocks change they happen never or twice.
-    """
-    day = day_word.strip().lower()
-    if day in DAILY_WORDS:
-        weekday = None
-    elif day in DAYS:
-        weekday = DAYS.index(day)
-    elif day in DAYS_EN:
-        weekday = DAYS_EN.index(day)
-    else:
-        matches = [i for i, name in enumerate(DAYS) if len(day) >= 2 and name.startswith(day)]
-        if len(matches) != 1:
-            raise ValueError("day")
-        weekday = matches[0]
-    match = _TIME.match(time_word.strip())
-    if match is None:
+    """('maandag', '9.00') -> (0, '09:00'); ('dagelijks', ..) -> (None, ..). See ``read_slot``."""
+    if not re.search(r"\d|uur|half|kwart", time_word):
         raise ValueError("time")
-    if int(match.group(1)) == 2:
-        raise ValueError("dst")
-    return weekday, f"{int(match.group(1)):02d}:{match.group(2)}"
+    return read_slot(f"{day_word} {time_word}")
 
 
 def cron_fields(schedule: Schedule) -> dict[str, str | int]:

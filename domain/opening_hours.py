@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from domain import clock as clocks
+from domain.datefmt import short_weekday
 from domain.i18n_markers import N_, Translator
+from domain.weekdays import fuzzy_weekday
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MINUTES_PER_DAY = 24 * 60
@@ -24,14 +27,23 @@ _OSM_APPOINTMENT = '"by appointment"'
 
 
 class OpeningHoursError(ValueError):
-    """Text we cannot read as opening hours; `fragment` is the part to show back to the writer."""
+    """Text we cannot read as opening hours; `fragment` is the part to show back to the writer,
+    in the writer's own words. Reason "ambiguous" carries the two possible schedules in
+    `options`; "only_closed" means only closed days were given (ask for the open ones)."""
 
-    def __init__(self, reason: str, fragment: str, position: int | None = None) -> None:
+    def __init__(self, reason: str, fragment: str, position: int | None = None,
+                 options: tuple[WeeklySchedule, ...] = ()) -> None:
         where = f" at position {position}" if position is not None else ""
         super().__init__(f"{reason}{where}: {fragment!r}")
         self.reason = reason
         self.fragment = fragment
         self.position = position
+        self.options = options
+
+    @property
+    def asks(self) -> bool:
+        """A question back about what was meant, not a mistake in the text."""
+        return self.reason in ("ambiguous", "only_closed")
 
 
 @dataclass(frozen=True, order=True)
@@ -202,165 +214,283 @@ def _day_span(first: int, last: int) -> list[int]:
 
 # -- free text as volunteers type it (Dutch and English) ------------------------------------------
 
-_FREE_DAYS: dict[str, tuple[int, ...]] = {
-    **{w: (0,) for w in ("ma", "maa", "maan", "maandag", "mo", "mon", "monday")},
-    **{w: (1,) for w in ("di", "din", "dins", "dinsdag", "tu", "tue", "tues", "tuesday")},
-    **{w: (2,) for w in ("wo", "woe", "woens", "woensdag", "we", "wed", "wednesday")},
-    **{w: (3,) for w in ("do", "don", "dond", "donderdag", "th", "thu", "thur", "thurs", "thursday")},
-    **{w: (4,) for w in ("vr", "vrij", "vrijdag", "fr", "fri", "friday")},
-    **{w: (5,) for w in ("za", "zat", "zaterdag", "sa", "sat", "saturday")},
-    **{w: (6,) for w in ("zo", "zon", "zondag", "su", "sun", "sunday")},
-    **{w: tuple(range(7)) for w in ("dagelijks", "daily")},
-    **{w: tuple(range(5)) for w in ("werkdagen", "doordeweeks", "weekdays", "weekdagen")},
-    **{w: (5, 6) for w in ("weekend", "weekends")},
+_FREE_GROUPS: dict[str, tuple[int, ...]] = {
+    **{w: tuple(range(5)) for w in ("werkdagen", "werkdag", "doordeweeks", "weekdays", "weekdagen", "weekday")},
+    **{w: (5, 6) for w in ("weekend", "weekends", "weekenden")},
 }
 _FREE_CLOSED = {"gesloten", "dicht", "closed", "off"}
-_FREE_FILLERS = {"van", "vanaf", "open", "geopend", "from", "on", "in", "het", "de", "s", "verder", "uur", "elke", "iedere"}
-_FREE_REWRITES = (
-    (r"\b(?:alleen |only )?(?:op|volgens|na|by|on) (?:afspraak|appointment)\b", " afspraak "),
-    (r"\b(?:altijd open|always open|dag en nacht|24 ?/ ?7)\b", " altijdopen "),
-    (r"\b(?:elke|iedere|alle) dag(?:en)?\b|\bevery ?day\b|\b7 dagen per week\b", " dagelijks "),
-    (r"[\u2013\u2014]", "-"),
-    (r"\btot en met\b|\bt/m\b|\bt\.e\.m\.?|\btot\b|\buntil\b|\btill?\b|\bto\b", "-"),
-    (r"\ben\b|\band\b|[&+;\n]", ","),
-    (r"(\d)\s*(?:uur|u|h)\b", r"\1"),
-    (r"\b(\d{1,2})\.(\d{2})\b", r"\1:\2"),
-    (r"[.!?]|:(?!\d)", " "),
+_FREE_EXCEPT = {"behalve", "except", "uitgezonderd", "niet"}
+_FREE_FILLERS = {"van", "vanaf", "open", "geopend", "from", "on", "in", "het", "de", "s", "verder", "uur", "u", "h",
+                 "elke", "iedere", "ieder", "op", "maar", "zijn", "is", "the", "at", "en", "and", "alle", "tijden",
+                 "openingstijden", "opening", "hours", "every", "each", "also", "ook", "wij", "alleen", "only",
+                 "uitsluitend", "enkel"}
+_FREE_DAYPARTS = {"ochtend": "morning", "ochtends": "morning", "morgens": "morning", "morning": "morning",
+                  "middag": "afternoon", "middags": "afternoon", "afternoon": "afternoon",
+                  "avond": "evening", "avonds": "evening", "evening": "evening", "nacht": "night", "nachts": "night",
+                  "night": "night"}
+_FREE_TOKEN = re.compile(
+    r"(?P<always>dag\s*(?:en|&|\+)\s*nacht(?:\s+open)?|altijd\s+(?:open|geopend)|always\s+open|24\s*/\s*7|24\s+uur\s+per\s+dag"
+    r"|24\s+hours(?:\s+a\s+day)?)"
+    r"|(?P<appt>(?:buiten\s+(?:deze|die|de)\s+tijden\s+)?(?:alleen\s+|only\s+)?(?:op|volgens|na|by|on)\s+(?:afspraak|appointment))"
+    r"|(?P<daily>(?:elke|iedere|alle)\s+dag(?:en)?\b|every\s*day\b|7\s+dagen\s+(?:per|in\s+de)\s+week|dagelijks|daily)"
+    r"|(?P<dash>t\s*/\s*m\b|t\.e\.m\.?|tot\s+en\s+met\b|\btot\b|\buntil\b|\btill\b|\bto\b|\bthrough\b|[-\u2013\u2014~])"
+    rf"|(?P<time>(?:{clocks.TIME}))(?:\s*\.)?"
+    r"|(?P<daypart>'?\bs\s*(?:ochtends|morgens|middags|avonds|nachts)\b)"
+    r"|(?P<sep>[,;/&+\n|])"
+    r"|(?P<word>[^\W\d_]+)",
+    re.IGNORECASE,
 )
-_FREE_TOKEN = re.compile(r"\s*(?:(?P<time>\d{1,2}(?::\d{2})?(?:\s*(?:am|pm))?)|(?P<dash>-)|(?P<comma>,)|(?P<word>[a-z]+))")
+_COMPOUND_PART = re.compile(r"(.+?)(ochtend|morgen|middag|avond|nacht)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # day, dash, time, daypart, closed, except, always, appt, comma
+    value: str
+    start: int
+    end: int
+    days: tuple[int, ...] = ()
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Tokens with their place in the writer's own text (errors quote the writer's words)."""
+    found: list[_Token] = []
+    for m in _FREE_TOKEN.finditer(text):
+        kind = m.lastgroup or ""
+        value = m.group(kind).lower()
+        if kind == "sep":
+            found.append(_Token("comma", value, m.start(), m.end()))
+        elif kind == "daypart":
+            found.append(_Token("daypart", _FREE_DAYPARTS[re.sub(r"^'?s\s*", "", value)], m.start(), m.end()))
+        elif kind == "time":
+            found.append(_Token("time", re.sub(r"[\s.]*$", "", value) if not re.search(r"\d\.\d", value) else value.rstrip(" ."), m.start(), m.end()))
+        elif kind == "word":
+            found.extend(_word_tokens(value, m.start(), m.end()))
+        else:
+            found.append(_Token(kind, value, m.start(), m.end()))
+    return found
+
+
+def _word_tokens(word: str, start: int, end: int) -> list[_Token]:
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+    if plain in ("en", "and"):
+        return [_Token("comma", word, start, end)]
+    if plain in _FREE_FILLERS:
+        return []
+    if plain in _FREE_CLOSED:
+        return [_Token("closed", word, start, end)]
+    if plain in _FREE_EXCEPT:
+        return [_Token("except", word, start, end)]
+    if plain in _FREE_DAYPARTS:
+        return [_Token("daypart", _FREE_DAYPARTS[plain], start, end)]
+    if plain in _FREE_GROUPS:
+        return [_Token("day", word, start, end, _FREE_GROUPS[plain])]
+    if (day := fuzzy_weekday(plain)) is not None:
+        return [_Token("day", word, start, end, (day,))]
+    if (m := _COMPOUND_PART.fullmatch(plain)) is not None and (day := fuzzy_weekday(m[1])) is not None:
+        part = "morning" if m[2] == "morgen" else _FREE_DAYPARTS[m[2]]
+        return [_Token("day", word, start, end, (day,)), _Token("daypart", part, start, end)]
+    return [_Token("word", word, start, end)]
 
 
 @dataclass
 class _FreeParser:
-    tokens: list[tuple[str, str]]
+    text: str
+    tokens: list[_Token]
     at: int = 0
     days: list[tuple[TimeRange, ...]] = field(default_factory=lambda: [()] * 7)
+    choices: list[tuple[list[tuple[int, ...]], list[tuple[TimeRange, ...]]]] = field(default_factory=list)
+    second_reading_at: int | None = None  # token where the second of two readings is taken
+    ambiguous_at: tuple[int, int] | None = None
+    opened: bool = False
+    list_daypart: str | None = None
 
-    def peek(self, offset: int = 0) -> tuple[str, str]:
+    def peek(self, offset: int = 0) -> _Token | None:
         index = self.at + offset
-        return self.tokens[index] if index < len(self.tokens) else ("end", "")
+        return self.tokens[index] if index < len(self.tokens) else None
 
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
+    def kind(self, offset: int = 0) -> str:
+        token = self.peek(offset)
+        return token.kind if token else "end"
+
+    def take(self) -> _Token:
+        token = self.tokens[self.at]
         self.at += 1
         return token
 
-    def fail(self, reason: str, at: int | None = None) -> OpeningHoursError:
-        at = self.at if at is None else at
-        shown = self.tokens[at : at + 3] or self.tokens[-1:]  # at the end: the last word
-        return OpeningHoursError(reason, " ".join(value for _, value in shown))
+    def fail(self, reason: str, first: int, last: int | None = None) -> OpeningHoursError:
+        """An error quoting the writer's own words from token ``first`` to ``last``."""
+        tokens = self.tokens or [_Token("word", self.text, 0, len(self.text))]
+        first = min(first, len(tokens) - 1)
+        last = min(first if last is None else last, len(tokens) - 1)
+        return OpeningHoursError(reason, self.text[tokens[first].start : tokens[last].end].strip())
 
-    def parse(self) -> list[tuple[TimeRange, ...]]:
-        while self.peek()[0] != "end":
-            selected = self.day_list()
-            ranges = self.ranges()
-            for day in selected:
-                self.days[day] = ranges
-            if self.peek()[0] == "comma":
+    def parse(self) -> None:
+        while self.kind() != "end":
+            if self.kind() == "comma":
                 self.take()
-        return self.days
+                continue
+            if self.kind() == "except" or (self.kind() == "closed" and self.kind(1) == "day"):
+                self.take()  # "behalve woensdag", "closed on sunday"
+                for day in self.day_list():
+                    self.days[day] = ()
+                continue
+            began = self.at
+            selected = self.day_list()
+            daypart = self.daypart() or self.list_daypart
+            if self.kind() == "closed":
+                self.take()
+                for day in selected:
+                    self.days[day] = ()
+                continue
+            if self.kind() != "time":
+                raise self.fail("missing times after the days", began, self.at)
+            ranges = self.ranges(daypart)
+            self.opened = True
+            for day, found in _place(selected, ranges):
+                # "wo 10-12, wo 14-16" adds a second range; "ma-vr 9-17, wo 9-12" replaces Wednesday
+                keep = () if any(_overlap(a, b) for a in self.days[day] for b in found) else self.days[day]
+                self.days[day] = keep + found
 
     def day_list(self) -> list[int]:
-        if self.peek()[0] != "day":
-            raise self.fail("which days? Start with days, like 'ma-vr'")
+        if self.kind() != "day":
+            last = self.at
+            while self.kind(last - self.at + 1) not in ("end", "day", "comma"):
+                last += 1
+            raise self.fail("which days? Start with days, like 'ma-vr'", self.at, last)
         selected: list[int] = []
-        while self.peek()[0] == "day":
+        self.list_daypart = None
+        while self.kind() == "day":
             began = self.at
-            first = _FREE_DAYS[self.take()[1]]
-            if self.peek()[0] == "dash" and self.peek(1)[0] == "day":
+            first = self.take().days
+            if self.kind() == "dash" and self.kind(1) == "day":
                 self.take()
-                last = _FREE_DAYS[self.take()[1]]
+                last = self.take().days
                 if len(first) != 1 or len(last) != 1:
-                    raise self.fail("a day range needs single days", began)
+                    raise self.fail("a day range needs single days", began, self.at - 1)
                 selected.extend(_day_span(first[0], last[0]))
             else:
                 selected.extend(first)
-            if self.peek()[0] == "comma" and self.peek(1)[0] == "day":
+            if self.kind() == "daypart" and self.kind(1) == "comma" and self.kind(2) == "day":
+                self.list_daypart = self.take().value  # "woensdagmiddag en vrijdagmiddag"
+            if self.kind() == "comma" and self.kind(1) == "day":
                 self.take()
         return selected
 
-    def ranges(self) -> tuple[TimeRange, ...]:
-        if self.peek()[0] == "closed":
+    def daypart(self) -> str | None:
+        part = None
+        while self.kind() == "daypart":
+            part = self.take().value
+        return part
+
+    def ranges(self, daypart: str | None) -> list[tuple[int, int]]:
+        found = [self.time_range(daypart)]
+        while self.kind() == "comma" and self.kind(1) == "time":
             self.take()
-            return ()
-        found = [self.time_range()]
-        while self.peek()[0] == "comma" and self.peek(1)[0] == "time":
-            self.take()
-            found.append(self.time_range())
-        return tuple(found)
+            found.append(self.time_range(daypart))
+        return found
 
-    def time_range(self) -> TimeRange:
-        if self.peek()[0] != "time" or self.peek(1)[0] != "dash" or self.peek(2)[0] != "time":
-            raise self.fail("expected times like 10:00-16:00")
-        fragment = " ".join(v for _, v in self.tokens[self.at : self.at + 3])
-        start_text, _dash, end_text = self.take()[1], self.take(), self.take()[1]
-        start, end = _free_time(start_text, fragment), _free_time(end_text, fragment)
-        if "pm" in end_text and not re.search("am|pm", start_text) and start < 12 * 60 and start + 12 * 60 <= end:
-            start += 12 * 60  # "1-5pm" is 13:00-17:00, "9-5pm" stays 09:00-17:00
-        return _time_range(start, end, fragment, None)
+    def time_range(self, daypart: str | None) -> tuple[int, int]:
+        began = self.at
+        if self.kind() != "time" or self.kind(1) != "dash" or self.kind(2) != "time":
+            raise self.fail("expected times like 10:00-16:00", began, min(began + 2, len(self.tokens) - 1))
+        start_text, _dash, end_text = self.take().value, self.take(), self.take().value
+        daypart = self.daypart() or daypart
+        try:
+            start, end = clocks.read_clock(start_text), clocks.read_clock(end_text)
+        except clocks.ClockError:
+            raise self.fail("impossible time", began, self.at - 1) from None
+        readings = clocks.range_readings(start, end, daypart, midnight_start="next_day")
+        if not readings and daypart is None and start.kind == end.kind == "bare" and start.minutes == end.minutes < 12 * 60:
+            # "van 8 tot 8": most likely 08:00-20:00, but ask
+            readings = [(start.minutes, start.minutes + 12 * 60), (start.minutes + 12 * 60, start.minutes + 24 * 60)]
+        if not readings:
+            raise self.fail("impossible time", began, self.at - 1)
+        if len(readings) > 1:
+            if began == self.second_reading_at:
+                return readings[1]
+            if self.ambiguous_at is not None:
+                raise self.fail("two unclear times", began, self.at - 1)
+            self.ambiguous_at = (began, self.at - 1)
+        return readings[0]
 
 
-def _free_time(text: str, fragment: str) -> int:
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", text)
-    assert match is not None  # the tokenizer only yields this shape
-    hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if suffix and not 1 <= hour <= 12:
-        raise OpeningHoursError("impossible time", fragment)
-    if suffix:
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise OpeningHoursError("impossible time", fragment)
-    return hour * 60 + minute
+def _overlap(a: TimeRange, b: TimeRange) -> bool:
+    def span(r: TimeRange) -> tuple[int, int]:
+        return (r.start, r.end + MINUTES_PER_DAY) if r.crosses_midnight else (r.start, r.end)
+
+    (a0, a1), (b0, b1) = span(a), span(b)
+    return a0 < b1 and b0 < a1
+
+
+def _place(selected: list[int], ranges: list[tuple[int, int]]) -> list[tuple[int, tuple[TimeRange, ...]]]:
+    """Ranges per day; a range starting at 24:00 ("vr 24-2") belongs to the next day."""
+    per_day: dict[int, list[TimeRange]] = {}
+    for day in selected:
+        for start, end in ranges:
+            shift = start // MINUTES_PER_DAY
+            start, end = start - shift * MINUTES_PER_DAY, end - shift * MINUTES_PER_DAY
+            if end > MINUTES_PER_DAY:
+                end -= MINUTES_PER_DAY
+            per_day.setdefault((day + shift) % 7, []).append(TimeRange(start, end))
+    return [(day, tuple(found)) for day, found in per_day.items()]
 
 
 def parse_free_text(text: str) -> WeeklySchedule:
     """Read hours as volunteers type them: "ma en wo 10-16, za 12-17", "werkdagen 9-17",
-    "di 10.00-12.00 en 13.00-16.00", "op afspraak", "gesloten", "mon-fri 9-5pm"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    normalized = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    for pattern, replacement in _FREE_REWRITES:
-        normalized = re.sub(pattern, replacement, normalized)
-    tokens: list[tuple[str, str]] = []
-    position = 0
-    while position < len(normalized.rstrip()):
-        match = _FREE_TOKEN.match(normalized, position)
-        if not match:
-            raise OpeningHoursError("unknown text", normalized[position:].split()[0], position)
-        position = match.end()
-        kind = match.lastgroup or ""
-        value = match.group(kind).strip()
-        if kind == "word":
-            if value in _FREE_FILLERS:
-                continue
-            if value in _FREE_DAYS:
-                kind = "day"
-            elif value in _FREE_CLOSED:
-                kind = "closed"
-            elif value in ("afspraak", "altijdopen"):
-                kind = value
-            else:
-                raise OpeningHoursError("unknown word", value, match.start(kind))
-        tokens.append((kind, value))
-    by_appointment = ("afspraak", "afspraak") in tokens
-    tokens = [t for t in tokens if t[0] != "afspraak"]
-    while tokens and tokens[0][0] == "comma":
+    "di 10.00-12.00 en 13.00-16.00", "woensdagmiddag 1-4", "vrijdags 10-14", "op afspraak",
+    "dag en nacht", "mon-fri 9-5pm". Hours follow the afternoon rule of ``domain.clock``.
+
+    Raises OpeningHoursError (its fragment quotes the writer's own words); two possible readings
+    ("ma-vr 5-12") give reason "ambiguous" with both schedules in ``options``; a text that only
+    says when the place is closed ("za gesloten") gives "only_closed": the other days are unknown.
+    """
+    tokens = _tokens(text)
+    by_appointment = any(t.kind == "appt" for t in tokens)
+    tokens = [t for t in tokens if t.kind != "appt"]
+    while tokens and tokens[0].kind in ("comma", "dash"):
         tokens.pop(0)
-    while tokens and tokens[-1][0] == "comma":
+    while tokens and tokens[-1].kind in ("comma", "dash"):
         tokens.pop()
-    if tokens == [("altijdopen", "altijdopen")]:
-        return WeeklySchedule(always_open=True)
+    kinds = [t.kind for t in tokens]
+    if "always" in kinds and all(k in ("always", "comma", "daily") for k in kinds):
+        return WeeklySchedule(always_open=True)  # "24 uur per dag, 7 dagen per week"
     if not tokens:
         if by_appointment:
             return WeeklySchedule(by_appointment=True)
-        raise OpeningHoursError("empty opening hours", text)
-    if tokens == [("closed", tokens[0][1])]:
-        return WeeklySchedule(by_appointment=by_appointment)
-    return WeeklySchedule(tuple(_FreeParser(tokens).parse()), by_appointment=by_appointment)
+        raise OpeningHoursError("empty opening hours", text.strip())
+    tokens = [_Token("day", t.value, t.start, t.end, tuple(range(7))) if t.kind == "daily" else t for t in tokens]
+    if [t.kind for t in tokens] == ["closed"]:
+        raise OpeningHoursError("only_closed", text.strip())
+    for token in tokens:
+        if token.kind in ("word", "always"):
+            raise OpeningHoursError("unknown word", text[token.start : token.end])
+    parser = _FreeParser(text, tokens)
+    parser.parse()
+    if not parser.opened:
+        if by_appointment:
+            return WeeklySchedule(by_appointment=True)
+        raise OpeningHoursError("only_closed", text.strip())
+    schedule = WeeklySchedule(tuple(parser.days), by_appointment=by_appointment)
+    if parser.ambiguous_at is None:
+        return schedule
+    other = _FreeParser(text, tokens, second_reading_at=parser.ambiguous_at[0])
+    other.parse()
+    first, last = parser.ambiguous_at
+    fragment = text[tokens[first].start : tokens[last].end].strip()
+    options = (schedule, WeeklySchedule(tuple(other.days), by_appointment=by_appointment))
+    raise OpeningHoursError("ambiguous", fragment, options=options)
 
 
 def describe_error(error: OpeningHoursError, translator: Translator) -> str:
-    """Tell the volunteer which part we did not understand, with an example that works."""
+    """Tell the volunteer which part we did not understand, in their own words, with an example."""
     _ = translator.gettext
+    if error.reason == "only_closed":
+        return _("Je schreef alleen wanneer het dicht is: \"{fragment}\". Op welke dagen en tijden is het open? "
+                 "Bijvoorbeeld: ma-vr 9:00-17:00, za gesloten").format(fragment=error.fragment)
+    if error.reason == "ambiguous":
+        return _("Bij \"{fragment}\" weet ik niet welke tijd je bedoelt. Tik op de goede, of typ het opnieuw "
+                 "met een 0 ervoor (zoals 05:00) of met 's ochtends / 's middags.").format(fragment=error.fragment)
     return _("Dit snap ik niet: \"{fragment}\". Schrijf het zo: ma-vr 9:00-17:00, za 10:00-14:00").format(
         fragment=error.fragment
     )
@@ -452,3 +582,51 @@ def describe_status(status: OpenStatus, translator: Translator) -> str:
     if status.opens_in_days < 7:
         return _("Gesloten. Open op {weekday} vanaf {time}").format(weekday=weekday, time=when)
     return _("Gesloten. Volgende week {weekday} open vanaf {time}").format(weekday=weekday, time=when)
+
+
+# -- read-back -----------------------------------------------------------------------------------------
+
+
+def describe_week(schedule: WeeklySchedule, translator: Translator, locale: str) -> list[str]:
+    """The week in short lines, days with the same hours together: "ma t/m vr 09:00–17:00",
+    "za 10:00–14:00", "Altijd open", "Op afspraak". Day names from Babel ("Mon–Fri" in English)."""
+    _ = translator.gettext
+    if schedule.always_open:
+        return [_("Altijd open")]
+    groups: dict[tuple[TimeRange, ...], list[int]] = {}
+    for day, ranges in enumerate(schedule.days):
+        if ranges:
+            groups.setdefault(ranges, []).append(day)
+    lines = []
+    for ranges, days in groups.items():
+        hours = ", ".join(f"{_clock(r.start)}–{_clock(r.end)}" for r in ranges)
+        lines.append(f"{_day_group(days, translator, locale)} {hours}")
+    if schedule.by_appointment:
+        lines.append(_("Op afspraak"))
+    return lines
+
+
+def _day_group(days: list[int], translator: Translator, locale: str) -> str:
+    _ = translator.gettext
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        names = [short_weekday(d, locale=locale) for d in run]
+        if len(run) >= 3:
+            parts.append(_("{first} t/m {last}").format(first=names[0], last=names[-1]))
+        else:
+            parts.extend(names)
+    return ", ".join(parts)
+
+
+def describe_choice(schedule: WeeklySchedule, translator: Translator, locale: str) -> str:
+    """A button label for one of two readings: the hours of its first open day ("17:00–24:00")."""
+    for ranges in schedule.days:
+        if ranges:
+            return ", ".join(f"{_clock(r.start)}–{_clock(r.end)}" for r in ranges)
+    return describe_week(schedule, translator, locale)[0] if schedule.always_open or schedule.by_appointment else "–"

@@ -19,6 +19,7 @@ from domain.calendar_file import CalendarEvent
 from domain.htmltext import truncate
 from domain.recurrence import to_utc
 from handlers.common import escape, join_address
+from handlers.initiative_text import GettextTranslator
 from storage.models import Activity
 
 CLOCK_KEY = "clock"  # Services.extras[CLOCK_KEY]: a callable returning an aware "now" (tests set it)
@@ -42,7 +43,7 @@ def series_words(activity: Activity, gettext, language: str, tz) -> str:  # noqa
     """'Elke dinsdag, 10:00 – 12:00' (or a plain 'Komt vaker terug' for a rule we cannot word)."""
     try:
         text = datefmt.format_recurrence(activity.rrule, activity.starts_at, activity.ends_at,
-                                         translator=_Translator(gettext), locale=language, tz=tz)
+                                         translator=GettextTranslator(gettext), locale=language, tz=tz)
     except ValueError:
         return gettext("Komt vaker terug.")
     return text[:1].upper() + text[1:]

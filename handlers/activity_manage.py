@@ -22,10 +22,13 @@ from handlers.activity_post import (
     new_location,
     place_from_point,
     place_from_text,
-    read_when,
+    choice_label,
     title_problem,
+    when_dict,
+    when_problem,
     when_readback,
 )
+from domain.when import WhenError, parse_when
 from handlers.common import Steps, add_conversation, escape, step_hint
 from handlers.activity_reminders import job_name, notify, schedule_reminder
 from handlers.agenda import gone
@@ -155,8 +158,10 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
         problem = title_problem(text, _)
         changes["title"] = " ".join(text.split())
     elif field == "when":
-        when, problem = read_when(text, context)
-        changes["when"] = when
+        try:
+            changes["when"] = when_dict(parse_when(text, now_of(context.application), context.settings.timezone))
+        except WhenError as error:
+            return await _ask_when_again(update, context, error, text)
     elif field == "desc":
         problem = description_problem(text, _)
         changes["description"] = text.strip() or None
@@ -166,6 +171,41 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
     if problem:
         await message.reply_text(problem)
         return EDIT_VALUE
+    return await _apply(update, context, changes)
+
+
+async def _ask_when_again(update: Update, context: KnooppuntContext, error: WhenError, text: str) -> int:
+    """The new time is unclear: ask, with a button for each of two readings."""
+    choices = [when_dict(option) for option in error.options[:2]] if error.reason == "ambiguous" else []
+    markup = None
+    if len(choices) == 2:
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(choice_label(c, context), callback_data=f"aw:c:{i}")
+                                        for i, c in enumerate(choices)]])
+    sent = await update.effective_message.reply_text(when_problem(error, text, context, buttons=markup is not None),
+                                                     reply_markup=markup)
+    context.user_data["activity_edit_choices"] = {"message_id": sent.message_id, "options": choices}
+    return EDIT_VALUE
+
+
+async def when_chosen(update: Update, context: KnooppuntContext) -> int:
+    """One of two readings of the new time, tapped on the latest question only."""
+    query = update.callback_query
+    await query.answer()
+    choices = context.user_data.get("activity_edit_choices") or {}
+    index = int(query.data.removeprefix("aw:c:"))
+    _activity_id, field = context.user_data.get("activity_edit", (None, None))
+    if field != "when" or choices.get("message_id") != query.message.message_id or index >= len(choices.get("options", [])):
+        await query.message.reply_text(context.gettext("Die knop hoort bij een oudere vraag. Typ opnieuw wanneer het is."))
+        return EDIT_VALUE
+    context.user_data.pop("activity_edit_choices")
+    return await _apply(update, context, {"when": choices["options"][index]})
+
+
+async def _apply(update: Update, context: KnooppuntContext, changes: dict) -> int:
+    """Store the checked change (authorised again here) and tell whoever is coming."""
+    _ = context.gettext
+    activity_id, field = context.user_data.get("activity_edit", (None, None))
+    message = update.effective_message
     user_id = update.effective_user.id
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
@@ -306,7 +346,7 @@ def conversation() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(edit_field, pattern=r"^ae:"), CallbackQueryHandler(hide_ask, pattern=r"^ac:h:")],
         states={
-            EDIT_VALUE: [MessageHandler(~filters.COMMAND, edit_value)],
+            EDIT_VALUE: [MessageHandler(~filters.COMMAND, edit_value), CallbackQueryHandler(when_chosen, pattern=r"^aw:c:[01]$")],
             HIDE_REASON: [MessageHandler(~filters.COMMAND, hide_reason)],
         },
         fallbacks=STEPS.fallbacks(stop),

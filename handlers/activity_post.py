@@ -16,10 +16,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
-from domain.when import WhenError, parse_when
-from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_words, when_words
+from domain import datefmt
+from domain.when import When, WhenError, parse_when
+from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_words, short_day
 from handlers.agenda import send_card
 from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
+from handlers.initiative_text import GettextTranslator
 from storage.models import Activity, Initiative, Location
 from storage.repositories import audit, roles
 
@@ -68,27 +70,56 @@ def cost_problem(text: str, _) -> str | None:  # noqa: ANN001
     return None
 
 
-def read_when(text: str, context: KnooppuntContext) -> tuple[dict | None, str | None]:
-    """(when as stored in the draft, None) or (None, the answer to give)."""
+def when_dict(found: When) -> dict:
+    """A reading as stored in the draft."""
+    return {"start": found.start.isoformat(), "end": found.end.isoformat() if found.end else None, "rrule": found.rrule}
+
+
+def when_problem(error: WhenError, text: str, context: KnooppuntContext, *, buttons: bool = False) -> str:
+    """The answer to a time we could not read: what is wrong or what we ask, in the writer's words."""
     _ = context.gettext
-    try:
-        found = parse_when(text, now_of(context.application), context.settings.timezone)
-    except WhenError as exc:
-        return None, _(WHEN_PROBLEMS.get(exc.reason, WHEN_PROBLEMS["unreadable"])) + "\n" + _(WHEN_EXAMPLES)
-    return {"start": found.start.isoformat(), "end": found.end.isoformat() if found.end else None, "rrule": found.rrule}, None
+    quoted = escape(" ".join(text.split())[:120])
+    if error.reason == "ambiguous" and len(error.options) >= 2:
+        first, second = (escape(choice_label(when_dict(o), context)) for o in error.options[:2])
+        question = _("Bij \"{text}\" kan ik twee tijden lezen: {first} of {second}. Welke bedoel je?").format(
+            text=quoted, first=first, second=second)
+        if buttons:
+            return question + " " + _("Tik op de goede knop, of typ het opnieuw.")
+        return question + " " + _("Typ het opnieuw met 's ochtends, 's middags of 's avonds erbij.")
+    if error.reason == "weekday_mismatch":
+        return _("In \"{text}\" past de dag niet bij de datum. Welke klopt? Typ het opnieuw, bijvoorbeeld: "
+                 "zaterdag 19 december 14:00").format(text=quoted)
+    if error.reason == "movable_feast":
+        return _("De datum van dat feest staat niet vast in onze kalender. Op welke datum is het? "
+                 "Typ de datum, bijvoorbeeld: 20 maart 14:00")
+    if error.reason == "day_range":
+        return _("Is het elke week op die dagen, of één keer van de ene dag tot de andere? Typ bijvoorbeeld: "
+                 "alle werkdagen 9-11, of: maandag 9:00 tot vrijdag 11:00")
+    return _(WHEN_PROBLEMS.get(error.reason, WHEN_PROBLEMS["unreadable"])) + "\n" + _(WHEN_EXAMPLES)
 
 
 def when_readback(when: dict, context: KnooppuntContext) -> str:
-    """The moment in words: 'zaterdag 5 december 2026, 14:00 – 16:00', or the series and its first date."""
+    """The moment in natural words: 'morgen (donderdag 3 december), 19:30 – 21:00', or the series
+    and its first date."""
     _ = context.gettext
     tz = context.settings.timezone
     start = datetime.fromisoformat(when["start"])
     end = datetime.fromisoformat(when["end"]) if when["end"] else None
-    first = when_words(start, end, context.language, tz)
+    first = datefmt.format_when(start, end, now_of(context.application), translator=GettextTranslator(_),
+                                locale=context.language, tz=tz)
     if when["rrule"] is None:
         return first
     probe = Activity(starts_at=start, ends_at=end, rrule=when["rrule"])
     return _("{series} (de eerste keer: {first})").format(series=series_words(probe, _, context.language, tz), first=first)
+
+
+def choice_label(when: dict, context: KnooppuntContext) -> str:
+    """A short button label for one reading: "za 5 dec 14:00–17:00"."""
+    tz = context.settings.timezone
+    label = short_day(datetime.fromisoformat(when["start"]), context.language, tz)
+    if when["end"]:
+        label += "–" + datefmt.format_time(datetime.fromisoformat(when["end"]), tz)
+    return label
 
 
 def place_from_text(text: str) -> dict | None:
@@ -251,11 +282,38 @@ async def title_given(update: Update, context: KnooppuntContext) -> int:
 
 
 async def when_given(update: Update, context: KnooppuntContext) -> int:
-    when, problem = read_when(update.effective_message.text, context)
-    if problem:
-        await say(update, problem)
+    text = update.effective_message.text
+    d = draft(context)
+    d.pop("when_choices", None)  # a new answer: buttons of an earlier question no longer count
+    try:
+        found = parse_when(text, now_of(context.application), context.settings.timezone)
+    except WhenError as exc:
+        choices = [when_dict(option) for option in exc.options[:2]] if exc.reason == "ambiguous" else []
+        markup = None
+        if len(choices) == 2:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(choice_label(c, context), callback_data=f"pw:c:{i}")
+                                            for i, c in enumerate(choices)]])
+        sent = await update.effective_message.reply_text(when_problem(exc, text, context, buttons=markup is not None),
+                                                         reply_markup=markup)
+        if markup is not None:
+            d["when_choices"] = {"message_id": sent.message_id, "options": choices}
         return WHEN
-    draft(context)["when"] = when
+    d["when"] = when_dict(found)
+    return await ask(update, context, WHEN_CONFIRM)
+
+
+async def when_chosen(update: Update, context: KnooppuntContext) -> int:
+    """One of two readings tapped; then read back as usual. An older question's button is refused."""
+    query = update.callback_query
+    await query.answer()
+    d = draft(context)
+    choices = d.get("when_choices") or {}
+    index = int(query.data.removeprefix("pw:c:"))
+    if choices.get("message_id") != query.message.message_id or index >= len(choices.get("options", [])):
+        await say(update, context.gettext("Die knop hoort bij een oudere vraag. Typ opnieuw wanneer het is."))
+        return context.user_data.get("activity_step", WHEN)
+    d["when"] = choices["options"][index]
+    d.pop("when_choices")
     return await ask(update, context, WHEN_CONFIRM)
 
 
@@ -424,7 +482,7 @@ def conversation() -> ConversationHandler:
         states={
             INITIATIVE: [CallbackQueryHandler(initiative_chosen, pattern=r"^pi:")],
             TITLE: [MessageHandler(text, title_given)],
-            WHEN: [MessageHandler(text, when_given)],
+            WHEN: [MessageHandler(text, when_given), CallbackQueryHandler(when_chosen, pattern=r"^pw:c:[01]$")],
             WHEN_CONFIRM: [CallbackQueryHandler(when_confirmed, pattern=r"^pw:(ok|no)$"), MessageHandler(text, when_given)],
             WHERE: [CallbackQueryHandler(place_own, pattern=r"^pl:own$"),
                     MessageHandler(filters.LOCATION | filters.VENUE, place_shared), MessageHandler(text, place_typed),

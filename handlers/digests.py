@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, language_name
-from domain.digest_slots import DAYS, parse_slot
+from domain.digest_slots import DAYS, read_slot
 from handlers import digest_jobs
 from handlers.common import MenuCommand, escape, show_result
 from handlers.groups import GROUP_TYPES, may_manage
@@ -84,15 +84,15 @@ DAY_NAMES = (N_("maandag"), N_("dinsdag"), N_("woensdag"), N_("donderdag"), N_("
 async def set_time(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     usage = _("Zo werkt het: /digest_tijd maandag 09:00 (of een andere dag, of: dagelijks 09:00).")
-    if len(context.args) != 2:
+    if not context.args:
         await update.effective_message.reply_text(usage)
         return
     try:
-        weekday, hhmm = parse_slot(context.args[0], context.args[1])
+        weekday, hhmm = read_slot(" ".join(context.args))
     except ValueError as exc:
         reasons = {
             "day": _("Die dag ken ik niet. Kies uit: {days} of dagelijks.").format(days=", ".join(DAYS)),
-            "time": _("Die tijd snap ik niet. Schrijf de tijd zo: 09:00."),
+            "time": _("Ik snap de tijd niet. Schrijf er een tijd bij, bijvoorbeeld: /digest_tijd vrijdag 16:00"),
             "dst": _("Kies een tijd buiten 02:00–03:00; die tijd bestaat niet altijd door de zomertijd."),
         }
         await update.effective_message.reply_text(reasons[str(exc)] + "\n" + usage)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from babel import Locale
 
-from domain.opening_hours import WEEKDAY_NAMES, OpeningHoursError, WeeklySchedule, parse_free_text
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from domain.i18n_markers import Translator
+from domain.opening_hours import OpeningHoursError, WeeklySchedule, describe_choice, describe_error, describe_week, parse_free_text
 from domain.taxonomy import get_category
 from handlers.common import escape, join_address
 from bot.i18n import N_
@@ -59,7 +62,8 @@ def parse_hours(text: str | None) -> WeeklySchedule | None:
     return parse_free_text(text) if text else None
 
 
-def hours_lines(text: str | None, gettext) -> list[str]:  # noqa: ANN001
+def hours_lines(text: str | None, gettext, language: str = "nl") -> list[str]:  # noqa: ANN001
+    """The hours read back in short lines ("ma t/m vr 09:00–17:00"), or the text as typed."""
     _ = gettext
     if not text:
         return [_("niet opgegeven")]
@@ -67,15 +71,30 @@ def hours_lines(text: str | None, gettext) -> list[str]:  # noqa: ANN001
         schedule = parse_free_text(text)
     except OpeningHoursError:
         return [escape(text)]
-    lines = []
-    if schedule.always_open:
-        lines.append(_("Altijd open"))
-    for day, ranges in enumerate(schedule.days):
-        if ranges:
-            lines.append(f"{_(WEEKDAY_NAMES[day])} {', '.join(str(r) for r in ranges)}")
-    if schedule.by_appointment:
-        lines.append(_("Op afspraak"))
-    return lines
+    return describe_week(schedule, GettextTranslator(gettext), language) or [_("niet opgegeven")]
+
+
+class GettextTranslator:
+    """Adapts a bare gettext function to the domain's Translator protocol."""
+
+    def __init__(self, gettext) -> None:  # noqa: ANN001
+        self.gettext = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular) if n == 1 else self.gettext(plural)
+
+
+def hours_question(error: OpeningHoursError, translator: Translator, language: str,
+                   prefix: str) -> tuple[str, InlineKeyboardMarkup | None, list[str]]:
+    """The answer to hours we could not read: the problem in the writer's words, and for two
+    possible readings a button for each (callback ``prefix`` + 0/1) and their stored texts."""
+    text = escape(describe_error(error, translator))
+    if error.reason != "ambiguous" or len(error.options) < 2:
+        return text, None, []
+    options = error.options[:2]
+    buttons = [InlineKeyboardButton(describe_choice(option, translator, language), callback_data=f"{prefix}{index}")
+               for index, option in enumerate(options)]
+    return text, InlineKeyboardMarkup([buttons]), [option.to_osm() for option in options]
 
 
 def place_label(place: dict | None) -> str:
@@ -102,7 +121,7 @@ def summary(data: dict, network_names: list[str], gettext, language: str) -> str
         f"{_('E-mail')}: {escape(data.get('email')) or none}",
         f"{_('Website')}: {escape(data.get('website')) or none}",
         f"{_('Openingstijden')}:",
-        *[f"  {line}" for line in hours_lines(data.get("hours"), gettext)],
+        *[f"  {line}" for line in hours_lines(data.get("hours"), gettext, language)],
         f"{_('Talen')}: {escape(languages)}",
         f"{_('Rolstoel')}: {_(WHEELCHAIR_LABELS.get(data.get('wheelchair') or 'unknown', WHEELCHAIR_LABELS['unknown']))}",
     ]

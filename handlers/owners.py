@@ -20,7 +20,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain import registration as rules
 from domain.htmltext import split_message
-from domain.opening_hours import OpeningHoursError, describe_error
+from domain.opening_hours import OpeningHoursError
 from domain.paging import page_of
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
@@ -37,7 +37,8 @@ from handlers.common import (
     register_deep_link,
     step_hint,
 )
-from handlers.initiative_text import FIELD_LABELS, STATUS_LABELS, WHEELCHAIR_LABELS, as_data, language_label, parse_hours, summary
+from handlers.initiative_text import (FIELD_LABELS, STATUS_LABELS, WHEELCHAIR_LABELS, as_data, hours_question, language_label,
+                                     parse_hours, summary)
 from handlers.registration import place_from_text
 from storage.repositories import audit, networks, registrations, roles, stewardship
 
@@ -260,9 +261,27 @@ async def got_text(update: Update, context: KnooppuntContext) -> str | int:
         await message.reply_text(reply.format(limit=error.limit) if error.limit else reply)
         return EDIT_TEXT
     except OpeningHoursError as error:
-        await message.reply_text(escape(describe_error(error, context.translator)))
+        question, markup, choices = hours_question(error, context.translator, context.language, "ed:hours:")
+        sent = await message.reply_text(question, reply_markup=markup)
+        editing["hours_choices"] = {"message_id": sent.message_id, "texts": choices}
         return EDIT_TEXT
     return await _save(update, context, value)
+
+
+async def got_hours_choice(update: Update, context: KnooppuntContext) -> str | int:
+    """One of the two readings of the hours, tapped; a button of an older question is refused."""
+    query = update.callback_query
+    await query.answer()
+    editing = context.user_data.get("editing")
+    if not editing or editing.get("field") != "hours":
+        return END
+    choices = editing.get("hours_choices") or {}
+    index = int(query.data.removeprefix("ed:hours:"))
+    if choices.get("message_id") != query.message.message_id or index >= len(choices.get("texts", [])):
+        await query.message.reply_text(context.gettext("Die knop hoort bij een oudere vraag. Typ de openingstijden opnieuw."))
+        return EDIT_TEXT
+    text = choices["texts"][index]
+    return await _save(update, context, {"text": text, "schedule": parse_hours(text)})
 
 
 async def got_choice(update: Update, context: KnooppuntContext) -> str | int:
@@ -546,7 +565,8 @@ def register(application: Application) -> None:
         lambda: ConversationHandler(
                 entry_points=[CallbackQueryHandler(start_edit, pattern=r"^own:e:")],
                 states={
-                    EDIT_TEXT: [MessageHandler(PRIVATE & (filters.LOCATION | (filters.TEXT & ~filters.COMMAND)), got_text)],
+                    EDIT_TEXT: [MessageHandler(PRIVATE & (filters.LOCATION | (filters.TEXT & ~filters.COMMAND)), got_text),
+                                CallbackQueryHandler(got_hours_choice, pattern=r"^ed:hours:[01]$")],
                     EDIT_CHOICE: [CallbackQueryHandler(got_choice, pattern=r"^ed:"),
                                   MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, got_category_text)],
                 },

@@ -26,7 +26,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_, user_language
 from domain import gazetteer, registration as rules
 from domain.geo import InvalidCoordinates, validate_coordinates
-from domain.opening_hours import OpeningHoursError, describe_error
+from domain.opening_hours import OpeningHoursError
 from domain.taxonomy import CATEGORIES, get_category, match_category
 from handlers import approval
 from handlers.common import (
@@ -41,7 +41,7 @@ from handlers.common import (
     pass_on,
     step_hint,
 )
-from handlers.initiative_text import WHEELCHAIR_LABELS, language_label, parse_hours, place_label, summary
+from handlers.initiative_text import WHEELCHAIR_LABELS, hours_question, language_label, parse_hours, place_label, summary
 from storage.persistence import register_conversation_loader
 from storage.repositories import audit, networks, registrations
 
@@ -443,8 +443,31 @@ async def got_hours(update: Update, context: KnooppuntContext) -> str | int:
     try:
         data["hours"] = _check_hours(update.effective_message.text)
     except OpeningHoursError as error:
-        await _tell(update, escape(describe_error(error, context.translator)))
+        question, markup, choices = hours_question(error, context.translator, context.language, "reg:hours:")
+        sent = await update.effective_message.reply_text(question, reply_markup=markup)
+        if choices:  # the buttons belong to this question only
+            data["hours_choices"] = {"message_id": sent.message_id, "texts": choices}
+            async with context.session() as session:
+                await registrations.save_draft(session, update.effective_user.id, update.effective_chat.id, "hours", data, now())
         return "hours"
+    data.pop("hours_choices", None)
+    return await _advance(update, context, data, "languages")
+
+
+async def got_hours_choice(update: Update, context: KnooppuntContext) -> str | int:
+    """One of the two readings of the hours, tapped; a button of an older question is refused."""
+    query = update.callback_query
+    await query.answer()
+    data = await _load(update, context)
+    if data is None:
+        return END
+    choices = data.get("hours_choices") or {}
+    index = int(query.data.removeprefix("reg:hours:"))
+    if choices.get("message_id") != query.message.message_id or index >= len(choices.get("texts", [])):
+        await _tell(update, context.gettext("Die knop hoort bij een oudere vraag. Typ de openingstijden opnieuw."))
+        return "hours"
+    data["hours"] = choices["texts"][index]
+    data.pop("hours_choices")
     return await _advance(update, context, data, "languages")
 
 
@@ -602,7 +625,7 @@ def build_conversation() -> ConversationHandler:
         "website": [button(_skip("website"), pattern=r"^reg:skip$"), CommandHandler(SKIP_COMMANDS, _skip("website"), filters=PRIVATE),
                   MessageHandler(TEXT, _text_step("website", rules.clean_website))],
         "hours": [button(_skip("hours"), pattern=r"^reg:skip$"), CommandHandler(SKIP_COMMANDS, _skip("hours"), filters=PRIVATE),
-                  MessageHandler(TEXT, got_hours)],
+                  button(got_hours_choice, pattern=r"^reg:hours:[01]$"), MessageHandler(TEXT, got_hours)],
         "languages": [button(got_language_button, pattern=r"^reg:lang:"), MessageHandler(TEXT, choose_by_button_please)],
         "wheelchair": [button(got_wheelchair, pattern=r"^reg:wc:")],
         "confirm": [button(submit, pattern=r"^reg:send$")],

@@ -47,7 +47,7 @@ async def post(bot, title, when, where=None, description="/overslaan", cost=None
 
 async def test_member_posts_one_off_and_weekly_and_resident_finds_both(bot, world):
     readback, preview, published = await post(bot, "Kerstmarkt", "zaterdag 14:00 tot 16:00", cost="€ 2,50")
-    assert readback == ["Ik lees: <b>zaterdag 5 december 2026, 14:00 – 16:00</b>\nKlopt dat? Of typ het opnieuw."]
+    assert readback == ["Ik lees: <b>zaterdag 5 december, 14:00 – 16:00</b>\nKlopt dat? Of typ het opnieuw."]
     assert "Zo komt je activiteit in de agenda" in preview[0].text and "€ 2,50" in preview[0].text
     assert published[0].text.startswith("Je activiteit staat in de agenda!")
     assert "https://t.me/knooppunt_test_bot?start=act-" in published[0].text
@@ -55,7 +55,7 @@ async def test_member_posts_one_off_and_weekly_and_resident_finds_both(bot, worl
 
     readback, _preview, _published = await post(bot, "Koffie-ochtend", "elke dinsdag 10:00-12:00",
                                                   where="Pijlstraat 12, 3024 AB", description="Koffie en een praatje.")
-    assert readback == ["Ik lees: <b>Elke dinsdag, 10:00 – 12:00 (de eerste keer: dinsdag 8 december 2026, 10:00 – 12:00)</b>"
+    assert readback == ["Ik lees: <b>Elke dinsdag, 10:00 – 12:00 (de eerste keer: dinsdag 8 december, 10:00 – 12:00)</b>"
                         "\nKlopt dat? Of typ het opnieuw."]
     async with bot.session_factory() as session:
         rows = (await session.scalars(select(Activity).order_by(Activity.id))).all()

@@ -78,7 +78,7 @@ async def register_until_confirm(bot, network_id: int, sender=VOLUNTEER) -> None
     summary = last(calls)
     assert "Klopt alles?" in summary.text
     assert "Huiskamer Spangen" in summary.text and "Buurthuiskamers Delfshaven" in summary.text
-    assert "maandag 10:00-16:00" in summary.text and "zaterdag 12:00-17:00" in summary.text
+    assert "ma, wo 10:00–16:00" in summary.text and "za 12:00–17:00" in summary.text
     assert "Versturen" in summary.buttons()[0]
     assert card is not None
 

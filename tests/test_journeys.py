@@ -147,7 +147,7 @@ async def register_initiative(volunteer: Person, network_id: int) -> list:
     await volunteer.press("reg:lang:nl")
     await volunteer.press("reg:lang:done")
     summary = last(await volunteer.press("reg:wc:yes"))
-    assert "Klopt alles?" in summary.text and "maandag 10:00-16:00" in summary.text
+    assert "Klopt alles?" in summary.text and "ma, wo 10:00–16:00" in summary.text
     return await volunteer.press("reg:send")
 
 
@@ -310,9 +310,9 @@ async def test_group_linked_activities_posted_digest_links_resident_comes_and_is
 
     # A member posts a one-off and a weekly activity in natural Dutch and sees the dates read back.
     said, market = await post_activity(member, "Kerstmarkt", "zaterdag 14:00 tot 16:00")
-    assert "<b>zaterdag 5 december 2026, 14:00 – 16:00</b>" in said
+    assert "<b>zaterdag 5 december, 14:00 – 16:00</b>" in said
     said, coffee = await post_activity(member, "Koffie-ochtend", "elke dinsdag 10:00-12:00", "Koffie en een praatje.")
-    assert "Elke dinsdag, 10:00 – 12:00 (de eerste keer: dinsdag 8 december 2026, 10:00 – 12:00)" in said
+    assert "Elke dinsdag, 10:00 – 12:00 (de eerste keer: dinsdag 8 december, 10:00 – 12:00)" in said
     async with bot.session_factory() as session:
         rows = (await session.scalars(select(Activity).order_by(Activity.id))).all()
     assert [(a.id, a.title, a.rrule) for a in rows] == [(market, "Kerstmarkt", None), (coffee, "Koffie-ochtend", "FREQ=WEEKLY;BYDAY=TU")]

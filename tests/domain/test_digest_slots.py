@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from domain.digest_slots import cron_fields, parse_slot
+from domain.digest_slots import cron_fields, parse_slot, read_slot
 from domain.schedule import Schedule, last_fire, missed_run, next_fire, period_key
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -79,3 +79,41 @@ def test_missed_run_within_twelve_hours_is_sent_older_is_skipped():
 def test_cron_fields_use_weekday_names():
     assert cron_fields(Schedule(0, time(9, 0))) == {"hour": 9, "minute": 0, "second": 0, "day_of_week": "mon"}
     assert "day_of_week" not in cron_fields(Schedule(None, time(9, 0)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dagelijks 8 uur", (None, "08:00")),
+        ("elke dag om 8 uur", (None, "08:00")),
+        ("vrijdag 16:00", (4, "16:00")),
+        ("vrijdagmiddag 4 uur", (4, "16:00")),
+        ("vrijdag om 4 uur", (4, "16:00")),
+        ("elke maandag om half 10", (0, "09:30")),
+        ("donderdga 9:00", (3, "09:00")),
+        ("maandags 9u", (0, "09:00")),
+        ("zondagavond 8 uur", (6, "20:00")),
+    ],
+)
+def test_read_slot_reads_like_activity_times(text, expected):
+    assert read_slot(text) == expected
+
+
+@pytest.mark.parametrize(("text", "reason"), [("vrijdagmiddag", "time"), ("dagelijks", "time"), ("blabla 9:00", "day"),
+                                              ("maandag 02:30", "dst"), ("maandag 2 uur 's nachts", "dst")])
+def test_read_slot_refuses(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        read_slot(text)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_read_slot_raises_only_value_error_with_a_known_reason(text):
+    try:
+        read_slot(text)
+    except ValueError as error:
+        assert str(error) in ("day", "time", "dst")

@@ -153,7 +153,6 @@ WORKDAYS = ("mo", "tu", "we", "th", "fr")
         ("in het weekend 10-14", week(sa="10:00-14:00", su="10:00-14:00")),
         ("op afspraak", WeeklySchedule(by_appointment=True)),
         ("Alleen op afspraak.", WeeklySchedule(by_appointment=True)),
-        ("gesloten", WeeklySchedule()),
         ("mon-fri 9-5pm", week(**{d: "09:00-17:00" for d in WORKDAYS})),
         ("Mon-Fri 1-5pm", week(**{d: "13:00-17:00" for d in WORKDAYS})),
         ("Ma–vr 9u tot 17u", week(**{d: "09:00-17:00" for d in WORKDAYS})),
@@ -174,13 +173,14 @@ def test_parse_free_text(text, expected):
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("9-17", "9 - 17"),
+        ("9-17", "9-17"),
         ("ma 9", "9"),
         ("ma 9-17 za", "za"),
         ("ma blabla 9-17", "blabla"),
-        ("ma 25-26", "25 - 26"),
-        ("ma 13pm-17", "13pm - 17"),
-        ("werkdagen-za 9-17", "werkdagen - za"),
+        ("ma 25-26", "25-26"),
+        ("ma 13pm-17", "13pm-17"),
+        ("werkdagen-za 9-17", "werkdagen-za"),
+        ("Altijd opne", "Altijd"),
         ("🙂", "🙂"),
         ("", ""),
     ],
@@ -330,3 +330,35 @@ def test_describe_status(status, nl, en):
 def test_every_weekday_has_a_translation():
     days = [describe_status(OpenStatus(False, opens_at=local(2025, 1, 20 + i, 10, 0), opens_in_days=2), english()) for i in range(7)]
     assert [d.split()[3] for d in days] == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def test_only_closed_days_are_asked_about_never_closed_all_week():
+    for text in ("za gesloten", "gesloten", "Zondag dicht"):
+        with pytest.raises(OpeningHoursError) as caught:
+            parse_free_text(text)
+        assert caught.value.reason == "only_closed" and caught.value.asks
+
+
+def test_two_readings_give_both_schedules():
+    with pytest.raises(OpeningHoursError) as caught:
+        parse_free_text("ma-vr 5-12")
+    assert caught.value.reason == "ambiguous" and caught.value.fragment == "5-12"
+    assert [o.to_osm() for o in caught.value.options] == ["Mo-Fr 17:00-24:00", "Mo-Fr 05:00-12:00"]
+
+
+def test_start_at_midnight_is_the_next_day():
+    assert parse_free_text("vr 24-2").to_osm() == "Sa 00:00-02:00"
+    assert parse_free_text("dagelijks 24:00-08:00").to_osm() == "Mo-Su 00:00-08:00"
+
+
+@given(st.text(max_size=60))
+def test_free_text_raises_only_its_own_error(text):
+    try:
+        parse_free_text(text)
+    except OpeningHoursError:
+        pass
+
+
+def test_a_day_named_twice_adds_a_range_or_replaces_an_overlapping_one():
+    assert parse_free_text("wo 10-12, wo 14-16").to_osm() == "We 10:00-12:00,14:00-16:00"
+    assert parse_free_text("ma-vr 9-17, wo 9-12").to_osm() == "Mo,Tu,Th,Fr 09:00-17:00; We 09:00-12:00"

@@ -158,6 +158,11 @@ class FakeBotAPI(BaseRequest):
             return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup", "title": "Groep"}
         return True
 
+    @property
+    def last_message_id(self) -> int:
+        """The id of the message the bot sent last (to press a button on that very message)."""
+        return self._message_id
+
     def _message(self, api_method: str, params: dict[str, Any]) -> dict[str, Any]:
         if api_method.startswith("edit"):
             message_id = int(params.get("message_id", 0))

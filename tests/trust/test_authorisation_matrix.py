@@ -259,6 +259,8 @@ FORGED = [
     # privileged menus that only show (or start a conversation) for the right person
     "ac:e:{act}", "ac:k:{act}", "own:v:{b}", "own:f:{b}", "own:r:{b}", "adm:list", "adm:list:1", "adm:n:{n}", "adm:ren:{n}",
     "reg:place:ok", "reg:skip", "reg:lang:xx", "reg:net:999", "reg:wc:yes", "pw:ok", "pl:own", "pc:free", "bp:stop", "ed:x",
+    # a choice between two readings of a time or of opening hours: only for the presser's own open question
+    "pw:c:0", "aw:c:0", "reg:hours:1", "ed:hours:0",
     # the directory: harmless, and only ever about the presser's own remembered question
     "dir:m:5", "dir:m:-1", "dir:m:999999", "dir:f:o", "dir:f:w", "dir:f:l:ar", "dir:f:l:../x", "dir:c:evil", "dir:c:*", "dir:l", "dir:",
     "dir:v:p3024:::0", "dir:v:p3024:evil::0", "dir:v:h999999_0:::0", "dir:v:p3024:::9999", "dir:l:p3024::Ozz9:0",
