@@ -58,8 +58,13 @@ def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import build_application
 
+    from bot.startup import telegram_reachable
+
     migrate(settings)
     application = build_application(settings)
+    if not telegram_reachable(application.bot):
+        logger.info("Knooppunt stopped before Telegram could be reached")
+        return 0
     if settings.bot_mode == "webhook":
         url_path = urlparse(settings.webhook_url).path.strip("/")
         logger.info("Knooppunt listens for webhooks on %s:%s/%s", settings.webhook_listen, settings.webhook_port, url_path)
@@ -70,10 +75,11 @@ def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,  # a network error between our check and the start: keep trying
         )
     else:
         logger.info("Knooppunt starts polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     logger.info("Knooppunt stopped")
     return 0
 

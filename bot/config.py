@@ -201,20 +201,41 @@ def sqlite_path(database_url: str) -> Path | None:
 
 
 class TokenMaskingFormatter(logging.Formatter):
-    """Formats as usual, then hides the bot token wherever it appears (httpx logs full URLs)."""
+    """Formats as usual, then hides the bot token wherever it appears (httpx logs full URLs,
+    PTB's InvalidToken quotes it); the secret half alone is hidden too (e.g. URL-encoded ':')."""
 
     def __init__(self, token: str, fmt: str) -> None:
         super().__init__(fmt)
-        self._token = token
+        secret = token.partition(":")[2]
+        self._secrets = [s for s in (token, secret) if len(s) >= 4]
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        return text.replace(self._token, "<token>") if self._token else text
+        for secret in self._secrets:
+            text = text.replace(secret, "<token>")
+        return text
+
+
+class QuietNetworkErrors(logging.Filter):
+    """PTB logs a lost connection while polling as a full traceback; above DEBUG, one line is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from telegram.error import NetworkError
+
+        if record.exc_info and isinstance(record.exc_info[1], NetworkError) and logging.getLogger().level > logging.DEBUG:
+            reason = str(record.exc_info[1]).strip().splitlines()[0] if str(record.exc_info[1]).strip() else ""
+            record.msg = f"Kan Telegram niet bereiken ({reason[:200]}); PTB probeert het opnieuw"
+            record.args = ()
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(TokenMaskingFormatter(settings.token, "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(QuietNetworkErrors())
+    logging.captureWarnings(True)  # warnings go through the masking formatter too
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)

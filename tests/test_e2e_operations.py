@@ -1,0 +1,130 @@
+"""Issue 16, as an operator meets it: each numbered problem, shown fixed with `python -m bot` as a process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import updates
+from tests.fakes.http_bot_api import BotApiStandIn
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "424242:E2E-secret-part-not-real"
+pytestmark = pytest.mark.e2e
+
+
+def environment(**env: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "KNOOPPUNT_", "LOG_LEVEL"))}
+    return {**base, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONPATH": str(ROOT), **env}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(args: list[str], cwd: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=environment(**env), capture_output=True, text=True, timeout=timeout
+    )
+
+
+class Output:
+    """Collects a process's merged output in the background, so a test can wait for a line."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        import threading
+
+        self.process = process
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while sum(text in line for line in self.lines) < count:
+            assert time.monotonic() < deadline, f"no {count}x {text!r} in:\n{''.join(self.lines)}"
+            assert self.process.poll() is None or self._thread.is_alive(), "".join(self.lines)
+            time.sleep(0.1)
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=15)
+        self._thread.join(timeout=5)
+        return code, "".join(self.lines)
+
+
+def start(cwd: Path, *args: str, **env: str) -> Output:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=environment(**env),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    return Output(process)
+
+
+# -- 1 and 2: start-up that survives the network; the token never printed ----------------------------
+
+
+def test_unreachable_telegram_gives_one_line_per_retry_then_the_bot_starts_when_it_is_back(tmp_path):
+    port = free_port()
+    bot = start(
+        tmp_path, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}/bot",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/kp.db", LOG_LEVEL="INFO",
+    )
+    try:
+        bot.wait_for("Kan Telegram niet bereiken (", count=2)
+        with BotApiStandIn(port=port) as api:  # Telegram is back
+            api.wait_for(lambda c: c.method == "getUpdates", timeout=30)
+            api.push_update(updates.command("start", sender=updates.RESIDENT))
+            [greeting] = api.wait_for(lambda c: c.method == "sendMessage")
+            assert greeting.text.startswith("Hallo Fatima!")
+            code, output = bot.stop()
+    finally:
+        if bot.process.poll() is None:
+            bot.process.kill()
+    assert code == 0, output
+    assert "Traceback" not in output
+    retries = [line for line in output.splitlines() if "Kan Telegram niet bereiken" in line]
+    assert "nieuwe poging over 1 s" in retries[0] and "nieuwe poging over 2 s" in retries[1], retries
+    assert TOKEN not in output and TOKEN.partition(":")[2] not in output
+
+
+def test_stopping_while_telegram_is_unreachable_is_clean(tmp_path):
+    bot = start(
+        tmp_path, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}/bot",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/kp.db",
+    )
+    bot.wait_for("Kan Telegram niet bereiken (")
+    code, output = bot.stop()
+    assert code == 0, output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+def test_rejected_token_is_one_line_naming_the_variable_exit_2_and_never_printed(tmp_path, level):
+    with BotApiStandIn(reject_token=True) as api:
+        result = run(
+            [], tmp_path, TELEGRAM_API_BASE_URL=api.base_url,
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/kp.db", LOG_LEVEL=level,
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert TOKEN not in output and TOKEN.partition(":")[2] not in output
+    assert "Configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected this token" in result.stderr
+    if level == "INFO":
+        assert "Traceback" not in output
+        assert [line for line in result.stderr.splitlines() if "TELEGRAM_BOT_TOKEN" in line] == [
+            line for line in result.stderr.splitlines() if line.startswith("Configuration error")
+        ]
