@@ -17,11 +17,12 @@ from urllib.parse import urlparse
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.engine import make_url
 
-from bot.config import ConfigError, Settings, load_settings, setup_logging
+from bot.config import ConfigError, Settings, describe_database, load_settings, setup_logging, sqlite_path
 
 logger = logging.getLogger("bot")
 
 EXIT_CONFIG = 2
+EXIT_BAD_INPUT = 1
 
 # Capability modules with admin subcommands, in the order --help lists them.
 COMMAND_MODULES: list[str] = [
@@ -90,6 +91,19 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def missing_database(settings: Settings) -> bool:
+    """A read-only command on an SQLite file that does not exist says so instead of creating it empty."""
+    path = sqlite_path(settings.database_url)
+    if path is None or path.exists():
+        return False
+    print(
+        f"No database at {path.resolve()}; nothing to read. Check KNOOPPUNT_DATA_DIR or DATABASE_URL, "
+        "or create it by starting the bot or with: python -m bot migrate",
+        file=sys.stderr,
+    )
+    return True
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -116,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             env["TELEGRAM_BOT_TOKEN"] = "0:offline"  # admin subcommands never talk to Telegram
         settings = load_settings(env)
         setup_logging(settings)
+        logger.info("Database: %s", describe_database(settings.database_url))
+        if getattr(args, "read_only", False) and missing_database(settings):
+            return EXIT_BAD_INPUT
         return func(args, settings)
     except (ConfigError, DatabaseUnavailable) as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)

@@ -60,4 +60,4 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export-ical", help="write an iCalendar (.ics) feed of upcoming activities")
     parser.add_argument("--network", metavar="NAME", help="only activities of initiatives in this network")
     parser.add_argument("file", nargs="?", metavar="FILE", help="where to write (default: standard output)")
-    parser.set_defaults(func=cmd_export_ical, needs_token=False)
+    parser.set_defaults(func=cmd_export_ical, needs_token=False, read_only=True)

@@ -19,7 +19,26 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.i18n import available_languages
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/knooppunt.db"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATABASE_FILE = "knooppunt.db"
+
+
+def default_data_dir() -> Path:
+    """`data/` next to the project in a source checkout (an editable install included), so the
+    database never depends on the current directory; the platform's user data folder when
+    Knooppunt is installed as a package (e.g. ~/.local/share/knooppunt)."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path("knooppunt", appauthor=False)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+DEFAULT_DATABASE_URL = sqlite_url(default_data_dir() / DATABASE_FILE)
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 GEOCODERS = ("none", "pdok", "nominatim")
@@ -40,6 +59,7 @@ class ConfigError(Exception):
 class Settings:
     token: str = field(repr=False)
     database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = field(default_factory=default_data_dir)  # KNOOPPUNT_DATA_DIR: the default database (and backups) live here
     api_base_url: str | None = None
     admin_ids: frozenset[int] = frozenset()
     timezone: ZoneInfo = ZoneInfo("Europe/Amsterdam")
@@ -112,7 +132,11 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ConfigError("TELEGRAM_API_BASE_URL", "expected an http(s) URL such as http://127.0.0.1:8081/bot")
 
-    database_url = normalise_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    data_dir_text = get("KNOOPPUNT_DATA_DIR")
+    data_dir = Path(data_dir_text).expanduser().resolve() if data_dir_text else default_data_dir()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError("KNOOPPUNT_DATA_DIR", f"{data_dir} exists and is not a folder")
+    database_url = normalise_database_url(get("DATABASE_URL") or sqlite_url(data_dir / DATABASE_FILE))
 
     tz_name = get("TIMEZONE") or "Europe/Amsterdam"
     try:
@@ -153,6 +177,7 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
     return Settings(
         token=token,
         database_url=database_url,
+        data_dir=data_dir,
         api_base_url=base_url,
         admin_ids=_parse_admin_ids(get("ADMIN_IDS") or ""),
         timezone=timezone,
@@ -190,6 +215,14 @@ def _webhook_settings(get, bot_mode: str) -> dict:  # noqa: ANN001 - the getter 
         "webhook_listen": get("WEBHOOK_LISTEN") or "127.0.0.1",
         "webhook_port": int(port_text),
     }
+
+
+def describe_database(database_url: str) -> str:
+    """What `database_url` points to, for the operator: an absolute file, or the URL without password."""
+    path = sqlite_path(database_url)
+    if path is not None:
+        return f"SQLite {path.resolve()}"
+    return make_url(database_url).render_as_string(hide_password=True)
 
 
 def sqlite_path(database_url: str) -> Path | None:

@@ -153,7 +153,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("name", metavar="NAME")
     rename.set_defaults(func=cmd_network_rename, needs_token=False)
     listing = network_actions.add_parser("list", help="list networks and their coordinators")
-    listing.set_defaults(func=cmd_network_list, needs_token=False)
+    listing.set_defaults(func=cmd_network_list, needs_token=False, read_only=True)
 
     coordinator = subparsers.add_parser("coordinator", help="add or remove a network coordinator")
     coordinator_actions = coordinator.add_subparsers(title="actions", metavar="ACTION", required=True, dest="coordinator_action")
@@ -165,4 +165,4 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
     trail = subparsers.add_parser("audit", help="print the latest audit trail entries")
     trail.add_argument("--limit", type=int, default=20, metavar="N", help="how many entries (default 20)")
-    trail.set_defaults(func=cmd_audit, needs_token=False)
+    trail.set_defaults(func=cmd_audit, needs_token=False, read_only=True)

@@ -35,7 +35,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         description="Export the active places in the import format, so export then import changes nothing.",
     )
     exporter.add_argument("file", type=Path, nargs="?", help="where to write (default: standard output)")
-    exporter.set_defaults(func=cmd_export, needs_token=False)
+    exporter.set_defaults(func=cmd_export, needs_token=False, read_only=True)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:

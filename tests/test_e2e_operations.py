@@ -128,3 +128,34 @@ def test_rejected_token_is_one_line_naming_the_variable_exit_2_and_never_printed
         assert [line for line in result.stderr.splitlines() if "TELEGRAM_BOT_TOKEN" in line] == [
             line for line in result.stderr.splitlines() if line.startswith("Configuration error")
         ]
+
+
+# -- 5: data in one known place ---------------------------------------------------------------------
+
+
+def test_the_database_does_not_depend_on_the_current_folder(tmp_path):
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # Read-only commands refuse to create an empty database, and say where they looked.
+    for args in (["network", "list"], ["audit"], ["export-places"], ["export-ical"]):
+        result = run(args, elsewhere, KNOOPPUNT_DATA_DIR=str(data))
+        assert result.returncode == 1, result.stderr
+        assert f"No database at {data}/knooppunt.db" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not data.exists() and list(elsewhere.iterdir()) == []
+
+    added = run(["network", "add", "Netwerk Spangen"], tmp_path, KNOOPPUNT_DATA_DIR=str(data))
+    assert added.returncode == 0, added.stderr
+    assert f"INFO bot: Database: SQLite {data}/knooppunt.db" in added.stderr
+    listed = run(["network", "list"], elsewhere, KNOOPPUNT_DATA_DIR=str(data))
+    assert "Netwerk Spangen" in listed.stdout
+    assert f"Database: SQLite {data}/knooppunt.db" in listed.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_the_default_data_folder_is_next_to_the_project_not_the_current_folder(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "from bot.config import default_data_dir; print(default_data_dir())"],
+        cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == str(ROOT / "data")
