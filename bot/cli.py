@@ -54,11 +54,25 @@ def migrate(settings: Settings) -> None:
         raise DatabaseUnavailable(f"DATABASE_URL: cannot open or migrate {safe_url} ({reason[:200]})") from None
 
 
-def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot; on SQLite it holds the database's lock, so `restore` cannot pull it away."""
+    from bot.backup import DatabaseInUse, exclusive_use
+
+    database = sqlite_path(settings.database_url)
+    if database is None:
+        return run_bot(settings)
+    try:
+        with exclusive_use(database):
+            return run_bot(settings)
+    except DatabaseInUse:
+        print(f"Another Knooppunt is already running on {database.resolve()}; stop it first.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def run_bot(settings: Settings) -> int:
     from telegram import Update
 
     from bot.app import build_application
-
     from bot.startup import telegram_reachable
 
     migrate(settings)

@@ -159,3 +159,47 @@ def test_the_default_data_folder_is_next_to_the_project_not_the_current_folder(t
         cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=60,
     )
     assert result.stdout.strip() == str(ROOT / "data")
+
+
+# -- 4: backups that do what they say; restore with a check --------------------------------------------
+# (the finer rules are in tests/trust/test_backup.py, in-process)
+
+
+def test_backup_into_a_new_folder_keeps_n_and_force_never_replaces_a_device(tmp_path):
+    env = {"KNOOPPUNT_DATA_DIR": str(tmp_path / "data")}
+    assert run(["network", "add", "Netwerk Spangen"], tmp_path, **env).returncode == 0
+    first = run(["backup", "backups/"], tmp_path, **env)  # the folder does not exist yet
+    assert first.returncode == 0, first.stdout + first.stderr
+    backups = tmp_path / "backups"
+    assert backups.is_dir() and len(list(backups.glob("knooppunt-*.db"))) == 1
+    (backups / "notes.txt").write_text("mine")
+    kept = run(["backup", "backups", "--keep", "1"], tmp_path, **env)  # an existing folder, no slash
+    assert kept.returncode == 0 and "Removed 1 older backup(s)" in kept.stdout, kept.stdout
+    assert len(list(backups.glob("knooppunt-*.db"))) == 1 and (backups / "notes.txt").read_text() == "mine"
+    refused = run(["backup", "/dev/null", "--force"], tmp_path, **env)
+    assert refused.returncode == 1 and "is not a regular file" in refused.stdout, refused.stdout
+
+
+def test_restore_refuses_while_the_bot_runs_then_restores_and_keeps_the_old_database(tmp_path):
+    env = {"KNOOPPUNT_DATA_DIR": str(tmp_path / "data")}
+    assert run(["network", "add", "Netwerk Spangen"], tmp_path, **env).returncode == 0
+    assert run(["backup", "saved.db"], tmp_path, **env).returncode == 0
+    assert run(["network", "add", "Later toegevoegd"], tmp_path, **env).returncode == 0
+
+    with BotApiStandIn() as api:
+        bot = start(tmp_path, TELEGRAM_API_BASE_URL=api.base_url, **env)
+        try:
+            api.wait_for(lambda c: c.method == "getUpdates", timeout=60)
+            busy = run(["restore", "saved.db"], tmp_path, **env)
+            assert busy.returncode == 1 and "the bot is running" in busy.stdout, busy.stdout
+        finally:
+            code, output = bot.stop()
+        assert code == 0, output
+
+    restored = run(["restore", "saved.db"], tmp_path, **env)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "previous database is kept as" in restored.stdout
+    listing = run(["network", "list"], tmp_path, **env).stdout
+    assert "Netwerk Spangen" in listing and "Later toegevoegd" not in listing
+    [before] = list((tmp_path / "data").glob("knooppunt.db.before-restore-*"))
+    assert before.stat().st_size > 0
