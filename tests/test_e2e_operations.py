@@ -203,3 +203,65 @@ def test_restore_refuses_while_the_bot_runs_then_restores_and_keeps_the_old_data
     assert "Netwerk Spangen" in listing and "Later toegevoegd" not in listing
     [before] = list((tmp_path / "data").glob("knooppunt.db.before-restore-*"))
     assert before.stat().st_size > 0
+
+
+# -- 6: imports fast, sane and visible ------------------------------------------------------------------
+
+
+def places_file(path: Path, rows: list[str]) -> Path:
+    from domain.places_csv import COLUMNS
+
+    path.write_text(",".join(COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_rejects_far_and_swapped_coordinates_and_unknown_networks_then_shows_progress(tmp_path):
+    import pty
+
+    env = {"KNOOPPUNT_DATA_DIR": str(tmp_path / "data")}
+    assert run(["network", "add", "Netwerk Delfshaven"], tmp_path, **env).returncode == 0
+    bad = places_file(tmp_path / "bad.csv", [
+        "ny,Huiskamer New York,buurthuiskamer,,,3024,40.7128,-74.0060,,,,Netwerk Delfshaven,,,",
+        "swap,Huiskamer Omgedraaid,buurthuiskamer,,,3024,4.4570,51.9054,,,,Netwerk Delfshaven,,,",
+    ])
+    result = run(["import-places", str(bad)], tmp_path, **env)
+    assert result.returncode == 1
+    assert "row 2, column latitude: 40.7128, -74.006 is 5," in result.stderr  # thousands of km away
+    assert "row 3, column latitude: latitude and longitude are swapped" in result.stderr
+
+    typo = places_file(tmp_path / "typo.csv", [
+        f"p{n},Plek {n},buurthuiskamer,,,3024,51.9054,4.4570,,,,Netwerk Delfshavn,,," for n in range(3)
+    ])
+    result = run(["import-places", str(typo)], tmp_path, **env)
+    assert result.returncode == 1
+    assert "row 2, column networks: unknown network 'Netwerk Delfshavn' (and 2 more row(s)); did you mean 'Netwerk Delfshaven'?" in result.stderr
+    assert "Netwerk Delfshaven" in run(["network", "list"], tmp_path, **env).stdout
+
+    many = places_file(tmp_path / "many.csv", [
+        f"m{n},Plek {n},speeltuin,,,3027,{51.9170 + n * 1e-6:.6f},4.4365,,,,Netwerk Delfshaven;Speeltuinen West,Mo-Fr 10:00-16:00,," for n in range(2000)
+    ])
+    controller, terminal = pty.openpty()  # a person watching: standard error is a terminal
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "import-places", str(many), "--create-networks"], cwd=tmp_path,
+        env=environment(**env), stdout=subprocess.PIPE, stderr=terminal, text=True,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, _ = process.communicate(timeout=120)
+    os.close(controller)
+    assert process.returncode == 0, shown.decode(errors="replace")
+    assert "many.csv: 2000 added, 0 updated, 0 unchanged (2000 rows in" in out
+    assert "Created 1 network(s): Speeltuinen West" in out
+    screen = shown.decode(errors="replace")
+    assert "Checking" in screen and "Storing" in screen and "rows" in screen  # the tqdm bars
+    quiet = run(["import-places", str(many)], tmp_path, **env)  # not a terminal: no bar
+    assert "0 added, 0 updated, 2000 unchanged" in quiet.stdout
+    assert "Checking" not in quiet.stderr and "Storing" not in quiet.stderr
