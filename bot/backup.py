@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.cli_common import bounded_int, partial_name, target_problem
+from bot.cli_common import bounded_int, partial_name, refusal, target_problem
 from bot.config import Settings, describe_database, sqlite_path
 
 EXIT_BAD_INPUT = 1
@@ -162,7 +162,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     problem = target_problem(target, args.force)
     if problem:
-        print(problem[0].upper() + problem[1:] + ".")
+        print(refusal(problem))
         return EXIT_BAD_INPUT
     if target.resolve() == source.resolve():
         print("PATH is the database itself; choose another file.")

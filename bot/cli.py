@@ -46,12 +46,14 @@ def migrate(settings: Settings) -> None:
     from storage.migrate import upgrade_database
 
     try:
-        asyncio.run(upgrade_database(settings.database_url))
+        before, after = asyncio.run(upgrade_database(settings.database_url))
     except Exception as exc:  # noqa: BLE001 - reported as one line, details at DEBUG
         logger.debug("Migration failed", exc_info=True)
         safe_url = make_url(settings.database_url).render_as_string(hide_password=True)
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DatabaseUnavailable(f"DATABASE_URL: cannot open or migrate {safe_url} ({reason[:200]})") from None
+    if before != after:
+        logger.info("Database %s: schema %s -> %s", "created" if before is None else "upgraded", before or "empty", after)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,5 +151,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         return func(args, settings)
     except (ConfigError, DatabaseUnavailable) as exc:
-        print(f"Configuration error: {exc}", file=sys.stderr)
+        for error in getattr(exc, "errors", [exc]):
+            print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG

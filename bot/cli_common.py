@@ -31,6 +31,11 @@ def target_problem(path: Path, force: bool) -> str | None:
     return None
 
 
+def refusal(problem: str) -> str:
+    """The one line a writing command prints when target_problem() said no."""
+    return f"Not written: {problem}."
+
+
 def partial_name(path: Path) -> Path:
     return path.with_name(path.name + ".partial")
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot.cli_common import refusal, target_problem, write_atomically
 from bot.config import Settings
 from domain.places_csv import CsvRejected, PlaceRecord, PlaceRow, Problem, read_places, write_places
 from storage.db import create_engine, create_session_factory
@@ -45,6 +46,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         description="Export the active places in the import format, so export then import changes nothing.",
     )
     exporter.add_argument("file", type=Path, nargs="?", help="where to write (default: standard output)")
+    exporter.add_argument("--force", action="store_true", help="replace FILE if it is an existing regular file")
     exporter.set_defaults(func=cmd_export, needs_token=False, read_only=True)
 
 
@@ -168,13 +170,18 @@ async def import_records(
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import migrate
 
+    if args.file is not None:
+        problem = target_problem(args.file, args.force)
+        if problem:
+            print(refusal(problem), file=sys.stderr)
+            return EXIT_BAD_INPUT
     migrate(settings)
     text, count = asyncio.run(export_text(settings.database_url))
     if args.file is None:
         sys.stdout.write(text)
         return 0
     try:
-        args.file.write_text(text, encoding="utf-8", newline="")
+        write_atomically(args.file, text.encode("utf-8"))
     except OSError as exc:
         print(f"Cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

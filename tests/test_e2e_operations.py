@@ -265,3 +265,41 @@ def test_import_rejects_far_and_swapped_coordinates_and_unknown_networks_then_sh
     quiet = run(["import-places", str(many)], tmp_path, **env)  # not a terminal: no bar
     assert "0 added, 0 updated, 2000 unchanged" in quiet.stdout
     assert "Checking" not in quiet.stderr and "Storing" not in quiet.stderr
+
+
+# -- 7: the smaller things -------------------------------------------------------------------------------
+
+
+def test_all_bad_variables_at_once_one_line_each_exit_2(tmp_path):
+    result = run(
+        [], tmp_path, TELEGRAM_BOT_TOKEN="not-a-token", TIMEZONE="Mars/Olympus", ADMIN_IDS="12,abc",
+        LOG_LEVEL="LOUD", WEBHOOK_PORT="99999", DATABASE_URL="mysql://localhost/x",
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    variables = [line.split(":")[1].strip() for line in lines]
+    assert all(line.startswith("Configuration error: ") for line in lines), result.stderr
+    assert sorted(variables) == sorted(["TELEGRAM_BOT_TOKEN", "TIMEZONE", "ADMIN_IDS", "LOG_LEVEL", "WEBHOOK_PORT", "DATABASE_URL"])
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_is_quiet_bounded_consistent_and_labels_times(tmp_path):
+    env = {"KNOOPPUNT_DATA_DIR": str(tmp_path / "data")}
+    added = run(["network", "add", "Netwerk Spangen"], tmp_path, **env)
+    assert "Database created: schema empty -> " in added.stderr and "alembic" not in added.stderr
+
+    audit = run(["audit", "--limit", "99999999999999999999"], tmp_path, **env)
+    assert audit.returncode == 2 and "Traceback" not in audit.stderr
+    assert "argument --limit: expected a number from 1 to 100000, got 99999999999999999999" in audit.stderr
+    audit = run(["audit"], tmp_path, **env)
+    [line] = audit.stdout.splitlines()
+    assert "network_add" in line and (" CET " in line or " CEST " in line)  # the time says its zone
+    assert "alembic" not in audit.stderr
+
+    ical = run(["export-ical", "--network", "1", "agenda.ics"], tmp_path, **env)  # by id, like the others
+    assert ical.returncode == 0, ical.stderr
+    assert "X-WR-CALNAME:Knooppunt – Netwerk Spangen" in (tmp_path / "agenda.ics").read_text()
+    again = run(["export-places", "agenda.ics"], tmp_path, **env)  # the same overwrite rule everywhere
+    assert again.returncode == 1 and "agenda.ics already exists; choose another name or add --force" in again.stderr
+    debug = run(["network", "list"], tmp_path, LOG_LEVEL="DEBUG", **env)
+    assert "alembic" in debug.stderr  # Alembic speaks at DEBUG
