@@ -34,6 +34,8 @@ COMMAND_MODULES: list[str] = [
     "bot.cli_activities",
     # -- trust: backup
     "bot.backup",
+    # -- operations: demo (try the bot in the terminal, no token)
+    "bot.demo",
 ]
 
 
@@ -146,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             env["TELEGRAM_BOT_TOKEN"] = "0:offline"  # admin subcommands never talk to Telegram
         settings = load_settings(env)
         setup_logging(settings)
-        logger.info("Database: %s", describe_database(settings.database_url))
+        if not getattr(args, "demo", False):  # the demo uses a temporary database of its own
+            logger.info("Database: %s", describe_database(settings.database_url))
         if getattr(args, "read_only", False) and missing_database(settings):
             return EXIT_BAD_INPUT
         return func(args, settings)
