@@ -207,6 +207,7 @@ async def run_demo(settings: Settings, folder: Path, stdin=None, stdout=None) ->
         await application.post_init(application)
         await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
         await application.start()
+        await _settle(api)  # what the bot does by itself at start (a catch-up digest) comes before the prompt
         try:
             await _conversation(api, screen, stdin)
         finally:
