@@ -34,8 +34,9 @@ COMMAND_MODULES: list[str] = [
     "bot.cli_activities",
     # -- trust: backup
     "bot.backup",
-    # -- operations: demo (try the bot in the terminal, no token)
+    # -- operations: demo (try the bot in the terminal, no token), health (for containers and monitors)
     "bot.demo",
+    "bot.health",
 ]
 
 

@@ -192,10 +192,14 @@ def test_restore_refuses_while_the_bot_runs_then_restores_and_keeps_the_old_data
             api.wait_for(lambda c: c.method == "getUpdates", timeout=60)
             busy = run(["restore", "saved.db"], tmp_path, **env)
             assert busy.returncode == 1 and "the bot is running" in busy.stdout, busy.stdout
+            health = run(["health"], tmp_path, **env)  # the container's health check
+            assert health.returncode == 0 and "healthy: database schema" in health.stdout, health.stdout
         finally:
             code, output = bot.stop()
         assert code == 0, output
 
+    stopped = run(["health"], tmp_path, **env)
+    assert stopped.returncode == 1 and "unhealthy: no bot is running" in stopped.stdout
     restored = run(["restore", "saved.db"], tmp_path, **env)
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "previous database is kept as" in restored.stdout
