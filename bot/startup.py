@@ -30,7 +30,7 @@ def backoff(attempt: int, first: float = FIRST_DELAY, cap: float = MAX_DELAY) ->
 
 
 def short_reason(exc: BaseException) -> str:
-    """One line about a network failure: its first line, without the token-bearing URL parts."""
+    """One line about a network failure (its first line; the log formatter masks the token)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
 
