@@ -17,11 +17,12 @@ from urllib.parse import urlparse
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.engine import make_url
 
-from bot.config import ConfigError, Settings, load_settings, setup_logging
+from bot.config import ConfigError, Settings, describe_database, load_settings, setup_logging, sqlite_path
 
 logger = logging.getLogger("bot")
 
 EXIT_CONFIG = 2
+EXIT_BAD_INPUT = 1
 
 # Capability modules with admin subcommands, in the order --help lists them.
 COMMAND_MODULES: list[str] = [
@@ -33,6 +34,9 @@ COMMAND_MODULES: list[str] = [
     "bot.cli_activities",
     # -- trust: backup
     "bot.backup",
+    # -- operations: demo (try the bot in the terminal, no token), health (for containers and monitors)
+    "bot.demo",
+    "bot.health",
 ]
 
 
@@ -45,21 +49,42 @@ def migrate(settings: Settings) -> None:
     from storage.migrate import upgrade_database
 
     try:
-        asyncio.run(upgrade_database(settings.database_url))
+        before, after = asyncio.run(upgrade_database(settings.database_url))
     except Exception as exc:  # noqa: BLE001 - reported as one line, details at DEBUG
         logger.debug("Migration failed", exc_info=True)
         safe_url = make_url(settings.database_url).render_as_string(hide_password=True)
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DatabaseUnavailable(f"DATABASE_URL: cannot open or migrate {safe_url} ({reason[:200]})") from None
+    if before != after:
+        logger.info("Database %s: schema %s -> %s", "created" if before is None else "upgraded", before or "empty", after)
 
 
-def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot; on SQLite it holds the database's lock, so `restore` cannot pull it away."""
+    from bot.backup import DatabaseInUse, exclusive_use
+
+    database = sqlite_path(settings.database_url)
+    if database is None:
+        return run_bot(settings)
+    try:
+        with exclusive_use(database):
+            return run_bot(settings)
+    except DatabaseInUse:
+        print(f"Another Knooppunt is already running on {database.resolve()}; stop it first.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def run_bot(settings: Settings) -> int:
     from telegram import Update
 
     from bot.app import build_application
+    from bot.startup import telegram_reachable
 
     migrate(settings)
     application = build_application(settings)
+    if not telegram_reachable(application.bot):
+        logger.info("Knooppunt stopped before Telegram could be reached")
+        return 0
     if settings.bot_mode == "webhook":
         url_path = urlparse(settings.webhook_url).path.strip("/")
         logger.info("Knooppunt listens for webhooks on %s:%s/%s", settings.webhook_listen, settings.webhook_port, url_path)
@@ -70,10 +95,11 @@ def cmd_run(_args: argparse.Namespace, settings: Settings) -> int:
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,  # a network error between our check and the start: keep trying
         )
     else:
         logger.info("Knooppunt starts polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     logger.info("Knooppunt stopped")
     return 0
 
@@ -82,6 +108,19 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings)
     print("Database is up to date.")
     return 0
+
+
+def missing_database(settings: Settings) -> bool:
+    """A read-only command on an SQLite file that does not exist says so instead of creating it empty."""
+    path = sqlite_path(settings.database_url)
+    if path is None or path.exists():
+        return False
+    print(
+        f"No database at {path.resolve()}; nothing to read. Check KNOOPPUNT_DATA_DIR or DATABASE_URL, "
+        "or create it by starting the bot or with: python -m bot migrate",
+        file=sys.stderr,
+    )
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,7 +149,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             env["TELEGRAM_BOT_TOKEN"] = "0:offline"  # admin subcommands never talk to Telegram
         settings = load_settings(env)
         setup_logging(settings)
+        if not getattr(args, "demo", False):  # the demo uses a temporary database of its own
+            logger.info("Database: %s", describe_database(settings.database_url))
+        if getattr(args, "read_only", False) and missing_database(settings):
+            return EXIT_BAD_INPUT
         return func(args, settings)
     except (ConfigError, DatabaseUnavailable) as exc:
-        print(f"Configuration error: {exc}", file=sys.stderr)
+        for error in getattr(exc, "errors", [exc]):
+            print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG

@@ -19,7 +19,26 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.i18n import available_languages
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/knooppunt.db"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATABASE_FILE = "knooppunt.db"
+
+
+def default_data_dir() -> Path:
+    """`data/` next to the project in a source checkout (an editable install included), so the
+    database never depends on the current directory; the platform's user data folder when
+    Knooppunt is installed as a package (e.g. ~/.local/share/knooppunt)."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path("knooppunt", appauthor=False)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+DEFAULT_DATABASE_URL = sqlite_url(default_data_dir() / DATABASE_FILE)
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 GEOCODERS = ("none", "pdok", "nominatim")
@@ -40,6 +59,7 @@ class ConfigError(Exception):
 class Settings:
     token: str = field(repr=False)
     database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = field(default_factory=default_data_dir)  # KNOOPPUNT_DATA_DIR: the default database (and backups) live here
     api_base_url: str | None = None
     admin_ids: frozenset[int] = frozenset()
     timezone: ZoneInfo = ZoneInfo("Europe/Amsterdam")
@@ -92,69 +112,61 @@ def _parse_admin_ids(value: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+class ConfigErrors(ConfigError):
+    """Several variables are wrong; `errors` has one ConfigError per variable (all reported at once)."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        Exception.__init__(self, "\n".join(str(e) for e in errors))
+        self.errors = errors
+        self.variable = errors[0].variable
+
+
 def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Settings:
-    """Build Settings from the environment (a dict in tests); raises ConfigError on the first bad value."""
+    """Build Settings from the environment (a dict in tests).
+
+    Every variable is checked, so an operator fixes all mistakes in one go: one bad variable raises
+    a ConfigError, several a ConfigErrors listing each.
+    """
     env = os.environ if env is None else env
+    errors: list[ConfigError] = []
 
     def get(name: str) -> str | None:
         value = env.get(name)
         return value.strip() if value and value.strip() else None
 
-    token = get("TELEGRAM_BOT_TOKEN")
-    if token is None:
-        raise ConfigError("TELEGRAM_BOT_TOKEN", "missing; get a token from @BotFather and put it in .env")
-    if not _TOKEN_RE.match(token):
-        raise ConfigError("TELEGRAM_BOT_TOKEN", "malformed; expected the form 123456789:ABC-def from @BotFather")
+    def checked(read, fallback):  # noqa: ANN001, ANN202 - a reader of one variable, its stand-in value
+        try:
+            return read()
+        except ConfigError as error:
+            errors.append(error)
+            return fallback
 
-    base_url = get("TELEGRAM_API_BASE_URL")
-    if base_url is not None:
-        parsed = urlparse(base_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ConfigError("TELEGRAM_API_BASE_URL", "expected an http(s) URL such as http://127.0.0.1:8081/bot")
-
-    database_url = normalise_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-
-    tz_name = get("TIMEZONE") or "Europe/Amsterdam"
-    try:
-        timezone = ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("TIMEZONE", f"unknown time zone '{tz_name}'; expected e.g. Europe/Amsterdam") from None
-
-    language = (get("DEFAULT_LANGUAGE") or "nl").lower()
-    if language not in available_languages():
-        raise ConfigError("DEFAULT_LANGUAGE", f"expected one of {', '.join(available_languages())}, got '{language}'")
-
-    log_level = (get("LOG_LEVEL") or "INFO").upper()
-    if log_level not in _LOG_LEVELS:
-        raise ConfigError("LOG_LEVEL", f"expected one of {', '.join(_LOG_LEVELS)}, got '{log_level}'")
-
-    geocoder = (get("GEOCODER") or "none").lower()
-    if geocoder not in GEOCODERS:
-        raise ConfigError("GEOCODER", f"expected one of {', '.join(GEOCODERS)}, got '{geocoder}'")
-    user_agent = get("GEOCODER_USER_AGENT") or Settings.geocoder_user_agent
-    if geocoder == "nominatim" and "@" not in user_agent and "http" not in user_agent:
-        raise ConfigError(
-            "GEOCODER_USER_AGENT", "Nominatim needs a User-Agent with a contact, e.g. 'Knooppunt/1.0 (you@example.org)'"
-        )
-    geocoder_url = get("GEOCODER_URL")
-    if geocoder_url is not None:
-        parsed = urlparse(geocoder_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ConfigError("GEOCODER_URL", "expected an http(s) URL of the geocoder's search endpoint")
-    bot_mode = (get("BOT_MODE") or "polling").lower()
-    if bot_mode not in _BOT_MODES:
-        raise ConfigError("BOT_MODE", f"expected polling or webhook, got '{bot_mode}'")
-    webhook = _webhook_settings(get, bot_mode)
-
-    flood_text = get("FLOOD_LIMIT") or "20"
-    if not flood_text.isdigit():
-        raise ConfigError("FLOOD_LIMIT", f"expected a whole number of updates per 10 seconds (0 = off), got '{flood_text}'")
-
+    token = checked(lambda: _token(get("TELEGRAM_BOT_TOKEN")), "0:invalid")
+    base_url = checked(lambda: _http_url(get, "TELEGRAM_API_BASE_URL", "expected an http(s) URL such as http://127.0.0.1:8081/bot"), None)
+    data_dir = checked(lambda: _data_dir(get("KNOOPPUNT_DATA_DIR")), default_data_dir())
+    database_url = checked(
+        lambda: normalise_database_url(get("DATABASE_URL") or sqlite_url(data_dir / DATABASE_FILE)), DEFAULT_DATABASE_URL
+    )
+    timezone = checked(lambda: _timezone(get("TIMEZONE") or "Europe/Amsterdam"), ZoneInfo("Europe/Amsterdam"))
+    language = checked(lambda: _one_of("DEFAULT_LANGUAGE", (get("DEFAULT_LANGUAGE") or "nl").lower(), available_languages()), "nl")
+    log_level = checked(lambda: _one_of("LOG_LEVEL", (get("LOG_LEVEL") or "INFO").upper(), _LOG_LEVELS), "INFO")
+    geocoder = checked(lambda: _one_of("GEOCODER", (get("GEOCODER") or "none").lower(), GEOCODERS), "none")
+    user_agent = checked(lambda: _user_agent(get("GEOCODER_USER_AGENT") or Settings.geocoder_user_agent, geocoder), "")
+    geocoder_url = checked(lambda: _http_url(get, "GEOCODER_URL", "expected an http(s) URL of the geocoder's search endpoint"), None)
+    bot_mode = checked(lambda: _one_of("BOT_MODE", (get("BOT_MODE") or "polling").lower(), _BOT_MODES), "polling")
+    webhook = checked(lambda: _webhook_settings(get, bot_mode, errors), {})
+    flood_limit = checked(lambda: _flood_limit(get("FLOOD_LIMIT") or "20"), 20)
+    admin_ids = checked(lambda: _parse_admin_ids(get("ADMIN_IDS") or ""), frozenset())
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ConfigErrors(errors)
     return Settings(
         token=token,
         database_url=database_url,
+        data_dir=data_dir,
         api_base_url=base_url,
-        admin_ids=_parse_admin_ids(get("ADMIN_IDS") or ""),
+        admin_ids=admin_ids,
         timezone=timezone,
         default_language=language,
         log_level=log_level,
@@ -162,34 +174,96 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         geocoder_user_agent=user_agent,
         geocoder_url=geocoder_url,
         bot_mode=bot_mode,
-        flood_limit=int(flood_text),
+        flood_limit=flood_limit,
         **webhook,
     )
 
 
-def _webhook_settings(get, bot_mode: str) -> dict:  # noqa: ANN001 - the getter of load_settings
-    """WEBHOOK_* are checked whenever set; URL and secret are required in webhook mode only."""
+def _token(token: str | None) -> str:
+    if token is None:
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "missing; get a token from @BotFather and put it in .env")
+    if not _TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "malformed; expected the form 123456789:ABC-def from @BotFather")
+    return token
+
+
+def _http_url(get, variable: str, problem: str) -> str | None:  # noqa: ANN001 - the getter of load_settings
+    value = get(variable)
+    if value is not None:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(variable, problem)
+    return value
+
+
+def _data_dir(text: str | None) -> Path:
+    data_dir = Path(text).expanduser().resolve() if text else default_data_dir()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError("KNOOPPUNT_DATA_DIR", f"{data_dir} exists and is not a folder")
+    return data_dir
+
+
+def _timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TIMEZONE", f"unknown time zone '{name}'; expected e.g. Europe/Amsterdam") from None
+
+
+def _one_of(variable: str, value: str, allowed) -> str:  # noqa: ANN001 - a sequence of strings
+    if value not in allowed:
+        choices = "polling or webhook" if variable == "BOT_MODE" else "one of " + ", ".join(allowed)
+        raise ConfigError(variable, f"expected {choices}, got '{value}'")
+    return value
+
+
+def _user_agent(user_agent: str, geocoder: str) -> str:
+    if geocoder == "nominatim" and "@" not in user_agent and "http" not in user_agent:
+        raise ConfigError(
+            "GEOCODER_USER_AGENT", "Nominatim needs a User-Agent with a contact, e.g. 'Knooppunt/1.0 (you@example.org)'"
+        )
+    return user_agent
+
+
+def _flood_limit(text: str) -> int:
+    if not text.isdigit():
+        raise ConfigError("FLOOD_LIMIT", f"expected a whole number of updates per 10 seconds (0 = off), got '{text}'")
+    return int(text)
+
+
+def _webhook_settings(get, bot_mode: str, errors: list[ConfigError]) -> dict:  # noqa: ANN001 - the getter of load_settings
+    """WEBHOOK_* are checked whenever set; URL and secret are required in webhook mode only.
+    Each bad one is added to `errors`."""
     url = get("WEBHOOK_URL")
     if url is not None:
         parsed = urlparse(url)
         if parsed.scheme != "https" or not parsed.netloc:
-            raise ConfigError("WEBHOOK_URL", "expected the public https URL Telegram posts to, e.g. https://bot.example.nl/telegram")
+            errors.append(ConfigError("WEBHOOK_URL", "expected the public https URL Telegram posts to, e.g. https://bot.example.nl/telegram"))
     elif bot_mode == "webhook":
-        raise ConfigError("WEBHOOK_URL", "required when BOT_MODE=webhook (the public https URL Telegram posts to)")
+        errors.append(ConfigError("WEBHOOK_URL", "required when BOT_MODE=webhook (the public https URL Telegram posts to)"))
     secret = get("WEBHOOK_SECRET")
     if secret is not None and not _WEBHOOK_SECRET_RE.match(secret):
-        raise ConfigError("WEBHOOK_SECRET", "expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        errors.append(ConfigError("WEBHOOK_SECRET", "expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"))
     if secret is None and bot_mode == "webhook":
-        raise ConfigError("WEBHOOK_SECRET", "required when BOT_MODE=webhook; e.g. the output of: openssl rand -hex 32")
+        errors.append(ConfigError("WEBHOOK_SECRET", "required when BOT_MODE=webhook; e.g. the output of: openssl rand -hex 32"))
     port_text = get("WEBHOOK_PORT") or "8080"
     if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-        raise ConfigError("WEBHOOK_PORT", f"expected a port number 1-65535, got '{port_text}'")
+        errors.append(ConfigError("WEBHOOK_PORT", f"expected a port number 1-65535, got '{port_text}'"))
+        port_text = "8080"
     return {
         "webhook_url": url,
         "webhook_secret": secret,
         "webhook_listen": get("WEBHOOK_LISTEN") or "127.0.0.1",
         "webhook_port": int(port_text),
     }
+
+
+def describe_database(database_url: str) -> str:
+    """What `database_url` points to, for the operator: an absolute file, or the URL without password."""
+    path = sqlite_path(database_url)
+    if path is not None:
+        return f"SQLite {path.resolve()}"
+    return make_url(database_url).render_as_string(hide_password=True)
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -201,24 +275,47 @@ def sqlite_path(database_url: str) -> Path | None:
 
 
 class TokenMaskingFormatter(logging.Formatter):
-    """Formats as usual, then hides the bot token wherever it appears (httpx logs full URLs)."""
+    """Formats as usual, then hides the bot token wherever it appears (httpx logs full URLs,
+    PTB's InvalidToken quotes it); the secret half alone is hidden too (e.g. URL-encoded ':')."""
 
     def __init__(self, token: str, fmt: str) -> None:
         super().__init__(fmt)
-        self._token = token
+        secret = token.partition(":")[2]
+        self._secrets = [s for s in (token, secret) if len(s) >= 4]
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        return text.replace(self._token, "<token>") if self._token else text
+        for secret in self._secrets:
+            text = text.replace(secret, "<token>")
+        return text
+
+
+class QuietNetworkErrors(logging.Filter):
+    """PTB logs a lost connection while polling as a full traceback; above DEBUG, one line is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from telegram.error import NetworkError
+
+        if record.exc_info and isinstance(record.exc_info[1], NetworkError) and logging.getLogger().level > logging.DEBUG:
+            reason = str(record.exc_info[1]).strip().splitlines()[0] if str(record.exc_info[1]).strip() else ""
+            record.msg = f"Kan Telegram niet bereiken ({reason[:200]}); PTB probeert het opnieuw"
+            record.args = ()
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(TokenMaskingFormatter(settings.token, "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(QuietNetworkErrors())
+    logging.captureWarnings(True)  # warnings go through the masking formatter too
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
     # httpx logs every request URL (which contains the token) at INFO; keep it quiet.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Alembic's INFO lines (two on every command, one per migration) only at DEBUG; the CLI logs
+    # one line of its own when the schema changes.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)

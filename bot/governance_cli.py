@@ -16,11 +16,13 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli_common import bounded_int
 from bot.config import Settings
 from storage.db import create_engine, create_session_factory
 from storage.repositories import audit, networks
 
 EXIT_BAD_INPUT = 1
+AUDIT_MAX = 100_000
 
 
 def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[int]]) -> int:
@@ -112,10 +114,6 @@ def cmd_coordinator(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    if args.limit < 1:
-        print("--limit must be at least 1")
-        return EXIT_BAD_INPUT
-
     async def work(session: AsyncSession) -> int:
         entries = await audit.latest(session, args.limit)
         if not entries:
@@ -153,7 +151,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("name", metavar="NAME")
     rename.set_defaults(func=cmd_network_rename, needs_token=False)
     listing = network_actions.add_parser("list", help="list networks and their coordinators")
-    listing.set_defaults(func=cmd_network_list, needs_token=False)
+    listing.set_defaults(func=cmd_network_list, needs_token=False, read_only=True)
 
     coordinator = subparsers.add_parser("coordinator", help="add or remove a network coordinator")
     coordinator_actions = coordinator.add_subparsers(title="actions", metavar="ACTION", required=True, dest="coordinator_action")
@@ -164,5 +162,5 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         parser.set_defaults(func=cmd_coordinator, needs_token=False)
 
     trail = subparsers.add_parser("audit", help="print the latest audit trail entries")
-    trail.add_argument("--limit", type=int, default=20, metavar="N", help="how many entries (default 20)")
-    trail.set_defaults(func=cmd_audit, needs_token=False)
+    trail.add_argument("--limit", type=bounded_int(1, AUDIT_MAX), default=20, metavar="N", help=f"how many entries, 1-{AUDIT_MAX} (default 20)")
+    trail.set_defaults(func=cmd_audit, needs_token=False, read_only=True)

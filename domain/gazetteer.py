@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from domain.geo import haversine_m
+from domain.geo import BoundingBox, bounding_box, haversine_m
 
 BUURT_LABEL_RADIUS_M = 1500.0
 MAX_NAME_WORDS = 3  # longest buurt name in words ("het nieuwe westen")
@@ -271,7 +271,18 @@ def find_place_in_text(text: str) -> PlaceMatch | None:
     return best[1] if best else None
 
 
+@cache
+def _buurten_area() -> BoundingBox:
+    """A rectangle around every buurt centre plus the label radius: outside it, no buurt is near."""
+    boxes = [bounding_box(b.lat, b.lon, BUURT_LABEL_RADIUS_M) for b in buurten()]
+    return BoundingBox(
+        min(b.min_lat for b in boxes), max(b.max_lat for b in boxes), min(b.min_lon for b in boxes), max(b.max_lon for b in boxes)
+    )
+
+
 def buurt_for_point(lat: float, lon: float) -> Buurt | None:
     """The nearest Delfshaven buurt centre within 1.5 km, to label a place; None outside the district."""
+    if not _buurten_area().contains(lat, lon):
+        return None  # the cheap test first: imports label thousands of places
     distance, nearest = min(((haversine_m(lat, lon, b.lat, b.lon), b) for b in buurten()), key=lambda pair: pair[0])
     return nearest if distance <= BUURT_LABEL_RADIUS_M else None

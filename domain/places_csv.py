@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from domain.gazetteer import UnknownPostcode, buurt_for_point, lookup_postcode
-from domain.geo import InvalidCoordinates, validate_coordinates
+from domain.gazetteer import UnknownPostcode, buurt_for_point, lookup_postcode, pc4_index
+from domain.geo import InvalidCoordinates, haversine_m, validate_coordinates
 from domain.opening_hours import OpeningHoursError, WeeklySchedule, parse_osm
 from domain.taxonomy import get_category, match_category
 
@@ -29,6 +30,10 @@ MAX_LENGTHS = {
     "external_id": 100, "name": 80, "address": 200, "phone": 40, "email": 254, "website": 300, "description": 4000,
 }
 MAX_NETWORK_NAME = 100
+# A place further than this from its postcode's centre has a typo in its coordinates or postcode
+# (PC4 areas in cities are ~1 km across; rural ones up to a few km).
+MAX_FROM_POSTCODE_M = 3_000
+PROGRESS_EVERY = 500
 _POSTCODE = re.compile(r"([1-9]\d{3})\s*([A-Za-z]{2})?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[\d\s()-]{6,}")
@@ -55,6 +60,7 @@ class PlaceRecord:
     schedule: WeeklySchedule | None
     languages: tuple[str, ...]
     wheelchair: str
+    row: int = 0  # in the file (the header is row 1), for messages about the row
 
 
 @dataclass(frozen=True)
@@ -76,8 +82,11 @@ class CsvRejected(Exception):
         self.problems = problems
 
 
-def read_places(data: bytes) -> list[PlaceRecord]:
-    """Every row as a PlaceRecord, or CsvRejected listing every problem in the file."""
+def read_places(data: bytes, progress: Callable[[int], None] | None = None) -> list[PlaceRecord]:
+    """Every row as a PlaceRecord, or CsvRejected listing every problem in the file.
+
+    `progress(n)` is called every PROGRESS_EVERY rows with how many more were read (for a bar).
+    """
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark (Excel) is fine
     except UnicodeDecodeError as exc:
@@ -92,7 +101,11 @@ def read_places(data: bytes) -> list[PlaceRecord]:
     records: list[PlaceRecord] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[tuple[str, str], int] = {}
+    if progress is not None:
+        progress(0)
     for number, cells in enumerate(rows[1:], start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
         if not any(cell.strip() for cell in cells):
             continue  # blank line
         if len(cells) != len(header):
@@ -186,12 +199,10 @@ def _read_row(number: int, row: dict[str, str]) -> tuple[PlaceRecord | None, lis
 
     schedule = None
     if row["opening_hours"]:
-        try:
-            schedule = parse_osm(row["opening_hours"])
-            if not schedule.always_open and not schedule.by_appointment and not any(schedule.days):
-                schedule = None  # "off": no opening hours, stored like an empty cell
-        except OpeningHoursError as exc:
-            problem("opening_hours", f"{exc.reason}: '{exc.fragment}' (example: Mo-Th 10:00-16:00; Sa 12:00-17:00)")
+        schedule = _opening_hours(row["opening_hours"])
+        if isinstance(schedule, OpeningHoursError):
+            problem("opening_hours", f"{schedule.reason}: '{schedule.fragment}' (example: Mo-Th 10:00-16:00; Sa 12:00-17:00)")
+            schedule = None
 
     wheelchair = row["wheelchair"].lower() or "unknown"
     if wheelchair not in WHEELCHAIR_VALUES:
@@ -218,8 +229,21 @@ def _read_row(number: int, row: dict[str, str]) -> tuple[PlaceRecord | None, lis
         schedule=schedule,
         languages=tuple(dict.fromkeys(languages)),
         wheelchair=wheelchair,
+        row=number,
     )
     return record, problems
+
+
+@lru_cache(maxsize=4096)
+def _opening_hours(text: str) -> WeeklySchedule | OpeningHoursError | None:
+    """Parsed once per distinct text: a directory repeats the same hours many times."""
+    try:
+        schedule = parse_osm(text)
+    except OpeningHoursError as exc:
+        return exc
+    if not schedule.always_open and not schedule.by_appointment and not any(schedule.days):
+        return None  # "off": no opening hours, stored like an empty cell
+    return schedule
 
 
 def _point(row: dict[str, str], postcode: str | None, problem) -> tuple[tuple[float, float] | None, bool]:  # noqa: ANN001
@@ -229,11 +253,16 @@ def _point(row: dict[str, str], postcode: str | None, problem) -> tuple[tuple[fl
             problem("latitude" if not lat_text else "longitude", "give both latitude and longitude, or neither")
             return None, False
         try:
-            return validate_coordinates(float(lat_text), float(lon_text)), False
+            point = validate_coordinates(float(lat_text), float(lon_text))
         except (ValueError, InvalidCoordinates) as exc:
             column = "latitude" if _bad_number(lat_text, -90, 90) else "longitude"
             problem(column, f"not a valid coordinate ({exc}); use decimal degrees like 51.9054")
             return None, False
+        far = _far_from_postcode(point, postcode)
+        if far:
+            problem("latitude", far)
+            return None, False
+        return point, False
     if not row["postcode"]:
         problem("latitude", "empty, and there is no postcode either; give latitude/longitude or a postcode")
         return None, False
@@ -244,6 +273,29 @@ def _point(row: dict[str, str], postcode: str | None, problem) -> tuple[tuple[fl
         problem("postcode", f"postcode {postcode} is unknown, so latitude/longitude are needed")
         return None, False
     return (found.lat, found.lon), True
+
+
+def _far_from_postcode(point: tuple[float, float], postcode: str | None) -> str | None:
+    """Why the point cannot be right for its postcode (swapped, or too far away); None when it can."""
+    centre = pc4_index().get(postcode[:4]) if postcode else None
+    if centre is None:
+        return None  # no postcode, or one without a known centre: nothing to compare with
+    distance = haversine_m(point[0], point[1], centre.lat, centre.lon)
+    if distance <= MAX_FROM_POSTCODE_M:
+        return None
+    if haversine_m(point[1], point[0], centre.lat, centre.lon) <= MAX_FROM_POSTCODE_M:
+        return (
+            f"latitude and longitude are swapped ({point[0]}, {point[1]}): postcode {postcode} lies at "
+            f"latitude {centre.lat:.4f}, longitude {centre.lon:.4f}"
+        )
+    return (
+        f"{point[0]}, {point[1]} is {_km(distance)} from the centre of postcode {postcode} ({centre.place_name}); "
+        f"at most {MAX_FROM_POSTCODE_M // 1000} km is expected. Check the coordinates and the postcode"
+    )
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:,.0f} km" if metres >= 10_000 else f"{metres / 1000:.1f} km"
 
 
 def _bad_number(text: str, low: float, high: float) -> bool:
@@ -258,6 +310,7 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
+@lru_cache(maxsize=512)
 def _is_language(code: str) -> bool:
     if not re.fullmatch(r"[a-z]{2}", code):
         return False

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
@@ -21,17 +22,19 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _upgrade(connection: Connection, revision: str) -> tuple[str | None, str | None]:
     config = alembic_config()
     config.attributes["connection"] = connection
+    before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(config, revision)
+    return before, MigrationContext.configure(connection).get_current_revision()
 
 
-async def upgrade_database(database_url: str, revision: str = "head") -> None:
-    """Bring the database to `revision`; running it again is a no-op."""
+async def upgrade_database(database_url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the database to `revision`; running it again is a no-op. Returns (before, after) revisions."""
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_upgrade, revision)
+            return await connection.run_sync(_upgrade, revision)
     finally:
         await engine.dispose()

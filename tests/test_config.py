@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,9 @@ TOKEN = "123456:abc-DEF_ghi"
 
 def test_defaults():
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN})
-    assert settings.database_url == "sqlite+aiosqlite:///data/knooppunt.db"
+    root = Path(__file__).resolve().parent.parent
+    assert settings.database_url == f"sqlite+aiosqlite:///{root}/data/knooppunt.db"  # not relative to the current folder
+    assert settings.data_dir == root / "data"
     assert settings.tz_name == "Europe/Amsterdam"
     assert (settings.default_language, settings.log_level, settings.admin_ids) == ("nl", "INFO", frozenset())
     assert settings.api_base_url is None

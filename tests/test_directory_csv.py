@@ -45,8 +45,10 @@ def write(tmp_path: Path, text: str | bytes, name: str = "places.csv") -> Path:
 
 async def test_import_twice_then_round_trip(cli, tmp_path, database_url, capsys):
     path = write(tmp_path, PLACES_CSV)
-    assert await _run(cli, "import-places", str(path)) == 0
-    assert "10 added, 0 updated, 0 unchanged" in capsys.readouterr().out
+    assert await _run(cli, "import-places", str(path), "--create-networks") == 0
+    out = capsys.readouterr().out
+    assert "10 added, 0 updated, 0 unchanged" in out
+    assert "Created 2 network(s): Buurthuiskamers Delfshaven, Netwerk Speeltuinen" in out
     assert await count(database_url, Initiative) == 10
     assert await count(database_url, Network) == 2  # created from the file
     assert await count(database_url, InitiativeLanguage) == 3
@@ -63,7 +65,7 @@ async def test_import_twice_then_round_trip(cli, tmp_path, database_url, capsys)
 
 
 async def test_changed_row_is_updated_by_external_id_or_name_and_postcode(cli, tmp_path, database_url, capsys):
-    await _run(cli, "import-places", str(write(tmp_path, PLACES_CSV)))
+    await _run(cli, "import-places", str(write(tmp_path, PLACES_CSV)), "--create-networks")
     changed = PLACES_CSV.replace("Mo-Fr 10:00-16:00", "Mo-Fr 09:00-17:00").replace(
         "Koffie, thee en gezelligheid", "Koffie en thee"
     )
@@ -75,7 +77,7 @@ async def test_changed_row_is_updated_by_external_id_or_name_and_postcode(cli, t
 
 
 async def test_bom_is_accepted(cli, tmp_path, database_url, capsys):
-    assert await _run(cli, "import-places", str(write(tmp_path, b"\xef\xbb\xbf" + PLACES_CSV.encode()))) == 0
+    assert await _run(cli, "import-places", str(write(tmp_path, b"\xef\xbb\xbf" + PLACES_CSV.encode())), "--create-networks") == 0
     assert await count(database_url, Initiative) == 10
 
 
@@ -90,6 +92,8 @@ async def test_bom_is_accepted(cli, tmp_path, database_url, capsys):
         (PLACES_CSV.replace(",buurthuiskamer,Koffie", ",buurthuis,Koffie"), "did you mean 'buurthuiskamer'?"),
         (PLACES_CSV + ",Nergens,speeltuin,,,,,,,,,,,,\n", "row 12, column latitude: empty, and there is no postcode either"),
         (PLACES_CSV.replace("nl;ar", "nl;xx"), "row 2, column languages: 'xx'"),
+        (PLACES_CSV.replace("51.9128,4.4427", "40.7128,-74.0060"), "row 3, column latitude: 40.7128, -74.006 is 5,"),
+        (PLACES_CSV.replace("51.9128,4.4427", "4.4427,51.9128"), "row 3, column latitude: latitude and longitude are swapped"),
         ("", "the file is empty"),
         ("\xff\xfe".encode("latin-1") + b"abc", "not UTF-8"),
     ],
@@ -113,13 +117,28 @@ async def test_every_problem_is_reported(cli, tmp_path, capsys):
     assert "row 10, column category" in err
 
 
+async def test_an_unknown_network_is_an_error_with_the_closest_name(cli, tmp_path, database_url, capsys):
+    assert await _run(cli, "network", "add", "Buurthuiskamers Delfshaven") == 0
+    assert await _run(cli, "network", "add", "Netwerk Speeltuinen") == 0
+    typo = PLACES_CSV.replace("Netwerk Speeltuinen", "Netwerk Speeltuin")
+    capsys.readouterr()
+    assert await _run(cli, "import-places", str(write(tmp_path, typo))) == 1
+    err = capsys.readouterr().err
+    assert "row 10, column networks: unknown network 'Netwerk Speeltuin'; did you mean 'Netwerk Speeltuinen'?" in err
+    assert "--create-networks" in err
+    assert await count(database_url, Initiative) == 0 and await count(database_url, Network) == 2
+    assert await _run(cli, "import-places", str(write(tmp_path, PLACES_CSV))) == 0  # existing names: no flag needed
+    assert "Created" not in capsys.readouterr().out
+    assert await count(database_url, Initiative) == 10
+
+
 async def test_missing_file(cli, tmp_path, capsys):
     assert await _run(cli, "import-places", str(tmp_path / "nope.csv")) == 1
     assert "Cannot read" in capsys.readouterr().err
 
 
 async def test_schedule_rows_stored(cli, tmp_path, database_url):
-    await _run(cli, "import-places", str(write(tmp_path, PLACES_CSV)))
+    await _run(cli, "import-places", str(write(tmp_path, PLACES_CSV)), "--create-networks")
     # Mo-Fr (5) + Th (1) + Sa (1) + Mo-Su (7) + 24/7 (7) + Mo-Su (7)
     assert await count(database_url, Schedule) == 28
 
@@ -136,7 +155,7 @@ def test_import_and_export_as_subprocess(tmp_path, database_url):
     path = write(tmp_path, PLACES_CSV)
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
     env.pop("TELEGRAM_BOT_TOKEN", None)
-    done = subprocess.run([sys.executable, "-m", "bot", "import-places", str(path)], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "bot", "import-places", str(path), "--create-networks"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "10 added" in done.stdout
     done = subprocess.run([sys.executable, "-m", "bot", "export-places"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)

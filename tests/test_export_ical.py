@@ -42,11 +42,22 @@ async def test_feed_to_file_and_per_network(filled, database_url, tmp_path, monk
     assert await_run(monkeypatch, database_url, "--network", "netwerk oost") == 0
     feed = icalendar.Calendar.from_ical(capsys.readouterr().out.encode())
     assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Koffie"]
+    # by id too, like every other command; the feed is named after the network either way
+    assert await_run(monkeypatch, database_url, "--network", str(filled.other_network_id)) == 0
+    by_id = icalendar.Calendar.from_ical(capsys.readouterr().out.encode())
+    assert [str(e["SUMMARY"]) for e in by_id.walk("VEVENT")] == ["Koffie"]
+
+    # the same overwrite rule as export-places and backup
+    assert await_run(monkeypatch, database_url, str(out)) == 1
+    assert "already exists; choose another name or add --force" in capsys.readouterr().err
+    assert await_run(monkeypatch, database_url, str(out), "--force") == 0
+    assert await_run(monkeypatch, database_url, "/dev/null", "--force") == 1
+    assert "is not a regular file" in capsys.readouterr().err
 
 
 async def test_unknown_network_exits_1(filled, database_url, monkeypatch, capsys):
     assert await_run(monkeypatch, database_url, "--network", "Bestaat niet") == 1
-    assert "No network named 'Bestaat niet'" in capsys.readouterr().err
+    assert "No network 'Bestaat niet'" in capsys.readouterr().err
 
 
 def await_run(monkeypatch, database_url, *argv):

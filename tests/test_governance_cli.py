@@ -55,4 +55,8 @@ def test_network_and_coordinator_commands(run, database_url, capsys):
     assert run("audit", "--limit", "2") == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and "coordinator_remove" in lines[0] and "user=555" in lines[0] and "system" in lines[0]
-    assert run("audit", "--limit", "0") == 1
+    for bad in ("0", "99999999999999999999", "ten"):
+        with pytest.raises(SystemExit) as stop:  # argparse: a usage line and exit code 2, no traceback
+            run("audit", "--limit", bad)
+        assert stop.value.code == 2
+    assert "--limit: expected a" in capsys.readouterr().err

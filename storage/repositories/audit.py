@@ -51,8 +51,8 @@ async def entries_for(session: AsyncSession, subject_type: str, subject_id: obje
 
 
 def format_entry(entry: AuditEntry, timezone) -> str:  # noqa: ANN001 - a ZoneInfo
-    """One line for the command line: local time, actor, action, subject, details."""
-    when = entry.at.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S")
+    """One line for the command line: local time with its zone (CET/CEST), actor, action, subject, details."""
+    when = entry.at.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S %Z")
     actor = str(entry.actor_id) if entry.actor_id is not None else "system"
     subject = f"{entry.subject_type}:{entry.subject_id}" if entry.subject_type else "-"
     detail = " ".join(f"{key}={value}" for key, value in sorted((entry.detail or {}).items()))

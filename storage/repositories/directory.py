@@ -9,11 +9,12 @@ enough candidates lie inside its inscribed circle, and only those get an exact d
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,7 +23,7 @@ from domain.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 from domain.places_csv import PlaceRecord
 from domain.opening_hours import MINUTES_PER_DAY, TimeRange, WeeklySchedule
 from storage.models import Initiative, InitiativeLanguage, InitiativeNetwork, Location, Network, Schedule
-from storage.tables_directory import GeocodeCache, fetched_day
+from storage.tables_directory import GeocodeCache, fetched_day, search_text_for
 
 VERIFIED_FOR = timedelta(days=180)
 START_RADIUS_M = 500.0
@@ -248,140 +249,230 @@ async def network_names(session: AsyncSession) -> dict[int, str]:
     return dict((await session.execute(select(Network.id, Network.name))).all())
 
 
-async def find_for_upsert(session: AsyncSession, record: PlaceRecord) -> Initiative | None:
-    """The same initiative: by external_id, else by name + postcode among those without one."""
-    options = (
-        selectinload(Initiative.location),
-        selectinload(Initiative.schedules),
-        selectinload(Initiative.languages),
-        selectinload(Initiative.networks),
-    )
-    if record.external_id:
-        found = await session.scalar(select(Initiative).where(Initiative.external_id == record.external_id).options(*options))
-        if found is not None:
-            return found
-    postcode_match = (
-        Location.postcode == record.postcode if record.postcode else or_(Location.postcode.is_(None), Location.postcode == "")
-    )
-    same_postcode = await session.scalars(
-        select(Initiative)
-        .join(Location, Location.id == Initiative.location_id)
-        .where(postcode_match, Initiative.external_id.is_(None))
-        .options(*options)
+# The bulk import: a handful of statements for any number of rows (no query per row), one
+# transaction (the caller's). Matching: by external_id, else by name + postcode among the
+# initiatives without one. An unchanged place keeps its dates; a changed or new one counts as
+# verified now.
+
+IMPORT_CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+
+
+@dataclass
+class ImportOutcome:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    created_networks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Existing:
+    id: int
+    location_id: int | None
+    compare: tuple
+
+
+async def missing_networks(session: AsyncSession, names: Iterable[str]) -> list[str]:
+    """The names among `names` no network has (exact spelling), sorted."""
+    wanted = set(names)
+    known = set(await session.scalars(select(Network.name)))
+    return sorted(wanted - known)
+
+
+async def import_places(
+    session: AsyncSession, records: Sequence[PlaceRecord], now: datetime, progress=None  # noqa: ANN001 - callable(int)
+) -> ImportOutcome:
+    """Add or update every record; networks named but missing are created (the caller checked)."""
+    outcome = ImportOutcome()
+    network_ids = dict((await session.execute(select(Network.name, Network.id))).all())
+    for name in sorted({n for r in records for n in r.networks} - set(network_ids)):
+        network_ids[name] = (await session.execute(insert(Network).values(name=name, created_at=now).returning(Network.id))).scalar_one()
+        outcome.created_networks.append(name)
+    by_external_id, by_name = await _existing_places(session, {v: k for k, v in network_ids.items()})
+
+    new: list[PlaceRecord] = []
+    changed: list[tuple[PlaceRecord, _Existing]] = []
+    for record in records:
+        found = by_external_id.get(record.external_id) if record.external_id else None
+        if found is None:
+            key = (record.name.casefold(), record.postcode or "")
+            found = by_name.pop(key, None)  # claimed: a later row cannot match it again
+        if found is None:
+            new.append(record)
+        elif found.compare == _wanted(record):
+            outcome.unchanged += 1
+        else:
+            changed.append((record, found))
+    if progress:
+        progress(outcome.unchanged)
+
+    if new:
+        location_ids = await _insert_returning(session, Location, [_location_values(r) for r in new])
+        initiative_ids = await _insert_returning(
+            session, Initiative,
+            [
+                {**_initiative_values(r, now), "location_id": lid, "status": "active", "created_at": now}
+                for r, lid in zip(new, location_ids, strict=True)
+            ],
+        )
+        await _insert_children(session, list(zip(initiative_ids, new, strict=True)), network_ids)
+        outcome.added = len(new)
+        if progress:
+            progress(len(new))
+    if changed:
+        without_location = [(r, e) for r, e in changed if e.location_id is None]
+        if without_location:
+            ids = await _insert_returning(session, Location, [_location_values(r) for r, _ in without_location])
+            for (_, existing), lid in zip(without_location, ids, strict=True):
+                existing.location_id = lid
+        await _update_by_id(session, Location, [{"id": e.location_id, **_location_values(r)} for r, e in changed])
+        await _update_by_id(
+            session, Initiative, [{"id": e.id, "location_id": e.location_id, **_initiative_values(r, now)} for r, e in changed]
+        )
+        changed_ids = [e.id for _, e in changed]
+        for chunk in _chunks(changed_ids):
+            for model in (Schedule, InitiativeLanguage, InitiativeNetwork):
+                await session.execute(delete(model).where(model.initiative_id.in_(chunk)))
+        await _insert_children(session, [(e.id, r) for r, e in changed], network_ids)
+        outcome.updated = len(changed)
+        if progress:
+            progress(len(changed))
+    return outcome
+
+
+async def _existing_places(session: AsyncSession, network_names_by_id: dict[int, str]) -> tuple[dict, dict]:
+    """Every initiative's comparable state, by external_id and by (casefolded name, postcode).
+
+    Plain Core queries on the session's connection: no ORM objects for tens of thousands of rows.
+    """
+    connection = await session.connection()
+    schedules: dict[int, list] = {}
+    for initiative_id, weekday, opens_at, closes_at in await connection.execute(
+        select(Schedule.initiative_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at)
+    ):
+        schedules.setdefault(initiative_id, []).append((weekday, opens_at, closes_at))
+    languages: dict[int, list[str]] = {}
+    for initiative_id, language in await connection.execute(select(InitiativeLanguage.initiative_id, InitiativeLanguage.language)):
+        languages.setdefault(initiative_id, []).append(language)
+    networks: dict[int, list[str]] = {}
+    for initiative_id, network_id in await connection.execute(select(InitiativeNetwork.initiative_id, InitiativeNetwork.network_id)):
+        networks.setdefault(initiative_id, []).append(network_names_by_id[network_id])
+    rows = await connection.execute(
+        select(
+            Initiative.id, Initiative.external_id, Initiative.name, Initiative.category, Initiative.description,
+            Initiative.phone, Initiative.email, Initiative.website, Initiative.wheelchair, Initiative.by_appointment,
+            Initiative.location_id, Location.address, Location.postcode, Location.latitude, Location.longitude,
+            Location.approximate,
+        )
+        .outerjoin(Location, Location.id == Initiative.location_id)
         .order_by(Initiative.id)
     )
-    # Names compared in Python: SQLite's lower() leaves accented capitals ("É") alone.
-    return next((i for i in same_postcode if i.name.casefold() == record.name.casefold()), None)
+    by_external_id: dict[str, _Existing] = {}
+    by_name: dict[tuple[str, str], _Existing] = {}
+    for row in rows:
+        located = row.location_id is not None
+        compare = (
+            row.external_id, row.name, row.category, row.description,
+            row.address if located else None, row.postcode if located else None,
+            round(row.latitude, 6) if located else None, round(row.longitude, 6) if located else None,
+            row.approximate if located else None,
+            row.phone, row.email, row.website,
+            tuple(sorted(networks.get(row.id, ()))),
+            (tuple(sorted(schedules.get(row.id, ()))), bool(row.by_appointment)),
+            tuple(sorted(languages.get(row.id, ()))),
+            row.wheelchair,
+        )
+        existing = _Existing(row.id, row.location_id, compare)
+        if row.external_id:
+            by_external_id[row.external_id] = existing
+        elif located:
+            # Names compared casefolded in Python: SQLite's lower() leaves accented capitals ("É") alone.
+            by_name.setdefault((row.name.casefold(), row.postcode or ""), existing)
+    return by_external_id, by_name
 
 
-async def ensure_networks(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
-    """Network ids by name; networks named but missing are created."""
-    wanted = sorted(set(names))
-    found = dict((await session.execute(select(Network.name, Network.id).where(Network.name.in_(wanted)))).all())
-    for name in wanted:
-        if name not in found:
-            network = Network(name=name)
-            session.add(network)
-            await session.flush()
-            found[name] = network.id
-    return found
-
-
-def _current(initiative: Initiative, network_ids: dict[int, str]) -> tuple:
-    location = initiative.location
-    return (
-        initiative.external_id,
-        initiative.name,
-        initiative.category,
-        initiative.description,
-        location.address if location else None,
-        location.postcode if location else None,
-        round(location.latitude, 6) if location else None,
-        round(location.longitude, 6) if location else None,
-        location.approximate if location else None,
-        initiative.phone,
-        initiative.email,
-        initiative.website,
-        tuple(sorted(network_ids[n.network_id] for n in initiative.networks)),
-        weekly_schedule(initiative),
-        tuple(sorted(lang.language for lang in initiative.languages)),
-        initiative.wheelchair,
-    )
+@lru_cache(maxsize=4096)
+def _schedule_rows(schedule: WeeklySchedule | None) -> tuple[tuple[int, str, str], ...]:
+    """The schedules table's rows for `schedule`, sorted: how the import stores and compares hours."""
+    return tuple(sorted((row.weekday, row.opens_at, row.closes_at) for row in rows_from_schedule(schedule)))
 
 
 def _wanted(record: PlaceRecord) -> tuple:
     return (
-        record.external_id,
-        record.name,
-        record.category,
-        record.description,
-        record.address,
-        record.postcode,
-        round(record.latitude, 6),
-        round(record.longitude, 6),
-        record.approximate,
-        record.phone,
-        record.email,
-        record.website,
+        record.external_id, record.name, record.category, record.description, record.address, record.postcode,
+        round(record.latitude, 6), round(record.longitude, 6), record.approximate,
+        record.phone, record.email, record.website,
         tuple(sorted(set(record.networks))),
-        record.schedule,
+        (_schedule_rows(record.schedule), bool(record.schedule and record.schedule.by_appointment)),
         tuple(sorted(set(record.languages))),
         record.wheelchair,
     )
 
 
-async def upsert_place(session: AsyncSession, record: PlaceRecord, network_ids: dict[str, int], now: datetime) -> str:
-    """Create or update one initiative from a record; returns 'added', 'updated' or 'unchanged'.
+def _location_values(record: PlaceRecord) -> dict:
+    return {
+        "name": record.name[:120], "address": record.address, "postcode": record.postcode,
+        "latitude": record.latitude, "longitude": record.longitude, "approximate": record.approximate, "buurt": record.buurt,
+    }
 
-    An imported place counts as verified now; an unchanged one keeps its dates.
+
+def _initiative_values(record: PlaceRecord, now: datetime) -> dict:
+    return {
+        "external_id": record.external_id, "name": record.name, "category": record.category,
+        "description": record.description, "phone": record.phone, "email": record.email, "website": record.website,
+        "wheelchair": record.wheelchair, "by_appointment": bool(record.schedule and record.schedule.by_appointment),
+        # Bulk statements skip ORM events, so the /zoek column is filled here (see tables_directory).
+        "search_text": search_text_for(record.name, record.description),
+        "last_verified_at": now, "updated_at": now,
+    }
+
+
+async def _insert_returning(session: AsyncSession, model, values: list[dict]) -> list[int]:  # noqa: ANN001
+    """Insert many rows with ids reserved up front; their ids in the order given.
+
+    RETURNING in a guaranteed order would make SQLite insert one row per statement, so the ids
+    are taken first: PostgreSQL hands out a block of its sequence; on SQLite the transaction
+    holds the write lock (BEGIN IMMEDIATE), so max(id) + 1 … cannot be taken by anyone else.
     """
-    initiative = await find_for_upsert(session, record)
-    if initiative is not None:
-        if _current(initiative, await network_names(session)) == _wanted(record):
-            return "unchanged"
-        outcome = "updated"
+    if not values:
+        return []
+    if session.bind.dialect.name == "postgresql":
+        reserved = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+        ids = list(await session.scalars(reserved, {"table": model.__tablename__, "count": len(values)}))
     else:
-        initiative = Initiative(status="active", created_at=now, location=None, schedules=[], languages=[], networks=[])
-        session.add(initiative)
-        outcome = "added"
-    location = initiative.location
-    if location is None:
-        location = Location(latitude=record.latitude, longitude=record.longitude)
-        session.add(location)
-        initiative.location = location
-    location.name = record.name[:120]
-    location.address = record.address
-    location.postcode = record.postcode
-    location.latitude = record.latitude
-    location.longitude = record.longitude
-    location.approximate = record.approximate
-    location.buurt = record.buurt
-    initiative.external_id = record.external_id
-    initiative.name = record.name
-    initiative.category = record.category
-    initiative.description = record.description
-    initiative.phone = record.phone
-    initiative.email = record.email
-    initiative.website = record.website
-    initiative.wheelchair = record.wheelchair
-    initiative.by_appointment = bool(record.schedule and record.schedule.by_appointment)
-    initiative.schedules = rows_from_schedule(record.schedule)
-    # Keep rows that stay (same primary key), so a flush never deletes and re-inserts one key.
-    languages = set(record.languages)
-    kept = [row for row in initiative.languages if row.language in languages]
-    initiative.languages = kept + [
-        InitiativeLanguage(language=code) for code in sorted(languages - {row.language for row in kept})
+        first = await session.scalar(select(func.coalesce(func.max(model.id), 0))) + 1
+        ids = list(range(first, first + len(values)))
+    # Core, not ORM, insert: the ORM splits a batch wherever a value switches between NULL and not.
+    await session.execute(insert(model.__table__), [{**row, "id": new_id} for row, new_id in zip(values, ids, strict=True)])
+    return ids
+
+
+async def _update_by_id(session: AsyncSession, model, values: list[dict]) -> None:  # noqa: ANN001
+    """One executemany UPDATE … WHERE id = ? for all rows (Core: the ORM would batch by NULL pattern)."""
+    table = model.__table__
+    columns = [key for key in values[0] if key != "id"]
+    statement = update(table).where(table.c.id == bindparam("row_id")).values({c: bindparam(c) for c in columns})
+    await session.execute(statement, [{**{c: row[c] for c in columns}, "row_id": row["id"]} for row in values])
+
+
+async def _insert_children(session: AsyncSession, pairs: list[tuple[int, PlaceRecord]], network_ids: dict[str, int]) -> None:
+    schedules = [
+        {"initiative_id": iid, "weekday": weekday, "opens_at": opens_at, "closes_at": closes_at}
+        for iid, record in pairs
+        for weekday, opens_at, closes_at in _schedule_rows(record.schedule)
     ]
-    networks = {network_ids[name] for name in record.networks}
-    kept_networks = [row for row in initiative.networks if row.network_id in networks]
-    initiative.networks = kept_networks + [
-        InitiativeNetwork(network_id=network_id)
-        for network_id in sorted(networks - {row.network_id for row in kept_networks})
+    languages = [{"initiative_id": iid, "language": code} for iid, record in pairs for code in sorted(set(record.languages))]
+    networks = [
+        {"initiative_id": iid, "network_id": network_ids[name]} for iid, record in pairs for name in sorted(set(record.networks))
     ]
-    initiative.last_verified_at = now
-    initiative.updated_at = now
-    await session.flush()
-    return outcome
+    for model, values in ((Schedule, schedules), (InitiativeLanguage, languages), (InitiativeNetwork, networks)):
+        if values:
+            await session.execute(insert(model.__table__), values)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), IMPORT_CHUNK):
+        yield ids[start : start + IMPORT_CHUNK]
 
 
 # -- geocode cache ----------------------------------------------------------------------------------

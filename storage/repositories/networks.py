@@ -34,7 +34,7 @@ async def get_network(session: AsyncSession, network_id: int) -> Network | None:
 async def find_network(session: AsyncSession, name_or_id: str) -> Network | None:
     """By numeric id, else by name (case-insensitive)."""
     text = name_or_id.strip()
-    if text.isdigit():
+    if text.isdigit() and int(text) < 2**31:  # larger never is an id (and would overflow the database)
         found = await session.get(Network, int(text))
         if found is not None:
             return found

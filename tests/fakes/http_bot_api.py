@@ -30,8 +30,9 @@ def _decode(value: str) -> Any:
 
 
 class BotApiStandIn:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0, reject_token: bool = False) -> None:
         self.fake = FakeBotAPI()
+        self.reject_token = reject_token  # answer getMe with 401 Unauthorized, as Telegram does for a revoked token
         self.calls: list[ApiCall] = []
         self._updates: list[dict] = []
         self._next_update_id = 1
@@ -63,7 +64,7 @@ class BotApiStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -135,6 +136,8 @@ class BotApiStandIn:
     def _answer(self, method: str, params: dict[str, Any], files: dict) -> tuple[int, dict]:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        if method == "getMe" and self.reject_token:
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         call = ApiCall(method, params, files)
         with self._changed:
             if self.stall is not None and self.stall(call):

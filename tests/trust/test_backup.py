@@ -114,3 +114,63 @@ def test_backup_on_postgresql_points_to_pg_dump():
     assert "pg_dump --format=custom" in result.stdout
     assert "knooppunt" in result.stdout
     assert not Path("/tmp/never-written.db").exists()
+
+
+def run_restore(database_url: str, *argv: str) -> int:
+    args = build_parser().parse_args(["restore", *argv])
+    return args.func(args, Settings(token=TEST_TOKEN, database_url=database_url))
+
+
+def test_a_path_ending_in_slash_is_a_folder_created_when_missing(tmp_path):
+    source = tmp_path / "live.db"
+    make_database(source)
+    assert run_backup(f"sqlite:///{source}", f"{tmp_path}/new/deeper/") == 0
+    assert len(list((tmp_path / "new" / "deeper").glob("knooppunt-*.db"))) == 1
+    assert run_backup(f"sqlite:///{source}", f"{tmp_path}/new/deeper/") == 0  # same second: a second name
+    assert len(list((tmp_path / "new" / "deeper").glob("knooppunt-*.db"))) == 2
+
+
+def test_keep_prunes_only_dated_backups_and_needs_a_folder(tmp_path, capsys):
+    source = tmp_path / "live.db"
+    make_database(source)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    (folder / "knooppunt-important.db").write_text("not dated: never pruned")
+    for _ in range(3):
+        assert run_backup(f"sqlite:///{source}", str(folder), "--keep", "2") == 0
+    assert len(list(folder.glob("knooppunt-2*.db"))) == 2
+    assert (folder / "knooppunt-important.db").exists()
+    assert run_backup(f"sqlite:///{source}", str(tmp_path / "one.db"), "--keep", "2") == 1
+    assert "--keep needs a folder" in capsys.readouterr().out
+
+
+def test_force_only_replaces_regular_files(tmp_path, capsys):
+    source = tmp_path / "live.db"
+    make_database(source)
+    (tmp_path / "link.db").symlink_to(source)
+    (tmp_path / "afolder.db").mkdir()
+    for target in ("/dev/null", str(tmp_path / "link.db")):
+        assert run_backup(f"sqlite:///{source}", target, "--force") == 1
+        assert "is not a regular file" in capsys.readouterr().out
+    assert (tmp_path / "link.db").is_symlink()
+    with pytest.raises(SystemExit):  # argparse: exit 2 with a usage line
+        build_parser().parse_args(["backup", str(tmp_path), "--keep", "99999999999999999999"])
+    assert "expected a number from 1" in capsys.readouterr().err
+
+
+def test_restore_refuses_files_that_are_not_a_sound_knooppunt_database(database_url, tmp_path, capsys):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only; PostgreSQL is restored with pg_restore")
+    live = Path(database_url.split("///", 1)[1])
+    other = tmp_path / "other.db"
+    make_database(other)
+    (tmp_path / "broken.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    (tmp_path / "notes.txt").write_text("not a database")
+    before = live.read_bytes()
+    for bad, reason in (
+        ("broken.db", "cannot be used"), ("notes.txt", "not an SQLite database"),
+        ("other.db", "not one of Knooppunt"), ("missing.db", "No file"),
+    ):
+        assert run_restore(database_url, str(tmp_path / bad)) == 1
+        assert reason in capsys.readouterr().out
+    assert live.read_bytes() == before
