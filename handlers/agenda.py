@@ -384,6 +384,21 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
         logger.debug("Card %s not redrawn: %s", activity_id, exc)
 
 
+async def try_rsvp(session, activity_id: int | None, user_id: int, now, tz):  # noqa: ANN001, ANN201
+    """(activity, outcome) of "Ik kom": gone / cancelled / over, or add_rsvp's going / waiting / already.
+
+    One rule for the bot's button and the Mini App; the caller schedules the reminder when 'going'.
+    """
+    activity = await repo.get_activity(session, activity_id) if activity_id else None
+    if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
+        return activity, "gone"
+    if activity.status == "cancelled":
+        return activity, "cancelled"
+    if not upcoming(activity, now, tz, count=1):
+        return activity, "over"
+    return activity, await repo.add_rsvp(session, activity, user_id, now)
+
+
 async def rsvp(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     await query.answer()
@@ -392,15 +407,7 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     user_id = update.effective_user.id
     now = now_of(context.application)
     async with context.session() as session:
-        activity = await repo.get_activity(session, activity_id) if activity_id else None
-        if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
-            result = "gone"
-        elif activity.status == "cancelled":
-            result = "cancelled"
-        elif not upcoming(activity, now, context.settings.timezone, count=1):
-            result = "over"
-        else:
-            result = await repo.add_rsvp(session, activity, user_id, now)
+        activity, result = await try_rsvp(session, activity_id, user_id, now, context.settings.timezone)
     if result == "gone":
         await gone(query, context)
         return

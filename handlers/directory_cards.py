@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.context import KnooppuntContext
+from bot.i18n import language_name_in
 from domain.geo import format_distance, walking_minutes
 from domain.opening_hours import describe_status, status_at
 from domain.taxonomy import CATEGORIES, get_category
@@ -45,10 +45,7 @@ def upper_first(text: str) -> str:
 
 
 def language_label(context: KnooppuntContext, code: str) -> str:
-    try:
-        return Locale.parse(code).get_display_name(context.language) or code
-    except (ValueError, LookupError):
-        return code
+    return language_name_in(code, context.language)
 
 
 def render_results(

@@ -92,9 +92,9 @@ def test_polling_is_the_default_and_needs_no_webhook_settings():
 def test_webhook_settings_and_defaults():
     settings = load_settings(WEBHOOK)
     assert (settings.bot_mode, settings.webhook_url, settings.webhook_secret) == ("webhook", "https://bot.example.nl/tg", "abc_DEF-123")
-    assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8080)
+    assert (settings.web_listen, settings.web_port) == ("127.0.0.1", 8080)
     assert "abc_DEF-123" not in repr(settings)
-    assert load_settings({**WEBHOOK, "WEBHOOK_LISTEN": "0.0.0.0", "WEBHOOK_PORT": "8443"}).webhook_port == 8443
+    assert load_settings({**WEBHOOK, "WEBHOOK_LISTEN": "0.0.0.0", "WEBHOOK_PORT": "8443"}).web_port == 8443
     assert load_settings({**WEBHOOK, "WEBHOOK_SECRET": "x" * 256}).webhook_secret == "x" * 256
 
 
