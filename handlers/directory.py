@@ -290,7 +290,7 @@ async def answer(update: Update, context: KnooppuntContext, origin: Origin, plac
         )
     chat_id = update.effective_chat.id
     text = render_results(context, result, origin, place_filter, offset, now)
-    await context.bot.send_message(chat_id, text, reply_markup=results_keyboard(context, result, place_filter, offset))
+    await context.bot.send_message(chat_id, text, reply_markup=results_keyboard(context, result, place_filter, offset, origin))
     if offset == 0 and result.places:
         nearest = result.places[0].initiative
         await context.bot.send_venue(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, WebAppInfo
 
 from bot.context import KnooppuntContext
 from bot.i18n import language_name_in
 from domain.geo import format_distance, walking_minutes
 from domain.opening_hours import describe_status, status_at
 from domain.taxonomy import CATEGORIES, get_category
-from handlers.common import escape, join_address, main_keyboard
+from handlers.common import BUTTON_MAP, escape, join_address, main_keyboard, mini_app_url
 from storage.models import Initiative
 from storage.repositories.directory import NearbyResult, PlaceFilter, weekly_schedule
 
@@ -125,9 +125,13 @@ def filter_labels(context: KnooppuntContext, place_filter: PlaceFilter) -> list[
     return labels
 
 
-def results_keyboard(context: KnooppuntContext, result: NearbyResult, place_filter: PlaceFilter, offset: int) -> InlineKeyboardMarkup:
+def results_keyboard(context: KnooppuntContext, result: NearbyResult, place_filter: PlaceFilter, offset: int,
+                     origin: Origin | None = None) -> InlineKeyboardMarkup:
     _ = context.gettext
     rows = []
+    app_url = mini_app_url(context.language, lat=round(origin.lat, 4), lon=round(origin.lon, 4)) if origin else None
+    if app_url:
+        rows.append([InlineKeyboardButton(_(BUTTON_MAP), web_app=WebAppInfo(app_url))])
     if result.has_more:
         rows.append([InlineKeyboardButton(_("Volgende {count} ▶").format(count=PAGE_SIZE), callback_data=f"dir:m:{offset + PAGE_SIZE}")])
     tick = "✅ "

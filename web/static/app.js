@@ -18,7 +18,8 @@
       }).then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       }).then(function (answer) {
-        result.textContent = answer.ok ? answer.body.message : "⚠️";
+        var refused = document.querySelector(".coming").getAttribute("data-refused");
+        result.textContent = answer.ok ? answer.body.message : "⚠️ " + refused;
         button.disabled = answer.ok;
       }).catch(function () { result.textContent = "⚠️"; button.disabled = false; });
     });
