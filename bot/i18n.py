@@ -93,6 +93,7 @@ def language_name(language: str) -> str:
     return Locale.parse(language).get_display_name(language).capitalize()
 
 
+@cache
 def language_name_in(code: str, reader: str) -> str:
     """A language's name in the reader's language ('Arabisch' for a Dutch reader); the code if unknown."""
     try:

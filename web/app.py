@@ -6,9 +6,12 @@ App's actions, authorised by Telegram's signed initData (domain.webapp_auth).
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import hashlib
 import json
 import logging
+import time
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -30,6 +33,8 @@ from domain import gazetteer
 from domain.calendar_file import build_calendar
 from domain.taxonomy import CATEGORIES
 from domain.webapp_auth import InitDataError, validate_init_data
+from bot.places_cli import place_row
+from domain.places_csv import write_places
 from handlers.activity_card import now_of
 from storage.repositories import activities as activity_repo
 from storage.repositories import directory as directory_repo
@@ -123,6 +128,21 @@ class Site:
     def __init__(self, application: Application, settings: Settings) -> None:
         self.application = application
         self.settings = settings
+        # Built open-data bodies: (data's last change, built at, (body, gzipped, ETag)), reused while both hold.
+        self._built: dict[str, tuple[datetime | None, float, tuple[bytes, bytes, str]]] = {}
+        self._building: dict[str, asyncio.Lock] = {}
+
+    async def built(self, key: str, stamp: datetime | None, build) -> tuple[bytes, bytes, str]:  # noqa: ANN001
+        """(body, gzipped body, ETag) of a feed; rebuilt when the data changed or after DATA_MAX_AGE
+        (visibility also follows the clock). Big feeds are compressed once, not per request."""
+        async with self._building.setdefault(key, asyncio.Lock()):  # one build at a time, the others wait for it
+            found = self._built.get(key)
+            if found is not None and found[0] == stamp and time.monotonic() - found[1] < DATA_MAX_AGE:
+                return found[2]
+            body = await build()
+            packed = await asyncio.to_thread(gzip.compress, body, 6, mtime=0)
+            self._built[key] = (stamp, time.monotonic(), (body, packed, entity_tag(body)))
+            return self._built[key][2]
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -163,10 +183,11 @@ class Site:
         )
         return HTMLResponse(html, headers={"Cache-Control": "public, max-age=60", "Content-Language": language})
 
-    def cached(self, request: Request, body: bytes, media_type: str, last_modified: datetime | None) -> Response:
+    def cached(self, request: Request, body: bytes, media_type: str, last_modified: datetime | None,
+               packed: bytes | None = None, etag: str | None = None) -> Response:
         """ETag (a hash of the body), Last-Modified and Cache-Control, and 304 when the client has it."""
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        headers = {"ETag": etag, "Cache-Control": f"public, max-age={DATA_MAX_AGE}"}
+        etag = etag or entity_tag(body)
+        headers = {"ETag": etag, "Cache-Control": f"public, max-age={DATA_MAX_AGE}", "Vary": "Accept-Encoding"}
         if last_modified is not None:
             headers["Last-Modified"] = format_datetime(last_modified.astimezone(timezone.utc).replace(microsecond=0), usegmt=True)
         if_none_match = request.headers.get("if-none-match")
@@ -180,6 +201,8 @@ class Site:
                     return Response(status_code=304, headers=headers)
             except (TypeError, ValueError):
                 pass
+        if packed is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(packed, media_type=media_type, headers={**headers, "Content-Encoding": "gzip"})
         return Response(body, media_type=media_type, headers=headers)
 
     # -- pages -------------------------------------------------------------------------------------
@@ -314,22 +337,40 @@ class Site:
 
     # -- open data ---------------------------------------------------------------------------------
 
-    async def _places_and_stamp(self):  # noqa: ANN202
-        now = self.now()
+    async def _export(self, convert) -> list:  # noqa: ANN001 - (places, network names) -> items
+        """Convert every visible place batch by batch, yielding to the bot between batches."""
+        items: list = []
         async with self.session() as session:
-            places, _total = await public_data.visible_places(session, now)
             names = await directory_repo.network_names(session)
-            stamp = await public_data.last_change(session)
-        return places, names, stamp, now
+            async for batch in public_data.visible_place_batches(session, self.now()):
+                items += convert(batch, names)
+                await asyncio.sleep(0)
+        return items
+
+    async def _stamp(self) -> datetime | None:
+        async with self.session() as session:
+            return await public_data.last_change(session)
 
     async def places_csv(self, request: Request) -> Response:
-        places, names, stamp, _now = await self._places_and_stamp()
-        return self.cached(request, open_data.places_csv(places, names).encode(), "text/csv; charset=utf-8", stamp)
+        async def build() -> bytes:
+            rows = await self._export(lambda batch, names: [place_row(place, names) for place in batch])
+            return write_places(rows).encode()
+
+        stamp = await self._stamp()
+        body, packed, etag = await self.built("places.csv", stamp, build)
+        return self.cached(request, body, "text/csv; charset=utf-8", stamp, packed, etag)
 
     async def places_json(self, request: Request) -> Response:
-        places, names, stamp, now = await self._places_and_stamp()
-        body = open_data.places_hsds(places, names, settings=self.settings, now=now, link=self.public_link)
-        return self.cached(request, _json(body), "application/json", stamp)
+        async def build() -> bytes:
+            organizations = await self._export(
+                lambda batch, names: [open_data.hsds_organization(place, names, self.public_link) for place in batch]
+            )
+            document = open_data.places_hsds(organizations, settings=self.settings)
+            return await asyncio.to_thread(_json, document)
+
+        stamp = await self._stamp()
+        body, packed, etag = await self.built("places.json", stamp, build)
+        return self.cached(request, body, "application/json", stamp, packed, etag)
 
     async def activities_json(self, request: Request) -> Response:
         now = self.now()
@@ -405,6 +446,10 @@ RSVP_MESSAGES = {
     "waiting": N_("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
     "going": N_("Fijn dat je komt! 🎉 Je krijgt de dag ervoor een herinnering. Geen herinneringen? Typ /herinneringen."),
 }
+
+
+def entity_tag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 def _json(document: dict) -> bytes:

@@ -12,9 +12,7 @@ from datetime import datetime, timezone
 
 from bot.config import Settings
 from bot.i18n import language_name_in
-from bot.places_cli import place_row
 from domain.opening_hours import OSM_DAYS
-from domain.places_csv import write_places
 from domain.taxonomy import TAXONOMY_NAME, get_category
 from handlers.activity_card import upcoming, where_words
 from storage.models import Activity, Initiative
@@ -25,17 +23,9 @@ ATTRIBUTION = "Knooppunt / Welzijnscoalitie Delfshaven"
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def places_csv(places: Iterable[Initiative], network_names: dict[int, str]) -> str:
-    """Exactly what `python -m bot export-places` writes, so `import-places` reads it back unchanged."""
-    return write_places(place_row(place, network_names) for place in places)
-
-
-def _meta(settings: Settings, now: datetime) -> dict:
-    return {
-        "license": settings.data_license,
-        "attribution": ATTRIBUTION,
-        "generated_at": now.astimezone(timezone.utc).isoformat(timespec="seconds"),
-    }
+def _meta(settings: Settings) -> dict:
+    """Licence and attribution (no build time, so an unchanged feed keeps its ETag)."""
+    return {"license": settings.data_license, "attribution": ATTRIBUTION}
 
 
 def _schedules(initiative: Initiative, service_id: str, location_id: str) -> list[dict]:
@@ -46,12 +36,15 @@ def _schedules(initiative: Initiative, service_id: str, location_id: str) -> lis
     if schedule.always_open:
         return [{**base, "id": f"{service_id}-always", "byday": ",".join(_BYDAY), "opens_at": "00:00", "closes_at": "24:00",
                  "description": "24/7"}]
+    # Days with the same hours share one WEEKLY row (byday "MO,TU,WE"), as HSDS schedules allow.
+    same_hours: dict[tuple, list[int]] = {}
+    for day, ranges in enumerate(schedule.days):
+        for r in ranges:
+            same_hours.setdefault((r.start, r.end), []).append(day)
     rows = [
-        {**base, "id": f"{service_id}-{OSM_DAYS[day]}-{number}", "byday": _BYDAY[day],
-         "opens_at": f"{r.start // 60:02d}:{r.start % 60:02d}", "closes_at": f"{r.end // 60:02d}:{r.end % 60:02d}",
-         "description": None}
-        for day, ranges in enumerate(schedule.days)
-        for number, r in enumerate(ranges)
+        {**base, "id": f"{service_id}-{OSM_DAYS[days[0]]}-{start:04d}", "byday": ",".join(_BYDAY[d] for d in days),
+         "opens_at": f"{start // 60:02d}:{start % 60:02d}", "closes_at": f"{end // 60:02d}:{end % 60:02d}"}
+        for (start, end), days in sorted(same_hours.items(), key=lambda item: (item[1][0], item[0]))
     ]
     if schedule.by_appointment:
         rows.append({**base, "id": f"{service_id}-appointment", "byday": None, "opens_at": None, "closes_at": None,
@@ -139,15 +132,23 @@ def hsds_organization(initiative: Initiative, network_names: dict[int, str], lin
                 "id": f"{location_id}-wheelchair", "location_id": location_id,
                 "description": f"wheelchair: {initiative.wheelchair}", "details": initiative.wheelchair, "url": None,
             }],
-            "languages": [{**row, "service_id": None, "location_id": location_id, "id": row["id"] + "-loc"} for row in languages],
         }],
     }
 
 
-def places_hsds(places: Iterable[Initiative], network_names: dict[int, str], *, settings: Settings, now: datetime,
-                link: Callable[[str], str]) -> dict:
-    organizations = [hsds_organization(p, network_names, link) for p in places]
-    return {**_meta(settings, now), "hsds_version": HSDS_VERSION, "count": len(organizations), "organizations": organizations}
+def _without_nulls(value):  # noqa: ANN001, ANN202 - JSON data
+    """HSDS leaves out what is unknown; dropping nulls keeps 10k places small."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def places_hsds(organizations: list[dict], *, settings: Settings) -> dict:
+    """The document around hsds_organization()'s items: licence, attribution, HSDS version."""
+    items = [_without_nulls(organization) for organization in organizations]
+    return {**_meta(settings), "hsds_version": HSDS_VERSION, "count": len(items), "organizations": items}
 
 
 def activities_document(activities: Iterable[Activity], *, settings: Settings, now: datetime,
@@ -175,4 +176,4 @@ def activities_document(activities: Iterable[Activity], *, settings: Settings, n
             "ical": link(f"/ical/activity/{activity.id}.ics"),
             "url": link(f"/p/{activity.initiative_id}"),
         })
-    return {**_meta(settings, now), "count": len(items), "activities": items}
+    return {**_meta(settings), "count": len(items), "activities": items}

@@ -6,6 +6,7 @@ public columns; nobody's Telegram id, RSVPs or membership leave this module.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,6 +48,17 @@ async def visible_places(session: AsyncSession, now: datetime, query: PlaceQuery
     if limit is not None:
         statement = statement.limit(limit).offset(offset)
     return list(await session.scalars(statement)), total
+
+
+async def visible_place_batches(session: AsyncSession, now: datetime, size: int = 500) -> AsyncIterator[list[Initiative]]:
+    """Every visible place, `size` at a time (by id), so a big export never holds the event loop for long."""
+    ids = list(await session.scalars(select(Initiative.id).where(*PlaceQuery().conditions(now)).order_by(Initiative.id)))
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        yield list(await session.scalars(
+            select(Initiative).where(Initiative.id.in_(batch)).options(*PUBLIC_OPTIONS).order_by(Initiative.id)
+        ))
+        session.expunge_all()  # keep memory flat: the batch is turned into text before the next one
 
 
 async def visible_place(session: AsyncSession, initiative_id: int, now: datetime) -> Initiative | None:

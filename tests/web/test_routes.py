@@ -213,8 +213,8 @@ async def test_places_json_is_hsds_shaped_licensed_and_impersonal(web, world):
     spangen = next(o for o in document["organizations"] if o["name"] == "Huiskamer Spangen")
     [service] = spangen["services"]
     assert service["status"] == "active"
-    assert {(s["byday"], s["opens_at"], s["closes_at"]) for s in service["schedules"]} == {
-        (day, "10:00", "16:00") for day in ("MO", "TU", "WE", "TH", "FR")}
+    assert [(s["freq"], s["byday"], s["opens_at"], s["closes_at"]) for s in service["schedules"]] == [
+        ("WEEKLY", "MO,TU,WE,TH,FR", "10:00", "16:00")]
     assert sorted(lang["code"] for lang in service["languages"]) == ["ar", "nl"]
     [location] = spangen["locations"]
     assert location["addresses"][0]["postal_code"] == "3027 AB"
@@ -258,6 +258,8 @@ async def test_ical_feeds_are_valid_and_filtered(web, world):
 async def test_open_data_caching_etag_last_modified_and_304(web, world, bot):
     first = await web.get("/data/places.json")
     etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert first.headers["content-encoding"] == "gzip"  # compressed once, kept with the built feed
+    assert (await web.get("/data/places.json", headers={"Accept-Encoding": "identity"})).json() == first.json()
     assert first.headers["cache-control"] == "public, max-age=300"
     again = await web.get("/data/places.json", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
