@@ -384,6 +384,16 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
         logger.debug("Card %s not redrawn: %s", activity_id, exc)
 
 
+# What "Ik kom" answers (the bot's button and the Mini App), by try_rsvp's outcome.
+RSVP_ANSWERS = {
+    "cancelled": N_("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
+    "over": N_("Deze activiteit is al voorbij."),
+    "already": N_("Je had je al aangemeld."),
+    "waiting": N_("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
+    "going": N_("Fijn dat je komt! 🎉 Je krijgt de dag ervoor een herinnering. Geen herinneringen? Typ /herinneringen."),
+}
+
+
 async def try_rsvp(session, activity_id: int | None, user_id: int, now, tz):  # noqa: ANN001, ANN201
     """(activity, outcome) of "Ik kom": gone / cancelled / over, or add_rsvp's going / waiting / already.
 
@@ -411,14 +421,7 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     if result == "gone":
         await gone(query, context)
         return
-    messages = {
-        "cancelled": _("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
-        "over": _("Deze activiteit is al voorbij."),
-        "already": _("Je had je al aangemeld."),
-        "waiting": _("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
-        "going": _("Fijn dat je komt! 🎉 Je krijgt de dag ervoor een herinnering. Geen herinneringen? Typ /herinneringen."),
-    }
-    await query.message.reply_text(messages[result])
+    await query.message.reply_text(_(RSVP_ANSWERS[result]))
     if result == "going":
         schedule_reminder(context.application, activity, now)
     if result in ("going", "waiting", "already"):

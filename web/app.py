@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -29,13 +29,15 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.i18n import N_, available_languages, get_translator, language_name, resolve_language
+from bot.places_cli import place_row
 from domain import gazetteer
 from domain.calendar_file import build_calendar
+from domain.places_csv import write_places
 from domain.taxonomy import CATEGORIES
 from domain.webapp_auth import InitDataError, validate_init_data
-from bot.places_cli import place_row
-from domain.places_csv import write_places
 from handlers.activity_card import now_of
+from handlers.activity_reminders import schedule_reminder
+from handlers.agenda import RSVP_ANSWERS, try_rsvp
 from storage.repositories import activities as activity_repo
 from storage.repositories import directory as directory_repo
 from storage.repositories import public_data
@@ -236,8 +238,6 @@ class Site:
         )
 
     async def _coming_activities(self, session, now: datetime):  # noqa: ANN001, ANN202
-        from datetime import timedelta
-
         return await activity_repo.visible_activities(session, now + timedelta(days=28), now - timedelta(hours=12))
 
     async def buurtgids(self, request: Request) -> Response:
@@ -289,8 +289,6 @@ class Site:
         network_id = _bounded(int(network_text)) if network_text.isdigit() and len(network_text) < 11 else None
         children = params.get("kids") == "1"
         now = self.now()
-        from datetime import timedelta
-
         async with self.session() as session:
             found = await activity_repo.visible_activities(
                 session, now + timedelta(days=28), now - timedelta(hours=12),
@@ -325,9 +323,6 @@ class Site:
             user = validate_init_data(init_data, self.settings.token, now)
         except InitDataError as error:
             return JSONResponse({"error": "stale" if error.stale else "unauthorised"}, status_code=403 if error.stale else 401)
-        from handlers.activity_reminders import schedule_reminder
-        from handlers.agenda import try_rsvp
-
         async with self.application.bot_data.session_factory.begin() as session:
             activity, result = await try_rsvp(session, activity_id, user.id, now, self.settings.timezone)
         if result == "going":
@@ -383,8 +378,6 @@ class Site:
 
     async def _ical(self, request: Request, name: str, **filters) -> Response:  # noqa: ANN003
         now = self.now()
-        from datetime import timedelta
-
         async with self.session() as session:
             found = await activity_repo.visible_activities(session, now + timedelta(days=365), now, **filters)
             stamp = await public_data.last_change(session)
@@ -438,14 +431,7 @@ class Site:
         return self._calendar(request, [activity], activity.title, stamp, now)
 
 
-RSVP_MESSAGES = {
-    "gone": N_("Deze activiteit bestaat niet meer."),
-    "cancelled": N_("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
-    "over": N_("Deze activiteit is al voorbij."),
-    "already": N_("Je had je al aangemeld."),
-    "waiting": N_("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
-    "going": N_("Fijn dat je komt! 🎉 Je krijgt de dag ervoor een herinnering. Geen herinneringen? Typ /herinneringen."),
-}
+RSVP_MESSAGES = {**RSVP_ANSWERS, "gone": N_("Deze activiteit bestaat niet meer.")}
 
 
 def entity_tag(body: bytes) -> str:

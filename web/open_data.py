@@ -1,4 +1,4 @@
-"""Open data: the import CSV, Open Referral HSDS 3 JSON of the places, and the coming activities.
+"""Open data: Open Referral HSDS 3 JSON of the places and the coming activities (the CSV is export-places').
 
 Only active, visible places and published activities; nothing personal (no RSVPs, members or
 Telegram ids). Field names follow HSDS 3.0 (organization, service, location, address, phone,

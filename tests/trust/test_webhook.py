@@ -46,15 +46,20 @@ def post_update(port: int, update: dict, secret: str | None) -> int:
             time.sleep(0.1)
 
 
+def start_webhook_bot(api: BotApiStandIn, tmp_path, port: int):  # noqa: ANN001
+    """The bot as a process in webhook mode (with the older WEBHOOK_LISTEN/PORT names, which still work)."""
+    return start_bot(
+        api, tmp_path / "knooppunt.db",
+        BOT_MODE="webhook", WEBHOOK_URL=f"https://bot.example.invalid/{HOOK_PATH}",
+        WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port),
+    )
+
+
 @pytest.mark.e2e
 def test_webhook_mode_accepts_only_the_secret_token_and_stops_cleanly(tmp_path):
     port = free_port()
     with BotApiStandIn() as api:
-        process = start_bot(
-            api, tmp_path / "knooppunt.db",
-            BOT_MODE="webhook", WEBHOOK_URL=f"https://bot.example.invalid/{HOOK_PATH}",
-            WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port),
-        )
+        process = start_webhook_bot(api, tmp_path, port)
         try:
             [registration] = api.wait_for(lambda call: call.method == "setWebhook")
             assert registration.params["url"] == f"https://bot.example.invalid/{HOOK_PATH}"

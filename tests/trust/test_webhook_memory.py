@@ -11,8 +11,8 @@ import pytest
 
 from tests.fakes import updates
 from tests.fakes.http_bot_api import BotApiStandIn
-from tests.test_e2e_process import TOKEN, start_bot, stop_bot
-from tests.trust.test_webhook import HOOK_PATH, SECRET, free_port, post_update
+from tests.test_e2e_process import TOKEN, stop_bot
+from tests.trust.test_webhook import HOOK_PATH, SECRET, free_port, post_update, start_webhook_bot
 
 MB = 1024 * 1024
 CHUNK = b"x" * (256 * 1024)
@@ -82,11 +82,7 @@ def parallel_posts(port: int, pid: int, headers: dict[str, str], chunked: bool) 
 def test_hostile_posts_cost_no_memory_and_bad_updates_are_not_logged(tmp_path):
     port = free_port()
     with BotApiStandIn() as api:
-        process = start_bot(
-            api, tmp_path / "knooppunt.db",
-            BOT_MODE="webhook", WEBHOOK_URL=f"https://bot.example.invalid/{HOOK_PATH}",
-            WEBHOOK_SECRET=SECRET, WEB_LISTEN="127.0.0.1", WEB_PORT=str(port),
-        )
+        process = start_webhook_bot(api, tmp_path, port)
         try:
             api.wait_for(lambda call: call.method == "setWebhook")
             assert post_update(port, updates.command("start", sender=updates.RESIDENT), SECRET) == 200
