@@ -33,6 +33,7 @@ def bind(settings: Settings) -> socket.socket:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((settings.web_listen, settings.web_port))
+        sock.listen(2048)  # connections wait in the backlog until uvicorn serves, instead of being refused
     except OSError as exc:
         raise ConfigError("WEB_LISTEN", f"cannot listen on {settings.web_listen}:{settings.web_port} ({exc.strerror or exc})") from None
     sock.set_inheritable(True)
@@ -44,34 +45,43 @@ def run(application: Application, settings: Settings) -> None:
     asyncio.run(_serve(application, settings, sock))
 
 
-async def _serve(application: Application, settings: Settings, sock: socket.socket) -> None:
+def _web_server(application: Application, settings: Settings) -> uvicorn.Server:
     from web.app import create_app
 
     webhook = settings.bot_mode == "webhook"
     app = create_app(application, settings, webhook_path=webhook_path(settings) if webhook else None)
-    server = uvicorn.Server(
+    return uvicorn.Server(
         uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False, proxy_headers=True)
     )
-    # uvicorn re-raises the signal it caught once it has stopped; a no-op handler lets the bot stop cleanly.
+
+
+async def _serve(application: Application, settings: Settings, sock: socket.socket) -> None:
+    webhook = settings.bot_mode == "webhook"
+    # Until uvicorn serves, a signal is remembered (and the server not started); uvicorn handles it while
+    # serving and re-raises it once stopped, which lands here too, so the bot then stops cleanly.
+    stopping: list[int] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: None)
+        signal.signal(sig, lambda signum, _frame: stopping.append(signum))
     host, port = sock.getsockname()[:2]
     async with application:
         if application.post_init:
             await application.post_init(application)
-        if webhook:
+        if webhook:  # ready to take Telegram's posts before asking for them
+            server = _web_server(application, settings)
             await application.bot.set_webhook(
                 settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES
             )
         else:
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await application.start()
+        if not webhook:  # residents first: the pages come up once the bot polls
+            server = _web_server(application, settings)
         mode = f"webhooks on {webhook_path(settings)}" if webhook else "polling"
-        logger.info("Knooppunt runs (%s); web server on http://%s:%s/%s", mode, host, port,
-                    f" (public: {settings.public_url})" if settings.public_url else "")
+        logger.info("Knooppunt runs (%s)%s", mode, f"; public address {settings.public_url}" if settings.public_url else "")
         print(f"Knooppunt web server listens on http://{host}:{port}/", flush=True)
         try:
-            await server.serve(sockets=[sock])
+            if not stopping:
+                await server.serve(sockets=[sock])
         finally:
             if application.updater.running:
                 await application.updater.stop()
