@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import handlers
+from handlers.common import set_mini_app
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
 from bot.i18n import available_languages, get_translator
@@ -58,6 +59,7 @@ def build_application(
     services.session_factory = create_session_factory(services.engine)
     persistence.session_factory = services.session_factory
 
+    set_mini_app(settings.public_url)  # the 🗺️ Kaart button (web/, a Telegram Mini App)
     handlers.register_handlers(application)
     return application
 

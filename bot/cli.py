@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from urllib.parse import urlparse
 
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.engine import make_url
@@ -85,20 +84,12 @@ def run_bot(settings: Settings) -> int:
     if not telegram_reachable(application.bot):
         logger.info("Knooppunt stopped before Telegram could be reached")
         return 0
-    if settings.bot_mode == "webhook":
-        url_path = urlparse(settings.webhook_url).path.strip("/")
-        logger.info("Knooppunt listens for webhooks on %s:%s/%s", settings.webhook_listen, settings.webhook_port, url_path)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=url_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=-1,  # a network error between our check and the start: keep trying
-        )
+    if settings.web_enabled or settings.bot_mode == "webhook":
+        from web.server import run
+
+        run(application, settings)  # polling or the webhook, next to the web pages
     else:
-        logger.info("Knooppunt starts polling")
+        logger.info("Knooppunt starts polling (WEB_ENABLED=false: no web server)")
         application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     logger.info("Knooppunt stopped")
     return 0

@@ -71,9 +71,12 @@ class Settings:
     bot_mode: str = "polling"
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8080
+    web_listen: str = "127.0.0.1"  # the one web server: webhook, pages, Mini App, open data
+    web_port: int = 8080
     flood_limit: int = 20  # updates per user per 10 seconds before a minute of silence; 0 = off
+    web_enabled: bool = True  # the public buurtgids, Mini App and open data next to polling
+    public_url: str | None = None  # where the public reaches the web server (links, Mini App button)
+    data_license: str = "CC BY 4.0"
 
     @property
     def tz_name(self) -> str:
@@ -157,6 +160,7 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
     webhook = checked(lambda: _webhook_settings(get, bot_mode, errors), {})
     flood_limit = checked(lambda: _flood_limit(get("FLOOD_LIMIT") or "20"), 20)
     admin_ids = checked(lambda: _parse_admin_ids(get("ADMIN_IDS") or ""), frozenset())
+    web = checked(lambda: _web_settings(get), {"web_enabled": True, "public_url": None, "data_license": "CC BY 4.0"})
     if len(errors) == 1:
         raise errors[0]
     if errors:
@@ -176,6 +180,7 @@ def load_settings(env: os._Environ[str] | dict[str, str] | None = None) -> Setti
         bot_mode=bot_mode,
         flood_limit=flood_limit,
         **webhook,
+        **web,
     )
 
 
@@ -246,15 +251,17 @@ def _webhook_settings(get, bot_mode: str, errors: list[ConfigError]) -> dict:  #
         errors.append(ConfigError("WEBHOOK_SECRET", "expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"))
     if secret is None and bot_mode == "webhook":
         errors.append(ConfigError("WEBHOOK_SECRET", "required when BOT_MODE=webhook; e.g. the output of: openssl rand -hex 32"))
-    port_text = get("WEBHOOK_PORT") or "8080"
-    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-        errors.append(ConfigError("WEBHOOK_PORT", f"expected a port number 1-65535, got '{port_text}'"))
+    # WEB_LISTEN / WEB_PORT name the one web server; WEBHOOK_LISTEN / WEBHOOK_PORT are the older names.
+    port_name = "WEB_PORT" if get("WEB_PORT") else "WEBHOOK_PORT"
+    port_text = get(port_name) or "8080"
+    if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        errors.append(ConfigError(port_name, f"expected a port number 1-65535 (0 = any free port), got '{port_text}'"))
         port_text = "8080"
     return {
         "webhook_url": url,
         "webhook_secret": secret,
-        "webhook_listen": get("WEBHOOK_LISTEN") or "127.0.0.1",
-        "webhook_port": int(port_text),
+        "web_listen": get("WEB_LISTEN") or get("WEBHOOK_LISTEN") or "127.0.0.1",
+        "web_port": int(port_text),
     }
 
 
@@ -264,6 +271,23 @@ def describe_database(database_url: str) -> str:
     if path is not None:
         return f"SQLite {path.resolve()}"
     return make_url(database_url).render_as_string(hide_password=True)
+
+
+def _web_settings(get) -> dict:  # noqa: ANN001 - the getter of load_settings
+    """WEB_ENABLED, PUBLIC_URL and DATA_LICENSE: the public web pages and open data."""
+    enabled_text = (get("WEB_ENABLED") or "true").lower()
+    if enabled_text not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError("WEB_ENABLED", f"expected true or false, got '{enabled_text}'")
+    public_url = get("PUBLIC_URL")
+    if public_url is not None:
+        parsed = urlparse(public_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
+            raise ConfigError("PUBLIC_URL", "expected the http(s) address the public uses, e.g. https://buurtgids.example.nl")
+        public_url = public_url.rstrip("/")
+    data_license = get("DATA_LICENSE") or "CC BY 4.0"
+    if len(data_license) > 100:
+        raise ConfigError("DATA_LICENSE", "expected a short licence name such as 'CC BY 4.0' (at most 100 characters)")
+    return {"web_enabled": enabled_text in ("true", "1", "yes"), "public_url": public_url, "data_license": data_license}
 
 
 def sqlite_path(database_url: str) -> Path | None:

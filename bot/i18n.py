@@ -93,6 +93,15 @@ def language_name(language: str) -> str:
     return Locale.parse(language).get_display_name(language).capitalize()
 
 
+@cache
+def language_name_in(code: str, reader: str) -> str:
+    """A language's name in the reader's language ('Arabisch' for a Dutch reader); the code if unknown."""
+    try:
+        return Locale.parse(code).get_display_name(reader) or code
+    except (ValueError, LookupError):
+        return code
+
+
 def N_(message: str) -> str:
     """Mark a text for translation where it is defined; translate it where it is shown."""
     return message

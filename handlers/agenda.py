@@ -469,6 +469,33 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
         logger.debug("Card %s not redrawn: %s", activity_id, exc)
 
 
+# What "Ik kom" answers (the bot's button and the Mini App), by try_rsvp's outcome.
+RSVP_ANSWERS = {
+    "cancelled": N_("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
+    "over": N_("Deze activiteit is al voorbij."),
+    "already": N_("Je had je al aangemeld."),
+    "waiting": N_("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
+    "going": N_("Fijn dat je komt! 🎉"),
+}
+
+
+async def try_rsvp(session, activity_id: int | None, user_id: int, now, tz):  # noqa: ANN001, ANN201
+    """(activity, outcome, slot) of "Ik kom": gone / cancelled / over, or add_rsvp's going / waiting / already.
+
+    One rule for the bot's button and the Mini App: the RSVP is for the next (or current) date of the
+    activity, `slot`; the caller schedules the reminder when 'going'.
+    """
+    activity = await repo.get_activity(session, activity_id) if activity_id else None
+    if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
+        return activity, "gone", None
+    if activity.status == "cancelled":
+        return activity, "cancelled", None
+    slot = next_slot(activity, now, tz)
+    if slot is None:
+        return activity, "over", None
+    return activity, await repo.add_rsvp(session, activity, user_id, now, to_utc(slot.start)), slot
+
+
 async def rsvp(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     await query.answer()
@@ -478,16 +505,10 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     now = now_of(context.application)
     tz = context.settings.timezone
     slot = None
+    reminders_on = True
     async with context.session() as session:
-        activity = await repo.get_activity(session, activity_id) if activity_id else None
-        if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
-            result = "gone"
-        elif activity.status == "cancelled":
-            result = "cancelled"
-        elif (slot := next_slot(activity, now, tz)) is None:
-            result = "over"
-        else:
-            result = await repo.add_rsvp(session, activity, user_id, now, to_utc(slot.start))
+        activity, result, slot = await try_rsvp(session, activity_id, user_id, now, tz)
+        if result == "going":
             person = await repo.get_user(session, user_id)
             reminders_on = person is None or person.reminders_enabled
     if result == "gone":

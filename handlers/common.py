@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import re
 import warnings
+from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update, WebAppInfo
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
@@ -53,13 +54,30 @@ BUTTON_AGENDA = N_("📅 Agenda")
 BUTTON_SEARCH = N_("🔎 Zoeken")
 BUTTON_REGISTER = N_("➕ Initiatief aanmelden")
 BUTTON_HELP = N_("❓ Hulp")
+BUTTON_MAP = N_("🗺️ Kaart")  # opens the Mini App (web/), only when PUBLIC_URL is https
+
+_MINI_APP: dict[str, str | None] = {"url": None}
+
+
+def set_mini_app(public_url: str | None) -> None:
+    """Set by the composition root: Telegram opens Mini Apps over https only, so http means no button."""
+    _MINI_APP["url"] = f"{public_url.rstrip('/')}/app" if public_url and public_url.startswith("https://") else None
+
+
+def mini_app_url(language: str, **params: object) -> str | None:
+    """The Mini App in the user's language, centred where `params` say (lat/lon or postcode)."""
+    if _MINI_APP["url"] is None:
+        return None
+    return _MINI_APP["url"] + "?" + urlencode({"lang": language, **params})
 
 
 def main_keyboard(language: str) -> ReplyKeyboardMarkup:
     _ = get_translator(language).gettext
+    app_url = mini_app_url(language)
+    map_button = [KeyboardButton(_(BUTTON_MAP), web_app=WebAppInfo(app_url))] if app_url else []
     return ReplyKeyboardMarkup(
         [
-            [KeyboardButton(_(BUTTON_NEARBY), request_location=True)],
+            [KeyboardButton(_(BUTTON_NEARBY), request_location=True), *map_button],
             [KeyboardButton(_(BUTTON_AGENDA)), KeyboardButton(_(BUTTON_SEARCH))],
             [KeyboardButton(_(BUTTON_REGISTER)), KeyboardButton(_(BUTTON_HELP))],
         ],

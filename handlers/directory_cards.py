@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote_plus
 
-from babel import Locale
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, WebAppInfo
 
 from bot.context import KnooppuntContext
+from bot.i18n import language_name_in
 from domain.geo import describe_trip, format_distance
 from domain.opening_hours import describe_status, status_at
 from domain.query import Origin, Question
 from domain.taxonomy import CATEGORIES, get_category
-from handlers.common import escape, join_address, main_keyboard
+from handlers.common import BUTTON_MAP, escape, join_address, main_keyboard, mini_app_url
 from storage.models import Initiative, Location
 from storage.repositories.directory import NearbyResult, PlaceFilter, weekly_schedule
 
@@ -51,10 +51,7 @@ def upper_first(text: str) -> str:
 
 
 def language_label(context: KnooppuntContext, code: str) -> str:
-    try:
-        return Locale.parse(code).get_display_name(context.language) or code
-    except (ValueError, LookupError):
-        return code
+    return language_name_in(code, context.language)
 
 
 # -- the list ---------------------------------------------------------------------------------------
@@ -129,6 +126,10 @@ def list_keyboard(context: KnooppuntContext, result: NearbyResult, question: Que
         ]
         for number, place in enumerate(result.places, start=question.offset + 1)
     ]
+    origin = question.origin
+    app_url = mini_app_url(context.language, lat=round(origin.lat, 4), lon=round(origin.lon, 4))
+    if app_url:  # the same places on a map, as a Telegram Mini App (only with an https PUBLIC_URL)
+        rows.append([InlineKeyboardButton(_(BUTTON_MAP), web_app=WebAppInfo(app_url))])
     paging = []
     if question.offset > 0:
         previous = question.changed(offset=max(0, question.offset - PAGE_SIZE))

@@ -27,6 +27,7 @@ def start_bot(stand_in: BotApiStandIn, database: Path, **env: str) -> subprocess
         "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "LOG_LEVEL": "INFO",
         "PYTHONPATH": str(ROOT),
+        **({} if "WEBHOOK_PORT" in env else {"WEB_PORT": "0"}),  # the web server on any free port: runs never collide
         **env,
     }
     # Run from the database's folder so a developer's own .env is never picked up.

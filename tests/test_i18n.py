@@ -17,9 +17,9 @@ PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
 
 def source_messages() -> dict[str | tuple[str, str], str]:
     found: dict[str | tuple[str, str], str] = {}
-    for package in ("bot", "handlers", "domain", "storage"):
+    for package in ("bot", "handlers", "domain", "storage", "web"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / package, method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")], keywords=KEYWORDS
         ):
             found.setdefault(message, f"{package}/{filename}:{lineno}")
     return found

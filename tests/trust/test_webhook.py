@@ -46,15 +46,20 @@ def post_update(port: int, update: dict, secret: str | None) -> int:
             time.sleep(0.1)
 
 
+def start_webhook_bot(api: BotApiStandIn, tmp_path, port: int):  # noqa: ANN001
+    """The bot as a process in webhook mode (with the older WEBHOOK_LISTEN/PORT names, which still work)."""
+    return start_bot(
+        api, tmp_path / "knooppunt.db",
+        BOT_MODE="webhook", WEBHOOK_URL=f"https://bot.example.invalid/{HOOK_PATH}",
+        WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port),
+    )
+
+
 @pytest.mark.e2e
 def test_webhook_mode_accepts_only_the_secret_token_and_stops_cleanly(tmp_path):
     port = free_port()
     with BotApiStandIn() as api:
-        process = start_bot(
-            api, tmp_path / "knooppunt.db",
-            BOT_MODE="webhook", WEBHOOK_URL=f"https://bot.example.invalid/{HOOK_PATH}",
-            WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port),
-        )
+        process = start_webhook_bot(api, tmp_path, port)
         try:
             [registration] = api.wait_for(lambda call: call.method == "setWebhook")
             assert registration.params["url"] == f"https://bot.example.invalid/{HOOK_PATH}"
@@ -92,9 +97,9 @@ def test_polling_is_the_default_and_needs_no_webhook_settings():
 def test_webhook_settings_and_defaults():
     settings = load_settings(WEBHOOK)
     assert (settings.bot_mode, settings.webhook_url, settings.webhook_secret) == ("webhook", "https://bot.example.nl/tg", "abc_DEF-123")
-    assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8080)
+    assert (settings.web_listen, settings.web_port) == ("127.0.0.1", 8080)
     assert "abc_DEF-123" not in repr(settings)
-    assert load_settings({**WEBHOOK, "WEBHOOK_LISTEN": "0.0.0.0", "WEBHOOK_PORT": "8443"}).webhook_port == 8443
+    assert load_settings({**WEBHOOK, "WEBHOOK_LISTEN": "0.0.0.0", "WEBHOOK_PORT": "8443"}).web_port == 8443
     assert load_settings({**WEBHOOK, "WEBHOOK_SECRET": "x" * 256}).webhook_secret == "x" * 256
 
 
