@@ -81,13 +81,18 @@ def run_bot(settings: Settings) -> int:
 
     migrate(settings)
     application = build_application(settings)
+    sock = None
+    if settings.web_enabled or settings.bot_mode == "webhook":
+        from web.server import bind
+
+        sock = bind(settings)  # a taken port is said at once, not after waiting for Telegram
     if not telegram_reachable(application.bot):
         logger.info("Knooppunt stopped before Telegram could be reached")
         return 0
-    if settings.web_enabled or settings.bot_mode == "webhook":
+    if sock is not None:
         from web.server import run
 
-        run(application, settings)  # polling or the webhook, next to the web pages
+        run(application, settings, sock)  # polling or the webhook, next to the web pages
     else:
         logger.info("Knooppunt starts polling (WEB_ENABLED=false: no web server)")
         application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)

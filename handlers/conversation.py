@@ -8,12 +8,14 @@ answer with what does work. Never silence.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import KnooppuntContext
 from domain import intent
-from domain.query import MAX_QUERY_CHARS, parse_query
+from domain.query import MAX_QUERY_CHARS
 from handlers import agenda, directory, start
 from handlers.common import BUTTON_HELP, BUTTON_REGISTER, main_keyboard
 
@@ -34,15 +36,11 @@ def what_i_can_do(context: KnooppuntContext) -> InlineKeyboardMarkup:
 
 
 async def answer_places(update: Update, context: KnooppuntContext, text: str, understood: intent.Understanding) -> None:
-    """The one call into the directory answer (part A may expose answer_place_question(update, context, query))."""
-    answer_place_question = getattr(directory, "answer_place_question", None)
-    if answer_place_question is not None:
-        await answer_place_question(update, context, understood.places)
-        return
-    category = understood.places.category or ("speeltuin" if understood.children else None)  # "iets voor kinderen": a playground
-    if category and parse_query(text).category != category:
-        text = f"{category} {text}"  # a word only domain/words knows ("koffie drinken"): name the category
-    await directory.handle_question(update, context, text)
+    """The one call into the directory answer: the understood question, and the text for a street address in it."""
+    query = understood.places
+    if not query.category and understood.children:  # "iets voor kinderen": a playground
+        query = replace(query, category="speeltuin")
+    await directory.answer_place_question(update, context, query, text)
 
 
 async def answer_agenda(update: Update, context: KnooppuntContext, understood: intent.Understanding) -> None:

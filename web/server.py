@@ -40,8 +40,8 @@ def bind(settings: Settings) -> socket.socket:
     return sock
 
 
-def run(application: Application, settings: Settings) -> None:
-    sock = bind(settings)
+def run(application: Application, settings: Settings, sock: socket.socket | None = None) -> None:
+    sock = sock or bind(settings)
     asyncio.run(_serve(application, settings, sock))
 
 

@@ -81,7 +81,7 @@ def test_buurtgids_and_mini_app_in_headless_chromium(tmp_path):
     places = tmp_path / "places.csv"
     places.write_text(PLACES_CSV, encoding="utf-8")
     environment = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{database}", "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "bot", "import-places", str(places)], cwd=tmp_path, env=environment, check=True,
+    subprocess.run([sys.executable, "-m", "bot", "import-places", "--create-networks", str(places)], cwd=tmp_path, env=environment, check=True,
                    capture_output=True)
     asyncio.run(add_activity(database))
     port = free_port()
