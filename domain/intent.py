@@ -80,10 +80,10 @@ def _hits(text: str, language: str | None) -> list[_Hit]:
     tokens = tokenize(text)
     codes = tuple(words.language for words in _word_sets(language))
     found: list[_Hit] = []
-    for phrase, _start, _end, count in ngrams(tokens, MAX_PHRASE_WORDS):
+    for phrase, start, _end, count in ngrams(tokens, MAX_PHRASE_WORDS):
         hit = _phrase(phrase, codes)
         if hit is not None:
-            found.append(_Hit(hit[0], hit[1], _start, count, hit[2]))
+            found.append(_Hit(hit[0], hit[1], start, count, hit[2]))
     found.sort(key=lambda h: (-h.words, h.typos, h.start))
     starts = {t.start: i for i, t in enumerate(tokens)}
     taken: set[int] = set()
@@ -125,6 +125,8 @@ def understand(text: str, language: str | None = None) -> Understanding:
 
     if "register" in intents and not agenda_words:
         return route(REGISTER)
+    if "language" in intents and not (agenda_words or category or places.place or near_me or open_now):
+        return route(LANGUAGE)  # "english", "andere taal": the bot's language, not a place's
     if agenda_words and not (open_now or "places" in intents):
         return route(AGENDA)
     if agenda_words:

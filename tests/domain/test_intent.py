@@ -92,6 +92,8 @@ TABLE = [
     ("dank je wel", THANKS, {}),
     ("thank you", THANKS, {}),
     ("andere taal", LANGUAGE, {}),
+    ("english", LANGUAGE, {}),
+    ("buurthuiskamer waar ze engels spreken", PLACES, {"category": "buurthuiskamer"}),
     # -- nonsense
     ("asdfgh", UNKNOWN, {}),
     ("😀😀😀", UNKNOWN, {}),
