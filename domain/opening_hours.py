@@ -263,7 +263,7 @@ def _tokens(text: str) -> list[_Token]:
         elif kind == "daypart":
             found.append(_Token("daypart", _FREE_DAYPARTS[re.sub(r"^'?s\s*", "", value)], m.start(), m.end()))
         elif kind == "time":
-            found.append(_Token("time", re.sub(r"[\s.]*$", "", value) if not re.search(r"\d\.\d", value) else value.rstrip(" ."), m.start(), m.end()))
+            found.append(_Token("time", value.rstrip(" ."), m.start(), m.end()))
         elif kind == "word":
             found.extend(_word_tokens(value, m.start(), m.end()))
         else:
