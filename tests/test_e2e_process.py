@@ -48,7 +48,7 @@ def test_bot_answers_in_dutch_and_english_switches_language_and_stops_cleanly(tm
     with BotApiStandIn() as api:
         process = start_bot(api, database)
         try:
-            api.wait_for(lambda call: call.method == "getUpdates")
+            api.wait_for(lambda call: call.method == "getUpdates", timeout=60)  # a fresh database is migrated first; slow on a busy machine
             api.push_update(updates.command("start", sender=updates.RESIDENT))
             [greeting] = api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == updates.RESIDENT["id"])
             assert greeting.text.startswith("Hallo Fatima! 👋")
