@@ -318,10 +318,16 @@ class QuietNetworkErrors(logging.Filter):
     """PTB logs a lost connection while polling as a full traceback; above DEBUG, one line is enough."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from telegram.error import NetworkError
+        from telegram.error import BadRequest, NetworkError
 
-        if record.exc_info and isinstance(record.exc_info[1], NetworkError) and logging.getLogger().level > logging.DEBUG:
-            reason = str(record.exc_info[1]).strip().splitlines()[0] if str(record.exc_info[1]).strip() else ""
+        error = record.exc_info[1] if record.exc_info else None
+        if (
+            record.name.startswith("telegram.ext.Updater")  # the polling loop only; handler errors keep their traceback
+            and isinstance(error, NetworkError)
+            and not isinstance(error, BadRequest)
+            and logging.getLogger().level > logging.DEBUG
+        ):
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
             record.msg = f"Kan Telegram niet bereiken ({reason[:200]}); PTB probeert het opnieuw"
             record.args = ()
             record.levelno, record.levelname = logging.WARNING, "WARNING"
