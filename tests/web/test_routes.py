@@ -118,7 +118,7 @@ async def test_place_page_shows_its_coming_activities_only(web, world):
 
 async def test_agenda_by_day_with_filters_and_ics_links(web, world):
     html = (await web.get("/agenda")).text
-    days = re.findall(r"<h3>([^<]+)</h3>", html)
+    days = re.findall(r"<h2>([^<]+)</h2>", html)  # h1, then a heading per day
     assert days[:3] == ["vandaag", "morgen", "zaterdag 5 december"]
     assert "Verborgen ding" not in html
     kids = (await web.get("/agenda", params={"kids": "1"})).text
