@@ -1,0 +1,133 @@
+"""Issue 12 through the real process: `python -m bot` against the local Bot API stand-in with faults."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade_database
+from tests.fakes import updates
+from tests.fakes.http_bot_api import BotApiStandIn
+from tests.groups_seed import seed_linked_group, seed_network
+from tests.test_e2e_process import TOKEN, start_bot, stop_bot
+
+pytestmark = pytest.mark.e2e
+AMS = ZoneInfo("Europe/Amsterdam")
+SECRET = "geheimbericht"  # a resident's words: must never reach the log
+
+
+def migrated(tmp_path: Path) -> Path:
+    database = tmp_path / "knooppunt.db"
+    asyncio.run(upgrade_database(f"sqlite+aiosqlite:///{database}"))
+    return database
+
+
+def seed(database: Path, work) -> None:  # noqa: ANN001 - async (session) -> None
+    async def run() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{database}")
+        async with create_session_factory(engine).begin() as session:
+            await work(session)
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+def assert_clean_log(output: str) -> None:
+    assert "Traceback" not in output, output[-3000:]
+    assert SECRET not in output
+    assert TOKEN not in output
+
+
+def greeted(chat_id: int):  # noqa: ANN201
+    return lambda c: c.method == "sendMessage" and c.chat_id == chat_id and c.text.startswith(("Hallo", "Hello"))
+
+
+# -- 12.2 ------------------------------------------------------------------------------------------
+
+def test_restart_sends_no_digest_a_group_was_not_due(tmp_path):
+    """A group linked after today's digest time gets no digest at the next start-up; a group
+    linked long before (same schedule) does: it was due and missed by a few hours."""
+    fire = datetime.now(AMS).replace(second=0, microsecond=0) - timedelta(hours=2)
+    if fire.hour == 2:  # 02:00-03:00 is not a valid digest time (DST)
+        fire -= timedelta(hours=1)
+    database = migrated(tmp_path)
+
+    async def groups(session) -> None:  # noqa: ANN001
+        network = await seed_network(session)
+        await seed_linked_group(session, network, -700, "Nieuw", weekday=fire.weekday(), at=fire.strftime("%H:%M"),
+                                linked_at=datetime.now(timezone.utc) - timedelta(minutes=5))
+        await seed_linked_group(session, network, -701, "Oud", weekday=fire.weekday(), at=fire.strftime("%H:%M"),
+                                linked_at=datetime.now(timezone.utc) - timedelta(days=30))
+
+    seed(database, groups)
+    with BotApiStandIn() as api:
+        process = start_bot(api, database)
+        try:
+            api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == -701, timeout=30)
+            time.sleep(2)  # the round runs both groups at once: give the other every chance
+            assert api.sent_texts(-700) == []
+        finally:
+            code, output = stop_bot(process)
+    assert code == 0, output
+    assert_clean_log(output)
+
+
+# -- 12.3 ------------------------------------------------------------------------------------------
+
+UNREADABLE = [
+    {"message": {"message_id": 1, "date": "gisteren", "chat": {"id": 1001, "type": "private"}, "text": SECRET}},
+    {"message": {"message_id": 2, "date": 1, "chat": {"id": 1001, "type": "private"}, "text": SECRET, "entities": [{"type": "bold"}]}},
+    {"callback_query": {"id": "9", "from": {"id": 1001}, "chat_instance": "x", "data": SECRET}},
+    {"message": SECRET},
+]
+
+
+def test_an_unreadable_update_is_skipped_logged_by_id_only_and_polling_goes_on(tmp_path):
+    with BotApiStandIn() as api:
+        process = start_bot(api, migrated(tmp_path))
+        try:
+            api.wait_for(lambda c: c.method == "getUpdates")
+            bad_ids = [api.push_update(update) for update in UNREADABLE]
+            api.push_update(updates.command("start", sender=updates.RESIDENT))
+            api.wait_for(greeted(updates.RESIDENT["id"]))
+            polls_before = len([c for c in api.calls if c.method == "getUpdates"])
+            time.sleep(2)
+            polls = len([c for c in api.calls if c.method == "getUpdates"]) - polls_before
+            assert polls <= 6  # long polling idles; no tight loop refetching the same batch
+            api.push_update(updates.command("start", sender=updates.RESIDENT_EN))
+            api.wait_for(greeted(updates.RESIDENT_EN["id"]))
+        finally:
+            code, output = stop_bot(process)
+    assert code == 0, output
+    assert_clean_log(output)
+    for update_id in bad_ids:
+        assert output.count(f"Skipped update {update_id}:") == 1
+    assert "CRITICAL" not in output
+
+
+# -- 12.5 ------------------------------------------------------------------------------------------
+
+def test_replies_during_an_outage_of_502s_and_resets_arrive_once_it_is_over(tmp_path):
+    with BotApiStandIn() as api:
+        process = start_bot(api, migrated(tmp_path))
+        try:
+            api.wait_for(lambda c: c.method == "getUpdates")
+            api.outage(8, "mixed")  # Bad Gateway and dropped connections, taking turns
+            api.push_update(updates.command("start", sender=updates.RESIDENT))
+            api.push_update(updates.command("start", sender=updates.RESIDENT_EN))
+            api.wait_for(greeted(updates.RESIDENT["id"]), timeout=40)
+            api.wait_for(greeted(updates.RESIDENT_EN["id"]), timeout=40)
+            assert api.refused  # the outage did refuse them at first
+            time.sleep(1)
+            for user in (updates.RESIDENT, updates.RESIDENT_EN):
+                assert len([c for c in api.calls if greeted(user["id"])(c)]) == 1
+        finally:
+            code, output = stop_bot(process)
+    assert code == 0, output
+    assert_clean_log(output)
