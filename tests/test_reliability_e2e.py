@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -131,3 +133,61 @@ def test_replies_during_an_outage_of_502s_and_resets_arrive_once_it_is_over(tmp_
             code, output = stop_bot(process)
     assert code == 0, output
     assert_clean_log(output)
+
+
+# -- 12.6 ------------------------------------------------------------------------------------------
+
+def _set_read_only(path: Path, read_only: bool) -> None:
+    """chattr +i when running as root (root writes through chmod), else chmod."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i" if read_only else "-i", str(path)], check=True)
+    else:
+        path.chmod(0o444 if read_only else 0o644)
+
+
+def _can_make_read_only(path: Path) -> bool:
+    try:
+        _set_read_only(path, True)
+        try:
+            with path.open("ab"):
+                return False
+        except OSError:
+            return True
+        finally:
+            _set_read_only(path, False)
+    except (OSError, subprocess.CalledProcessError):
+        return False
+
+
+def test_read_only_database_is_said_once_answered_calmly_and_recovers_without_restart(tmp_path):
+    database = migrated(tmp_path)
+    if not _can_make_read_only(database):
+        pytest.skip("cannot make a file read-only here")
+    admin = 9001
+    calm = "Het lukt even niet. Probeer het over een paar minuten opnieuw."
+    residents = [updates.user(3000 + index, f"Bewoner{index}", "nl") for index in range(6)]
+    _set_read_only(database, True)
+    try:
+        with BotApiStandIn() as api:
+            process = start_bot(api, database, ADMIN_IDS=str(admin))
+            try:
+                api.wait_for(lambda c: c.method == "getUpdates")
+                for resident in residents:
+                    api.push_update(updates.command("start", sender=resident))
+                    api.push_update(updates.message(f"speeltuin {SECRET}", sender=resident))
+                for resident in residents:
+                    api.wait_for(lambda c, r=resident: c.chat_id == r["id"] and c.text == calm, count=2, timeout=30)
+                [note] = api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == admin)
+                assert "database" in note.text
+                _set_read_only(database, False)
+                time.sleep(1)
+                api.push_update(updates.command("start", sender=updates.RESIDENT))
+                api.wait_for(greeted(updates.RESIDENT["id"]), timeout=40)
+                assert len(api.sent_texts(admin)) == 1  # told once
+            finally:
+                code, output = stop_bot(process)
+    finally:
+        _set_read_only(database, False)
+    assert code == 0, output
+    assert_clean_log(output)
+    assert output.count("The database cannot store anything") == 1, output[-3000:]
