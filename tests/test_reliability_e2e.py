@@ -191,3 +191,18 @@ def test_read_only_database_is_said_once_answered_calmly_and_recovers_without_re
     assert code == 0, output
     assert_clean_log(output)
     assert output.count("The database cannot store anything") == 1, output[-3000:]
+
+
+# -- fuzz ------------------------------------------------------------------------------------------
+
+def test_fuzzed_updates_cause_no_traceback_leak_no_text_and_the_bot_stays_responsive(tmp_path):
+    """A smaller run of benchmarks/fuzz.py (2,000 there; figures in docs/trust.md)."""
+    from tests.fakes.fuzz import run_fuzz
+
+    result = run_fuzz(150, tmp_path)
+    assert result["exit_code"] == 0, result["output"][-3000:]
+    assert result["tracebacks"] == 0, result["output"][-5000:]
+    assert result["text_in_log"] == 0
+    assert result["error_lines"] == 0, [line for line in result["output"].splitlines() if " ERROR " in line][:5]
+    assert result["skipped_unreadable"] > 0  # the run did include unreadable updates
+    assert result["start_answered_after_s"] < 5
