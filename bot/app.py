@@ -67,6 +67,7 @@ def build_application(
     services.settings = settings
     services.engine = create_engine(settings.database_url)
     services.session_factory = create_session_factory(services.engine)
+    services.read_session_factory = create_session_factory(services.engine, read_only=True)
     persistence.session_factory = services.session_factory
 
     handlers.register_handlers(application)

@@ -160,7 +160,7 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
         heading = _("Bij jou in de buurt, de komende 4 weken")
     else:
         return None
-    async with context.session() as session:
+    async with context.read_session() as session:
         found = await repo.visible_activities(session, hi, lo - timedelta(hours=12), **filters_)
         if kind == "N":
             network = next((n for n in await repo.all_networks(session) if n.id == db_id(arg)), None)

@@ -284,7 +284,7 @@ async def answer(update: Update, context: KnooppuntContext, origin: Origin, plac
         schedule = directory.weekly_schedule(initiative)
         return schedule is not None and status_at(schedule, now, tz).is_open
 
-    async with context.session() as session:
+    async with context.read_session() as session:
         result = await directory.nearest(
             session, origin.lat, origin.lon, now=now, limit=PAGE_SIZE, offset=offset, place_filter=place_filter, is_open=is_open
         )
@@ -305,7 +305,7 @@ async def answer(update: Update, context: KnooppuntContext, origin: Origin, plac
 async def run_search(update: Update, context: KnooppuntContext, words: str) -> None:
     _ = context.gettext
     now = current_time()
-    async with context.session() as session:
+    async with context.read_session() as session:
         found = await directory.search(session, words[:MAX_QUERY_CHARS], now=now, limit=PAGE_SIZE + 1)
     if not found:
         await update.effective_message.reply_text(

@@ -31,7 +31,9 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read takes no write lock: it neither waits for writers nor makes them wait.
+        read_only = connection.get_execution_options().get("postgresql_readonly", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 # What SQLite and PostgreSQL say when the database cannot take writes: a read-only file or
@@ -79,5 +81,8 @@ def create_engine(database_url: str, **kwargs) -> AsyncEngine:
     return engine
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_session_factory(engine: AsyncEngine, *, read_only: bool = False) -> async_sessionmaker[AsyncSession]:
+    """Sessions for the caller's transactions; `read_only` ones for answers that only read (a plain
+    BEGIN on SQLite instead of BEGIN IMMEDIATE, BEGIN READ ONLY on PostgreSQL)."""
+    bind = engine.execution_options(postgresql_readonly=True) if read_only else engine
+    return async_sessionmaker(bind, expire_on_commit=False)
