@@ -19,6 +19,7 @@ import asyncio
 import os
 import platform
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -132,6 +133,7 @@ async def seed(url: str, places: int, activities: int, rng: random.Random) -> No
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the echo bot and the bot too
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--updates", type=int, default=300)
