@@ -8,17 +8,25 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAl
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from handlers.common import set_mini_app
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
 from bot.i18n import available_languages, get_translator
+from bot.telegram_request import ReplyScope, RetryingRequest, SkippingUpdatesRequest
 from storage.db import create_engine, create_session_factory
 from storage.persistence import DatabaseConversationPersistence
 
 logger = logging.getLogger(__name__)
+
+
+class KnooppuntApplication(Application):
+    """PTB's Application; requests made while an update is handled count as replies (retried briefly)."""
+
+    async def process_update(self, update: object) -> None:
+        await ReplyScope.run(super().process_update(update))
 
 
 def build_application(
@@ -32,6 +40,7 @@ def build_application(
     persistence = DatabaseConversationPersistence()  # conversations resume after a restart
     builder = (
         ApplicationBuilder()
+        .application_class(KnooppuntApplication)
         .token(settings.token)
         .context_types(ContextTypes(context=KnooppuntContext, bot_data=Services))
         .defaults(
@@ -49,14 +58,17 @@ def build_application(
         builder = builder.base_url(settings.api_base_url.rstrip("/"))
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    # PTB's own defaults (256 connections for sending, 1 for polling), wrapped: see bot.telegram_request.
+    updates_request = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
+    builder = builder.request(RetryingRequest(request or HTTPXRequest(connection_pool_size=256)))
+    builder = builder.get_updates_request(SkippingUpdatesRequest(updates_request))
     application = builder.build()
 
     services: Services = application.bot_data
     services.settings = settings
     services.engine = create_engine(settings.database_url)
     services.session_factory = create_session_factory(services.engine)
+    services.read_session_factory = create_session_factory(services.engine, read_only=True)
     persistence.session_factory = services.session_factory
 
     set_mini_app(settings.public_url)  # the 🗺️ Kaart button (web/, a Telegram Mini App)

@@ -21,6 +21,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
+    read_session_factory: async_sessionmaker[AsyncSession]  # transactions that only read
 
     def __init__(self) -> None:
         self.extras: dict[str, object] = {}
@@ -43,6 +44,10 @@ class KnooppuntContext(CallbackContext[ExtBot, dict, dict, Services]):
     def session(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One transaction: commits when the block ends, rolls back on an exception."""
         return self.bot_data.session_factory.begin()
+
+    def read_session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A transaction that only reads (an answer from the directory or agenda): takes no write lock."""
+        return self.bot_data.read_session_factory.begin()
 
     @property
     def language(self) -> str:

@@ -67,6 +67,10 @@ def fuzzy_lookup(key: str, names: Iterable[str]) -> tuple[str, int] | None:
     limit = allowed_typos(key)
     best: tuple[str, int] | None = None
     for name in names:
+        if limit == 0 or abs(len(name) - len(key)) > limit:  # exact match only: no need to count edits
+            if name == key and best is None:
+                best = (name, 0)
+            continue
         distance = edit_distance(key, name, min(limit, allowed_typos(name)))
         if distance <= min(limit, allowed_typos(name)) and (best is None or distance < best[1]):
             best = (name, distance)

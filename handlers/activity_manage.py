@@ -12,6 +12,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
+from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from handlers.activity_card import now_of
@@ -48,7 +49,9 @@ REASON_MAX = 300
 
 
 def _id(data: str, pattern: str) -> re.Match[str] | None:
-    return re.fullmatch(pattern, data)
+    """The match when `data` fits `pattern` and its first group is a possible row id (domain.ids)."""
+    match = re.fullmatch(pattern, data)
+    return match if match is not None and db_id(match.group(1)) is not None else None
 
 
 async def _load_checked(update: Update, context: KnooppuntContext, activity_id: int, attempted: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageOriginHiddenUser, MessageOriginUser, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from domain.ids import db_id_field, page_number, telegram_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain.paging import page_of
@@ -85,18 +86,18 @@ async def show_list(update: Update, context: KnooppuntContext) -> int:
     if not await _is_admin(update, context, "beheer"):
         return END
     await update.callback_query.answer()
-    text, markup = await _overview(context, _int_tail(update.callback_query.data, 2) or 0)
+    text, markup = await _overview(context, page_number(_field(update.callback_query.data, 2)))
     await update.callback_query.edit_message_text(text, reply_markup=markup)
     return END
 
 
-def _int_tail(data: str, index: int) -> int | None:
+def _field(data: str, index: int) -> str | None:
     parts = data.split(":")
-    return int(parts[index]) if len(parts) > index and parts[index].isdigit() and len(parts[index]) < 19 else None
+    return parts[index] if len(parts) > index else None
 
 
 async def show_network(update: Update, context: KnooppuntContext) -> int:
-    network_id = _int_tail(update.callback_query.data, 2)
+    network_id = db_id_field(update.callback_query.data, 2)
     if not await _is_admin(update, context, "beheer", network_id):
         return END
     await update.callback_query.answer()
@@ -133,7 +134,7 @@ async def ask_new_network(update: Update, context: KnooppuntContext) -> str | in
 
 
 async def ask_rename(update: Update, context: KnooppuntContext) -> str | int:
-    network_id = _int_tail(update.callback_query.data, 2)
+    network_id = db_id_field(update.callback_query.data, 2)
     if not await _is_admin(update, context, "network_rename", network_id):
         return END
     await update.callback_query.answer()
@@ -175,7 +176,7 @@ async def got_network_name(update: Update, context: KnooppuntContext) -> str | i
 
 
 async def ask_coordinator(update: Update, context: KnooppuntContext) -> str | int:
-    network_id = _int_tail(update.callback_query.data, 2)
+    network_id = db_id_field(update.callback_query.data, 2)
     if not await _is_admin(update, context, "coordinator_add", network_id):
         return END
     await update.callback_query.answer()
@@ -195,8 +196,8 @@ async def got_coordinator(update: Update, context: KnooppuntContext) -> str | in
     elif isinstance(origin, MessageOriginHiddenUser):
         await message.reply_text(_("Deze persoon laat doorsturen niet toe. Vraag het Telegram-nummer (id) en typ dat."))
         return COORDINATOR
-    elif message.text and message.text.strip().isdigit() and 0 < int(message.text.strip()) < 2**63:
-        person_id, person_name = int(message.text.strip()), None
+    elif message.text and telegram_id(message.text.strip()) is not None:
+        person_id, person_name = telegram_id(message.text.strip()), None
     else:
         await message.reply_text(_("Stuur een doorgestuurd bericht van de persoon, of typ alleen het nummer.") + "\n\n" + step_hint(_, back=False))
         return COORDINATOR
@@ -220,7 +221,7 @@ async def got_coordinator(update: Update, context: KnooppuntContext) -> str | in
 
 async def remove_coordinator(update: Update, context: KnooppuntContext) -> int:
     data = update.callback_query.data
-    network_id, person_id = _int_tail(data, 2), _int_tail(data, 3)
+    network_id, person_id = db_id_field(data, 2), telegram_id(_field(data, 3))
     if not await _is_admin(update, context, "coordinator_remove", network_id):
         return END
     await update.callback_query.answer()

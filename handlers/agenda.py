@@ -20,6 +20,7 @@ from telegram.ext import (
     filters,
 )
 
+from domain.ids import db_id, page_number
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
@@ -196,7 +197,7 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
             filters_["category"] = question.category
     elif kind == "B":
         names = gazetteer.buurten()
-        if not arg.isdigit() or int(arg) >= len(names):
+        if arg not in {str(index) for index in range(len(names))}:
             return None
         filters_["buurt"] = names[int(arg)].name
         heading = _("Buurt {name}, de komende 4 weken").format(name=escape(names[int(arg)].name))
@@ -207,9 +208,9 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
         filters_["category"] = arg
         heading = _("{name}, de komende 4 weken").format(name=escape(category.display_name(context.translator)))
     elif kind == "N":
-        if not arg.isdigit():
+        if db_id(arg) is None:
             return None
-        filters_["network_id"] = int(arg)
+        filters_["network_id"] = db_id(arg)
     elif kind == "G":
         point = context.user_data.get("agenda_point")
         if point is None:
@@ -217,10 +218,10 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
         heading = _("Bij jou in de buurt, de komende 4 weken")
     else:
         return None
-    async with context.session() as session:
+    async with context.read_session() as session:
         found = await repo.visible_activities(session, hi, lo - timedelta(hours=12), **filters_)
         if kind == "N":
-            network = next((n for n in await repo.all_networks(session) if n.id == int(arg)), None)
+            network = next((n for n in await repo.all_networks(session) if n.id == db_id(arg)), None)
             if network is None:
                 return None
             heading = _("{name}, de komende 4 weken").format(name=escape(network.name))
@@ -268,11 +269,11 @@ async def show_list(update: Update, context: KnooppuntContext) -> None:
     await query.answer()
     _ = context.gettext
     parts = query.data.split(":")
-    if len(parts) != 4 or not parts[3].isdigit():
+    if len(parts) != 4 or not re.fullmatch(r"[0-9]{1,4}", parts[3]):
         await query.edit_message_text(_("Deze knop werkt niet meer. Kies opnieuw met /agenda."))
         return
     _prefix, kind, arg, page_text = parts
-    await render_list(query.edit_message_text, context, kind, arg, int(page_text))
+    await render_list(query.edit_message_text, context, kind, arg, page_number(page_text))
 
 
 async def render_list(send, context: KnooppuntContext, kind: str, arg: str, page: int) -> None:  # noqa: ANN001
@@ -431,8 +432,8 @@ async def send_card(chat_id: int, context: KnooppuntContext, activity_id: int, u
 
 
 def parse_id(data: str) -> int | None:
-    match = re.fullmatch(r"ac:[a-zA-Z]:(\d{1,10})", data)
-    return int(match.group(1)) if match else None
+    match = re.fullmatch(r"ac:[a-zA-Z]:([0-9]{1,10})", data)
+    return db_id(match.group(1)) if match else None
 
 
 async def gone(query, context: KnooppuntContext) -> None:  # noqa: ANN001
@@ -448,7 +449,8 @@ async def open_card(update: Update, context: KnooppuntContext) -> None:
 
 
 async def open_deep_link(update: Update, context: KnooppuntContext, payload: str) -> None:
-    if not payload.isdigit() or not await send_card(update.effective_chat.id, context, int(payload), update.effective_user.id):
+    activity_id = db_id(payload)
+    if activity_id is None or not await send_card(update.effective_chat.id, context, activity_id, update.effective_user.id):
         await update.effective_message.reply_text(
             context.gettext("Deze activiteit bestaat niet meer. Kijk in /agenda wat er nu te doen is.")
         )

@@ -13,6 +13,7 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
+from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from handlers import digest_jobs
@@ -183,8 +184,8 @@ async def network_toggled(update: Update, context: KnooppuntContext) -> int:
     raw = query.data.removeprefix("bn:")
     async with context.session() as session:
         allowed = {n.id for n in await repo.networks_of_initiative(session, d["initiative_id"])}
-    if raw.isdigit() and int(raw) in allowed:
-        network_id = int(raw)
+    if db_id(raw) in allowed:
+        network_id = db_id(raw)
         d["networks"] = [n for n in d["networks"] if n != network_id] if network_id in d["networks"] else [*d["networks"], network_id]
     await query.edit_message_reply_markup(reply_markup=await network_markup(context))
     return NETWORKS
@@ -335,12 +336,12 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     parts = query.data.split(":")
     user_id = update.effective_user.id
-    if len(parts) != 3 or parts[1] not in ("ok", "no") or not parts[2].isdigit():
+    if len(parts) != 3 or parts[1] not in ("ok", "no") or db_id(parts[2]) is None:
         await query.message.reply_text(_("Deze knop werkt niet meer."))
         return
     approve = parts[1] == "ok"
     async with context.session() as session:
-        found = await repo.get_target(session, int(parts[2]))
+        found = await repo.get_target(session, db_id(parts[2]))
         if found is None:
             result = "gone"
         else:

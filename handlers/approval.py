@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
+from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain import registration as rules
@@ -204,8 +205,7 @@ async def refuse(update: Update, context: KnooppuntContext, attempted: str, subj
 
 
 def _subject_id(data: str) -> int | None:
-    tail = data.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() and len(tail) < 10 else None
+    return db_id(data.rsplit(":", 1)[-1])
 
 
 async def _authorised(update: Update, context: KnooppuntContext, kind: str, subject_id: int | None, attempted: str) -> bool:

@@ -22,6 +22,7 @@ from telegram.ext import Application
 from bot.context import KnooppuntContext
 from bot.i18n import user_language
 from domain.digest_period import digest_period
+from domain.digest_resume import FINISH, MISSED, SEND, resume_decision
 from domain.digest_slots import cron_fields
 from domain.schedule import Schedule, last_fire, missed_run
 from handlers.digest_compose import coordinator_digest, group_digest
@@ -373,6 +374,7 @@ async def resume_missed(application: Application) -> dict[int, str]:
     moment = now(application)
     due: dict[int, datetime] = {}
     async with application.bot_data.session_factory.begin() as session:
+        schedule_set = await audit.last_done(session, "digest_time", "group_chat")
         for group in await groups.linked_groups(session):
             if group.digest_paused:
                 continue
@@ -380,12 +382,13 @@ async def resume_missed(application: Application) -> dict[int, str]:
             fire = last_fire(schedule, moment)
             period = digest_period(schedule, fire)
             delivery = await groups.get_delivery(session, groups.KIND_GROUP, group.chat_id, period)
-            if delivery is not None:
-                if delivery.status == "sending":
-                    due[group.chat_id] = fire
-            elif missed_run(None, moment, schedule) is not None:
+            decision = resume_decision(
+                fire=fire, now=moment, delivery_status=delivery.status if delivery is not None else None,
+                linked_at=group.linked_at, schedule_set_at=schedule_set.get(str(group.chat_id)),
+            )
+            if decision in (FINISH, SEND):
                 due[group.chat_id] = fire
-            elif group.linked_at is not None and group.linked_at < fire:
+            elif decision == MISSED:
                 logger.warning("Digest for group %s due %s skipped: missed by more than 12 hours", group.chat_id, fire.isoformat())
                 await groups.start_delivery(session, groups.KIND_GROUP, group.chat_id, period, fire, [], moment, status="missed")
     results = await run_groups_round(application, sorted(due), due) if due else {}

@@ -311,7 +311,7 @@ async def render_answer(context: KnooppuntContext, question: Question) -> tuple[
         return schedule is not None and status_at(schedule, now, tz).is_open
 
     origin = question.origin
-    async with context.session() as session:
+    async with context.read_session() as session:
         result = await directory.nearest(
             session, origin.lat, origin.lon, now=now, limit=PAGE_SIZE, offset=question.offset,
             place_filter=place_filter_of(question), is_open=is_open,
@@ -344,7 +344,7 @@ async def send_answer(update: Update, context: KnooppuntContext, question: Quest
 async def run_search(update: Update, context: KnooppuntContext, words: str) -> None:
     _ = context.gettext
     now = current_time()
-    async with context.session() as session:
+    async with context.read_session() as session:
         found = await directory.search(session, words[:MAX_QUERY_CHARS], now=now, limit=PAGE_SIZE + 1)
     if not found:
         await update.effective_message.reply_text(

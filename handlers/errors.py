@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import KnooppuntContext
+from handlers import database_outage
 from handlers.common import edit_impossible
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ def _not_modified(error: object) -> bool:
 
 async def on_error(update: object, context: KnooppuntContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
+    if await database_outage.handle(update, context):
+        return
     if _not_modified(context.error):
         logger.debug("Update %s: message not modified (a double press)", update_id)
         return

@@ -11,6 +11,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
+from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from handlers.common import MenuCommand, escape, show_result
@@ -105,7 +106,7 @@ async def link_chosen(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     chat, user = query.message.chat, update.effective_user
     raw = query.data.removeprefix(LINK_PREFIX)
-    network_id = int(raw) if raw.isdigit() else None
+    network_id = db_id(raw)
     async with context.session() as session:
         network = await session.get(Network, network_id) if network_id is not None else None
         allowed = network is not None and chat.type in GROUP_TYPES and await may_manage(session, context, user.id, network.id)

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from domain.ids import db_id, db_id_field, page_number
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain import registration as rules
@@ -61,8 +62,7 @@ def now() -> datetime:
 def _ids(data: str) -> tuple[int | None, str | None]:
     """'own:<action>:<id>[:<field>]' -> (id, field)."""
     parts = data.split(":")
-    initiative_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() and len(parts[2]) < 10 else None
-    return initiative_id, (parts[3] if len(parts) > 3 else None)
+    return db_id_field(data, 2), (parts[3] if len(parts) > 3 else None)
 
 
 async def _allowed(update: Update, context: KnooppuntContext, action: str, initiative_id: int | None, attempted: str) -> bool:
@@ -111,7 +111,7 @@ async def mine_page(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     await query.answer()
     tail = query.data.removeprefix("own:l:")
-    shown = await _mine_page(context, update.effective_user.id, int(tail) if tail.isdigit() and len(tail) < 5 else 0)
+    shown = await _mine_page(context, update.effective_user.id, page_number(tail))
     if shown is None:
         await query.edit_message_text(context.gettext("Je hebt nog geen initiatieven. Meld er een aan met /aanmelden."))
         return
@@ -308,9 +308,9 @@ async def got_choice(update: Update, context: KnooppuntContext) -> str | int:
     if field == "networks":
         async with context.session() as session:
             valid = {n.id for n in await networks.list_networks(session)}
-        if not choice.isdigit() or int(choice) not in valid:
+        if db_id(choice) not in valid:
             return EDIT_CHOICE
-        item = int(choice)
+        item = db_id(choice)
     elif choice in rules.LANGUAGE_CHOICES:
         item = choice
     else:

@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, user_language
 from domain import gazetteer, registration as rules
@@ -336,7 +337,7 @@ async def got_network_button(update: Update, context: KnooppuntContext) -> str |
             return "networks"
         return await _advance(update, context, data, "place")
     async with context.session() as session:
-        network = await networks.get_network(session, int(choice)) if choice.isdigit() else None
+        network = await networks.get_network(session, db_id(choice)) if db_id(choice) is not None else None
     if network is None:
         await _tell(update, context.gettext("Die keuze ken ik niet. Kies een van de knoppen."))
         return "networks"

@@ -1,5 +1,9 @@
 """Buttons nobody handles (old, forged or from a finished conversation) get a calm answer.
 
+A press without its message (only an `inline_message_id`) cannot come from this bot, which sends
+no inline messages; the handlers read the pressed message, so such a press is answered here and
+goes no further.
+
 Without an answer Telegram shows a spinner on the button until it times out. The check runs in
 its own group just before the capabilities (group 0), so it sees the handlers as they are when the
 press arrives: a press that ends a conversation is not mistaken afterwards for a stale one and
@@ -9,7 +13,7 @@ answered twice (Telegram refuses a second answer).
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import KnooppuntContext
 
@@ -28,9 +32,12 @@ def _claimed(application: Application, update: Update) -> bool:
 
 
 async def unclaimed_button(update: Update, context: KnooppuntContext) -> None:
-    if _claimed(context.application, update):
+    without_message = update.callback_query.message is None
+    if not without_message and _claimed(context.application, update):
         return
     await update.callback_query.answer(context.gettext("Deze knop werkt niet meer. Begin opnieuw met /start."))
+    if without_message:
+        raise ApplicationHandlerStop
 
 
 def register(application: Application) -> None:

@@ -23,8 +23,7 @@ async def track_user(update: Update, context: KnooppuntContext) -> None:
     seen = context.user_data.get("last_recorded")
     if seen is None or now - seen >= LAST_SEEN_RESOLUTION:
         async with context.session() as session:
-            record = await users.record_contact(session, user.id, user.first_name, now, user.language_code)
-            context.user_data["chosen_language"] = record.language
+            context.user_data["chosen_language"] = await users.record_contact(session, user.id, user.first_name, now, user.language_code)
         context.user_data["last_recorded"] = now
     context.user_data["lang"] = resolve_language(
         context.user_data.get("chosen_language"), user.language_code, context.settings.default_language

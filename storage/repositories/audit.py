@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry
@@ -57,3 +58,13 @@ def format_entry(entry: AuditEntry, timezone) -> str:  # noqa: ANN001 - a ZoneIn
     subject = f"{entry.subject_type}:{entry.subject_id}" if entry.subject_type else "-"
     detail = " ".join(f"{key}={value}" for key, value in sorted((entry.detail or {}).items()))
     return f"{when}  #{entry.id:<5} {actor:>12}  {entry.action:<20} {subject:<18} {detail}".rstrip()
+
+
+async def last_done(session: AsyncSession, action: str, subject_type: str) -> dict[str, datetime]:
+    """When `action` was last recorded per subject id (e.g. each group's last schedule change)."""
+    rows = await session.execute(
+        select(AuditEntry.subject_id, func.max(AuditEntry.at))
+        .where(AuditEntry.action == action, AuditEntry.subject_type == subject_type)
+        .group_by(AuditEntry.subject_id)
+    )
+    return {subject_id: at for subject_id, at in rows if subject_id is not None}

@@ -115,10 +115,19 @@ def _clock(minutes: int) -> str:
 
 
 # What a place card shows: the place, its hours and languages, loaded up front (no lazy loads).
-CARD_OPTIONS = (joinedload(Initiative.location), selectinload(Initiative.schedules), selectinload(Initiative.languages))
+# One query for a page of cards (joined, made unique), not three: every round trip to the database
+# costs more than the few repeated columns (a page holds at most a handful of places).
+CARD_OPTIONS = (joinedload(Initiative.location), joinedload(Initiative.schedules), joinedload(Initiative.languages))
 
 
 # -- nearest ---------------------------------------------------------------------------------------
+
+
+# The radius that last held enough places, per filter and page: the next question starts there
+# instead of at START_RADIUS_M, so it usually needs one box query instead of two or three. Only
+# the number of queries depends on it, never the answer (the box widens until enough lie inside).
+_RADIUS_HINTS: dict[tuple[object, int], float] = {}
+HINT_MAX_M = 3_000.0
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,8 @@ async def nearest(
     """
     wanted = offset + limit + 1  # one more tells whether a next page exists
     conditions = place_filter.conditions(now, box_driven=True)
-    radius = START_RADIUS_M
+    hint_key = (place_filter, wanted)
+    radius = _RADIUS_HINTS.get(hint_key, START_RADIUS_M)
     seen: dict[int, float] = {}
     loaded: dict[int, Initiative] = {}
     while True:
@@ -180,6 +190,10 @@ async def nearest(
         # Guess the radius that holds enough from the density seen so far; widen at least 1.5x.
         factor = math.sqrt(wanted / len(inside)) * 1.2 if inside else WIDEN_FACTOR
         radius = min(radius * max(1.5, min(factor, WIDEN_FACTOR)), MAX_RADIUS_M)
+    # Next time start where about twice `wanted` places lie, as dense as seen here (bounded, so one
+    # question far outside the city does not make the next one in the centre scan a huge box).
+    density_radius = radius * math.sqrt(2 * wanted / max(len(inside), 1))
+    _RADIUS_HINTS[hint_key] = min(max(START_RADIUS_M, density_radius), HINT_MAX_M)
     ordered = sorted(inside, key=lambda i: (seen[i], i))
     page = ordered[offset : offset + limit]
     missing = [i for i in page if i not in loaded]
@@ -195,7 +209,7 @@ async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Initiative]:
     if not ids:
         return []
     query = select(Initiative).where(Initiative.id.in_(ids)).options(*CARD_OPTIONS)
-    return list(await session.scalars(query))
+    return list((await session.scalars(query)).unique())
 
 
 # -- search ------------------------------------------------------------------------------------------
@@ -213,7 +227,7 @@ async def search(session: AsyncSession, words: str, *, now: datetime, limit: int
         .order_by(Initiative.name, Initiative.id)
         .limit(limit)
     )
-    return list(await session.scalars(query))
+    return list((await session.scalars(query)).unique())
 
 
 async def get_visible(session: AsyncSession, initiative_id: int, *, now: datetime) -> Initiative | None:

@@ -38,6 +38,9 @@ class BotApiStandIn:
         self._next_update_id = 1
         self._changed = threading.Condition()
         self.stall: Callable[[ApiCall], bool] | None = None  # return True to leave a call unanswered
+        self._outage_until = 0.0  # monotonic time until which every call but getUpdates fails
+        self._outage_kind = "502"
+        self.refused: list[ApiCall] = []  # calls answered with an outage error
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,6 +60,10 @@ class BotApiStandIn:
                 method = self.path.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
                 params, files = stand_in._parse(self.headers.get("Content-Type", ""), body)
                 status, payload = stand_in._answer(method, params, files)
+                if status is None:  # a dropped connection: no answer at all
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -64,7 +71,11 @@ class BotApiStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that hung up mid-answer (the bot stopping): nothing to report
+
+        self._server = Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -93,6 +104,13 @@ class BotApiStandIn:
             self._updates.append(update)
             self._changed.notify_all()
             return update["update_id"]
+
+    def outage(self, seconds: float, kind: str = "502") -> None:
+        """For `seconds`, every call except getUpdates fails: "502" (Bad Gateway) or "drop" (the
+        connection closes without an answer, like a reset); "mixed" alternates both."""
+        with self._changed:
+            self._outage_until = time.monotonic() + seconds
+            self._outage_kind = kind
 
     def wait_for(self, predicate: Callable[[ApiCall], bool], timeout: float = 15.0, count: int = 1) -> list[ApiCall]:
         """Block until `count` recorded calls match; raise AssertionError on timeout."""
@@ -140,6 +158,14 @@ class BotApiStandIn:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         call = ApiCall(method, params, files)
         with self._changed:
+            if method != "getMe" and time.monotonic() < self._outage_until:
+                self.refused.append(call)
+                kind = self._outage_kind
+                if kind == "mixed":
+                    kind = "drop" if len(self.refused) % 2 else "502"
+                if kind == "drop":
+                    return None, {}
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
             if self.stall is not None and self.stall(call):
                 while self.stall is not None:  # hang like a dead network until the test lets go
                     self._changed.wait(0.5)

@@ -27,6 +27,12 @@ async def test_the_bot_keeps_serving_after_a_fault(bot, caplog, kind, value):
     caplog.set_level(logging.ERROR, logger="handlers.errors")
     bot.api.fail_next(kind, "sendMessage", value)
     first = await bot.say("/hulp")
+    if kind in ("timeout", "server_error", "network"):
+        # A short outage: the reply is tried again (bot.telegram_request) and arrives, once.
+        [reply] = bot.replies(first)
+        assert "Zo werkt Knooppunt" in reply.text
+        assert not [record for record in caplog.records if record.getMessage().startswith("Error while handling update")]
+        return
     # The error handler took it: logged once with the update id, and nothing escaped.
     errors = [record for record in caplog.records if record.getMessage().startswith("Error while handling update")]
     assert len(errors) == 1
@@ -41,7 +47,7 @@ async def test_the_bot_keeps_serving_after_a_fault(bot, caplog, kind, value):
 
 
 async def test_fault_in_the_error_message_itself_is_swallowed(bot, caplog):
-    bot.api.fail_next("server_error", "sendMessage", 502, times=2)  # the reply and the apology both fail
+    bot.api.fail_next("bad_request", "sendMessage", "wrong", times=2)  # the reply and the apology both fail
     assert bot.replies(await bot.say("/hulp")) == []
     assert "Could not tell chat" in caplog.text
     [reply] = bot.replies(await bot.say("/hulp"))

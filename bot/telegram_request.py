@@ -1,0 +1,154 @@
+"""The HTTP layer between python-telegram-bot and the Bot API: where polling skips an update the
+library cannot read, and where a reply to the person who wrote is tried again while Telegram has
+a short outage (502s, timeouts). Both wrap PTB's own request object (`telegram.request.BaseRequest`).
+
+Retries happen only for requests made while an update is being handled (`ReplyScope`): digests,
+reminders and other messages the bot sends on its own have their own retry policy and must not
+be retried twice. 429 (RetryAfter) is left to AIORateLimiter, which already retries it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+REPLY_RETRY_BUDGET = 60.0  # seconds a reply keeps being tried; Telegram's short outages last seconds to a minute
+REPLY_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds between attempts; the last one repeats
+
+
+class ReplyScope:
+    """Marks the requests made while one update is handled, so only those are retried.
+
+    A context variable alone is not enough: a job scheduled from a handler inherits the handler's
+    context, so it would count as a reply forever. The marker is therefore valid only while its
+    update is being processed (see `KnooppuntApplication.process_update`).
+    """
+
+    _current: contextvars.ContextVar[object | None] = contextvars.ContextVar("knooppunt_reply_scope", default=None)
+    _live: set[object] = set()
+
+    @classmethod
+    def active(cls) -> bool:
+        marker = cls._current.get()
+        return marker is not None and marker in cls._live
+
+    @classmethod
+    async def run(cls, work: Awaitable[None]) -> None:
+        marker = object()
+        cls._live.add(marker)
+        token = cls._current.set(marker)
+        try:
+            await work
+        finally:
+            cls._current.reset(token)
+            cls._live.discard(marker)
+
+
+class _Wrapper(BaseRequest):
+    """Delegates everything to the wrapped request object (an HTTPXRequest in production)."""
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self.inner = inner
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **timeouts: object) -> tuple[int, bytes]:
+        return await self.inner.do_request(url, method, request_data, **timeouts)
+
+
+class RetryingRequest(_Wrapper):
+    """Tries a reply again on 5xx, timeouts and dropped connections, for at most `budget` seconds."""
+
+    def __init__(self, inner: BaseRequest, budget: float = REPLY_RETRY_BUDGET, backoff: tuple[float, ...] = REPLY_BACKOFF,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        super().__init__(inner)
+        self.budget, self.backoff, self.sleep = budget, backoff, sleep
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **timeouts: object) -> tuple[int, bytes]:
+        if not ReplyScope.active():
+            return await self.inner.do_request(url, method, request_data, **timeouts)
+        deadline = time.monotonic() + self.budget
+        attempt = 0
+        while True:
+            try:
+                status, payload = await self.inner.do_request(url, method, request_data, **timeouts)
+                if status not in TRANSIENT_STATUSES:
+                    return status, payload
+                failure: str | Exception = f"HTTP {status}"
+            except (TimedOut, NetworkError) as exc:  # NetworkError from the request layer: the connection failed
+                status, payload, failure = None, b"", exc
+            delay = self.backoff[min(attempt, len(self.backoff) - 1)]
+            attempt += 1
+            if time.monotonic() + delay > deadline:
+                if status is None:
+                    raise failure  # type: ignore[misc]
+                return status, payload
+            logger.info("Telegram %s failed (%s); trying again in %.1f s (attempt %d)", _method_of(url), type(failure).__name__ if isinstance(failure, Exception) else failure, delay, attempt + 1)
+            await self.sleep(delay)
+
+
+class SkippingUpdatesRequest(_Wrapper):
+    """For getUpdates: an update python-telegram-bot cannot parse is replaced by an empty one.
+
+    PTB parses the whole batch at once; one bad update would fail the batch, the offset would
+    never move on and every retry would log the raw batch (residents' messages). The empty update
+    keeps its update_id, so polling confirms it and continues; nothing handles it.
+    """
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **timeouts: object) -> tuple[int, bytes]:
+        status, payload = await self.inner.do_request(url, method, request_data, **timeouts)
+        if status != 200 or _method_of(url) != "getUpdates":
+            return status, payload
+        return status, skip_unreadable(payload)
+
+
+def skip_unreadable(payload: bytes) -> bytes:
+    """The getUpdates answer with every update PTB cannot read replaced by `{"update_id": N}`."""
+    try:
+        body = json.loads(payload)
+        results = body["result"]
+        if not isinstance(results, list):
+            return payload
+    except (ValueError, KeyError, TypeError):
+        return payload  # not an answer we understand: let PTB report it
+    kept: list[object] = []
+    for data in results:
+        try:
+            Update.de_json(data, None)
+            kept.append(data)
+            continue
+        except Exception:  # noqa: BLE001 - anything PTB raises while parsing means "cannot read"
+            pass
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if isinstance(update_id, int) and not isinstance(update_id, bool):
+            logger.warning("Skipped update %s: python-telegram-bot cannot read it", update_id)
+            kept.append({"update_id": update_id})
+        else:
+            logger.warning("Skipped an update without a usable update_id")
+    if kept == results:
+        return payload
+    body["result"] = kept
+    return json.dumps(body).encode()
+
+
+def _method_of(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
