@@ -12,13 +12,17 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from domain.gazetteer import normalize_text
 from storage.models import Activity, Initiative, InitiativeNetwork, Location, Network
-from storage.repositories.directory import CARD_OPTIONS, visible_to_residents
+from storage.repositories.directory import visible_to_residents
 
-PUBLIC_OPTIONS = (*CARD_OPTIONS, selectinload(Initiative.networks))
+# Collections by selectin, not joined: a page of many places would multiply its rows by schedules × languages.
+PUBLIC_OPTIONS = (
+    joinedload(Initiative.location), selectinload(Initiative.schedules), selectinload(Initiative.languages),
+    selectinload(Initiative.networks),
+)
 
 
 @dataclass(frozen=True)
