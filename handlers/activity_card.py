@@ -12,6 +12,7 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
+from bot.i18n import get_translator
 from domain import datefmt
 from domain.agenda import Slot, next_occurrence, occurrences
 from domain.calendar_file import CalendarEvent
@@ -40,7 +41,7 @@ def series_words(activity: Activity, gettext, language: str, tz) -> str:  # noqa
     """'Elke dinsdag, 10:00 – 12:00' (or a plain 'Komt vaker terug' for a rule we cannot word)."""
     try:
         text = datefmt.format_recurrence(activity.rrule, activity.starts_at, activity.ends_at,
-                                         translator=_Translator(gettext), locale=language, tz=tz)
+                                         translator=_Translator(gettext, language), locale=language, tz=tz)
     except ValueError:
         return gettext("Komt vaker terug.")
     return text[:1].upper() + text[1:]
@@ -49,11 +50,13 @@ def series_words(activity: Activity, gettext, language: str, tz) -> str:  # noqa
 class _Translator:
     """Adapts a bare gettext function to the domain's Translator protocol."""
 
-    def __init__(self, gettext) -> None:  # noqa: ANN001
+    def __init__(self, gettext, language: str) -> None:  # noqa: ANN001
         self.gettext = gettext
+        self.language = language
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular) if n == 1 else self.gettext(plural)
+        # gettext alone cannot choose among plural forms (Arabic has six, Polish three): ask the language's rules.
+        return get_translator(self.language).ngettext(singular, plural, n)
 
 
 def short_day(start: datetime, language: str, tz) -> str:  # noqa: ANN001

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.i18n import available_languages, language_name
 from storage.models import User
 from tests.fakes import updates
-from tests.fakes.updates import RESIDENT, RESIDENT_EN, RESIDENT_TR
+from tests.fakes.updates import RESIDENT, RESIDENT_EN
 
 
 async def test_start_greets_in_dutch_with_main_keyboard(bot):
     calls = bot.replies(await bot.send(updates.command("start")))
-    assert len(calls) == 1
+    assert len(calls) == 2  # the welcome, then (until a language is chosen) the language buttons
     assert calls[0].chat_id == RESIDENT["id"]
     assert calls[0].text.startswith("Hallo Fatima! 👋")
     assert "Ik ben Knooppunt" in calls[0].text
@@ -22,19 +23,31 @@ async def test_start_greets_in_dutch_with_main_keyboard(bot):
 
 
 async def test_start_greets_in_english_for_english_telegram(bot):
-    [reply] = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_EN)))
+    reply, offer = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_EN)))
     assert reply.text.startswith("Hello John! 👋")
+    assert offer.text == "Another language? Choose /language."
     assert "📍 What is nearby?" in reply.buttons()
 
 
 async def test_unsupported_language_falls_back_to_default(bot):
-    [reply] = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_TR)))
-    assert reply.text.startswith("Hallo Ayşe! 👋")
+    sender = updates.user(1011, "Yuki", "ja")
+    reply, _offer = bot.replies(await bot.send(updates.command("start", sender=sender)))
+    assert reply.text.startswith("Hallo Yuki! 👋")
+
+
+async def test_first_start_offers_every_language_named_in_itself_until_one_is_chosen(bot):
+    _welcome, offer = bot.replies(await bot.send(updates.command("start")))
+    assert offer.text == "Andere taal? Kies /taal."
+    assert [label.removeprefix("✅ ") for label in offer.buttons()] == [language_name(code) for code in available_languages()]
+    assert "✅ Nederlands" in offer.buttons()
+    await bot.send(updates.callback("lang:en"))
+    calls = bot.replies(await bot.send(updates.command("start")))
+    assert len(calls) == 1 and calls[0].text.endswith("Another language? Choose /language.")
 
 
 async def test_user_name_is_escaped(bot):
     sender = updates.user(1010, "<b>Bob</b> & co", "nl")
-    [reply] = bot.replies(await bot.send(updates.command("start", sender=sender)))
+    reply = bot.replies(await bot.send(updates.command("start", sender=sender)))[0]
     assert "Hallo &lt;b&gt;Bob&lt;/b&gt; &amp; co!" in reply.text
 
 
@@ -105,7 +118,7 @@ async def test_command_menus_set_per_language_and_scope(bot):
     assert scopes == {
         (scope, language)
         for scope in ("all_private_chats", "all_group_chats")
-        for language in (None, "nl", "en")
+        for language in (None, *available_languages())
     }
     english_private = next(
         c for c in calls if c.params["scope"]["type"] == "all_private_chats" and c.params.get("language_code") == "en"
@@ -150,7 +163,7 @@ async def test_error_is_reported_calmly_without_internals(bot, monkeypatch):
 
 
 async def test_unknown_deep_link_gets_the_normal_greeting(bot):
-    [reply] = bot.replies(await bot.send(updates.command("start", "zzz-123")))
+    reply = bot.replies(await bot.send(updates.command("start", "zzz-123")))[0]
     assert reply.text.startswith("Hallo Fatima! 👋")
 
 
@@ -178,7 +191,7 @@ async def test_blocked_user_is_not_messaged_again(bot):
     bot.api.fail_next("forbidden", "sendMessage")
     assert bot.replies(await bot.send(updates.command("start"))) == []
     # The next update is served normally.
-    [reply] = bot.replies(await bot.send(updates.command("start")))
+    reply = bot.replies(await bot.send(updates.command("start")))[0]
     assert reply.text.startswith("Hallo Fatima!")
 
 
