@@ -82,9 +82,15 @@ class SourceTranslator(gettext.NullTranslations):
         return self.gettext(message)
 
 
+# The order of the language buttons: Dutch, English, then Delfshaven's largest communities.
+LANGUAGE_ORDER = (SOURCE_LANGUAGE, "en", "tr", "ar", "pl", "pt")
+
+
 def available_languages() -> tuple[str, ...]:
-    found = sorted(p.name for p in LOCALES_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()) if LOCALES_DIR.is_dir() else []
-    return (SOURCE_LANGUAGE, *[code for code in found if code != SOURCE_LANGUAGE])
+    found = {p.name for p in LOCALES_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()} if LOCALES_DIR.is_dir() else set()
+    found.add(SOURCE_LANGUAGE)
+    ranked = [code for code in LANGUAGE_ORDER if code in found]
+    return (*ranked, *sorted(found - set(ranked)))
 
 
 def load_catalog(language: str):

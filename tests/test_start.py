@@ -93,7 +93,7 @@ async def test_start_in_group_points_to_private_chat(bot):
 async def test_language_switch_is_stored_and_used(bot):
     [offer] = bot.replies(await bot.send(updates.command("taal")))
     assert offer.text == "In welke taal wil je berichten krijgen?"
-    assert offer.buttons() == ["✅ Nederlands", "English"]
+    assert offer.buttons() == ["✅ Nederlands", "English", "Türkçe", "العربية", "Polski", "Português"]
     calls = await bot.press(offer.callback_data("English"))
     assert calls[0].method == "answerCallbackQuery"
     texts = bot.reply_texts(calls)
