@@ -52,7 +52,14 @@ class IsolatingText(str):
     __slots__ = ()
 
     def format(self, *args: object, **kwargs: object) -> str:  # noqa: A003
-        return str.format(self, *(isolate(a) for a in args), **{k: isolate(v) for k, v in kwargs.items()})
+        inside_tags = {name for tag in _TAG.findall(self) for name in _FIELD.findall(tag)}  # href="{link}" stays a URL
+        return str.format(
+            self, *(isolate(a) for a in args), **{k: v if k in inside_tags else isolate(v) for k, v in kwargs.items()}
+        )
+
+
+_TAG = re.compile(r"<[^<>]*>")
+_FIELD = re.compile(r"\{([a-z_0-9]+)\}")
 
 
 class Translator(Translations):
