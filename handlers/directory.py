@@ -212,6 +212,8 @@ async def handle_question(update: Update, context: KnooppuntContext, text: str) 
             reply_markup=location_keyboard(context),
         )
         return
+    if not understood and await answer_intent(update, context, query):
+        return
     if understood:
         _store_filter(context, place_filter)
         known = _origin(context)
@@ -225,6 +227,27 @@ async def handle_question(update: Update, context: KnooppuntContext, text: str) 
         _("Dat begrijp ik niet helemaal. 🙂 Wat zoek je? Kies hieronder, of typ bijvoorbeeld: <i>buurthuiskamer 3026</i>."),
         reply_markup=category_keyboard(context),
     )
+
+
+# An agenda question's time words -> the agenda's window (handlers.agenda.WINDOW_TITLES).
+_AGENDA_WINDOWS = {"today": "today", "weekend": "weekend", "this_week": "week"}
+
+
+async def answer_intent(update: Update, context: KnooppuntContext, query: PlaceQuery) -> bool:
+    """'yardım', 'مساعدة', 'bu hafta sonu ne var?', 'olá': answered by the capability that owns it."""
+    from handlers import agenda, start  # the capabilities that answer these; imported late (registry order)
+
+    if query.intent == "help":
+        await start.help_command(update, context)
+    elif query.intent == "agenda" and query.when in _AGENDA_WINDOWS:
+        await agenda.render_list(update.effective_message.reply_text, context, "w", _AGENDA_WINDOWS[query.when], 0)
+    elif query.intent == "agenda":
+        await agenda.agenda(update, context)
+    elif query.intent == "greeting":
+        await start.start(update, context)
+    else:
+        return False
+    return True
 
 
 async def geocode_address(context: KnooppuntContext, text: str) -> Origin | None:
