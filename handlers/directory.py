@@ -35,6 +35,7 @@ from handlers.directory_cards import (
     location_keyboard,
     place_lines,
     render_results,
+    resident_language,
     results_keyboard,
     venue_address,
 )
@@ -309,7 +310,8 @@ async def answer(update: Update, context: KnooppuntContext, origin: Origin, plac
 
     async with context.session() as session:
         result = await directory.nearest(
-            session, origin.lat, origin.lon, now=now, limit=PAGE_SIZE, offset=offset, place_filter=place_filter, is_open=is_open
+            session, origin.lat, origin.lon, now=now, limit=PAGE_SIZE, offset=offset, place_filter=place_filter, is_open=is_open,
+            prefer_language=resident_language(context),
         )
     chat_id = update.effective_chat.id
     text = render_results(context, result, origin, place_filter, offset, now)

@@ -9,8 +9,10 @@ from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.context import KnooppuntContext
+from bot.i18n import SOURCE_LANGUAGE, N_, language_name
 from domain.geo import format_distance, walking_minutes
 from domain.opening_hours import describe_status, status_at
+from domain.ranking import speaks
 from domain.taxonomy import CATEGORIES, get_category
 from handlers.common import escape, join_address, main_keyboard
 from storage.models import Initiative
@@ -19,6 +21,12 @@ from storage.repositories.directory import NearbyResult, PlaceFilter, weekly_sch
 PAGE_SIZE = 5
 REACH_M = 3000.0  # further than this is "not nearby": say so, and still show the nearest
 FILTER_LANGUAGES = ("en", "ar", "tr", "pl", "es", "fr", "de", "pt", "so", "uk", "fa", "ti")
+SPOKEN_HERE = N_("🗣 Hier spreken ze {language}")
+
+
+def resident_language(context: KnooppuntContext) -> str | None:
+    """The language a resident would like spoken at a place: theirs, unless it is Dutch (spoken everywhere)."""
+    return context.language if context.language != SOURCE_LANGUAGE and context.language in FILTER_LANGUAGES else None
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,9 @@ def place_lines(
         lines.append(_("♿ Toegankelijk met rolstoel"))
     elif initiative.wheelchair == "limited":
         lines.append(_("♿ Deels toegankelijk met rolstoel"))
+    own = resident_language(context)
+    if own and speaks([lang.language for lang in initiative.languages], own):
+        lines.append(_(SPOKEN_HERE).format(language=escape(language_label(context, own))))
     if initiative.languages:
         names = sorted(language_label(context, lang.language) for lang in initiative.languages)
         lines.append(_("🗣 Talen: {languages}").format(languages=escape(", ".join(names))))
@@ -141,6 +152,11 @@ def results_keyboard(context: KnooppuntContext, result: NearbyResult, place_filt
             InlineKeyboardButton((tick if place_filter.language else "") + _("🗣 Taal"), callback_data="dir:l"),
         ]
     )
+    own = resident_language(context)
+    if own:  # "speaks my language" is one tap, named in the language itself
+        mine = place_filter.language == own
+        rows.append([InlineKeyboardButton((tick if mine else "") + "🗣 " + language_name(own),
+                                          callback_data="dir:f:l:" + ("-" if mine else own))])
     return InlineKeyboardMarkup(rows)
 
 
