@@ -33,6 +33,8 @@ COMMAND_MODULES: list[str] = [
     "bot.cli_activities",
     # -- trust: backup
     "bot.backup",
+    # -- languages: translations export|import (volunteer translators, CSV)
+    "bot.translations",
 ]
 
 

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
 
 from bot.i18n import available_languages, load_catalog
-
-ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
-
-
-def source_messages() -> dict[str | tuple[str, str], str]:
-    found: dict[str | tuple[str, str], str] = {}
-    for package in ("bot", "handlers", "domain", "storage"):
-        for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
-        ):
-            found.setdefault(message, f"{package}/{filename}:{lineno}")
-    return found
+from bot.translations import PLACEHOLDER, source_messages
 
 
 def test_there_are_texts_to_translate():
