@@ -268,7 +268,7 @@ SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:
                 "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0", "own:l:1"]
 # Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
 RESIDENT_COMMANDS = {
-    "start", "help", "hulp", "taal", "language", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
+    "start", "help", "hulp", "taal", "language", "yardim", "pomoc", "ajuda", "dil", "jezyk", "idioma", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
     "agenda", "events", "herinneringen", "reminders", "dichtbij", "near", "zoek", "search", "aanmelden", "register",
     "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine",
 }
