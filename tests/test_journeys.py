@@ -380,7 +380,7 @@ async def test_english_resident_sees_english_in_directory_and_agenda(bot, clock)
     found = last(await john.share_location(*SPANGEN))
     assert "1. <b>Huiskamer Spangen</b> – Community living room" in found.text
     assert "your location" in found.text and "Closed" in found.text and "Monday" in found.text
-    assert found.buttons() == ["🕒 Open now", "♿ Wheelchair", "🗣 Language"]
+    assert found.buttons() == ["🕒 Open now", "♿ Wheelchair", "🗣 Language", "🗣 English"]  # speaks my language: one tap
     for dutch in ("Gesloten", "lopen", "dichtbij", "Nu open", "Buurthuiskamer"):
         assert dutch not in found.text + " ".join(found.buttons())
 
