@@ -206,3 +206,25 @@ async def test_production_build_uses_the_rate_limiter(settings, api):
         assert application.bot.defaults.tzinfo.key == "Europe/Amsterdam"
     finally:
         await application.bot_data.engine.dispose()
+
+
+def test_command_menu_per_language_uses_its_own_aliases_and_words(bot):
+    calls = bot.api.of("setMyCommands")
+
+    def private_menu(language):
+        call = next(c for c in calls if c.params["scope"]["type"] == "all_private_chats" and c.params.get("language_code") == language)
+        return {c["command"]: c["description"] for c in call.params["commands"]}
+
+    turkish, arabic, polish, portuguese = (private_menu(code) for code in ("tr", "ar", "pl", "pt"))
+    assert turkish["dil"] == "Dilini seç / Kies je taal" and turkish["yardim"] == "Bu bot ne yapabilir?"
+    assert arabic["language"] == "اختر لغتك / Kies je taal" and arabic["events"] == "ماذا يحدث في الحي؟"
+    assert "jezyk" in polish and "pomoc" in polish and "idioma" in portuguese and "ajuda" in portuguese
+    assert not {"taal", "hulp", "dichtbij"} & set(turkish)
+
+
+async def test_turkish_aliases_answer(bot):
+    sender = updates.user(1012, "Ayşe", "tr")
+    [offer] = bot.replies(await bot.send(updates.command("dil", sender=sender)))
+    assert offer.text == "Mesajları hangi dilde almak istersin?"
+    [help_reply] = bot.replies(await bot.send(updates.command("yardim", sender=sender)))
+    assert help_reply.text.startswith("<b>Knooppunt nasıl çalışır</b>") and "/dil – Dilini seç" in help_reply.text
