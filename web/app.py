@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.i18n import N_, available_languages, get_translator, language_name, resolve_language
+from bot.i18n import N_, available_languages, get_translator, is_rtl, language_name, resolve_language
 from bot.places_cli import place_row
 from domain import gazetteer
 from domain.calendar_file import build_calendar
@@ -50,7 +50,6 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1  # ids beyond PostgreSQL's integer are simply not found
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 TILE_HOST = "https://tile.openstreetmap.org"
 DATA_MAX_AGE = 300
 CSP = (
@@ -175,7 +174,7 @@ class Site:
             _=translator.gettext,
             ngettext=translator.ngettext,
             lang=language,
-            direction="rtl" if language in RTL_LANGUAGES else "ltr",
+            direction="rtl" if is_rtl(language) else "ltr",
             languages=[(code, language_name(code)) for code in available_languages()],
             url=url,
             path=request.url.path,
