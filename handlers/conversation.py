@@ -37,7 +37,7 @@ async def answer_places(update: Update, context: KnooppuntContext, text: str, un
     """The one call into the directory answer (part A may expose answer_place_question(update, context, query))."""
     answer_place_question = getattr(directory, "answer_place_question", None)
     if answer_place_question is not None:
-        await answer_place_question(update, context, understood.places)
+        await answer_place_question(update, context, understood.places, text)
         return
     category = understood.places.category or ("speeltuin" if understood.children else None)  # "iets voor kinderen": a playground
     if category and parse_query(text).category != category:
