@@ -103,7 +103,7 @@ async def test_back_stop_and_wrong_kinds_of_input(bot, world):
     [photo_answer] = bot.reply_texts(await bot.send(updates.photo(sender=MEMBER)))
     assert "Stuur je antwoord als tekst" in photo_answer
     [too_long] = await say(bot, "x" * 121)
-    assert "121 tekens" in too_long and "maximaal 120" in too_long
+    assert "121 tekens" in too_long and "hoogstens 120" in too_long
     await say(bot, "<b>Bingo</b> *vet* _schuin_")
     [back] = await say(bot, "/terug")
     assert back.startswith("Hoe heet de activiteit?")
@@ -112,7 +112,7 @@ async def test_back_stop_and_wrong_kinds_of_input(bot, world):
     await bot.press("pw:ok", sender=MEMBER)
     await bot.press("pl:own", sender=MEMBER)
     [limit] = await say(bot, "a" * 5000)
-    assert "5000 tekens" in limit and "maximaal 1000" in limit
+    assert "5000 tekens" in limit and "hoogstens 1000" in limit
     await say(bot, "Gezellig.")
     [text_for_photo] = await say(bot, "hier is geen foto")
     assert text_for_photo == "Stuur een foto, of typ /overslaan."
