@@ -31,22 +31,6 @@ def _write(path, rows):
         csv.writer(handle).writerows(rows)
 
 
-@pytest.fixture(autouse=True)
-def _keep_logging():
-    """main() sets up logging as `python -m bot` does; give later tests their own logging back."""
-    import logging
-
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    levels = {name: logging.getLogger(name).level for name in list(logging.root.manager.loggerDict)}
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    for name, old in levels.items():
-        logging.getLogger(name).setLevel(old)
-    logging.captureWarnings(False)
-
-
 def test_export_writes_every_text_with_where_it_is_used(locales, tmp_path, capsys):
     target = tmp_path / "tr.csv"
     assert main(["translations", "export", "tr", str(target)]) == 0
