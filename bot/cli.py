@@ -36,6 +36,8 @@ COMMAND_MODULES: list[str] = [
     # -- operations: demo (try the bot in the terminal, no token), health (for containers and monitors)
     "bot.demo",
     "bot.health",
+    # -- languages: translations export|import (volunteer translators, CSV)
+    "bot.translations",
 ]
 
 

@@ -26,14 +26,19 @@ _POSTCODE_WHOLE = re.compile(r"([1-9]\d{3})(?:[\s-]*([a-z]{2}))?", re.IGNORECASE
 # "3026 in Spangen" keeps its "in".
 _POSTCODE_IN_TEXT = re.compile(r"(?<![\w.,:])([1-9]\d{3})(?:([a-zA-Z]{2})|[ -]([A-Z]{2}))?(?![\w:])")
 _WORD = re.compile(r"\w+")
+_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "ß": "ss", "ـ": ""})  # ـ: Arabic tatweel (stretching)
 
 
 # -- text helpers -----------------------------------------------------------------------------
 
 
 def normalize_text(text: str) -> str:
-    """Lower case, no accents, hyphens and punctuation as spaces, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case, no accents, hyphens and punctuation as spaces, single spaces.
+
+    Letters that carry no separable accent are folded by hand (Turkish ı, Polish ł), so a resident
+    typing without those keys ("cocuk parki", "swietlica") still matches.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_WORD.findall(stripped.replace("_", " ")))
 

@@ -2,17 +2,20 @@
 
 Order matters: the place is cut out first (so "Spangen" never reads as a category typo), then
 the intent words, then the category in what is left. Unknown words are simply ignored.
+Every language's words in domain/words count at once, so "buurthuiskamer yakınımda" works.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from domain.gazetteer import GeocodeResult, buurt_key, buurt_named, fuzzy_lookup, find_place_in_text, lookup_postcode, normalize_text
 from domain.gazetteer import Location as GazetteerLocation
 from domain.geo import InvalidCoordinates, validate_coordinates
-from domain.taxonomy import get_category, match_category
+from domain.taxonomy import get_category, match_category, match_category_typos
+from domain.words import all_words, phrase_variants
 
 MAX_QUERY_CHARS = 300  # a question is a sentence; longer input is cut, never slows the bot down
 
@@ -49,37 +52,92 @@ class PlaceQuery:
         return self == PlaceQuery()
 
 
+# Words that are not a place question: cut out before the category is read (so "yardım", help, is
+# never read as a typo of a category word). Where such a message goes is domain.intent's job.
+_ANSWER_INTENTS = ("help", "agenda", "greeting", "thanks")
+_WHEN_INTENTS = ("today", "tomorrow", "weekend", "this_week")
+
+
+@cache
+def _phrases(intent: str) -> tuple[str, ...]:
+    """An intent's normalized phrases from every language, longest first (so they are cut out whole)."""
+    found = {normalize_text(variant) for module in all_words()
+             for phrase in getattr(module, "INTENTS", {}).get(intent, ())
+             for variant in phrase_variants(module, phrase)}
+    return tuple(sorted(found - {""}, key=lambda phrase: (-len(phrase), phrase)))
+
+
+@cache
+def _near_me_phrases() -> tuple[str, ...]:
+    return tuple(sorted({*_NEAR_ME, *_phrases("near_me")}, key=lambda phrase: (-len(phrase), phrase)))
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    names = dict(_LANGUAGES)
+    for module in all_words():
+        for word, code in getattr(module, "LANGUAGE_NAMES", {}).items():
+            names.setdefault(normalize_text(word), code)
+    return names
+
+
+def _cut(normalized: str, phrases: tuple[str, ...]) -> tuple[bool, str]:
+    """Whether any phrase occurs as whole words (a long word with a small typo counts), and the text without it."""
+    found = False
+    for phrase in phrases:
+        if f" {phrase} " in normalized:
+            found = True
+            normalized = normalized.replace(f" {phrase} ", " ")
+    if not found:
+        single = [phrase for phrase in phrases if " " not in phrase]
+        for word in normalized.split():
+            if fuzzy_lookup(word, single):
+                found = True
+                normalized = normalized.replace(f" {word} ", " ")
+    return found, normalized
+
+
 def parse_query(text: str) -> PlaceQuery:
-    """Read a free-text question in Dutch or English; input that means nothing gives PlaceQuery()."""
+    """Read a free-text question in any language we have words for; input that means nothing gives PlaceQuery()."""
     text = text[:MAX_QUERY_CHARS]
     match = find_place_in_text(text)
     if match:
         text = f"{text[: match.start]} {text[match.end :]}"
     normalized = f" {normalize_text(text)} "
-    near_me = any(f" {phrase} " in normalized for phrase in _NEAR_ME)
-    for phrase in _NEAR_ME:
-        normalized = normalized.replace(f" {phrase} ", " ")
+    near_me, normalized = _cut(normalized, _near_me_phrases())
+    open_now, normalized = _cut(normalized, _phrases("open_now"))
+    for name in _WHEN_INTENTS:
+        normalized = _cut(normalized, _phrases(name))[1]
+    # A category named exactly wins ("gıda yardımı" is food aid); then exact intent words ("yardım" is
+    # help, not a typo of "jardim"); then a category with typos; then intent words with typos.
+    whole = match_category_typos(normalized)
+    if not (whole and whole[1] == 0):
+        for name in _ANSWER_INTENTS:
+            phrases = _phrases(name)
+            if any(f" {phrase} " in normalized for phrase in phrases):
+                normalized = _cut(normalized, phrases)[1]
     words = normalized.split()
     category = match_category(" ".join(words))
     return PlaceQuery(
         category=category.code if category else None,
         place=match.result if match else None,
         near_me=near_me,
-        open_now=bool(_NOW & set(words)) and bool(_OPEN & set(words)),
+        open_now=open_now or (bool(_NOW & set(words)) and bool(_OPEN & set(words))),
         language=_language(words),
         wheelchair=any(marker in word for word in words for marker in _WHEELCHAIR),
     )
 
 
 def _language(words: list[str]) -> str | None:
-    """The first language named: "Arabisch", "Arabischtalige", "arabish", "English"."""
+    """The first language named: "Arabisch", "Arabischtalige", "arabish", "English", "Türkçe", "العربية"."""
+    names = _language_names()
     for word in words:
         stem = next((word.removesuffix(s) for s in _LANGUAGE_SUFFIXES if word.endswith(s)), word)
-        if stem in _LANGUAGES:
-            return _LANGUAGES[stem]
-        close = fuzzy_lookup(stem, _LANGUAGES)
+        if stem in names:
+            return names[stem]
+        close = fuzzy_lookup(stem, names)
         if close:
-            return _LANGUAGES[close[0]]
+            return names[close[0]]
     return None
 
 

@@ -63,11 +63,22 @@ def _by_code() -> dict[str, Category]:
 
 @cache
 def _terms() -> dict[str, Category]:
-    """Every normalized code, name and synonym -> its category."""
+    """Every normalized code, name and synonym -> its category, then the everyday words of every
+    language in domain/words (so "çocuk parkı", "ملعب", "plac zabaw" find the playground)."""
+    from domain.words import all_words, phrase_variants
+
     terms: dict[str, Category] = {}
     for category in CATEGORIES:
         for term in (category.code, category.name, category.name_en, *category.synonyms):
             terms.setdefault(normalize_text(term), category)
+    for module in all_words():
+        for code, phrases in getattr(module, "CATEGORIES", {}).items():
+            category = get_category(code)
+            if category is None:
+                continue
+            for phrase in phrases:
+                for variant in phrase_variants(module, phrase):
+                    terms.setdefault(normalize_text(variant), category)
     return terms
 
 
@@ -76,6 +87,11 @@ def _singular_forms(phrase: str) -> list[str]:
 
 
 def match_category(text: str) -> Category | None:
+    found = match_category_typos(text)
+    return found[0] if found else None
+
+
+def match_category_typos(text: str) -> tuple[Category, int] | None:
     """The category named in free text, tolerant of plurals, diminutives and small typos.
 
     Exact words beat stripped endings beat typos; longer phrases beat shorter; earlier beats later.
@@ -94,4 +110,4 @@ def match_category(text: str) -> Category | None:
             rank = (found[1], -words, start)
             if best is None or rank < best[0]:
                 best = (rank, found[0])
-    return best[1] if best else None
+    return (best[1], best[0][0]) if best else None

@@ -43,20 +43,10 @@ def series_words(activity: Activity, gettext, language: str, tz) -> str:  # noqa
     """'Elke dinsdag, 10:00 – 12:00' (or a plain 'Komt vaker terug' for a rule we cannot word)."""
     try:
         text = datefmt.format_recurrence(activity.rrule, activity.starts_at, activity.ends_at,
-                                         translator=GettextTranslator(gettext), locale=language, tz=tz)
+                                         translator=GettextTranslator(gettext, language), locale=language, tz=tz)
     except ValueError:
         return gettext("Komt vaker terug.")
     return text[:1].upper() + text[1:]
-
-
-class _Translator:
-    """Adapts a bare gettext function to the domain's Translator protocol."""
-
-    def __init__(self, gettext) -> None:  # noqa: ANN001
-        self.gettext = gettext
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular) if n == 1 else self.gettext(plural)
 
 
 def day_words(start: datetime, language: str, tz) -> str:  # noqa: ANN001

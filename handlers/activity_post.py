@@ -105,7 +105,7 @@ def when_readback(when: dict, context: KnooppuntContext) -> str:
     tz = context.settings.timezone
     start = datetime.fromisoformat(when["start"])
     end = datetime.fromisoformat(when["end"]) if when["end"] else None
-    first = datefmt.format_when(start, end, now_of(context.application), translator=GettextTranslator(_),
+    first = datefmt.format_when(start, end, now_of(context.application), translator=GettextTranslator(_, context.language),
                                 locale=context.language, tz=tz)
     if when["rrule"] is None:
         return first

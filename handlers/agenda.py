@@ -471,14 +471,25 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
         logger.debug("Card %s not redrawn: %s", activity_id, exc)
 
 
-# What "Ik kom" answers (the bot's button and the Mini App), by try_rsvp's outcome.
+# What "Ik kom" answers when there is no date to sign up for, by try_rsvp's outcome.
 RSVP_ANSWERS = {
     "cancelled": N_("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
     "over": N_("Deze activiteit is al voorbij."),
-    "already": N_("Je had je al aangemeld."),
-    "waiting": N_("Het is vol. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij."),
-    "going": N_("Fijn dat je komt! 🎉"),
 }
+
+
+def rsvp_answer(gettext, language: str, tz, result: str, slot, now, reminders_on: bool = True) -> str:  # noqa: ANN001
+    """What "Ik kom" answers, the same in the bot and the Mini App: the date it is for, and only the
+    reminder that will really come."""
+    _ = gettext
+    if result in RSVP_ANSWERS or slot is None:
+        return _(RSVP_ANSWERS.get(result, RSVP_ANSWERS["over"]))
+    day = day_words(slot.start, language, tz)
+    if result == "already":
+        return _("Je had je al aangemeld voor {day}.").format(day=day)
+    if result == "waiting":
+        return _("Het is vol op {day}. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij.").format(day=day)
+    return " ".join([_("Fijn dat je komt op {day}! 🎉").format(day=day), reminder_promise(gettext, tz, slot, now, reminders_on)])
 
 
 async def try_rsvp(session, activity_id: int | None, user_id: int, now, tz):  # noqa: ANN001, ANN201
@@ -516,25 +527,16 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     if result == "gone":
         await gone(query, context)
         return
-    day = day_words(slot.start, context.language, tz) if slot is not None else ""
-    messages = {
-        "cancelled": _("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
-        "over": _("Deze activiteit is al voorbij."),
-        "already": _("Je had je al aangemeld voor {day}.").format(day=day),
-        "waiting": _("Het is vol op {day}. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij.").format(day=day),
-    }
-    if result == "going":
-        messages["going"] = " ".join([_("Fijn dat je komt op {day}! 🎉").format(day=day), reminder_promise(context, slot, now, reminders_on)])
-    await query.message.reply_text(messages[result])
+    await query.message.reply_text(rsvp_answer(_, context.language, tz, result, slot, now, reminders_on))
     if result == "going":
         schedule_reminder(context.application, activity, now)
     if result in ("going", "waiting", "already"):
         await refresh_card(query, context, activity.id, user_id)
 
 
-def reminder_promise(context: KnooppuntContext, slot, now, reminders_on: bool) -> str:  # noqa: ANN001
+def reminder_promise(gettext, tz, slot, now, reminders_on: bool) -> str:  # noqa: ANN001
     """Only what will really happen: a reminder the day before, a few hours before, or none."""
-    _ = context.gettext
+    _ = gettext
     if not reminders_on:
         return _("Je herinneringen staan uit. Aanzetten? Typ /herinneringen.")
     moment = reminder_stage(to_utc(now), to_utc(slot.start))
@@ -542,7 +544,7 @@ def reminder_promise(context: KnooppuntContext, slot, now, reminders_on: bool) -
         return _("Je krijgt de dag ervoor een herinnering. Liever niet? Typ /herinneringen.")
     if moment == "soon":
         return _("Je krijgt 3 uur van tevoren een herinnering. Liever niet? Typ /herinneringen.")
-    return _("Het begint om {time}. Tot straks!").format(time=slot.start.astimezone(context.settings.timezone).strftime("%H:%M"))
+    return _("Het begint om {time}. Tot straks!").format(time=slot.start.astimezone(tz).strftime("%H:%M"))
 
 
 async def unrsvp(update: Update, context: KnooppuntContext) -> None:

@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.i18n import N_, available_languages, get_translator
+from bot.i18n import SOURCE_LANGUAGE, N_, available_languages, get_translator, language_name
 from domain.paging import Page
 from handlers import conversation_state
 
@@ -37,11 +37,21 @@ class MenuCommand:
     private: bool = True
     group: bool = False
     audience: str = "resident"  # who it is for, for grouping /help: one of AUDIENCES
-    english: str | None = None  # the English alias, shown to English speakers in the menu and /help
+    english: str | None = None  # the English alias: what speakers of every language but Dutch see by default
+    aliases: tuple[tuple[str, str], ...] = ()  # (language, command) where a language has its own word
 
     def name(self, language: str) -> str:
-        """The command as this language's speakers see it (the English alias for English)."""
-        return self.english if language == "en" and self.english else self.command
+        """The command as this language's speakers see it: its own alias, else English, else Dutch.
+
+        Telegram allows only a-z, 0-9 and _ in commands, so most languages use the English alias.
+        """
+        if language == SOURCE_LANGUAGE:
+            return self.command
+        return dict(self.aliases).get(language) or self.english or self.command
+
+    def names(self) -> list[str]:
+        """Every name the command answers to (register a CommandHandler with these)."""
+        return list(dict.fromkeys([self.command, *([self.english] if self.english else []), *(a for _l, a in self.aliases)]))
 
 
 # /help lists residents' commands first, then those of volunteers, coordinators and admins.
@@ -84,6 +94,18 @@ def main_keyboard(language: str) -> ReplyKeyboardMarkup:
         resize_keyboard=True,
         is_persistent=True,
     )
+
+
+LANGUAGE_CALLBACK_PREFIX = "lang:"
+
+
+def language_buttons(current: str | None, per_row: int = 3) -> InlineKeyboardMarkup:
+    """Every language we speak, each named in itself (Türkçe, العربية, Polski...), the current one ticked."""
+    buttons = [
+        InlineKeyboardButton(("✅ " if code == current else "") + language_name(code), callback_data=LANGUAGE_CALLBACK_PREFIX + code)
+        for code in available_languages()
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + per_row] for i in range(0, len(buttons), per_row)])
 
 
 def button_filter(label: str) -> filters.BaseFilter:

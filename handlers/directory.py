@@ -44,6 +44,7 @@ from handlers.directory_cards import (
     place_lines,
     render_list,
     render_place,
+    resident_language,
     send_map,
     venue_address,
 )
@@ -315,6 +316,7 @@ async def render_answer(context: KnooppuntContext, question: Question) -> tuple[
         result = await directory.nearest(
             session, origin.lat, origin.lon, now=now, limit=PAGE_SIZE, offset=question.offset,
             place_filter=place_filter_of(question), is_open=is_open,
+            prefer_language=resident_language(context),
         )
         nearest_m = result.places[0].distance_m if result.places and question.offset == 0 else None
         if nearest_m is None or out_of_area(nearest_m):

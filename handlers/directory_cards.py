@@ -12,10 +12,11 @@ from urllib.parse import quote_plus
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, WebAppInfo
 
 from bot.context import KnooppuntContext
-from bot.i18n import language_name_in
+from bot.i18n import SOURCE_LANGUAGE, N_, language_name, language_name_in
 from domain.geo import describe_trip, format_distance
 from domain.opening_hours import describe_status, status_at
 from domain.query import Origin, Question
+from domain.ranking import speaks
 from domain.taxonomy import CATEGORIES, get_category
 from handlers.common import BUTTON_MAP, escape, join_address, main_keyboard, mini_app_url
 from storage.models import Initiative, Location
@@ -25,6 +26,12 @@ PAGE_SIZE = 5
 REACH_M = 3000.0  # further than this is "not nearby": say so, and still show the nearest
 FILTER_LANGUAGES = ("en", "ar", "tr", "pl", "es", "fr", "de", "pt", "so", "uk", "fa", "ti")
 MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query="
+SPOKEN_HERE = N_("🗣 Hier spreken ze {language}")
+
+
+def resident_language(context: KnooppuntContext) -> str | None:
+    """The language a resident would like spoken at a place: theirs, unless it is Dutch (spoken everywhere)."""
+    return context.language if context.language != SOURCE_LANGUAGE and context.language in FILTER_LANGUAGES else None
 
 
 def place_filter_of(question: Question) -> PlaceFilter:
@@ -61,6 +68,7 @@ def render_list(context: KnooppuntContext, result: NearbyResult, question: Quest
     """At most ~15 lines for five places: name and kind, then distance and open status. The rest is behind ℹ️."""
     _ = context.gettext
     origin = question.origin
+    own = resident_language(context)
     lines = [
         _("📍 <b>{category}</b> dichtbij {place}").format(
             category=escape(upper_first(category_label(context, question.category))), place=escape(origin_label(context, origin))
@@ -87,6 +95,8 @@ def render_list(context: KnooppuntContext, result: NearbyResult, question: Quest
         if status:
             second.append(status)
         lines.append("    " + " · ".join(second))
+        if own and speaks([lang.language for lang in initiative.languages], own):
+            lines.append("    " + _(SPOKEN_HERE).format(language=escape(language_label(context, own))))
     if origin.approximate:
         lines += ["", _("De afstand is ongeveer. Ik reken vanaf het midden van {place}.").format(place=escape(origin_label(context, origin)))]
     return "\n".join(lines)
@@ -149,6 +159,11 @@ def list_keyboard(context: KnooppuntContext, result: NearbyResult, question: Que
         toggles.append(InlineKeyboardButton(_("🗣 Taal"), callback_data=f"dir:l:{question.encode()}"))
     if toggles:
         rows.append(toggles)
+    own = resident_language(context)
+    if own:  # "speaks my language" is one tap, named in the language itself; tapping it again clears it
+        mine = question.language == own
+        rows.append([InlineKeyboardButton(("✅ " if mine else "") + "🗣 " + language_name(own),
+                                          callback_data=f"dir:v:{question.changed(language=None if mine else own).encode()}")])
     chips = []
     if question.category:
         chips.append(InlineKeyboardButton("✕ " + category_label(context, question.category), callback_data=f"dir:v:{question.changed(category=None).encode()}"))
@@ -156,7 +171,7 @@ def list_keyboard(context: KnooppuntContext, result: NearbyResult, question: Que
         chips.append(InlineKeyboardButton("✕ " + _("nu open"), callback_data=f"dir:v:{question.changed(open_now=False).encode()}"))
     if question.wheelchair:
         chips.append(InlineKeyboardButton("✕ " + _("rolstoel"), callback_data=f"dir:v:{question.changed(wheelchair=False).encode()}"))
-    if question.language:
+    if question.language and question.language != own:
         chips.append(InlineKeyboardButton("✕ " + language_label(context, question.language), callback_data=f"dir:v:{question.changed(language=None).encode()}"))
     if len(chips) > 1:
         cleared = question.changed(category=None, open_now=False, wheelchair=False, language=None)
@@ -203,6 +218,9 @@ def place_lines(
         lines.append(_("♿ Toegankelijk met rolstoel"))
     elif initiative.wheelchair == "limited":
         lines.append(_("♿ Deels toegankelijk met rolstoel"))
+    own = resident_language(context)
+    if own and speaks([lang.language for lang in initiative.languages], own):
+        lines.append(_(SPOKEN_HERE).format(language=escape(language_label(context, own))))
     if initiative.languages:
         names = sorted(language_label(context, lang.language) for lang in initiative.languages)
         lines.append(_("🗣 Talen: {languages}").format(languages=escape(", ".join(names))))

@@ -14,7 +14,7 @@ from domain.i18n_markers import Translator
 from domain.opening_hours import OpeningHoursError, WeeklySchedule, describe_choice, describe_error, describe_week, parse_free_text
 from domain.taxonomy import get_category
 from handlers.common import escape, join_address
-from bot.i18n import N_
+from bot.i18n import N_, get_translator
 from storage.models import Initiative
 
 WHEELCHAIR_LABELS = {
@@ -71,17 +71,19 @@ def hours_lines(text: str | None, gettext, language: str = "nl") -> list[str]:  
         schedule = parse_free_text(text)
     except OpeningHoursError:
         return [escape(text)]
-    return describe_week(schedule, GettextTranslator(gettext), language) or [_("niet opgegeven")]
+    return describe_week(schedule, GettextTranslator(gettext, language), language) or [_("niet opgegeven")]
 
 
 class GettextTranslator:
-    """Adapts a bare gettext function to the domain's Translator protocol."""
+    """Adapts a bare gettext function to the domain's Translator protocol (the one adapter for it)."""
 
-    def __init__(self, gettext) -> None:  # noqa: ANN001
+    def __init__(self, gettext, language: str) -> None:  # noqa: ANN001
         self.gettext = gettext
+        self.language = language
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular) if n == 1 else self.gettext(plural)
+        # gettext alone cannot choose among plural forms (Arabic has six, Polish three): ask the language's rules.
+        return get_translator(self.language).ngettext(singular, plural, n)
 
 
 def hours_question(error: OpeningHoursError, translator: Translator, language: str,

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, get_translator, language_name
-from handlers.common import MenuCommand, main_keyboard, show_result
+from handlers.common import LANGUAGE_CALLBACK_PREFIX, MenuCommand, language_buttons, main_keyboard, show_result
 from storage.repositories import users
 
-COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True, english="language")]
-CALLBACK_PREFIX = "lang:"
+COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True, english="language",
+                        aliases=(("tr", "dil"), ("pl", "jezyk"), ("pt", "idioma")))]
+CALLBACK_PREFIX = LANGUAGE_CALLBACK_PREFIX
 
 
 async def choose_language(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
-    buttons = [
-        [InlineKeyboardButton(("✅ " if code == context.language else "") + language_name(code), callback_data=CALLBACK_PREFIX + code)]
-        for code in available_languages()
-    ]
     await update.effective_message.reply_text(
-        _("In welke taal wil je berichten krijgen?"), reply_markup=InlineKeyboardMarkup(buttons)
+        _("In welke taal wil je berichten krijgen?"), reply_markup=language_buttons(context.language, per_row=2)
     )
 
 
@@ -42,5 +39,5 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler(["taal", "language"], choose_language))
+    application.add_handler(CommandHandler(COMMANDS[0].names(), choose_language))
     application.add_handler(CallbackQueryHandler(language_chosen, pattern=f"^{CALLBACK_PREFIX}"))

@@ -8,12 +8,13 @@ from telegram.ext import Application, CommandHandler, MessageHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, main_keyboard
+from handlers.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, language_buttons, main_keyboard
 from storage.repositories import roles
 
 COMMANDS = [
     MenuCommand("start", N_("Begin hier"), private=True),
-    MenuCommand("hulp", N_("Wat kan deze bot?"), private=True, group=True, english="help"),
+    MenuCommand("hulp", N_("Wat kan deze bot?"), private=True, group=True, english="help",
+                aliases=(("tr", "yardim"), ("pl", "pomoc"), ("pt", "ajuda"))),
 ]
 
 
@@ -84,10 +85,14 @@ async def start(update: Update, context: KnooppuntContext) -> None:
             _("➕ Je eigen initiatief aanmelden."),
             "",
             _("Stuur je locatie, een postcode of een vraag. Bijvoorbeeld: <i>buurthuiskamer 3026</i>"),
-            _("Andere taal? Kies /taal."),
         ]
     )
+    chosen = bool(context.user_data.get("chosen_language"))
+    if chosen:
+        text += "\n" + _("Andere taal? Kies /taal.")
     await message.reply_text(text, reply_markup=main_keyboard(context.language))
+    if not chosen:  # until someone picks a language: every language named in itself, one tap away
+        await message.reply_text(_("Andere taal? Kies /taal."), reply_markup=language_buttons(context.language))
 
 
 async def help_command(update: Update, context: KnooppuntContext) -> None:
@@ -109,5 +114,5 @@ async def help_command(update: Update, context: KnooppuntContext) -> None:
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler(["help", "hulp"], help_command))
+    application.add_handler(CommandHandler(COMMANDS[1].names(), help_command))
     application.add_handler(MessageHandler(button_filter(BUTTON_HELP), help_command))

@@ -89,3 +89,20 @@ async def bot(settings: Settings, api: FakeBotAPI) -> AsyncIterator[BotHarness]:
     finally:
         await application.shutdown()
         await application.post_shutdown(application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_logging():
+    """A test that runs bot.cli.main() sets up logging as `python -m bot` does; give later tests their logging back."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in list(logging.root.manager.loggerDict)}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
+    logging.captureWarnings(False)
+

@@ -68,3 +68,8 @@ def test_token_is_masked_in_logs():
     formatter = TokenMaskingFormatter(TOKEN, "%(message)s")
     record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "HTTP Request: POST %s", (f"https://x/bot{TOKEN}/getMe",), None)
     assert formatter.format(record) == "HTTP Request: POST https://x/bot<token>/getMe"
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "tr", "ar", "pl", "pt"])
+def test_default_language_accepts_each_of_the_six(language):
+    assert load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DEFAULT_LANGUAGE": language.upper()}).default_language == language

@@ -375,7 +375,7 @@ async def test_group_language_comes_from_the_linking_coordinator_and_digest_taal
     assert "Tuesday" in digest.text and "dinsdag" not in digest.text
 
     [offer] = bot.replies(await bot.send(updates.command("digest_taal", sender=COORDINATOR, chat=GROUP)))
-    assert offer.buttons() == ["Nederlands", "English"]
+    assert offer.buttons() == ["Nederlands", "English", "Türkçe", "العربية", "Polski", "Português"]
     [done] = bot.replies(await bot.press(offer.callback_data("Nederlands"), sender=COORDINATOR, chat=GROUP))
     assert "Taal van het weekoverzicht: Nederlands" in done.text and "Buren Bospolder" in done.text
     async with bot.session_factory() as session:

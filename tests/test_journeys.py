@@ -85,6 +85,10 @@ def last(calls: list, method: str = "sendMessage"):
     return [call for call in calls if call.method == method][-1]
 
 
+def first(calls: list, method: str = "sendMessage"):
+    return [call for call in calls if call.method == method][0]
+
+
 def to(calls: list, user: dict) -> list:
     return [call for call in calls if call.chat_id == user["id"] and call.method.startswith(("send", "edit"))]
 
@@ -372,14 +376,16 @@ async def test_english_resident_sees_english_in_directory_and_agenda(bot, clock)
                              rrule="FREQ=WEEKLY;BYDAY=TU"))
     john = Person(bot, RESIDENT_EN)
 
-    greeting = last(await john.say("/start"))
-    assert greeting.text.startswith("Hello John! 👋") and "Choose /language." in greeting.text
+    started = await john.say("/start")
+    greeting, offer = first(started), last(started)  # the welcome, then the language buttons
+    assert greeting.text.startswith("Hello John! 👋") and offer.text == "Another language? Choose /language."
     assert greeting.buttons() == ["📍 What is nearby?", "📅 Events", "🔎 Search", "➕ Register an initiative", "❓ Help"]
 
     found = last(await john.share_location(*SPANGEN))
     assert "1. <b>Huiskamer Spangen</b> – Community living room" in found.text
     assert "your location" in found.text and "Closed" in found.text and "Monday" in found.text
-    assert found.buttons() == ["ℹ️ 1. Huiskamer Spangen", "📍 Map", "🕒 Open now", "♿ Wheelchair", "🗣 Language"]
+    assert found.buttons() == ["ℹ️ 1. Huiskamer Spangen", "📍 Map", "🕒 Open now", "♿ Wheelchair", "🗣 Language",
+                               "🗣 English"]  # speaks my language: one tap
     for dutch in ("Gesloten", "lopen", "dichtbij", "Nu open", "Buurthuiskamer"):
         assert dutch not in found.text + " ".join(found.buttons())
 
@@ -400,7 +406,7 @@ async def test_english_resident_sees_english_in_directory_and_agenda(bot, clock)
 @pytest.mark.parametrize("language", ["nl", "en"])
 async def test_every_main_keyboard_button_works_from_a_fresh_start(bot, clock, language):
     person = Person(bot, updates.user(5001, "Noor", language))
-    keyboard = last(await person.say("/start")).reply_markup["keyboard"]
+    keyboard = first(await person.say("/start")).reply_markup["keyboard"]  # then the language buttons
     nearby, (agenda, search), (register, help_button) = keyboard[0][0], keyboard[1], keyboard[2]
     assert nearby["request_location"] is True
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.i18n import available_languages, language_name
 from storage.models import User
 from tests.fakes import updates
-from tests.fakes.updates import RESIDENT, RESIDENT_EN, RESIDENT_TR
+from tests.fakes.updates import RESIDENT, RESIDENT_EN
 
 
 async def test_start_greets_in_dutch_with_main_keyboard(bot):
     calls = bot.replies(await bot.send(updates.command("start")))
-    assert len(calls) == 1
+    assert len(calls) == 2  # the welcome, then (until a language is chosen) the language buttons
     assert calls[0].chat_id == RESIDENT["id"]
     assert calls[0].text.startswith("Hallo Fatima! 👋")
     assert "Ik ben Knooppunt" in calls[0].text
@@ -22,19 +23,31 @@ async def test_start_greets_in_dutch_with_main_keyboard(bot):
 
 
 async def test_start_greets_in_english_for_english_telegram(bot):
-    [reply] = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_EN)))
+    reply, offer = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_EN)))
     assert reply.text.startswith("Hello John! 👋")
+    assert offer.text == "Another language? Choose /language."
     assert "📍 What is nearby?" in reply.buttons()
 
 
 async def test_unsupported_language_falls_back_to_default(bot):
-    [reply] = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_TR)))
-    assert reply.text.startswith("Hallo Ayşe! 👋")
+    sender = updates.user(1011, "Yuki", "ja")
+    reply, _offer = bot.replies(await bot.send(updates.command("start", sender=sender)))
+    assert reply.text.startswith("Hallo Yuki! 👋")
+
+
+async def test_first_start_offers_every_language_named_in_itself_until_one_is_chosen(bot):
+    _welcome, offer = bot.replies(await bot.send(updates.command("start")))
+    assert offer.text == "Andere taal? Kies /taal."
+    assert [label.removeprefix("✅ ") for label in offer.buttons()] == [language_name(code) for code in available_languages()]
+    assert "✅ Nederlands" in offer.buttons()
+    await bot.send(updates.callback("lang:en"))
+    calls = bot.replies(await bot.send(updates.command("start")))
+    assert len(calls) == 1 and calls[0].text.endswith("Another language? Choose /language.")
 
 
 async def test_user_name_is_escaped(bot):
     sender = updates.user(1010, "<b>Bob</b> & co", "nl")
-    [reply] = bot.replies(await bot.send(updates.command("start", sender=sender)))
+    reply = bot.replies(await bot.send(updates.command("start", sender=sender)))[0]
     assert "Hallo &lt;b&gt;Bob&lt;/b&gt; &amp; co!" in reply.text
 
 
@@ -80,7 +93,7 @@ async def test_start_in_group_points_to_private_chat(bot):
 async def test_language_switch_is_stored_and_used(bot):
     [offer] = bot.replies(await bot.send(updates.command("taal")))
     assert offer.text == "In welke taal wil je berichten krijgen?"
-    assert offer.buttons() == ["✅ Nederlands", "English"]
+    assert offer.buttons() == ["✅ Nederlands", "English", "Türkçe", "العربية", "Polski", "Português"]
     calls = await bot.press(offer.callback_data("English"))
     assert calls[0].method == "answerCallbackQuery"
     texts = bot.reply_texts(calls)
@@ -105,7 +118,7 @@ async def test_command_menus_set_per_language_and_scope(bot):
     assert scopes == {
         (scope, language)
         for scope in ("all_private_chats", "all_group_chats")
-        for language in (None, "nl", "en")
+        for language in (None, *available_languages())
     }
     english_private = next(
         c for c in calls if c.params["scope"]["type"] == "all_private_chats" and c.params.get("language_code") == "en"
@@ -150,7 +163,7 @@ async def test_error_is_reported_calmly_without_internals(bot, monkeypatch):
 
 
 async def test_unknown_deep_link_gets_the_normal_greeting(bot):
-    [reply] = bot.replies(await bot.send(updates.command("start", "zzz-123")))
+    reply = bot.replies(await bot.send(updates.command("start", "zzz-123")))[0]
     assert reply.text.startswith("Hallo Fatima! 👋")
 
 
@@ -178,7 +191,7 @@ async def test_blocked_user_is_not_messaged_again(bot):
     bot.api.fail_next("forbidden", "sendMessage")
     assert bot.replies(await bot.send(updates.command("start"))) == []
     # The next update is served normally.
-    [reply] = bot.replies(await bot.send(updates.command("start")))
+    reply = bot.replies(await bot.send(updates.command("start")))[0]
     assert reply.text.startswith("Hallo Fatima!")
 
 
@@ -193,3 +206,25 @@ async def test_production_build_uses_the_rate_limiter(settings, api):
         assert application.bot.defaults.tzinfo.key == "Europe/Amsterdam"
     finally:
         await application.bot_data.engine.dispose()
+
+
+def test_command_menu_per_language_uses_its_own_aliases_and_words(bot):
+    calls = bot.api.of("setMyCommands")
+
+    def private_menu(language):
+        call = next(c for c in calls if c.params["scope"]["type"] == "all_private_chats" and c.params.get("language_code") == language)
+        return {c["command"]: c["description"] for c in call.params["commands"]}
+
+    turkish, arabic, polish, portuguese = (private_menu(code) for code in ("tr", "ar", "pl", "pt"))
+    assert turkish["dil"] == "Dilini seç / Kies je taal" and turkish["yardim"] == "Bu bot ne yapabilir?"
+    assert arabic["language"] == "اختر لغتك / Kies je taal" and arabic["events"] == "ماذا يحدث في الحي؟"
+    assert "jezyk" in polish and "pomoc" in polish and "idioma" in portuguese and "ajuda" in portuguese
+    assert not {"taal", "hulp", "dichtbij"} & set(turkish)
+
+
+async def test_turkish_aliases_answer(bot):
+    sender = updates.user(1012, "Ayşe", "tr")
+    [offer] = bot.replies(await bot.send(updates.command("dil", sender=sender)))
+    assert offer.text == "Mesajları hangi dilde almak istersin?"
+    [help_reply] = bot.replies(await bot.send(updates.command("yardim", sender=sender)))
+    assert help_reply.text.startswith("<b>Knooppunt nasıl çalışır</b>") and "/dil – Dilini seç" in help_reply.text

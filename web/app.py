@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.i18n import N_, available_languages, get_translator, language_name, resolve_language
+from bot.i18n import N_, available_languages, get_translator, is_rtl, language_name, resolve_language
 from bot.places_cli import place_row
 from domain import gazetteer
 from domain.calendar_file import build_calendar
@@ -37,7 +37,7 @@ from domain.taxonomy import CATEGORIES
 from domain.webapp_auth import InitDataError, validate_init_data
 from handlers.activity_card import now_of
 from handlers.activity_reminders import schedule_reminder
-from handlers.agenda import RSVP_ANSWERS, try_rsvp
+from handlers.agenda import rsvp_answer, try_rsvp
 from storage.repositories import activities as activity_repo
 from storage.repositories import directory as directory_repo
 from storage.repositories import public_data
@@ -50,7 +50,6 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1  # ids beyond PostgreSQL's integer are simply not found
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 TILE_HOST = "https://tile.openstreetmap.org"
 DATA_MAX_AGE = 300
 CSP = (
@@ -175,7 +174,7 @@ class Site:
             _=translator.gettext,
             ngettext=translator.ngettext,
             lang=language,
-            direction="rtl" if language in RTL_LANGUAGES else "ltr",
+            direction="rtl" if is_rtl(language) else "ltr",
             languages=[(code, language_name(code)) for code in available_languages()],
             url=url,
             path=request.url.path,
@@ -323,12 +322,18 @@ class Site:
             user = validate_init_data(init_data, self.settings.token, now)
         except InitDataError as error:
             return JSONResponse({"error": "stale" if error.stale else "unauthorised"}, status_code=403 if error.stale else 401)
+        reminders_on = True
         async with self.application.bot_data.session_factory.begin() as session:
-            activity, result, _slot = await try_rsvp(session, activity_id, user.id, now, self.settings.timezone)
+            activity, result, slot = await try_rsvp(session, activity_id, user.id, now, self.settings.timezone)
+            if result == "going":
+                person = await activity_repo.get_user(session, user.id)
+                reminders_on = person is None or person.reminders_enabled
         if result == "going":
             schedule_reminder(self.application, activity, now)
         language = resolve_language(None, user.language_code, self.settings.default_language)
-        return JSONResponse({"result": result, "message": get_translator(language).gettext(RSVP_MESSAGES[result])})
+        gettext = get_translator(language).gettext
+        message = gettext(GONE) if result == "gone" else rsvp_answer(gettext, language, self.settings.timezone, result, slot, now, reminders_on)
+        return JSONResponse({"result": result, "message": message})
 
     # -- open data ---------------------------------------------------------------------------------
 
@@ -431,7 +436,7 @@ class Site:
         return self._calendar(request, [activity], activity.title, stamp, now)
 
 
-RSVP_MESSAGES = {**RSVP_ANSWERS, "gone": N_("Deze activiteit bestaat niet meer.")}
+GONE = N_("Deze activiteit bestaat niet meer.")
 
 
 def entity_tag(body: bytes) -> str:

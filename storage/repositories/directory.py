@@ -22,6 +22,7 @@ from domain.gazetteer import normalize_text
 from domain.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 from domain.places_csv import PlaceRecord
 from domain.opening_hours import MINUTES_PER_DAY, TimeRange, WeeklySchedule
+from domain.ranking import nearby_rank
 from storage.models import Initiative, InitiativeLanguage, InitiativeNetwork, Location, Network, Schedule
 from storage.tables_directory import GeocodeCache, fetched_day, search_text_for
 
@@ -153,6 +154,7 @@ async def nearest(
     offset: int = 0,
     place_filter: PlaceFilter = PlaceFilter(),
     is_open=None,  # noqa: ANN001 - callable(Initiative) -> bool, used when place_filter.open_now
+    prefer_language: str | None = None,  # the resident's language: such places come first in their distance band
 ) -> NearbyResult:
     """The `limit` nearest visible places after `offset`, nearest first (ties by id).
 
@@ -194,7 +196,14 @@ async def nearest(
     # question far outside the city does not make the next one in the centre scan a huge box).
     density_radius = radius * math.sqrt(2 * wanted / max(len(inside), 1))
     _RADIUS_HINTS[hint_key] = min(max(START_RADIUS_M, density_radius), HINT_MAX_M)
-    ordered = sorted(inside, key=lambda i: (seen[i], i))
+    speaking: set[int] = set()
+    if prefer_language and inside:
+        speaking = set(await session.scalars(
+            select(InitiativeLanguage.initiative_id).where(
+                InitiativeLanguage.initiative_id.in_(inside), InitiativeLanguage.language == prefer_language
+            )
+        ))
+    ordered = sorted(inside, key=lambda i: nearby_rank(seen[i], i in speaking, i))
     page = ordered[offset : offset + limit]
     missing = [i for i in page if i not in loaded]
     loaded.update({i.id: i for i in await _load(session, missing)})

@@ -275,7 +275,7 @@ SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:
                 "pv:more", "pv:less", "cv:p", "cv:a", "cv:r", "cv:h", "cv:q:a", "cv:q:p", "ag:Q:d5.0.speeltuin.k:0"]
 # Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
 RESIDENT_COMMANDS = {
-    "start", "help", "hulp", "taal", "language", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
+    "start", "help", "hulp", "taal", "language", "yardim", "pomoc", "ajuda", "dil", "jezyk", "idioma", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
     "agenda", "events", "herinneringen", "reminders", "dichtbij", "near", "zoek", "search", "aanmelden", "register",
     "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine",
 }

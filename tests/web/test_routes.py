@@ -149,7 +149,7 @@ async def test_places_csv_is_the_import_format_and_round_trips(web, world, bot):
     assert len(records) == 10
     settings = bot.app.bot_data.settings
     counts = await import_records(settings.database_url, records, now=NOW.astimezone(timezone.utc))
-    assert (counts.added, counts.updated, counts.unchanged, counts.created_networks) == (0, 0, 10, [])
+    assert (counts.added, counts.updated, counts.unchanged) == (0, 0, 10)
     assert (await web.get("/data/places.csv")).content == response.content
 
 
@@ -228,8 +228,11 @@ async def test_places_json_is_hsds_shaped_licensed_and_impersonal(web, world):
 async def test_activities_json_has_coming_public_activities_without_attendance(web, world, bot):
     from storage.tables_activities import ActivityRsvp
 
+    from storage.models import Activity
+
     async with bot.session_factory.begin() as session:
-        session.add(ActivityRsvp(activity_id=world["coffee"], user_id=1001, status="going", occurrence_at=NOW.astimezone(timezone.utc)))
+        coffee = await session.get(Activity, world["coffee"])
+        session.add(ActivityRsvp(activity_id=coffee.id, user_id=1001, status="going", occurrence_at=coffee.starts_at))
     document = (await web.get("/data/activities.json")).json()
     assert document["license"] == "CC BY 4.0"
     titles = {item["name"] for item in document["activities"]}
