@@ -42,7 +42,7 @@ def privacy_text(context: KnooppuntContext) -> str:
             _("• Voor welke activiteiten je komt. Dat wissen we 30 dagen na de activiteit."),
             _("• Wanneer je de bot voor het eerst en het laatst gebruikte (per uur)."),
             _("• Ben je vrijwilliger of coördinator: wat je aanmeldt, wijzigt en besluit."),
-            _("Je locatie en wat je typt om te zoeken, bewaren we niet. De bot onthoudt ze 2 uur voor de knoppen."),
+            _("Je locatie en wat je typt om te zoeken, bewaren we niet. Een locatie die je deelt, onthoudt de bot 2 uur, alleen in zijn geheugen. De knoppen onder een antwoord dragen zelf je vraag."),
             _("We delen niets met anderen en we tonen geen reclame."),
             "",
             _("/mijngegevens – zie wat we over je bewaren"),
