@@ -7,12 +7,13 @@ import logging
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
+from bot.rate_limit import SendingRateLimiter
 from bot.i18n import available_languages, get_translator
 from storage.db import create_engine, create_session_factory
 from storage.persistence import DatabaseConversationPersistence
@@ -47,7 +48,7 @@ def build_application(
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url.rstrip("/"))
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(SendingRateLimiter())  # no retries here: the outbox retries
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()

@@ -17,6 +17,7 @@ from handlers.common import MenuCommand, register_step_guard
 # Order matters: earlier modules win within a group. Each module has `register(application)`, and
 # may have COMMANDS (menu + /help) and `async on_startup(application)` (jobs from the database).
 CAPABILITY_MODULES = [
+    "handlers.outbox",  # the outbox worker: every message the bot sends on its own; update_id dedup
     "handlers.start",  # /start, /help, /hulp and the help button
     "handlers.language",  # /taal
     # -- governance: networks, roles, registration, approval, owners (conversations first)

@@ -1,4 +1,4 @@
-"""Showing one activity: the card text, its buttons, its calendar data, and the injectable clock.
+"""Showing one activity: the card text, its buttons, and its calendar data.
 
 Shared by the agenda (residents), the posting conversation (preview) and the reminders.
 """
@@ -20,15 +20,8 @@ from domain.recurrence import to_utc
 from handlers.common import escape, join_address
 from storage.models import Activity
 
-CLOCK_KEY = "clock"  # Services.extras[CLOCK_KEY]: a callable returning an aware "now" (tests set it)
 CAPTION_LIMIT = 1024
 UPCOMING_SHOWN = 3  # occurrences of a recurring activity on its card
-
-
-def now_of(application: Application) -> datetime:
-    """The current moment; tests inject a fixed one through bot_data.extras["clock"]."""
-    clock: Callable[[], datetime] | None = application.bot_data.extras.get(CLOCK_KEY)
-    return clock() if clock is not None else datetime.now(timezone.utc)
 
 
 def when_words(start: datetime, end: datetime | None, language: str, tz) -> str:  # noqa: ANN001

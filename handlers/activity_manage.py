@@ -14,7 +14,6 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.activity_card import now_of
 from handlers.activity_post import (
     WHEN_EXAMPLES,
     cost_problem,
@@ -199,7 +198,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
     confirmation = _("Opgeslagen. ✅")
     if "when" in changes:
         confirmation += "\n" + _("Nieuw moment: {when}").format(when=when_readback(changes["when"], context))
-        schedule_reminder(context.application, activity, now_of(context.application))
+        schedule_reminder(context.application, activity, context.now())
     await message.reply_text(confirmation)
     if field in ("when", "where"):
         for attendee in attendees:

@@ -17,7 +17,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
 from domain.when import WhenError, parse_when
-from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_words, when_words
+from handlers.activity_card import CAPTION_LIMIT, card_text, series_words, when_words
 from handlers.agenda import send_card
 from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
 from storage.models import Activity, Initiative, Location
@@ -72,7 +72,7 @@ def read_when(text: str, context: KnooppuntContext) -> tuple[dict | None, str | 
     """(when as stored in the draft, None) or (None, the answer to give)."""
     _ = context.gettext
     try:
-        found = parse_when(text, now_of(context.application), context.settings.timezone)
+        found = parse_when(text, context.now(), context.settings.timezone)
     except WhenError as exc:
         return None, _(WHEN_PROBLEMS.get(exc.reason, WHEN_PROBLEMS["unreadable"])) + "\n" + _(WHEN_EXAMPLES)
     return {"start": found.start.isoformat(), "end": found.end.isoformat() if found.end else None, "rrule": found.rrule}, None
@@ -190,7 +190,7 @@ async def show_preview(update: Update, context: KnooppuntContext) -> None:
         location = new_location(d["place"])
     activity = preview_activity(d, context, location)
     text = card_text(activity, gettext=_, language=context.language, tz=context.settings.timezone,
-                     now=now_of(context.application), going=0, limit=CAPTION_LIMIT - 150 if d.get("photo") else 3900)
+                     now=context.now(), going=0, limit=CAPTION_LIMIT - 150 if d.get("photo") else 3900)
     text = _("<b>Zo komt je activiteit in de agenda:</b>") + "\n\n" + text + "\n\n" + _("Plaatsen?")
     buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Plaatsen"), callback_data="pp:ok"),
                                      InlineKeyboardButton(_("❌ Stoppen"), callback_data="pp:stop")]])

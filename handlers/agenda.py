@@ -32,7 +32,6 @@ from handlers.activity_card import (
     calendar_event,
     card_buttons,
     card_text,
-    now_of,
     short_day,
     slot_in_window,
     upcoming,
@@ -128,7 +127,7 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
     """(heading, [(activity, slot, distance)]) for one filter; None when the filter is not valid."""
     _ = context.gettext
     tz = context.settings.timezone
-    now = now_of(context.application)
+    now = context.now()
     if kind == "w" and arg not in WINDOW_TITLES:
         return None
     lo, hi = window(arg if kind == "w" else "month", now, tz)
@@ -325,7 +324,7 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
             return None
         going = await repo.going_count(session, activity.id)
         rsvp = await repo.rsvp_of(session, activity.id, user_id)
-    now = now_of(context.application)
+    now = context.now()
     tz = context.settings.timezone
     limit = CAPTION_LIMIT if activity.photo_file_id else 4096
     text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit)
@@ -390,7 +389,7 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     activity_id = parse_id(query.data)
     user_id = update.effective_user.id
-    now = now_of(context.application)
+    now = context.now()
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
         if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
@@ -437,7 +436,7 @@ async def unrsvp(update: Update, context: KnooppuntContext) -> None:
     if promoted is not None:
         await notify(context.application, promoted, N_("Er is een plek vrijgekomen! Je staat nu op de lijst voor: {title}"),
                      title=activity.title)
-        schedule_reminder(context.application, activity, now_of(context.application))
+        schedule_reminder(context.application, activity, context.now())
     await refresh_card(query, context, activity.id, user_id)
 
 
@@ -462,7 +461,7 @@ async def send_ics(update: Update, context: KnooppuntContext) -> None:
     if activity is None:
         return
     event = calendar_event(activity, bot_link=deep_link(context.bot.username, "act", str(activity.id)))
-    data = build_calendar([event], tz=context.settings.timezone, now=now_of(context.application))
+    data = build_calendar([event], tz=context.settings.timezone, now=context.now())
     slug = re.sub(r"[^a-z0-9]+", "-", activity.title.lower()).strip("-")[:40] or "activiteit"
     caption = _("Open dit bestand om de activiteit in je agenda te zetten.\nOf gebruik <a href=\"{link}\">Google Agenda</a>.").format(
         link=escape(google_calendar_link(event)).replace('"', "&quot;")

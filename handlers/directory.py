@@ -53,10 +53,6 @@ _ADDRESS_LIKE = re.compile(r"[^\W\d_]{3,}[^\n]{0,80}?\s\d{1,5}\s*[a-zA-Z]?\b")  
 CATEGORY, FILTER, ORIGIN, AWAITING = "dir_category", "dir_filter", "dir_origin", "dir_awaiting"
 
 
-def current_time() -> datetime:
-    """Now, in UTC. Tests replace this to check opening hours at a fixed Amsterdam time."""
-    return datetime.now(timezone.utc)
-
 
 # -- state kept per resident -----------------------------------------------------------------------
 
@@ -80,13 +76,13 @@ def _store_filter(context: KnooppuntContext, place_filter: PlaceFilter) -> None:
 
 def _origin(context: KnooppuntContext) -> Origin | None:
     stored = context.user_data.get(ORIGIN)
-    if not stored or current_time() - stored["at"] > ORIGIN_VALID_FOR:
+    if not stored or context.now() - stored["at"] > ORIGIN_VALID_FOR:
         return None
     return Origin(**stored["origin"])
 
 
 def _remember_origin(context: KnooppuntContext, origin: Origin) -> None:
-    context.user_data[ORIGIN] = {"origin": origin.to_dict(), "at": current_time()}
+    context.user_data[ORIGIN] = {"origin": origin.to_dict(), "at": context.now()}
 
 
 def _from_query(context: KnooppuntContext, query: PlaceQuery) -> PlaceFilter:
@@ -188,7 +184,7 @@ async def handle_question(update: Update, context: KnooppuntContext, text: str) 
         await answer(update, context, Origin(place.lat, place.lon, label, approximate=True), place_filter)
         return
     understood = query.category or query.near_me or query.open_now or query.language or query.wheelchair
-    if _ADDRESS_LIKE.search(text) and context.bot_data.extras.get("geocoder") is not None:
+    if _ADDRESS_LIKE.search(text) and context.bot_data.geocoder is not None:
         try:
             origin = await geocode_address(context, text)
         except GeocoderUnavailable:
@@ -232,10 +228,10 @@ async def geocode_address(context: KnooppuntContext, text: str) -> Origin | None
 
     Raises GeocoderUnavailable when the service does not answer (nothing is cached then).
     """
-    geocoder = context.bot_data.extras["geocoder"]
+    geocoder = context.bot_data.geocoder
     text = address_part(text) or text[:MAX_QUERY_CHARS]  # the geocoder and its cache see the address only
     key = normalize_text(text)[:200]
-    now = current_time()
+    now = context.now()
     async with context.session() as session:
         cached = await directory.cached_geocode(session, geocoder.name, key, now)
     if cached is not None:
@@ -256,7 +252,7 @@ async def geocode_address(context: KnooppuntContext, text: str) -> Origin | None
 
 async def ask_place(update: Update, context: KnooppuntContext, category: str | None) -> None:
     _ = context.gettext
-    if context.bot_data.extras.get("geocoder") is None:
+    if context.bot_data.geocoder is None:
         how = _("Deel je locatie met de knop hieronder, of typ je postcode (zoals 3024) of je buurt.")
     else:
         how = _("Deel je locatie met de knop hieronder, of typ je postcode, buurt of adres.")
@@ -277,7 +273,7 @@ async def answer(update: Update, context: KnooppuntContext, origin: Origin, plac
     """The card with the nearest places, and a pin for the nearest one on the first page."""
     _store_filter(context, place_filter)
     _remember_origin(context, origin)
-    now = current_time()
+    now = context.now()
     tz = context.settings.timezone
 
     def is_open(initiative) -> bool:  # noqa: ANN001
@@ -304,7 +300,7 @@ async def answer(update: Update, context: KnooppuntContext, origin: Origin, plac
 
 async def run_search(update: Update, context: KnooppuntContext, words: str) -> None:
     _ = context.gettext
-    now = current_time()
+    now = context.now()
     async with context.session() as session:
         found = await directory.search(session, words[:MAX_QUERY_CHARS], now=now, limit=PAGE_SIZE + 1)
     if not found:
@@ -389,7 +385,7 @@ def _toggled(place_filter: PlaceFilter, parts: list[str]) -> PlaceFilter | None:
 
 def register(application: Application) -> None:
     settings = application.bot_data.settings
-    application.bot_data.extras["geocoder"] = make_geocoder(settings.geocoder, settings.geocoder_user_agent, settings.geocoder_url)
+    application.bot_data.geocoder = make_geocoder(settings.geocoder, settings.geocoder_user_agent, settings.geocoder_url)
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler(["dichtbij", "near"], nearby_command))
     application.add_handler(CommandHandler(["zoek", "search"], search_command))

@@ -217,7 +217,7 @@ async def forget_stale_locations(context: KnooppuntContext) -> None:
     keep working; once that window has passed nothing needs it, so it is dropped here."""
     from handlers import directory
 
-    now = directory.current_time()
+    now = context.now()
     for data in context.application.user_data.values():
         stored = data.get(directory.ORIGIN)
         if stored is not None and now - stored["at"] > directory.ORIGIN_VALID_FOR:

@@ -50,7 +50,7 @@ NETWORK = "Buurthuiskamers Delfshaven"
 
 class Clock:
     """One "now" for every module: activities and digests read it from bot_data, the directory
-    through handlers.directory.current_time."""
+    through Services.clock."""
 
     def __init__(self, moment: datetime) -> None:
         self.moment = moment.astimezone(timezone.utc)
@@ -101,13 +101,12 @@ def popup(calls: list) -> str:
 @pytest.fixture
 def clock(bot, monkeypatch) -> Clock:
     clock = Clock(datetime(2026, 12, 7, 11, 0, tzinfo=TZ))  # Monday morning
-    bot.app.bot_data.extras["clock"] = clock
-    monkeypatch.setattr(handlers.directory, "current_time", clock)
+    bot.app.bot_data.clock = clock
 
     async def no_sleep(seconds: float) -> None:
         return None
 
-    bot.app.bot_data.extras["sleep"] = no_sleep
+    bot.app.bot_data.sleep = no_sleep
     return clock
 
 

@@ -20,6 +20,7 @@ async def record_contact(
         session.add(user)
     else:
         user.last_seen_at = now
+        user.unreachable_since = None  # they wrote: reachable again
         if first_name and user.first_name != first_name:
             user.first_name = first_name
         if telegram_language and user.telegram_language != telegram_language:
