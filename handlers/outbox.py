@@ -125,7 +125,8 @@ async def settle_failure(application: Application, row: OutboxMessage, exc: Tele
             wait = retry_after_seconds(exc) if isinstance(exc, RetryAfter) else 0
             if isinstance(exc, RetryAfter):  # the whole bot is over the limit: everyone waits here
                 worker_of(application).paused_until = now + timedelta(seconds=wait)
-            at = now + backoff_delay(row.attempts + 1, OUTBOX_BACKOFF, at_least=wait)
+            # A 429 is Telegram's own timing (the message itself was fine); other faults back off.
+            at = now + (timedelta(seconds=wait) if wait else backoff_delay(row.attempts + 1, OUTBOX_BACKOFF))
             if now - row.created_at > OUTBOX_GIVE_UP_AFTER or (row.expires_at is not None and at >= row.expires_at):
                 await repo.mark_failed(session, row.id, "gave up: " + error)
             else:

@@ -319,6 +319,7 @@ async def test_group_linked_activities_posted_digest_links_resident_comes_and_is
     clock.set(fire)
     bot.api.clear()
     await job.run(bot.app)
+    await bot.drain()
     [digest] = bot.api.sent(GROUP["id"])
     assert f"<b>Deze week in {NETWORK}</b>" in digest.text
     assert f'<a href="https://t.me/knooppunt_test_bot?start=act-{market}">Kerstmarkt</a>' in digest.text
@@ -348,6 +349,7 @@ async def test_group_linked_activities_posted_digest_links_resident_comes_and_is
     clock.set(reminder_job.job.trigger.run_date)
     bot.api.clear()
     await reminder_job.run(bot.app)
+    await bot.drain()
     [reminder] = bot.api.sent(RESIDENT["id"])
     assert "Herinnering" in reminder.text and "Koffie-ochtend" in reminder.text
     assert "dinsdag 8 december 2026, 10:00 – 12:00" in reminder.text

@@ -86,6 +86,7 @@ async def read_cards(bot, world, user: dict) -> dict:
     jobs = bot.app.job_queue.get_jobs_by_name(job_name(world.ids["once"]))
     before = len(bot.api.calls)
     await jobs[-1].run(bot.app)
+    await bot.drain()
     seen["reminder"] = show("reminder", bot.api.calls[before:])
     return seen
 

@@ -190,12 +190,29 @@ async def cancel_for_chat(session: AsyncSession, chat_id: int, kind: str, reason
     return result.rowcount
 
 
+async def forget_chat(session: AsyncSession, chat_id: int) -> int:
+    """A person asked to be forgotten: every message to them, waiting or sent, is deleted."""
+    result = await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))
+    return result.rowcount
+
+
 async def prune(session: AsyncSession, before: datetime) -> int:
     """Settled rows older than `before` are history nobody reads: delete them."""
     result = await session.execute(
         delete(OutboxMessage).where(OutboxMessage.status.in_((SENT, FAILED)), OutboxMessage.created_at < before)
     )
     return result.rowcount
+
+
+async def sent_messages(session: AsyncSession, key_prefix: str) -> list[tuple[int, int]]:
+    """(chat id, Telegram message id) of the sent rows whose key starts with `key_prefix`."""
+    rows = await session.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.message_id)
+        .where(OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True), OutboxMessage.status == SENT,
+               OutboxMessage.message_id.is_not(None))
+        .order_by(OutboxMessage.id)
+    )
+    return [(chat_id, message_id) for chat_id, message_id in rows]
 
 
 async def by_key(session: AsyncSession, key: str) -> OutboxMessage | None:

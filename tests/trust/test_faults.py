@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 
 import pytest
@@ -101,7 +103,12 @@ async def test_reminder_survives_a_429_and_is_never_sent_twice(settings):
         [job] = application.job_queue.get_jobs_by_name(job_name(activity.id))
         api.fail_next("retry_after", "sendMessage", 1)
         await job.run(application)
+        await bot.drain()  # refused: back in the outbox with Telegram's wait
+        assert [call for call in api.of("sendMessage") if "Herinnering" in call.text] == []
+        await asyncio.sleep(1.1)
         await job.run(application)
+        await bot.drain()
+        await bot.drain()
         reminders = [call for call in api.of("sendMessage") if "Herinnering" in call.text]
         assert len(reminders) == 1 and reminders[0].chat_id == updates.RESIDENT["id"]
         assert "Soep koken" in reminders[0].text
