@@ -14,6 +14,7 @@ import handlers
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
 from bot.rate_limit import SendingRateLimiter
+from bot.update_order import PerChatUpdateProcessor
 from bot.i18n import available_languages, get_translator
 from storage.db import create_engine, create_session_factory
 from storage.persistence import DatabaseConversationPersistence
@@ -42,6 +43,7 @@ def build_application(
             )
         )
         .persistence(persistence)
+        .concurrent_updates(PerChatUpdateProcessor())  # in order per chat and per user, never all waiting
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -72,7 +72,12 @@ async def drain_once(application: Application, limit: int = BATCH) -> int:
     async with services.session_factory.begin() as session:
         rows = await repo.claim_due(session, worker.worker_id, now, limit)
     if rows:
-        await asyncio.gather(*(send_row(application, row) for row in rows))
+        outcomes = await asyncio.gather(*(send_row(application, row) for row in rows))
+        sent = [outcome for outcome in outcomes if outcome is not None]
+        if sent:  # one transaction for the round's successes (the rows are 'sending' until then)
+            async with services.session_factory.begin() as session:
+                for row_id, message_id in sent:
+                    await repo.mark_sent(session, row_id, services.now(), message_id)
     return len(rows)
 
 
@@ -95,7 +100,8 @@ async def _send(application: Application, row: OutboxMessage, chat_id: int, thre
     return await application.bot.send_message(chat_id, row.text, **extra)
 
 
-async def send_row(application: Application, row: OutboxMessage) -> None:
+async def send_row(application: Application, row: OutboxMessage) -> tuple[int, int | None] | None:
+    """Send one claimed row; (row id, message id) when Telegram took it, else None (settled here)."""
     services = application.bot_data
     try:
         message = await _send(application, row, row.chat_id, row.thread_id)
@@ -106,8 +112,8 @@ async def send_row(application: Application, row: OutboxMessage) -> None:
         async with services.session_factory.begin() as session:
             await repo.mark_failed(session, row.id, "internal error")
     else:
-        async with services.session_factory.begin() as session:
-            await repo.mark_sent(session, row.id, services.now(), message.message_id if message else None)
+        return row.id, message.message_id if message else None
+    return None
 
 
 def _not_found(exc: TelegramError) -> bool:

@@ -152,3 +152,20 @@ async def test_a_redelivered_update_is_answered_once(bot):
     first = await bot.send(payload)
     second = await bot.send(payload)
     assert bot.replies(first) and bot.replies(second) == []
+
+
+async def test_admins_hear_of_an_error_briefly_once_per_ten_minutes(bot):
+    from tests.conftest import ADMIN_ID
+
+    clock = _setup(bot)
+    for _ in range(2):
+        bot.api.fail_next("bad_request", "sendMessage")  # the reply to /start is refused
+        await bot.say("/start")
+    notices = bot.api.texts(ADMIN_ID)
+    assert notices == ["⚠️ Er ging iets mis in de bot: BadRequest bij message. De details staan in het logboek. "
+                       "Ik meld dit soort fout hooguit één keer per 10 minuten."]
+    assert "Fatima" not in notices[0] and "/start" not in notices[0]  # no personal data, no content
+    clock.moment += timedelta(minutes=10)
+    bot.api.fail_next("bad_request", "sendMessage")
+    await bot.say("/start")
+    assert len(bot.api.texts(ADMIN_ID)) == 2
