@@ -37,9 +37,9 @@ CAPABILITY_MODULES = [
     # -- privacy and trust
     "handlers.flood",  # flood control (group -20)
     "handlers.privacy",  # /privacy, /mijngegevens, /vergeetmij, retention
-    "handlers.stale_buttons",  # presses nobody handles get an answer (checked in group -1)
     # -- directory: last, its free-text questions take what nothing above took
     "handlers.directory",  # location, postcodes, questions, /dichtbij, /zoek
+    "handlers.stale_buttons",  # last in group 0: presses nobody above handled get an answer
 ]
 CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MODULES]
 

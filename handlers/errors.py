@@ -34,7 +34,8 @@ async def on_error(update: object, context: KnooppuntContext) -> None:
         logger.warning("Update %s: the pressed message could not be edited (%s)", update_id, context.error)
     else:
         logger.error("Error while handling update %s", update_id, exc_info=context.error)
-        await tell_admins(update, context)
+        if not isinstance(context.error, Forbidden):  # a resident who blocked the bot is no fault
+            await tell_admins(update, context)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, Forbidden):

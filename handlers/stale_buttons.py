@@ -1,9 +1,8 @@
 """Buttons nobody handles (old, forged or from a finished conversation) get a calm answer.
 
-Without an answer Telegram shows a spinner on the button until it times out. The check runs in
-its own group just before the capabilities (group 0), so it sees the handlers as they are when the
-press arrives: a press that ends a conversation is not mistaken afterwards for a stale one and
-answered twice (Telegram refuses a second answer).
+Without an answer Telegram shows a spinner on the button until it times out. PTB runs the first
+matching handler of a group, so a catch-all CallbackQueryHandler registered last in group 0
+(handlers/__init__.py lists this module last) answers exactly the presses no capability took.
 """
 
 from __future__ import annotations
@@ -13,25 +12,10 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import KnooppuntContext
 
-STALE_GROUP = -1
-
-
-def _claimed(application: Application, update: Update) -> bool:
-    for group, group_handlers in application.handlers.items():
-        if group <= STALE_GROUP:
-            continue
-        for handler in group_handlers:
-            result = handler.check_update(update)
-            if result is not None and result is not False:
-                return True
-    return False
-
 
 async def unclaimed_button(update: Update, context: KnooppuntContext) -> None:
-    if _claimed(context.application, update):
-        return
     await update.callback_query.answer(context.gettext("Deze knop werkt niet meer. Begin opnieuw met /start."))
 
 
 def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(unclaimed_button), group=STALE_GROUP)
+    application.add_handler(CallbackQueryHandler(unclaimed_button))

@@ -92,7 +92,9 @@ def test_sigkill_mid_round_then_restart_sends_every_group_exactly_once(tmp_path)
             first.wait(10)
         assert len(_group_sends(api)) == SENT_BEFORE_STALL
         statuses = [row.status for row in asyncio.run(_outbox_rows(url)) if row.chat_id in GROUP_IDS]
-        assert statuses.count("sent") == SENT_BEFORE_STALL and len(statuses) == len(GROUP_IDS)  # mid-round
+        # mid-round: the five that got through are handed over ("sending": a round marks its successes
+        # together) or already "sent"; the rest waits
+        assert SENT_BEFORE_STALL <= statuses.count("sent") + statuses.count("sending") < len(GROUP_IDS)
 
         # The stalled requests did reach "Telegram" (the stand-in records them when let go).
         with api._changed:
