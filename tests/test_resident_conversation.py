@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handlers.activity_card import CLOCK_KEY
 from handlers.conversation import PENDING
 from tests.activity_seed import NOW, TZ, add_activity, seed
 from tests.fakes import updates
@@ -23,8 +22,7 @@ def at(day: int, hour: int) -> datetime:
 @pytest.fixture
 async def world(bot):
     """Thursday 3 December 2026, 09:00: a market on Saturday, a children's afternoon on Sunday, coffee on Tuesdays."""
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
-    bot.app.bot_data.extras["clock"] = lambda: NOW.astimezone(timezone.utc)
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
     world = await seed(bot.session_factory)
     world.ids = {
         "market": await add_activity(bot.session_factory, world, "Kerstmarkt", at(5, 14), at(5, 16)),
@@ -216,10 +214,11 @@ async def run_reminders(bot, activity_id: int, moment: datetime) -> list:
     """Let the planned reminder job run as if it were `moment` (Amsterdam time)."""
     from handlers.activity_reminders import job_name
 
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: moment
+    bot.app.bot_data.clock = lambda: moment
     [job] = bot.app.job_queue.get_jobs_by_name(job_name(activity_id))
     before = len(bot.api.calls)
     await job.run(bot.app)
+    await bot.drain()  # the job queues the reminders; the outbox sends them
     return [c for c in bot.api.calls[before:] if c.method == "sendMessage"]
 
 
@@ -271,7 +270,7 @@ async def test_problem_7_a_weekly_activity_counts_per_date_and_the_card_says_whi
         [(occurrence,)] = (await session.execute(select(ActivityRsvp.occurrence_at))).all()
     assert occurrence == at(8, 10)
     # A week later the next Tuesday starts at zero: last week's "Ik kom" does not count for it.
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: at(9, 9)
+    bot.app.bot_data.clock = lambda: at(9, 9)
     [later] = bot.replies(await bot.press(f"ac:o:{coffee}"))
     assert "👥" not in later.text and later.buttons()[0] == "🙋 Ik kom (0)"
     other_person = updates.user(1500, "Sam", "nl")
@@ -291,7 +290,7 @@ async def test_problem_7_waiting_list_is_per_date(bot, world):
     await bot.press(f"ac:r:{weekly}", sender=first)
     [full] = [c for c in bot.replies(await bot.press(f"ac:r:{weekly}", sender=second)) if c.method == "sendMessage"]
     assert full.text.startswith("Het is vol op dinsdag 8 december.")
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: at(9, 9)  # next week: a new date with room
+    bot.app.bot_data.clock = lambda: at(9, 9)  # next week: a new date with room
     [room] = [c for c in bot.replies(await bot.press(f"ac:r:{weekly}", sender=second)) if c.method == "sendMessage"]
     assert room.text.startswith("Fijn dat je komt op dinsdag 15 december!")
 
