@@ -27,6 +27,7 @@ from bot.telegram_request import ReplyScope
 from domain.retry_policy import OUTBOX_BACKOFF, OUTBOX_GIVE_UP_AFTER, backoff_delay
 from handlers import digest_jobs
 from handlers.telegram_faults import BLOCKED, MIGRATED, TRANSIENT, classify, retry_after_seconds
+from storage.db import database_unavailable
 from storage.repositories import audit, groups
 from storage.repositories import outbox as repo
 from storage.tables_outbox import OutboxMessage
@@ -190,14 +191,20 @@ async def run(application: Application) -> None:
     worker = worker_of(application)
     services = application.bot_data
     logger.info("Outbox worker %s started", worker.worker_id)
+    read_only = False  # the database takes no writes (handlers.database_outage tells the admins)
     while application.running:
         now = services.now()
         try:
             if worker.last_maintenance is None or now - worker.last_maintenance >= MAINTENANCE_EVERY:
                 await maintain(application)
             claimed = await drain_once(application)
-        except Exception:  # noqa: BLE001 - the database may be away for a moment; keep going
-            logger.exception("Outbox round failed")
+            read_only = False
+        except Exception as exc:  # noqa: BLE001 - the database may be away for a moment; keep going
+            if not database_unavailable(exc):
+                logger.exception("Outbox round failed")
+            elif not read_only:
+                logger.warning("Outbox: the database takes no writes; nothing is sent until it does")
+                read_only = True
             claimed = 0
         if claimed:
             continue
@@ -222,7 +229,14 @@ async def on_startup(application: Application) -> None:
     worker_of(application)
     # SQLite serves one process: whatever it left claimed or in flight is this process's own past.
     single = application.bot_data.engine.dialect.name == "sqlite"
-    await maintain(application, lease=timedelta(0) if single else LEASE)
+    try:
+        await maintain(application, lease=timedelta(0) if single else LEASE)
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        # A read-only database must not stop the start: residents get a calm answer meanwhile, and
+        # the worker's own housekeeping releases old claims once writes work again.
+        logger.warning("Outbox: the database takes no writes at start-up; housekeeping waits")
     if application.job_queue is not None:
         application.job_queue.run_once(_start, 0, name="outbox-worker", job_kwargs={"id": "outbox-worker", "replace_existing": True})
 
