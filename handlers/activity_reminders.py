@@ -35,8 +35,13 @@ def job_name(activity_id: int) -> str:
     return f"act-reminder:{activity_id}"
 
 
-def schedule_reminder(application: Application, activity: Activity, now: datetime) -> None:
-    """(Re)plan the reminder of the next occurrence; a moment already past fires at once."""
+def schedule_reminder(application: Application, activity: Activity, now: datetime, *, day_round: bool = True) -> None:
+    """(Re)plan the reminder of the next occurrence; a moment already past fires at once.
+
+    The day-before round is caught up when it passed less than REMINDER_GRACE_S ago (the bot was
+    down then); running it twice queues nothing twice (idempotency keys). After it ran, only the
+    3-hours-before round for later sign-ups is left (`day_round=False`).
+    """
     if application.job_queue is None:
         return
     tz = application.bot_data.settings.timezone
@@ -44,9 +49,14 @@ def schedule_reminder(application: Application, activity: Activity, now: datetim
     slots = [s for s in slots if to_utc(s.start) > to_utc(now)]
     if not slots:
         return
-    start = to_utc(slots[0].start)
-    due = [moment for moment in (start - REMINDER_DAY_BEFORE, start - REMINDER_SOON_BEFORE) if moment > to_utc(now)]
-    fire_at = due[0] if due else to_utc(now) + timedelta(seconds=1)  # both passed (the bot was down): catch up
+    start, moment = to_utc(slots[0].start), to_utc(now)
+    day, soon = start - REMINDER_DAY_BEFORE, start - REMINDER_SOON_BEFORE
+    if day_round and day > moment - timedelta(seconds=REMINDER_GRACE_S) and soon > moment:
+        fire_at = max(day, moment + timedelta(seconds=1))  # the day before (caught up if the bot was down)
+    elif soon > moment:
+        fire_at = soon
+    else:
+        fire_at = moment + timedelta(seconds=1)  # both passed (the bot was down): catch up
     name = job_name(activity.id)
     for job in application.job_queue.get_jobs_by_name(name):
         job.schedule_removal()
@@ -106,7 +116,7 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     wake_outbox(application)
     if stage == "day":
-        schedule_reminder(application, activity, now)  # the 3-hours-before round for later sign-ups
+        schedule_reminder(application, activity, now, day_round=False)  # the 3-hours-before round for later sign-ups
     elif activity.rrule is not None:
         schedule_reminder(application, activity, slot.start)
 

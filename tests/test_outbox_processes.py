@@ -65,7 +65,8 @@ async def _seed(url: str, reminders: bool = False) -> None:
                 await session.flush()
                 for user_id in RESIDENTS:
                     session.add(User(id=user_id, first_name="Buur"))
-                    session.add(ActivityRsvp(activity_id=activity.id, user_id=user_id, created_at=now - timedelta(days=2)))
+                    session.add(ActivityRsvp(activity_id=activity.id, user_id=user_id, occurrence_at=activity.starts_at,
+                                             created_at=now - timedelta(days=2)))  # an RSVP is for one date
     finally:
         await engine.dispose()
 

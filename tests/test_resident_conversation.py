@@ -338,3 +338,34 @@ async def test_the_readme_examples_give_the_answer_they_promise(bot, world):
             assert answer.startswith("📅 <b>"), (example, answer)
         else:
             assert "Dat begrijp ik niet" not in answer and not answer.startswith("📅"), (example, answer)
+
+
+async def test_problem_7_a_day_before_reminder_missed_while_the_bot_was_down_is_caught_up(bot, world):
+    """The day-before moment passed a few hours ago (the bot was down): the round runs at once,
+    then only the 3-hours-before round for later sign-ups is left."""
+    from datetime import timedelta
+
+    from handlers.activity_reminders import job_name
+
+    early = await add_activity(bot.session_factory, world, "Vroege wandeling", NOW + timedelta(hours=21), NOW + timedelta(hours=22))
+    await bot.say("/start")
+    await bot.press(f"ac:r:{early}")
+    async with bot.session_factory.begin() as session:  # signed up two days ago, before the day-before moment
+        from sqlalchemy import update
+
+        from storage.tables_activities import ActivityRsvp
+
+        await session.execute(update(ActivityRsvp).where(ActivityRsvp.activity_id == early).values(created_at=NOW - timedelta(days=2)))
+    from handlers.activity_reminders import schedule_reminder
+    from storage.repositories import activities as repo
+
+    async with bot.session_factory() as session:
+        activity = await repo.get_activity(session, early)
+    schedule_reminder(bot.app, activity, NOW)
+    [job] = bot.app.job_queue.get_jobs_by_name(job_name(early))
+    assert job.job.trigger.run_date <= NOW + timedelta(minutes=1)  # not 18 hours later
+    [reminder] = await run_reminders(bot, early, NOW)
+    assert reminder.text.startswith("⏰ Herinnering: morgen is <b>Vroege wandeling</b>.")
+    [job] = bot.app.job_queue.get_jobs_by_name(job_name(early))
+    assert job.job.trigger.run_date == NOW + timedelta(hours=18)  # the 3-hours-before round
+    assert await run_reminders(bot, early, NOW + timedelta(hours=18)) == []  # nobody twice
