@@ -7,13 +7,15 @@ import logging
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from handlers.common import set_mini_app
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
+from bot.rate_limit import SendingRateLimiter
+from bot.update_order import PerChatUpdateProcessor
 from bot.i18n import available_languages, get_translator
 from bot.telegram_request import ReplyScope, RetryingRequest, SkippingUpdatesRequest
 from storage.db import create_engine, create_session_factory
@@ -51,14 +53,16 @@ def build_application(
             )
         )
         .persistence(persistence)
+        .concurrent_updates(PerChatUpdateProcessor())  # in order per chat and per user, never all waiting
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url.rstrip("/"))
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(SendingRateLimiter())  # no retries for the outbox here: the outbox retries
     # PTB's own defaults (256 connections for sending, 1 for polling), wrapped: see bot.telegram_request.
+    # RetryingRequest retries only replies (ReplyScope); the outbox worker runs outside any reply scope.
     updates_request = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
     builder = builder.request(RetryingRequest(request or HTTPXRequest(connection_pool_size=256)))
     builder = builder.get_updates_request(SkippingUpdatesRequest(updates_request))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -15,8 +18,15 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class Services:
-    """Application-wide dependencies, kept in bot_data (see contexttypesbot in PTB's examples)."""
+    """Application-wide dependencies, kept in bot_data (see contexttypesbot in PTB's examples).
+
+    `clock` and `sleep` are the one clock and the one sleep of the bot: tests replace them here.
+    """
 
     settings: Settings
     engine: AsyncEngine
@@ -24,11 +34,21 @@ class Services:
     read_session_factory: async_sessionmaker[AsyncSession]  # transactions that only read
 
     def __init__(self) -> None:
-        self.extras: dict[str, object] = {}
+        self.clock: Callable[[], datetime] = utc_now
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self.geocoder: Any = None  # bot.geocoder: PDOK, Nominatim or None (set by handlers.directory)
+        self.flood: Any = None  # handlers.flood.FloodControl (set by handlers.flood)
+        self.outbox: Any = None  # handlers.outbox.OutboxWorker (set by handlers.outbox)
+        self.database_outage: Any = None  # handlers.database_outage.Outage while the database is away
+        self.digest_busy: set[tuple[str, int, str]] = set()  # digests being composed in this process
+
+    def now(self) -> datetime:
+        """The current instant, aware (UTC)."""
+        return self.clock()
 
 
 class KnooppuntContext(CallbackContext[ExtBot, dict, dict, Services]):
-    """CallbackContext with `session()`, `settings`, `language` and `gettext`."""
+    """CallbackContext with `session()`, `now()`, `settings`, `language` and `gettext`."""
 
     def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
@@ -40,6 +60,10 @@ class KnooppuntContext(CallbackContext[ExtBot, dict, dict, Services]):
     @property
     def settings(self) -> Settings:
         return self.bot_data.settings
+
+    def now(self) -> datetime:
+        """The one clock (Services.clock): tests replace it in one place."""
+        return self.bot_data.now()
 
     def session(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One transaction: commits when the block ends, rolls back on an exception."""

@@ -44,6 +44,12 @@ class ReplyScope:
         return marker is not None and marker in cls._live
 
     @classmethod
+    def leave(cls) -> None:
+        """This task makes no replies from here on: the outbox worker (a task that may have been
+        started from an update's context) retries by its own policy, never twice."""
+        cls._current.set(None)
+
+    @classmethod
     async def run(cls, work: Awaitable[None]) -> None:
         marker = object()
         cls._live.add(marker)

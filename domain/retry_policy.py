@@ -10,6 +10,13 @@ REMINDER_BACKOFF: tuple[timedelta, ...] = (
     timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30),
 )
 
+# An outbox row that met timeouts, 5xx or 429 is tried again after 10 s, 1, 5, 15, then every 30 minutes,
+# for at most a day (a digest or notice older than that is stale news).
+OUTBOX_BACKOFF: tuple[timedelta, ...] = (
+    timedelta(seconds=10), timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30),
+)
+OUTBOX_GIVE_UP_AFTER = timedelta(days=1)
+
 
 def seconds_of(value: int | float | timedelta) -> float:
     """Seconds in a Telegram time period: python-telegram-bot gives an int today, a timedelta later."""

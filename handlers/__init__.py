@@ -17,6 +17,7 @@ from handlers.common import MenuCommand, register_step_guard
 # Order matters: earlier modules win within a group. Each module has `register(application)`, and
 # may have COMMANDS (menu + /help) and `async on_startup(application)` (jobs from the database).
 CAPABILITY_MODULES = [
+    "handlers.outbox",  # the outbox worker: every message the bot sends on its own; update_id dedup
     "handlers.start",  # /start, /help, /hulp and the help button
     "handlers.language",  # /taal
     # -- governance: networks, roles, registration, approval, owners (conversations first)
@@ -36,10 +37,10 @@ CAPABILITY_MODULES = [
     # -- privacy and trust
     "handlers.flood",  # flood control (group -20)
     "handlers.privacy",  # /privacy, /mijngegevens, /vergeetmij, retention
-    "handlers.stale_buttons",  # presses nobody handles get an answer (checked in group -1)
     # -- directory: last, its free-text questions take what nothing above took
     "handlers.directory",  # location, postcodes, questions, /dichtbij, /zoek
     "handlers.conversation",  # free text routed by domain.intent (places, agenda, help); voice, stickers, photos
+    "handlers.stale_buttons",  # last in group 0: presses nobody above handled get an answer
 ]
 CAPABILITIES: list[ModuleType] = [import_module(name) for name in CAPABILITY_MODULES]
 

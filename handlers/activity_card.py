@@ -1,4 +1,4 @@
-"""Showing one activity: the card text, its buttons, its calendar data, and the injectable clock.
+"""Showing one activity: the card text, its buttons, and its calendar data.
 
 Shared by the agenda (residents), the posting conversation (preview) and the reminders.
 """
@@ -22,16 +22,9 @@ from handlers.common import escape, join_address
 from handlers.initiative_text import GettextTranslator
 from storage.models import Activity
 
-CLOCK_KEY = "clock"  # Services.extras[CLOCK_KEY]: a callable returning an aware "now" (tests set it)
 CAPTION_LIMIT = 1024
 UPCOMING_SHOWN = 3
 _BARE_AMOUNT = re.compile(r"\d{1,4}(?:[.,]\d{1,2})?(?:,-)?")  # occurrences of a recurring activity on its card
-
-
-def now_of(application: Application) -> datetime:
-    """The current moment; tests inject a fixed one through bot_data.extras["clock"]."""
-    clock: Callable[[], datetime] | None = application.bot_data.extras.get(CLOCK_KEY)
-    return clock() if clock is not None else datetime.now(timezone.utc)
 
 
 def when_words(start: datetime, end: datetime | None, language: str, tz) -> str:  # noqa: ANN001

@@ -15,7 +15,6 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.activity_card import now_of
 from handlers.activity_post import (
     WHEN_EXAMPLES,
     cost_problem,
@@ -162,7 +161,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
         changes["title"] = " ".join(text.split())
     elif field == "when":
         try:
-            changes["when"] = when_dict(parse_when(text, now_of(context.application), context.settings.timezone))
+            changes["when"] = when_dict(parse_when(text, context.now(), context.settings.timezone))
         except WhenError as error:
             return await _ask_when_again(update, context, error, text)
     elif field == "desc":
@@ -242,7 +241,7 @@ async def _apply(update: Update, context: KnooppuntContext, changes: dict) -> in
     confirmation = _("Opgeslagen. ✅")
     if "when" in changes:
         confirmation += "\n" + _("Nieuw moment: {when}").format(when=when_readback(changes["when"], context))
-        schedule_reminder(context.application, activity, now_of(context.application))
+        schedule_reminder(context.application, activity, context.now())
     await message.reply_text(confirmation)
     if field in ("when", "where"):
         for attendee in attendees:

@@ -18,7 +18,7 @@ from bot.i18n import N_
 from domain import gazetteer
 from domain import datefmt
 from domain.when import When, WhenError, parse_when
-from handlers.activity_card import CAPTION_LIMIT, card_text, now_of, series_words, short_day
+from handlers.activity_card import CAPTION_LIMIT, card_text, series_words, short_day
 from handlers.agenda import send_card
 from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
 from handlers.initiative_text import GettextTranslator
@@ -105,7 +105,7 @@ def when_readback(when: dict, context: KnooppuntContext) -> str:
     tz = context.settings.timezone
     start = datetime.fromisoformat(when["start"])
     end = datetime.fromisoformat(when["end"]) if when["end"] else None
-    first = datefmt.format_when(start, end, now_of(context.application), translator=GettextTranslator(_, context.language),
+    first = datefmt.format_when(start, end, context.now(), translator=GettextTranslator(_, context.language),
                                 locale=context.language, tz=tz)
     if when["rrule"] is None:
         return first
@@ -223,7 +223,7 @@ async def show_preview(update: Update, context: KnooppuntContext) -> None:
         location = new_location(d["place"])
     activity = preview_activity(d, context, location)
     text = card_text(activity, gettext=_, language=context.language, tz=context.settings.timezone,
-                     now=now_of(context.application), going=0, limit=CAPTION_LIMIT - 150 if d.get("photo") else 3900)
+                     now=context.now(), going=0, limit=CAPTION_LIMIT - 150 if d.get("photo") else 3900)
     text = _("<b>Zo komt je activiteit in de agenda:</b>") + "\n\n" + text + "\n\n" + _("Plaatsen?")
     buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Plaatsen"), callback_data="pp:ok"),
                                      InlineKeyboardButton(_("❌ Stoppen"), callback_data="pp:stop")]])
@@ -286,7 +286,7 @@ async def when_given(update: Update, context: KnooppuntContext) -> int:
     d = draft(context)
     d.pop("when_choices", None)  # a new answer: buttons of an earlier question no longer count
     try:
-        found = parse_when(text, now_of(context.application), context.settings.timezone)
+        found = parse_when(text, context.now(), context.settings.timezone)
     except WhenError as exc:
         choices = [when_dict(option) for option in exc.options[:2]] if exc.reason == "ambiguous" else []
         markup = None

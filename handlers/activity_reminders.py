@@ -5,23 +5,23 @@ live in memory only), and /herinneringen to switch them off and on."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain.agenda import REMINDER_DAY_BEFORE, REMINDER_SOON_BEFORE
 from domain.recurrence import to_utc
-from domain.retry_policy import backoff_delay
-from handlers.activity_card import now_of, upcoming, when_words
+from handlers.activity_card import upcoming, when_words
 from handlers.common import MenuCommand, escape, show_result
-from handlers.telegram_faults import BLOCKED, TRANSIENT, classify, retry_after_seconds
 from storage.models import Activity
 from storage.repositories import activities as repo
+from storage.repositories import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +35,13 @@ def job_name(activity_id: int) -> str:
     return f"act-reminder:{activity_id}"
 
 
-def schedule_reminder(application: Application, activity: Activity, now: datetime) -> None:
-    """(Re)plan the reminder of the next occurrence; a moment already past fires at once."""
+def schedule_reminder(application: Application, activity: Activity, now: datetime, *, day_round: bool = True) -> None:
+    """(Re)plan the reminder of the next occurrence; a moment already past fires at once.
+
+    The day-before round is caught up when it passed less than REMINDER_GRACE_S ago (the bot was
+    down then); running it twice queues nothing twice (idempotency keys). After it ran, only the
+    3-hours-before round for later sign-ups is left (`day_round=False`).
+    """
     if application.job_queue is None:
         return
     tz = application.bot_data.settings.timezone
@@ -44,9 +49,14 @@ def schedule_reminder(application: Application, activity: Activity, now: datetim
     slots = [s for s in slots if to_utc(s.start) > to_utc(now)]
     if not slots:
         return
-    start = to_utc(slots[0].start)
-    due = [moment for moment in (start - REMINDER_DAY_BEFORE, start - REMINDER_SOON_BEFORE) if moment > to_utc(now)]
-    fire_at = due[0] if due else to_utc(now) + timedelta(seconds=1)  # both passed (the bot was down): catch up
+    start, moment = to_utc(slots[0].start), to_utc(now)
+    day, soon = start - REMINDER_DAY_BEFORE, start - REMINDER_SOON_BEFORE
+    if day_round and day > moment - timedelta(seconds=REMINDER_GRACE_S) and soon > moment:
+        fire_at = max(day, moment + timedelta(seconds=1))  # the day before (caught up if the bot was down)
+    elif soon > moment:
+        fire_at = soon
+    else:
+        fire_at = moment + timedelta(seconds=1)  # both passed (the bot was down): catch up
     name = job_name(activity.id)
     for job in application.job_queue.get_jobs_by_name(name):
         job.schedule_removal()
@@ -59,121 +69,66 @@ def schedule_reminder(application: Application, activity: Activity, now: datetim
     )
 
 
-def retry_job_name(activity_id: int) -> str:
-    return f"act-reminder-retry:{activity_id}"
-
-
-def schedule_retry(application: Application, activity_id: int, at: datetime, now: datetime) -> None:
-    """Try the pending reminders of an activity again at `at` (at once when that has passed)."""
-    if application.job_queue is None:
-        return
-    name = retry_job_name(activity_id)
-    for job in application.job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
-    application.job_queue.run_once(
-        send_reminders,
-        when=max(to_utc(at), to_utc(now) + timedelta(seconds=1)),
-        data=activity_id,
-        name=name,
-        job_kwargs={"id": name, "replace_existing": True, "misfire_grace_time": REMINDER_GRACE_S, "coalesce": True},
-    )
+def reminder_key(activity_id: int, user_id: int, occurrence: datetime) -> str:
+    return f"reminder:{activity_id}:{user_id}:{to_utc(occurrence).isoformat()}"
 
 
 async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Remind those who come, each (person, occurrence) exactly once.
+    """Queue the reminders of the next occurrence, each (person, occurrence) exactly once.
 
-    Per person: claim (a row "sending", committed) -> send -> "sent". Telegram being down or
-    busy makes it "pending" with a later try (backoff; the retry job, or start-up, picks it up);
-    blocked or refused makes it "failed". A row left "sending" by a crash counts as sent.
+    The reminder rows and their outbox rows are written in one transaction; the unique keys make
+    a second run (a restart, another process) a no-op. The outbox sends, retries until the
+    activity begins (`expires_at`), and marks people who blocked the bot.
     """
     application = context.application
     activity_id: int = context.job.data
-    tz = application.bot_data.settings.timezone
-    now = now_of(application)
-    async with application.bot_data.session_factory.begin() as session:
-        await repo.expire_pending_reminders(session, activity_id, now)
-        activity = await repo.get_activity(session, activity_id)
-        if activity is None or activity.status != "published" or activity.initiative.status != "active":
-            return
-        slots = [s for s in upcoming(activity, now, tz, count=2) if to_utc(s.start) > to_utc(now)]
-        if not slots:
-            return
-        slot = slots[0]
-        if to_utc(slot.start) - REMINDER_BEFORE > to_utc(now) + timedelta(minutes=1):
-            schedule_reminder(application, activity, now)  # woke too early (e.g. the time changed)
-            return
-        occurrence = to_utc(slot.start)
-        # The day before: who came before then. Later: who signed up after that, up to 3 hours ahead.
-        stage = "day" if occurrence - REMINDER_SOON_BEFORE > to_utc(now) + timedelta(minutes=1) else "soon"
-        joined_before = occurrence - (REMINDER_DAY_BEFORE if stage == "day" else REMINDER_SOON_BEFORE)
-        candidates = await repo.reminder_candidates(session, activity_id, occurrence, joined_before=joined_before)
-        pending = {row.user_id: row for row in await repo.pending_reminders(session, activity_id, occurrence)}
-        for user_id, row in pending.items():
-            if user_id not in candidates:  # no longer coming, or switched reminders off meanwhile
-                row.status, row.error, row.next_try_at = repo.REMINDER_FAILED, "no longer wanted", None
-        waiting = [pending[u].next_try_at for u in candidates if u in pending and pending[u].next_try_at and to_utc(pending[u].next_try_at) > to_utc(now)]
-        due = [u for u in candidates if u not in pending or not pending[u].next_try_at or to_utc(pending[u].next_try_at) <= to_utc(now)]
-        people = await repo.users_by_id(session, due)
     settings = application.bot_data.settings
-    for user_id in due:
-        retry_at = await _remind(application, activity, slot, occurrence, user_id,
-                                 user_language(people.get(user_id), settings.default_language), now, stage)
-        if retry_at is not None:
-            waiting.append(retry_at)
-    if waiting:
-        schedule_retry(application, activity_id, min(waiting), now)
+    tz = settings.timezone
+    now = application.bot_data.now()
+    try:
+        async with application.bot_data.session_factory.begin() as session:
+            activity = await repo.get_activity(session, activity_id)
+            if activity is None or activity.status != "published" or activity.initiative.status != "active":
+                return
+            slots = [s for s in upcoming(activity, now, tz, count=2) if to_utc(s.start) > to_utc(now)]
+            if not slots:
+                return
+            slot = slots[0]
+            if to_utc(slot.start) - REMINDER_BEFORE > to_utc(now) + timedelta(minutes=1):
+                schedule_reminder(application, activity, now)  # woke too early (e.g. the time changed)
+                return
+            occurrence = to_utc(slot.start)
+            # The day before: who came before then. Later: who signed up after that, up to 3 hours ahead.
+            stage = "day" if occurrence - REMINDER_SOON_BEFORE > to_utc(now) + timedelta(minutes=1) else "soon"
+            joined_before = occurrence - (REMINDER_DAY_BEFORE if stage == "day" else REMINDER_SOON_BEFORE)
+            candidates = await repo.reminder_candidates(session, activity_id, occurrence, joined_before=joined_before)
+            people = await repo.users_by_id(session, candidates)
+            for user_id in candidates:
+                if not await repo.claim_reminder(session, activity_id, user_id, occurrence, now):
+                    continue
+                language = user_language(people.get(user_id), settings.default_language)
+                text, markup = reminder_message(activity, slot, language, tz, stage)
+                await outbox.enqueue(session, user_id, "reminder", text, reminder_key(activity_id, user_id, occurrence), now,
+                                     reply_markup=markup.to_dict(), expires_at=occurrence)
+                (await repo.reminder_row(session, activity_id, user_id, occurrence)).status = repo.REMINDER_QUEUED
+    except IntegrityError:
+        logger.info("Reminders for activity %s were queued by another process", activity_id)
+        return
+    wake_outbox(application)
     if stage == "day":
-        schedule_reminder(application, activity, now)  # the 3-hours-before round for later sign-ups
+        schedule_reminder(application, activity, now, day_round=False)  # the 3-hours-before round for later sign-ups
     elif activity.rrule is not None:
         schedule_reminder(application, activity, slot.start)
 
 
-async def _remind(application: Application, activity: Activity, slot, occurrence: datetime, user_id: int, language: str,  # noqa: ANN001, PLR0913
-                  now: datetime, stage: str = "day") -> datetime | None:
-    """One reminder through claim -> send -> settle; returns when to try again, if it should be."""
-    factory = application.bot_data.session_factory
-    try:
-        async with factory.begin() as session:
-            if not await repo.claim_reminder(session, activity.id, user_id, occurrence, now):
-                return None
-    except IntegrityError:
-        return None  # another run claimed it first
-    tz = application.bot_data.settings.timezone
+def reminder_message(activity: Activity, slot, language: str, tz, stage: str) -> tuple[str, InlineKeyboardMarkup]:  # noqa: ANN001
+    """The reminder of one date, in the reader's language: 'morgen' the day before, else 'straks'."""
     _ = get_translator(language).gettext
     heading = _("⏰ Herinnering: morgen is <b>{title}</b>.") if stage == "day" else _("⏰ Herinnering: straks is <b>{title}</b>.")
     text = "\n".join([heading.format(title=escape(activity.title)), "🗓 " + escape(when_words(slot.start, slot.end, language, tz)),
                       _("Geen herinneringen meer? Typ /herinneringen.")])
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(_("Bekijk de activiteit"), callback_data=f"ac:o:{activity.id}")]])
-    try:
-        await application.bot.send_message(user_id, text, reply_markup=markup)
-    except TelegramError as exc:
-        kind = classify(exc)
-        retry_at = None
-        async with factory.begin() as session:
-            row = await repo.reminder_row(session, activity.id, user_id, occurrence)
-            row.error = str(exc)[:200]
-            if kind == TRANSIENT:
-                row.attempts += 1
-                wait = retry_after_seconds(exc) if isinstance(exc, RetryAfter) else 0
-                retry_at = to_utc(now) + backoff_delay(row.attempts, at_least=wait)
-                if retry_at >= occurrence:
-                    row.status, retry_at = repo.REMINDER_FAILED, None
-                else:
-                    row.status, row.next_try_at = repo.REMINDER_PENDING, retry_at
-            else:
-                row.status, row.next_try_at = repo.REMINDER_FAILED, None
-        if kind == BLOCKED:
-            logger.info("Reminder for activity %s: user %s blocked the bot", activity.id, user_id)
-        elif retry_at is not None:
-            logger.warning("Reminder for activity %s to %s failed (%s); trying again at %s", activity.id, user_id, exc, retry_at.isoformat())
-        else:
-            logger.warning("Reminder for activity %s to %s not delivered: %s", activity.id, user_id, exc)
-        return retry_at
-    async with factory.begin() as session:
-        row = await repo.reminder_row(session, activity.id, user_id, occurrence)
-        row.status, row.next_try_at, row.error = repo.REMINDER_SENT, None, None
-        row.sent_at = now
-    return None
+    return text, markup
 
 
 async def reminders_toggle(update: Update, context: KnooppuntContext) -> None:
@@ -196,6 +151,8 @@ async def reminders_set(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         try:
             await repo.set_reminders(session, update.effective_user.id, enabled)
+            if not enabled:
+                await outbox.cancel_for_chat(session, update.effective_user.id, "reminder", "no longer wanted")
         except LookupError:
             await query.edit_message_text(_("Typ eerst /start."))
             return
@@ -204,31 +161,38 @@ async def reminders_set(update: Update, context: KnooppuntContext) -> None:
     )
 
 
+def wake_outbox(application: Application) -> None:
+    """Rows were committed: let this process's outbox worker look now."""
+    if application.bot_data.outbox is not None:
+        application.bot_data.outbox.wake()
+
+
+async def queue_notice(session: AsyncSession, application: Application, user_id: int, message: str, key: str | None = None, **values: str) -> bool:
+    """A short message to one person in their language, queued in the caller's transaction.
+
+    `key` makes it once-only (e.g. one per decision); without one every call queues a message.
+    """
+    user = await repo.get_user(session, user_id)
+    _ = get_translator(user_language(user, application.bot_data.settings.default_language)).gettext
+    text = _(message).format(**{k: escape(v) for k, v in values.items()})
+    return await outbox.enqueue(session, user_id, "notice", text, key or f"notice:{user_id}:{uuid.uuid4().hex}",
+                                application.bot_data.now())
+
+
 async def notify(application: Application, user_id: int, message: str, **values: str) -> None:
-    """A short message to one person in their language; blocked users are skipped."""
-    async with application.bot_data.session_factory() as session:
-        user = await repo.get_user(session, user_id)
-    language = user_language(user, application.bot_data.settings.default_language)
-    _ = get_translator(language).gettext
-    try:
-        await application.bot.send_message(user_id, _(message).format(**{k: escape(v) for k, v in values.items()}))
-    except TelegramError as exc:
-        logger.info("Could not notify %s: %s", user_id, exc)
+    """queue_notice in a transaction of its own (for callers whose change is already committed)."""
+    async with application.bot_data.session_factory.begin() as session:
+        await queue_notice(session, application, user_id, message, **values)
+    wake_outbox(application)
 
 
 async def on_startup(application: Application) -> None:
-    """Plan every reminder from the database (jobs live in memory only): the coming ones, and
-    the retries of those Telegram could not take; a reminder in flight at a crash counts as sent."""
-    now = now_of(application)
-    async with application.bot_data.session_factory.begin() as session:
-        for row in await repo.settle_in_flight_reminders(session):
-            logger.warning("Reminder for activity %s to %s was in flight at a restart; counted as sent", row.activity_id, row.user_id)
+    """Plan every reminder from the database (jobs live in memory only)."""
+    now = application.bot_data.now()
+    async with application.bot_data.session_factory() as session:
         found = await repo.activities_with_rsvps(session)
-        retries = await repo.reminder_retries(session)
     for activity in found:
         schedule_reminder(application, activity, now)
-    for activity_id, at in retries.items():
-        schedule_retry(application, activity_id, at or now, now)
 
 
 def register(application: Application) -> None:

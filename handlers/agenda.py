@@ -37,7 +37,6 @@ from handlers.activity_card import (
     card_text,
     day_words,
     next_slot,
-    now_of,
     short_day,
     slot_in_window,
 )
@@ -178,7 +177,7 @@ async def find_entries(context: KnooppuntContext, kind: str, arg: str) -> tuple[
     """(heading, [(activity, slot, distance)]) for one filter; None when the filter is not valid."""
     _ = context.gettext
     tz = context.settings.timezone
-    now = now_of(context.application)
+    now = context.now()
     if kind == "w" and arg not in WINDOW_TITLES:
         return None
     question = AgendaQuestion.from_arg(arg) if kind == "Q" else None
@@ -403,7 +402,7 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
         moderator = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         if not (is_public(activity) or member or moderator):
             return None
-        now = now_of(context.application)
+        now = context.now()
         tz = context.settings.timezone
         slot = next_slot(activity, now, tz)
         going, rsvp = 0, None
@@ -515,7 +514,7 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     activity_id = parse_id(query.data)
     user_id = update.effective_user.id
-    now = now_of(context.application)
+    now = context.now()
     tz = context.settings.timezone
     slot = None
     reminders_on = True
@@ -553,7 +552,7 @@ async def unrsvp(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
     activity_id = parse_id(query.data)
     user_id = update.effective_user.id
-    now = now_of(context.application)
+    now = context.now()
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
         slot = next_slot(activity, now, context.settings.timezone) if activity is not None else None
@@ -568,7 +567,7 @@ async def unrsvp(update: Update, context: KnooppuntContext) -> None:
     if promoted is not None:
         await notify(context.application, promoted, N_("Er is een plek vrijgekomen! Je staat nu op de lijst voor: {title}"),
                      title=activity.title)
-        schedule_reminder(context.application, activity, now_of(context.application))
+        schedule_reminder(context.application, activity, context.now())
     await refresh_card(query, context, activity.id, user_id)
 
 
@@ -593,7 +592,7 @@ async def send_ics(update: Update, context: KnooppuntContext) -> None:
     if activity is None:
         return
     event = calendar_event(activity, bot_link=deep_link(context.bot.username, "act", str(activity.id)))
-    data = build_calendar([event], tz=context.settings.timezone, now=now_of(context.application))
+    data = build_calendar([event], tz=context.settings.timezone, now=context.now())
     slug = re.sub(r"[^a-z0-9]+", "-", activity.title.lower()).strip("-")[:40] or "activiteit"
     caption = _("Open dit bestand om de activiteit in je agenda te zetten.\nOf gebruik <a href=\"{link}\">Google Agenda</a>.").format(
         link=escape(google_calendar_link(event)).replace('"', "&quot;")

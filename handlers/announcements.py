@@ -5,30 +5,28 @@ from __future__ import annotations
 
 import logging
 import warnings
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
-from handlers import digest_jobs
-from handlers.activity_card import now_of
-from handlers.activity_reminders import notify
+from handlers.activity_reminders import queue_notice, wake_outbox
 from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, escape, step_hint
 from storage.models import Initiative
 from storage.repositories import activities as repo
 from storage.repositories import audit, roles
-from storage.repositories import groups as groups_repo
+from storage.repositories import outbox
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = N_("⚠️ {network}: deze groepen kon ik niet bereiken: {groups}.")
 COMMANDS = [MenuCommand("bericht", N_("Een bericht sturen naar de groepen van je netwerk"), private=True, audience="volunteer", english="announce")]
 
 PICK, TEXT, PHOTO, NETWORKS, CONFIRM = range(40, 45)
@@ -42,7 +40,7 @@ def group_text(initiative_name: str, text: str, translator) -> str:  # noqa: ANN
 
 
 async def over_limit(context: KnooppuntContext, initiative_id: int) -> bool:
-    since = now_of(context.application) - timedelta(days=7)
+    since = context.now() - timedelta(days=7)
     async with context.session() as session:
         return await repo.announcements_since(session, initiative_id, since) >= WEEKLY_LIMIT
 
@@ -205,54 +203,24 @@ async def show_preview(update: Update, context: KnooppuntContext) -> int:
     return CONFIRM
 
 
-async def post_to_groups(application: Application, network_id: int, name: str, text: str, photo: str | None) -> tuple[int, list[str]]:
-    """Send to every active group linked to the network: how many got it, and which could not be reached.
-
-    Timeouts, 5xx and RetryAfter are retried like digests; a group that answers Forbidden is marked
-    inactive (its coordinator digest reports it); a group that became a supergroup keeps its link
-    under the new id and gets the message there. One group's failure never stops the others.
-    """
-    async with application.bot_data.session_factory() as session:
-        targets = await repo.active_groups(session, network_id)
-    sent, unreachable = 0, []
-    for group in targets:
-        body = group_text(name, text, get_translator(group.language))
-        chat_id, thread_id = group.chat_id, group.message_thread_id
-
-        def attempt():  # noqa: ANN202 - the current chat_id and thread_id, also after a migration
-            if photo:
-                return application.bot.send_photo(chat_id, photo, caption=body, message_thread_id=thread_id)
-            return application.bot.send_message(chat_id, body, message_thread_id=thread_id)
-
-        try:
-            try:
-                await digest_jobs.with_retries(application, attempt)
-            except ChatMigrated as exc:
-                chat_id = await digest_jobs.migrated(application, groups_repo.KIND_GROUP, chat_id, exc.new_chat_id)
-                thread_id = None
-                await digest_jobs.with_retries(application, attempt)
-            sent += 1
-        except Forbidden as exc:
-            await digest_jobs.group_unreachable(application, chat_id, exc)
-            unreachable.append(group.title or str(chat_id))
-            logger.warning("Announcement to group %s: bot removed or blocked; group marked inactive", chat_id)
-        except TelegramError as exc:
-            unreachable.append(group.title or str(chat_id))
-            logger.warning("Announcement to group %s failed: %s", chat_id, exc)
-    return sent, unreachable
+async def queue_for_groups(session: AsyncSession, announcement: Announcement, initiative_name: str, network_id: int, now: datetime) -> int:
+    """Put the announcement in the outbox for every active group of the network, in the caller's
+    transaction; returns how many groups. The outbox sends, retries, and marks removed groups."""
+    count = 0
+    for group in await repo.active_groups(session, network_id):
+        body = group_text(initiative_name, announcement.text, get_translator(group.language))
+        key = f"announcement:{announcement.id}:{network_id}:{group.chat_id}"
+        count += await outbox.enqueue(session, group.chat_id, "announcement", body, key, now,
+                                      photo=announcement.photo_file_id, thread_id=group.message_thread_id)
+    return count
 
 
-def unreachable_line(translator, network_name: str, names: list[str]) -> str:  # noqa: ANN001
-    return translator.gettext(UNREACHABLE).format(network=escape(network_name), groups=", ".join(escape(n) for n in names))
-
-
-def sent_line(translator, network_name: str | None, count: int) -> str:  # noqa: ANN001
-    """ "✅ verstuurd naar 2 groepen", and no success tick when no group was reached."""
+def queued_line(translator, network_name: str, count: int) -> str:  # noqa: ANN001
+    """ "✅ gaat naar 2 groepen", and no success tick when the network has no group to send to."""
     if count == 0:
-        text = translator.gettext("⚠️ {network}: niet verstuurd. Ik kon geen enkele groep bereiken.")
-    else:
-        text = translator.ngettext("✅ {network}: verstuurd naar {n} groep.", "✅ {network}: verstuurd naar {n} groepen.", count)
-    return text.format(network=escape(network_name or ""), n=count)
+        return translator.gettext("⚠️ {network}: niet verstuurd. Ik kon geen enkele groep bereiken.").format(network=escape(network_name))
+    return translator.ngettext("✅ {network}: gaat naar {n} groep.", "✅ {network}: gaat naar {n} groepen.", count).format(
+        network=escape(network_name), n=count)
 
 
 async def confirm(update: Update, context: KnooppuntContext) -> int:
@@ -264,7 +232,7 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
         await query.message.reply_text(_("Gestopt. Er is niets verstuurd."))
         return ConversationHandler.END
     user_id = update.effective_user.id
-    now = now_of(context.application)
+    now = context.now()
     async with context.session() as session:
         initiative = await session.get(Initiative, d["initiative_id"])
         allowed = initiative is not None and initiative.status == "active" and \
@@ -291,31 +259,30 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
                 targets.append(target)
             await session.flush()
             audit.record(session, user_id, "announcement.created", "announcement", announcement.id)
-            plan = [(t.id, t.network_id, networks[t.network_id].name, t.status) for t in targets]
-            coordinators = {t.network_id: await repo.coordinator_ids(session, t.network_id) for t in targets if t.status == "pending"}
+            lines = []
+            for target in targets:
+                network_name = networks[target.network_id].name
+                if target.status == "posted":
+                    count = await queue_for_groups(session, announcement, d["name"], target.network_id, now)
+                    lines.append(queued_line(context.translator, network_name, count))
+                else:
+                    lines.append(_("⏳ {network}: een coördinator kijkt er eerst naar.").format(network=escape(network_name)))
+                    await ask_coordinators(session, context.application, await repo.coordinator_ids(session, target.network_id),
+                                           target.id, d, network_name, now)
     if outcome == "denied":
         await query.message.reply_text(_("Voor dat initiatief mag je geen bericht sturen. Er is niets verstuurd."))
         return ConversationHandler.END
     if outcome == "limit":
         await query.message.reply_text(_("Dit initiatief heeft deze week al {n} berichten gestuurd. Er is niets verstuurd.").format(n=WEEKLY_LIMIT))
         return ConversationHandler.END
-    lines = []
-    for target_id, network_id, network_name, status in plan:
-        if status == "posted":
-            count, unreachable = await post_to_groups(context.application, network_id, d["name"], d["text"], d.get("photo"))
-            lines.append(sent_line(context.translator, network_name, count))
-            if unreachable:
-                lines.append(unreachable_line(context.translator, network_name, unreachable))
-        else:
-            lines.append(_("⏳ {network}: een coördinator kijkt er eerst naar.").format(network=escape(network_name)))
-            await ask_coordinators(context.application, coordinators.get(network_id, []), target_id, d, network_name)
+    wake_outbox(context.application)
     await query.message.reply_text("\n".join(lines) or _("Er is niets verstuurd."))
     return ConversationHandler.END
 
 
-async def ask_coordinators(application: Application, coordinator_ids: list[int], target_id: int, d: dict, network_name: str) -> None:
-    async with application.bot_data.session_factory() as session:
-        people = await repo.users_by_id(session, coordinator_ids)
+async def ask_coordinators(session: AsyncSession, application: Application, coordinator_ids: list[int], target_id: int, d: dict, network_name: str, now: datetime) -> None:  # noqa: PLR0913
+    """The approval question to each coordinator, queued in the caller's transaction."""
+    people = await repo.users_by_id(session, coordinator_ids)
     for coordinator in coordinator_ids:
         translator = get_translator(user_language(people.get(coordinator), application.bot_data.settings.default_language))
         _ = translator.gettext
@@ -323,10 +290,8 @@ async def ask_coordinators(application: Application, coordinator_ids: list[int],
             group_text(d["name"], d["text"], translator)
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton(_("✅ Goedkeuren"), callback_data=f"an:ok:{target_id}"),
                                          InlineKeyboardButton(_("❌ Afwijzen"), callback_data=f"an:no:{target_id}")]])
-        try:
-            await application.bot.send_message(coordinator, text, reply_markup=buttons)
-        except TelegramError as exc:
-            logger.info("Could not ask coordinator %s: %s", coordinator, exc)
+        await outbox.enqueue(session, coordinator, "announcement_ask", text, f"announcement-ask:{target_id}:{coordinator}", now,
+                             reply_markup=buttons.to_dict())
 
 
 async def decide(update: Update, context: KnooppuntContext) -> None:
@@ -355,12 +320,19 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
             elif approve and initiative.status != "active":
                 result = "gone"  # paused or closed since it was written: nothing goes out in its name
             else:
+                now = context.now()
                 target.status = "posted" if approve else "rejected"
                 target.decided_by = user_id
-                target.decided_at = now_of(context.application)
+                target.decided_at = now
                 audit.record(session, user_id, "announcement.approved" if approve else "announcement.rejected",
                              "announcement", announcement.id, network=network.id)
                 result = "ok"
+                if approve:
+                    count = await queue_for_groups(session, announcement, initiative.name, network.id, now)
+                await queue_notice(session, context.application, announcement.created_by,
+                                   N_("Je bericht voor {network} is goedgekeurd en verstuurd.") if approve
+                                   else N_("Je bericht voor {network} is niet goedgekeurd."),
+                                   f"announcement-decided:{target.id}", network=network.name)
     if result == "gone":
         await query.message.reply_text(_("Dit bericht bestaat niet meer."))
         return
@@ -370,22 +342,14 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
     if result == "done":
         await query.message.reply_text(_("Over dit bericht is al beslist."))
         return
+    wake_outbox(context.application)
     if approve:
-        count, unreachable = await post_to_groups(context.application, network.id, initiative.name, announcement.text, announcement.photo_file_id)
-        reply = _("Goedgekeurd.") + " " + sent_line(context.translator, network.name, count)
-        if unreachable:
-            reply += "\n" + unreachable_line(context.translator, network.name, unreachable)
-        await query.message.reply_text(reply)
-        await notify(context.application, announcement.created_by, N_("Je bericht voor {network} is goedgekeurd en verstuurd."),
-                     network=network.name)
-        if unreachable:
-            await notify(context.application, announcement.created_by,
-                         UNREACHABLE,
-                         network=network.name, groups=", ".join(unreachable))
+        if count:
+            await query.message.reply_text(context.ngettext("Goedgekeurd. Het gaat naar {n} groep.", "Goedgekeurd. Het gaat naar {n} groepen.", count).format(n=count))
+        else:
+            await query.message.reply_text(_("Goedgekeurd.") + " " + queued_line(context.translator, network.name, 0))
     else:
         await query.message.reply_text(_("Afgewezen. De schrijver krijgt bericht."))
-        await notify(context.application, announcement.created_by, N_("Je bericht voor {network} is niet goedgekeurd."),
-                     network=network.name)
 
 
 async def back(update: Update, context: KnooppuntContext) -> int:

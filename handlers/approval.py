@@ -8,6 +8,7 @@ applicant is told. Every press is authorised again on the server; refusals are a
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -22,7 +23,7 @@ from bot.i18n import N_, get_translator, user_language
 from domain import registration as rules
 from handlers.common import Steps, add_conversation, escape, step_hint
 from handlers.initiative_text import FIELD_LABELS, as_data, category_label, summary
-from storage.repositories import audit, networks, registrations, roles, stewardship, users
+from storage.repositories import audit, networks, outbox, registrations, roles, stewardship, users
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +47,16 @@ async def deciders(session: AsyncSession, admin_ids: frozenset[int], network_ids
     return found or sorted(admin_ids)
 
 
-async def send_to(context: KnooppuntContext, user_id: int, language: str, build: Callable, **kwargs) -> int | None:  # noqa: ANN001
-    """Send `build(gettext)` -> (text, markup) to a person; the message id, or None if they cannot be reached."""
+async def queue_to(session: AsyncSession, context: KnooppuntContext, user_id: int, language: str, build: Callable, key: str | None = None) -> None:  # noqa: ANN001
+    """Queue `build(gettext)` -> (text, markup) for a person in the caller's transaction (the outbox sends it)."""
     text, markup = build(get_translator(language).gettext)
-    try:
-        message = await context.bot.send_message(user_id, text, reply_markup=markup, **kwargs)
-    except TelegramError as exc:
-        logger.info("Could not reach %s: %s", user_id, exc)
-        return None
-    return message.message_id
+    await outbox.enqueue(session, user_id, "approval", text, key or f"approval:{user_id}:{uuid.uuid4().hex}", context.now(),
+                         reply_markup=markup.to_dict() if markup is not None else None)
+
+
+def card_key(kind: str, subject_id: int, user_id: int | None = None) -> str:
+    """Cards are outbox rows with these keys; a decision edits the sent ones and drops the rest."""
+    return f"card:{kind}:{subject_id}:" + ("" if user_id is None else str(user_id))
 
 
 # -- cards for a new initiative ------------------------------------------------------------------
@@ -93,23 +95,17 @@ async def _registration_view(session: AsyncSession, initiative_id: int) -> tuple
     return data, names, applicant_name
 
 
-async def send_registration_cards(context: KnooppuntContext, initiative_id: int) -> None:
+async def queue_registration_cards(session: AsyncSession, context: KnooppuntContext, initiative_id: int) -> None:
+    """A card for each decider, queued in the transaction that registered the initiative."""
     default = context.settings.default_language
-    async with context.session() as session:
-        view = await _registration_view(session, initiative_id)
-        data, names, applicant = view
-        recipients = [(uid, await language_of(session, uid, default))
-                      for uid in await deciders(session, context.settings.admin_ids, data["networks"])]
-    sent = []
-    for user_id, language in recipients:
-        message_id = await send_to(context, user_id, language, _registration_card(data, names, applicant, initiative_id, language))
-        if message_id is not None:
-            sent.append((user_id, message_id))
-    async with context.session() as session:
-        for chat_id, message_id in sent:
-            await registrations.add_card(session, "reg", initiative_id, chat_id, message_id)
-    if not sent:
-        logger.warning("No coordinator or admin could be reached for initiative %s", initiative_id)
+    data, names, applicant = await _registration_view(session, initiative_id)
+    recipients = await deciders(session, context.settings.admin_ids, data["networks"])
+    for user_id in recipients:
+        language = await language_of(session, user_id, default)
+        await queue_to(session, context, user_id, language, _registration_card(data, names, applicant, initiative_id, language),
+                       card_key("reg", initiative_id, user_id))
+    if not recipients:
+        logger.warning("No coordinator or admin to ask about initiative %s", initiative_id)
 
 
 # -- cards for a change -------------------------------------------------------------------------
@@ -159,31 +155,22 @@ async def _change_view(session: AsyncSession, request_id: int):  # noqa: ANN202
     return request, initiative, old_value, new_value, requester_name, names, network_ids
 
 
-async def send_change_cards(context: KnooppuntContext, request_id: int) -> None:
+async def queue_change_cards(session: AsyncSession, context: KnooppuntContext, request_id: int) -> None:
+    """A card for each decider, queued in the transaction that asked for the change."""
     default = context.settings.default_language
-    async with context.session() as session:
-        request, initiative, old, new, requester, names, network_ids = await _change_view(session, request_id)
-        recipients = [(uid, await language_of(session, uid, default))
-                      for uid in await deciders(session, context.settings.admin_ids, network_ids)]
-    sent = []
-    for user_id, language in recipients:
-        message_id = await send_to(context, user_id, language, _change_card(initiative.name, request.field, old, new, requester, request_id, names))
-        if message_id is not None:
-            sent.append((user_id, message_id))
-    async with context.session() as session:
-        for chat_id, message_id in sent:
-            await registrations.add_card(session, "chg", request_id, chat_id, message_id)
+    request, initiative, old, new, requester, names, network_ids = await _change_view(session, request_id)
+    for user_id in await deciders(session, context.settings.admin_ids, network_ids):
+        language = await language_of(session, user_id, default)
+        await queue_to(session, context, user_id, language, _change_card(initiative.name, request.field, old, new, requester, request_id, names),
+                       card_key("chg", request_id, user_id))
 
 
-async def tell_coordinators(context: KnooppuntContext, initiative_id: int, build: Callable) -> None:  # noqa: ANN001
+async def queue_for_coordinators(session: AsyncSession, context: KnooppuntContext, initiative_id: int, build: Callable) -> None:  # noqa: ANN001
     """A note (not a card) to the coordinators of an initiative's networks, each in their language."""
     default = context.settings.default_language
-    async with context.session() as session:
-        network_ids = await stewardship.network_ids_of(session, initiative_id)
-        recipients = [(uid, await language_of(session, uid, default))
-                      for uid in await deciders(session, context.settings.admin_ids, network_ids)]
-    for user_id, language in recipients:
-        await send_to(context, user_id, language, build)
+    network_ids = await stewardship.network_ids_of(session, initiative_id)
+    for user_id in await deciders(session, context.settings.admin_ids, network_ids):
+        await queue_to(session, context, user_id, await language_of(session, user_id, default), build)
 
 
 # -- decisions ----------------------------------------------------------------------------------
@@ -334,21 +321,26 @@ async def decide(update: Update, context: KnooppuntContext, kind: str, subject_i
             request, initiative, old, new, requester, names_by_id, _ids = await _change_view(session, subject_id)
             applicant_id, initiative_name = request.requested_by, initiative.name
             build_for = lambda language: _change_card(initiative.name, request.field, old, new, requester, subject_id, names_by_id, outcome)  # noqa: E731
-        card_rows = await registrations.cards(session, kind, subject_id)
-        card_languages = {card.chat_id: await language_of(session, card.chat_id, default) for card in card_rows}
-        applicant_language = await language_of(session, applicant_id, default) if applicant_id else default
-    for card in card_rows:
-        text, _markup = build_for(card_languages[card.chat_id])(get_translator(card_languages[card.chat_id]).gettext)
+        # Cards sent before the outbox (approval_cards) and cards the outbox sent; unsent ones are dropped.
+        card_rows = [(card.chat_id, card.message_id) for card in await registrations.cards(session, kind, subject_id)]
+        card_rows += await outbox.sent_messages(session, card_key(kind, subject_id))
+        await outbox.cancel(session, card_key(kind, subject_id), "decided")
+        card_languages = {chat_id: await language_of(session, chat_id, default) for chat_id, _message in card_rows}
+        if applicant_id:
+            applicant_language = await language_of(session, applicant_id, default)
+            await queue_to(session, context, applicant_id, applicant_language,
+                           _outcome_for_applicant(kind, approve, initiative_name, reason), f"decision:{kind}:{subject_id}")
+    for chat_id, message_id in card_rows:
+        text, _markup = build_for(card_languages[chat_id])(get_translator(card_languages[chat_id]).gettext)
         try:
-            await context.bot.edit_message_text(text, chat_id=card.chat_id, message_id=card.message_id)
+            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
         except TelegramError as exc:
-            logger.info("Could not update card %s: %s", card.id, exc)
+            logger.info("Could not update the card in chat %s: %s", chat_id, exc)
     await context.bot.send_message(
         update.effective_chat.id,
         context.gettext("Dank je! Je besluit is bewaard en de aanvrager krijgt bericht."),
     )
-    if applicant_id:
-        await send_to(context, applicant_id, applicant_language, _outcome_for_applicant(kind, approve, initiative_name, reason))
+    context.bot_data.outbox.wake()
 
 
 def _outcome_for_applicant(kind: str, approve: bool, name: str, reason: str | None):  # noqa: ANN202

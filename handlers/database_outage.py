@@ -39,7 +39,7 @@ class Outage:
 
 
 def _outage(application: Application) -> Outage | None:
-    return application.bot_data.extras.get("database_outage")  # type: ignore[return-value]
+    return application.bot_data.database_outage
 
 
 async def handle(update: object, context: KnooppuntContext) -> bool:
@@ -49,7 +49,7 @@ async def handle(update: object, context: KnooppuntContext) -> bool:
     application = context.application
     outage = _outage(application)
     if outage is None:
-        outage = application.bot_data.extras["database_outage"] = Outage(datetime.now(timezone.utc))
+        outage = application.bot_data.database_outage = Outage(application.bot_data.now())
         logger.error("The database cannot store anything (%s); answering 'try again later' until it can",
                      type(getattr(context.error, "orig", None) or context.error).__name__)
         await _tell_admins(context)
@@ -87,7 +87,7 @@ async def _probe(context: KnooppuntContext) -> None:
             logger.warning("Database probe failed: %s", type(exc).__name__)
         return
     outage = _outage(context.application)
-    context.application.bot_data.extras.pop("database_outage", None)
+    context.application.bot_data.database_outage = None
     if context.job is not None:
         context.job.schedule_removal()
     if outage is not None:

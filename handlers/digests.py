@@ -162,7 +162,7 @@ async def preview(update: Update, context: KnooppuntContext) -> None:
     """The next digest of each group, privately to the coordinator, now (nothing is recorded)."""
     _ = context.gettext
     user = update.effective_user
-    moment = digest_jobs.now(context.application)
+    moment = context.now()
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_preview")
         previews = []

@@ -63,10 +63,6 @@ _ADDRESS_LIKE = re.compile(r"[^\W\d_]{3,}[^\n]{0,80}?\s\d{1,5}\s*[a-zA-Z]?\b")  
 ORIGIN, PENDING, AWAITING, PINS = "dir_origin", "dir_pending", "dir_awaiting", "dir_pins"
 
 
-def current_time() -> datetime:
-    """Now, in UTC. Tests replace this to check opening hours at a fixed Amsterdam time."""
-    return datetime.now(timezone.utc)
-
 
 @dataclass(frozen=True)
 class Wanted:
@@ -94,7 +90,7 @@ class Wanted:
 def _origin(context: KnooppuntContext) -> Origin | None:
     """The resident's own exact location (shared or a typed address) of the last 2 hours."""
     stored = context.user_data.get(ORIGIN)
-    if not stored or current_time() - stored["at"] > ORIGIN_VALID_FOR:
+    if not stored or context.now() - stored["at"] > ORIGIN_VALID_FOR:
         return None
     found = stored["origin"]
     return Origin(found["kind"], found["lat"], found["lon"], label=found.get("label"))
@@ -103,7 +99,7 @@ def _origin(context: KnooppuntContext) -> Origin | None:
 def _remember_origin(context: KnooppuntContext, origin: Origin) -> None:
     if not origin.approximate:
         context.user_data[ORIGIN] = {
-            "origin": {"kind": origin.kind, "lat": origin.lat, "lon": origin.lon, "label": origin.label}, "at": current_time()
+            "origin": {"kind": origin.kind, "lat": origin.lat, "lon": origin.lon, "label": origin.label}, "at": context.now()
         }
 
 
@@ -217,7 +213,7 @@ async def answer_place_question(update: Update, context: KnooppuntContext, query
         await send_answer(update, context, (wanted or _waiting(context)).at(Origin.of_place(place)))
         return
     understood = bool(wanted) or query.near_me
-    if _ADDRESS_LIKE.search(text) and context.bot_data.extras.get("geocoder") is not None:
+    if _ADDRESS_LIKE.search(text) and context.bot_data.geocoder is not None:
         try:
             origin = await geocode_address(context, text)
         except GeocoderUnavailable:
@@ -260,10 +256,10 @@ async def geocode_address(context: KnooppuntContext, text: str) -> Origin | None
 
     Raises GeocoderUnavailable when the service does not answer (nothing is cached then).
     """
-    geocoder = context.bot_data.extras["geocoder"]
+    geocoder = context.bot_data.geocoder
     text = address_part(text) or text[:MAX_QUERY_CHARS]  # the geocoder and its cache see the address only
     key = normalize_text(text)[:200]
-    now = current_time()
+    now = context.now()
     async with context.session() as session:
         cached = await directory.cached_geocode(session, geocoder.name, key, now)
     if cached is not None:
@@ -286,7 +282,7 @@ async def ask_place(update: Update, context: KnooppuntContext, wanted: Wanted) -
     """"Waar ben je?", remembering the question until the resident shares a location or names a place."""
     _ = context.gettext
     _wait_for_place(context, wanted)
-    if context.bot_data.extras.get("geocoder") is None:
+    if context.bot_data.geocoder is None:
         how = _("Deel je locatie met de knop hieronder, of typ je postcode (zoals 3024) of je buurt.")
     else:
         how = _("Deel je locatie met de knop hieronder, of typ je postcode, buurt of adres.")
@@ -304,7 +300,7 @@ async def ask_category(update: Update, context: KnooppuntContext) -> None:
 
 async def render_answer(context: KnooppuntContext, question: Question) -> tuple[str, InlineKeyboardMarkup | None]:
     """The answer to `question` as text and buttons; the keyboard is None for a point outside the area."""
-    now = current_time()
+    now = context.now()
     tz = context.settings.timezone
 
     def is_open(initiative) -> bool:  # noqa: ANN001
@@ -345,7 +341,7 @@ async def send_answer(update: Update, context: KnooppuntContext, question: Quest
 
 async def run_search(update: Update, context: KnooppuntContext, words: str) -> None:
     _ = context.gettext
-    now = current_time()
+    now = context.now()
     async with context.read_session() as session:
         found = await directory.search(session, words[:MAX_QUERY_CHARS], now=now, limit=PAGE_SIZE + 1)
     if not found:
@@ -417,7 +413,7 @@ async def chosen_category(update: Update, context: KnooppuntContext, category: s
 
 
 async def show_place(update: Update, context: KnooppuntContext, place_id: int, question: Question) -> None:
-    now = current_time()
+    now = context.now()
     async with context.session() as session:
         initiative = await directory.get_visible(session, place_id, now=now)
     if initiative is None or initiative.location is None:
@@ -434,7 +430,7 @@ async def send_pin(update: Update, context: KnooppuntContext, place_id: int) -> 
     its postcode's centre, a map search for the address and the honest word that it is approximate."""
     _ = context.gettext
     query = update.callback_query
-    now = current_time()
+    now = context.now()
     async with context.session() as session:
         initiative = await directory.get_visible(session, place_id, now=now)
     if initiative is None or initiative.location is None:
@@ -455,7 +451,7 @@ async def send_pin(update: Update, context: KnooppuntContext, place_id: int) -> 
 
 def register(application: Application) -> None:
     settings = application.bot_data.settings
-    application.bot_data.extras["geocoder"] = make_geocoder(settings.geocoder, settings.geocoder_user_agent, settings.geocoder_url)
+    application.bot_data.geocoder = make_geocoder(settings.geocoder, settings.geocoder_user_agent, settings.geocoder_url)
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler(["dichtbij", "near"], nearby_command))
     application.add_handler(CommandHandler(["zoek", "search"], search_command))

@@ -22,7 +22,7 @@ FLOOD_GROUP = -20
 
 def flood_control(application: Application) -> FloodControl:
     """Kept in bot_data so tests can swap its clock."""
-    return application.bot_data.extras["flood"]
+    return application.bot_data.flood
 
 
 async def guard(update: Update, context: KnooppuntContext) -> None:
@@ -53,6 +53,6 @@ async def _calm_down(update: Update, context: KnooppuntContext) -> None:
 
 def register(application: Application) -> None:
     limit = application.bot_data.settings.flood_limit
-    application.bot_data.extras["flood"] = FloodControl(limit=limit)
+    application.bot_data.flood = FloodControl(limit=limit)
     if limit:
         application.add_handler(TypeHandler(Update, guard), group=FLOOD_GROUP)

@@ -15,7 +15,7 @@ from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from handlers.common import MenuCommand, escape, show_result
-from handlers.digest_jobs import now, schedule_group, unschedule_group
+from handlers.digest_jobs import schedule_group, unschedule_group
 from storage.models import Network
 from storage.repositories import audit, groups, roles
 
@@ -119,7 +119,7 @@ async def link_chosen(update: Update, context: KnooppuntContext) -> None:
         else:
             thread_id = query.message.message_thread_id if query.message.is_topic_message else None
             # The group's digest language: that of the coordinator who links it (/digest_taal changes it).
-            group = await groups.link(session, chat.id, chat.title, network.id, thread_id, user.id, now(context.application), context.language)
+            group = await groups.link(session, chat.id, chat.title, network.id, thread_id, user.id, context.now(), context.language)
             audit.record(session, user.id, "group_linked", "group_chat", chat.id, network_id=network.id, thread_id=thread_id)
     if not allowed:
         await query.message.reply_text(_("Dat mag je niet: alleen een coördinator van dat netwerk kan deze groep koppelen."))

@@ -348,18 +348,19 @@ async def _save(update: Update, context: KnooppuntContext, value) -> int:  # noq
         if field in stewardship.FIELDS_NEEDING_APPROVAL:
             request = await stewardship.request_change(session, initiative_id, field, value, user_id, now())
             audit.record(session, user_id, "edit_requested", "initiative", initiative_id, field=field, request=request.id)
+            await approval.queue_change_cards(session, context, request.id)
             request_id = request.id
         else:
             await stewardship.apply_change(session, initiative, field, value, now())
             audit.record(session, user_id, "edit", "initiative", initiative_id, field=field)
+            who = update.effective_user.first_name or str(user_id)
+            await approval.queue_for_coordinators(session, context, initiative_id, _edited_note(who, name, field))
             request_id = None
+    context.bot_data.outbox.wake()
     if request_id is not None:
         await context.bot.send_message(update.effective_chat.id, _("Dank je! Een coördinator kijkt naar deze wijziging. Je hoort het als die is goedgekeurd."))
-        await approval.send_change_cards(context, request_id)
         return END
     await context.bot.send_message(update.effective_chat.id, _("Bewaard! Bewoners zien het nu zo."))
-    who = update.effective_user.first_name or str(user_id)
-    await approval.tell_coordinators(context, initiative_id, _edited_note(who, name, field))
     text, markup = await _card(context, initiative_id, user_id)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
     return END
@@ -407,9 +408,12 @@ async def change_status(update: Update, context: KnooppuntContext) -> None:
     await query.answer()
     async with context.session() as session:
         changed = await stewardship.set_status(session, initiative_id, from_statuses, to_status, now())
+        name = (await registrations.load_initiative(session, initiative_id)).name
         if changed:
             audit.record(session, update.effective_user.id, audit_action, "initiative", initiative_id)
-        name = (await registrations.load_initiative(session, initiative_id)).name
+            who = update.effective_user.first_name or str(update.effective_user.id)
+            await approval.queue_for_coordinators(session, context, initiative_id, _status_note(who, name, to_status))
+    context.bot_data.outbox.wake()
     if not changed:
         await context.bot.send_message(update.effective_chat.id, _("Dat kan nu niet meer. Kijk bij /mijn hoe het ervoor staat."))
         return
@@ -417,8 +421,6 @@ async def change_status(update: Update, context: KnooppuntContext) -> None:
              "active": _("Weer open! Bewoners kunnen het weer vinden."),
              "closed": _("Gesloten. Dank je voor alles wat jullie gedaan hebben!")}
     await context.bot.send_message(update.effective_chat.id, texts[to_status])
-    who = update.effective_user.first_name or str(update.effective_user.id)
-    await approval.tell_coordinators(context, initiative_id, _status_note(who, name, to_status))
 
 
 def _status_note(who: str, name: str, status: str):  # noqa: ANN202
@@ -468,6 +470,11 @@ async def accept_invitation(update: Update, context: KnooppuntContext, payload: 
             audit.record(session, user.id, "join", "initiative", invitation.initiative_id, invited_by=invitation.created_by)
             name = (await registrations.load_initiative(session, invitation.initiative_id)).name
             inviter_language = await approval.language_of(session, invitation.created_by, context.settings.default_language)
+            who = user.first_name or str(user.id)
+            await approval.queue_to(
+                session, context, invitation.created_by, inviter_language,
+                lambda g: (g("{who} is nu mede-eigenaar van {initiative}.").format(who=escape(who), initiative=escape(name)), None),
+                f"joined:{invitation.initiative_id}:{user.id}")
         else:
             audit.record_denied(session, user.id, "join", "invitation", None, why=outcome)
     if outcome != "ok":
@@ -476,10 +483,8 @@ async def accept_invitation(update: Update, context: KnooppuntContext, payload: 
                  "used": _("Deze uitnodiging is al gebruikt. Vraag om een nieuwe link.")}
         await update.effective_message.reply_text(texts.get(outcome, _("Deze uitnodiging ken ik niet. Vraag om een nieuwe link.")))
         return
+    context.bot_data.outbox.wake()
     await update.effective_message.reply_text(_("Welkom! Je bent nu mede-eigenaar van <b>{name}</b>. Kijk bij /mijn.").format(name=escape(name)))
-    who = user.first_name or str(user.id)
-    await approval.send_to(context, invitation.created_by, inviter_language,
-                           lambda g: (g("{who} is nu mede-eigenaar van {initiative}.").format(who=escape(who), initiative=escape(name)), None))
 
 
 # -- freshness --------------------------------------------------------------------------------------
@@ -489,29 +494,33 @@ async def freshness_check(context: KnooppuntContext) -> None:
     """Job 'freshness-check' (monthly): ask owners "Klopt dit nog?"; flag stale ones to coordinators."""
     moment = now()
     default = context.settings.default_language
-    asks: list[tuple[int, str, int, dict, list[str]]] = []
+    asked = 0
     flagged: dict[int, list[tuple[str, int, bool]]] = {}
+    month = moment.strftime("%Y-%m")  # one check a month: a second run (restart, other process) queues nothing
     async with context.session() as session:
         for item in await stewardship.live_initiatives(session):
             initiative = await registrations.load_initiative(session, item.id)
             data = as_data(initiative)
             names = await registrations.network_names(session, data["networks"])
             for owner in await stewardship.owner_ids(session, item.id):
-                asks.append((owner, await approval.language_of(session, owner, default), item.id, data, names))
+                language = await approval.language_of(session, owner, default)
+                await approval.queue_to(session, context, owner, language, _ask_owner(item.id, data, names, language),
+                                        f"freshness:{month}:{item.id}:{owner}")
+                asked += 1
             if rules.is_flagged(initiative.last_verified_at, initiative.created_at, moment):
                 days = rules.days_unverified(initiative.last_verified_at, initiative.created_at, moment)
                 hidden = rules.is_hidden(initiative.last_verified_at, initiative.created_at, moment)
                 for coordinator in await approval.deciders(session, context.settings.admin_ids, data["networks"]):
                     flagged.setdefault(coordinator, []).append((initiative.name, days, hidden))
-        languages = {uid: await approval.language_of(session, uid, default) for uid in flagged}
-        audit.record(session, None, "freshness_check", asked=len(asks), flagged=sum(len(v) for v in flagged.values()))
-    for owner, language, initiative_id, data, names in asks:
-        await approval.send_to(context, owner, language, _ask_owner(initiative_id, data, names, language))
-    for coordinator, items in flagged.items():
-        # Many stale initiatives (an import, an admin who gets every network) make a long note: in parts.
-        note, _markup = _flag_note(items)(get_translator(languages[coordinator]).gettext)
-        for part in split_message(note):
-            await approval.send_to(context, coordinator, languages[coordinator], lambda _g, text=part: (text, None))
+        for coordinator, items in flagged.items():
+            # Many stale initiatives (an import, an admin who gets every network) make a long note: in parts.
+            language = await approval.language_of(session, coordinator, default)
+            note, _markup = _flag_note(items)(get_translator(language).gettext)
+            for index, part in enumerate(split_message(note)):
+                await approval.queue_to(session, context, coordinator, language, lambda _g, text=part: (text, None),
+                                        f"freshness-flag:{month}:{coordinator}:{index}")
+        audit.record(session, None, "freshness_check", asked=asked, flagged=sum(len(v) for v in flagged.values()))
+    context.bot_data.outbox.wake()
 
 
 def _ask_owner(initiative_id: int, data: dict, names: list[str], language: str):  # noqa: ANN202

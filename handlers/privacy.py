@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import uuid
 from datetime import datetime, timezone
 
 from babel import Locale, UnknownLocaleError
@@ -18,7 +19,9 @@ from bot.i18n import N_, get_translator
 from domain.datefmt import format_full_date
 from handlers import conversation_state
 from handlers.common import MenuCommand, escape, show_result
-from storage.repositories import audit, personal_data, retention
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.repositories import audit, outbox, personal_data, retention
 
 logger = logging.getLogger(__name__)
 
@@ -216,13 +219,13 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
         return
     async with context.session() as session:
         handovers = await personal_data.hand_over_initiatives(session, user_id)
-        tell = []
         for handover in handovers:
             audit.record(session, None, "initiative_handed_over" if handover.new_owner_id else "initiative_paused",
                          "initiative", handover.initiative_id, reason="owner_forgotten")
             coordinators = await personal_data.coordinators_of(session, handover.network_ids, excluding=user_id)
-            tell.append((handover, coordinators))
+            await _queue_handover_notes(session, context, handover, coordinators)
         counts = await personal_data.erase(session, user_id)
+        await outbox.forget_chat(session, user_id)  # messages to them, waiting or sent, go too
         audit.record(session, None, "user_forgotten", "user", None, rows=sum(counts.values()))
     context.user_data.clear()
     ended = end_conversations(context.application, user_id)
@@ -230,8 +233,7 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
     await show_result(update, context,
         _("Klaar. Ik heb je gegevens verwijderd. Stuur je mij later weer een bericht, dan begin ik opnieuw met alleen je id en taal.")
     )
-    for handover, coordinators in tell:
-        await _tell_about_handover(context, handover, coordinators)
+    context.bot_data.outbox.wake()
 
 
 def end_conversations(application: Application, user_id: int) -> int:
@@ -252,8 +254,8 @@ def end_conversations(application: Application, user_id: int) -> int:
     return ended
 
 
-async def _tell_about_handover(context: KnooppuntContext, handover: personal_data.Handover, coordinators: set[int]) -> None:
-    """Best effort: a blocked bot or an unreachable chat must not undo the erasure."""
+async def _queue_handover_notes(session: AsyncSession, context: KnooppuntContext, handover: personal_data.Handover, coordinators: set[int]) -> None:
+    """Queued with the erasure; a blocked bot or an unreachable chat cannot undo it."""
     language = context.settings.default_language
     _ = get_translator(language).gettext
     name = escape(handover.name)
@@ -266,10 +268,7 @@ async def _tell_about_handover(context: KnooppuntContext, handover: personal_dat
         text = _("De enige eigenaar van <b>{name}</b> heeft zijn of haar gegevens laten verwijderen. Het initiatief staat nu op pauze. Zoek je een nieuwe eigenaar?").format(name=name)
         messages.extend((coordinator, text) for coordinator in sorted(coordinators))
     for chat_id, text in messages:
-        try:
-            await context.bot.send_message(chat_id, text)
-        except TelegramError as exc:
-            logger.warning("Could not tell %s about initiative %s: %s", chat_id, handover.initiative_id, type(exc).__name__)
+        await outbox.enqueue(session, chat_id, "privacy", text, f"handover:{handover.initiative_id}:{chat_id}:{uuid.uuid4().hex}", context.now())
 
 
 async def retention_job(context: KnooppuntContext) -> None:
@@ -283,7 +282,7 @@ async def forget_stale_locations(context: KnooppuntContext) -> None:
     keep working; once that window has passed nothing needs it, so it is dropped here."""
     from handlers import directory
 
-    now = directory.current_time()
+    now = context.now()
     for data in context.application.user_data.values():
         stored = data.get(directory.ORIGIN)
         if stored is not None and now - stored["at"] > directory.ORIGIN_VALID_FOR:

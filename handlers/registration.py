@@ -544,7 +544,7 @@ async def submit(update: Update, context: KnooppuntContext) -> str | int:
         initiative = await registrations.create_pending_initiative(session, user_id, data, parse_hours(data.get("hours")), now())
         audit.record(session, user_id, "register", "initiative", initiative.id, name=initiative.name)
         await registrations.delete_draft(session, user_id)
-        initiative_id = initiative.id
+        await approval.queue_registration_cards(session, context, initiative.id)
     try:
         await query.edit_message_reply_markup(None)
     except TelegramError:
@@ -554,7 +554,7 @@ async def submit(update: Update, context: KnooppuntContext) -> str | int:
         _("Dank je! Je aanmelding is verstuurd. Een coördinator kijkt ernaar. Je hoort van mij wat er besloten is."),
         reply_markup=main_keyboard(context.language),
     )
-    await approval.send_registration_cards(context, initiative_id)
+    context.bot_data.outbox.wake()
     return END
 
 

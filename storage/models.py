@@ -78,6 +78,8 @@ class User(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Telegram answered 403 (blocked) or chat-not-found: nothing unprompted until they write again.
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Network(Base):
@@ -260,5 +262,6 @@ from storage import (  # noqa: E402
     tables_directory,
     tables_governance,
     tables_groups,
+    tables_outbox,  # the outbox: every message the bot sends on its own
     tables_trust,
 )

@@ -36,15 +36,30 @@ class BotHarness:
     def __init__(self, application: Application, api: FakeBotAPI) -> None:
         self.app = application
         self.api = api
+        # After each update the outbox is drained, as the worker would at once: the calls an
+        # update caused include the notices it queued. Tests that script outbox faults turn it off.
+        self.auto_drain = True
 
     @property
     def session_factory(self):  # noqa: ANN201
         return self.app.bot_data.session_factory
 
+    async def drain(self, rounds: int = 100) -> list[ApiCall]:
+        """Let the outbox worker send every row that is due now (by the app's clock); return the calls."""
+        from handlers.outbox import drain_once
+
+        before = len(self.api.calls)
+        for _ in range(rounds):
+            if not await drain_once(self.app):
+                break
+        return self.api.calls[before:]
+
     async def send(self, payload: dict[str, Any]) -> list[ApiCall]:
         """Process one update; return the Bot API calls it caused."""
         before = len(self.api.calls)
         await self.app.process_update(Update.de_json(payload, self.app.bot))
+        if self.auto_drain:
+            await self.drain()
         return self.api.calls[before:]
 
     async def say(self, text: str, sender: dict = updates.RESIDENT, chat: dict | None = None) -> list[ApiCall]:

@@ -7,7 +7,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from handlers.activity_card import CLOCK_KEY
 from storage.models import Activity, AuditEntry, Initiative, InitiativeMember, Location
 from tests.activity_seed import MEMBER, NOW, RESIDENT, STRANGER, TZ, seed
 from tests.fakes import updates
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.storage
 
 @pytest.fixture
 async def world(bot):
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
+    bot.app.bot_data.clock = lambda: NOW
     return await seed(bot.session_factory)
 
 

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_application
-from handlers.activity_card import CLOCK_KEY
 from handlers.activity_reminders import job_name
 from storage.models import Activity, AuditEntry, User
 from storage.tables_activities import ActivityRsvp, ReminderSent
@@ -26,7 +25,7 @@ def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
 
 @pytest.fixture
 async def world(bot):
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
+    bot.app.bot_data.clock = lambda: NOW
     return await seed(bot.session_factory)
 
 
@@ -180,7 +179,7 @@ async def test_agenda_button_and_group_pointer(bot, world):
 
 async def restart(settings, api) -> BotHarness:
     application = build_application(settings, request=api, rate_limiter=False)
-    application.bot_data.extras[CLOCK_KEY] = lambda: at(7, 10, 5)
+    application.bot_data.clock = lambda: at(7, 10, 5)
     await application.initialize()
     await application.post_init(application)
     return BotHarness(application, api)
@@ -196,6 +195,7 @@ async def run_reminder_job(harness: BotHarness, activity_id: int) -> list:
     assert jobs, "no reminder job planned"
     before = len(harness.api.calls)
     await jobs[-1].run(harness.app)
+    await harness.drain()
     return harness.api.calls[before:]
 
 

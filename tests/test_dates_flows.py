@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers.activity_card import CLOCK_KEY
 from storage.models import Initiative, Schedule
 from storage.tables_governance import RegistrationDraft
 from tests.activity_seed import MEMBER, NOW, seed
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.storage
 
 @pytest.fixture
 async def world(bot):
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW  # Thursday 3 December 2026, 09:00
+    bot.app.bot_data.clock = lambda: NOW  # Thursday 3 December 2026, 09:00
     return await seed(bot.session_factory)
 
 

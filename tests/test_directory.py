@@ -24,7 +24,7 @@ RECORDS = read_places(PLACES_CSV.encode())
 
 @pytest.fixture
 async def places(bot, database_url, monkeypatch):
-    monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
     await import_records(database_url, RECORDS, now=NOW.astimezone(timezone.utc))
     return bot
 

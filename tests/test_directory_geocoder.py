@@ -32,14 +32,14 @@ def pdok_transport(seen: list[httpx.Request], found: bool = True, status: int = 
 
 @pytest.fixture
 async def places(bot, database_url, monkeypatch):
-    monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
     await import_records(database_url, read_places(PLACES_CSV.encode()), now=NOW.astimezone(timezone.utc))
     return bot
 
 
 async def test_address_via_pdok_is_cached_without_user(places):
     seen: list[httpx.Request] = []
-    places.app.bot_data.extras["geocoder"] = PdokGeocoder("Knooppunt-test", transport=pdok_transport(seen))
+    places.app.bot_data.geocoder = PdokGeocoder("Knooppunt-test", transport=pdok_transport(seen))
     await places.say("buurthuiskamer")
     calls = await places.say("Spanjaardstraat 1")
     [card] = [c for c in calls if c.method == "sendMessage" and "📍" in c.text]
@@ -62,10 +62,10 @@ async def test_address_via_pdok_is_cached_without_user(places):
 
 async def test_unknown_address_and_broken_service(places):
     seen: list[httpx.Request] = []
-    places.app.bot_data.extras["geocoder"] = PdokGeocoder("ua", transport=pdok_transport(seen, found=False))
+    places.app.bot_data.geocoder = PdokGeocoder("ua", transport=pdok_transport(seen, found=False))
     [reply] = places.replies(await places.say("Nergensstraat 99"))
     assert "Dit adres vond ik niet" in reply.text
-    places.app.bot_data.extras["geocoder"] = PdokGeocoder("ua", transport=pdok_transport(seen, status=503))
+    places.app.bot_data.geocoder = PdokGeocoder("ua", transport=pdok_transport(seen, status=503))
     [reply] = places.replies(await places.say("Andere Straat 5"))
     assert "Ik kan adressen nu niet opzoeken" in reply.text
     async with places.session_factory() as session:
@@ -74,7 +74,7 @@ async def test_unknown_address_and_broken_service(places):
 
 
 async def test_without_geocoder_the_bot_suggests_postcode_or_location(places):
-    assert places.app.bot_data.extras["geocoder"] is None
+    assert places.app.bot_data.geocoder is None
     [reply] = places.replies(await places.say("Spanjaardstraat 1"))
     assert "Deze plek ken ik niet" in reply.text and "postcode" in reply.text
     assert reply.reply_markup["keyboard"][0][0]["request_location"] is True

@@ -213,6 +213,7 @@ async def test_freshness_job_asks_owners_and_flags_stale_ones(bot):
     assert job.job.misfire_grace_time >= 3600
     bot.api.clear()
     await job.run(bot.app)
+    await bot.drain()
     to_owner = bot.api.sent(OWNER["id"])
     assert "Klopt dit nog?" in to_owner[0].text and "Ja, klopt" in to_owner[0].buttons()[0]
     flag = bot.api.sent(COORDINATOR["id"])[0]
@@ -241,6 +242,7 @@ async def test_pending_limit_and_draft_expiry(bot):
     job = bot.app.job_queue.get_jobs_by_name("registration-drafts-expiry")[0]
     bot.api.clear()
     await job.run(bot.app)
+    await bot.drain()
     assert "verlopen" in bot.api.sent(OWNER["id"])[0].text
     calls = await bot.say("Mijn initiatief", OWNER)  # the conversation ends calmly: not told twice, just answered
     assert [c.text for c in bot.replies(calls) if "verlopen" in c.text] == []
@@ -290,6 +292,7 @@ async def test_freshness_flags_of_many_initiatives_fit_telegram_messages(bot):
             session.add(initiative)
     bot.api.clear()
     await bot.app.job_queue.get_jobs_by_name("freshness-check")[0].run(bot.app)
+    await bot.drain()
     flags = [call.text for call in bot.api.sent(COORDINATOR["id"])]
     assert flags and all(utf16_len(text) <= 4096 for text in flags)
     joined = "\n".join(flags)

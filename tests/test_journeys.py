@@ -50,7 +50,7 @@ NETWORK = "Buurthuiskamers Delfshaven"
 
 class Clock:
     """One "now" for every module: activities and digests read it from bot_data, the directory
-    through handlers.directory.current_time."""
+    through Services.clock."""
 
     def __init__(self, moment: datetime) -> None:
         self.moment = moment.astimezone(timezone.utc)
@@ -105,13 +105,12 @@ def popup(calls: list) -> str:
 @pytest.fixture
 def clock(bot, monkeypatch) -> Clock:
     clock = Clock(datetime(2026, 12, 7, 11, 0, tzinfo=TZ))  # Monday morning
-    bot.app.bot_data.extras["clock"] = clock
-    monkeypatch.setattr(handlers.directory, "current_time", clock)
+    bot.app.bot_data.clock = clock
 
     async def no_sleep(seconds: float) -> None:
         return None
 
-    bot.app.bot_data.extras["sleep"] = no_sleep
+    bot.app.bot_data.sleep = no_sleep
     return clock
 
 
@@ -328,6 +327,7 @@ async def test_group_linked_activities_posted_digest_links_resident_comes_and_is
     clock.set(fire)
     bot.api.clear()
     await job.run(bot.app)
+    await bot.drain()
     [digest] = bot.api.sent(GROUP["id"])
     assert f"<b>Deze week in {NETWORK}</b>" in digest.text
     assert f'<a href="https://t.me/knooppunt_test_bot?start=act-{market}">Kerstmarkt</a>' in digest.text
@@ -357,6 +357,7 @@ async def test_group_linked_activities_posted_digest_links_resident_comes_and_is
     clock.set(reminder_job.job.trigger.run_date)
     bot.api.clear()
     await reminder_job.run(bot.app)
+    await bot.drain()
     [reminder] = bot.api.sent(RESIDENT["id"])
     assert "Herinnering" in reminder.text and "Koffie-ochtend" in reminder.text
     assert "dinsdag 8 december 2026, 10:00 – 12:00" in reminder.text

@@ -16,7 +16,6 @@ import handlers.directory
 from bot.i18n import FSI, PDI
 from bot.places_cli import import_records
 from domain.places_csv import read_places
-from handlers.activity_card import CLOCK_KEY
 from tests.activity_seed import NOW, TZ, add_activity, seed
 from tests.directory_data import PLACES_CSV
 from tests.fakes import updates
@@ -66,7 +65,7 @@ QUESTIONS = {
 
 @pytest.fixture
 async def world(bot, database_url, monkeypatch):
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
+    bot.app.bot_data.clock = lambda: NOW
     monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
     await import_records(database_url, RECORDS, now=NOW.astimezone(timezone.utc))
     return await seed(bot.session_factory)

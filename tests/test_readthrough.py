@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 import pytest
 
 from handlers import digest_jobs
-from handlers.activity_card import CLOCK_KEY
 from handlers.activity_reminders import job_name
 from tests.activity_seed import COORDINATOR, MEMBER, NOW, RESIDENT, TZ, add_activity, seed
 from tests.fakes import updates
@@ -30,13 +29,13 @@ show = show_transcript
 
 @pytest.fixture
 async def world(bot):
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
-    bot.app.bot_data.extras["clock"] = lambda: NOW.astimezone(timezone.utc)
+    bot.app.bot_data.clock = lambda: NOW
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
 
     async def no_sleep(seconds: float) -> None:
         return None
 
-    bot.app.bot_data.extras["sleep"] = no_sleep
+    bot.app.bot_data.sleep = no_sleep
     world = await seed(bot.session_factory)
     world.ids = {
         "once": await add_activity(bot.session_factory, world, "Kerstmarkt", at(5, 14), at(5, 16), cost="€ 2,50"),
@@ -87,6 +86,7 @@ async def read_cards(bot, world, user: dict) -> dict:
     jobs = bot.app.job_queue.get_jobs_by_name(job_name(world.ids["once"]))
     before = len(bot.api.calls)
     await jobs[-1].run(bot.app)
+    await bot.drain()
     seen["reminder"] = show("reminder", bot.api.calls[before:])
     return seen
 
@@ -113,9 +113,11 @@ async def test_resident_reads_agenda_and_cards(bot, world, user):
 
 async def test_digests_read(bot, world):
     results = await digest_jobs.run_groups_round(bot.app, [-1009000000001])
+    await bot.drain()
     [digest] = show(f"group digest {results}", bot.api.sent(-1009000000001))
     assert digest.text.startswith("<b>Deze week in Netwerk West</b>")
     await digest_jobs.run_coordinator_round(bot.app)
+    await bot.drain()
     [report] = show("coordinator digest", bot.api.sent(COORDINATOR["id"]))
     assert report.text.startswith("<b>Weekoverzicht Netwerk West</b>")
     assert report.text.endswith("Alle buurtplekken zijn gecontroleerd en alle groepen zijn bereikt.")

@@ -1,4 +1,5 @@
-"""Reminders survive Bot API faults: delivered once Telegram recovers, never twice, also across a restart."""
+"""Reminders survive Bot API faults: queued once, delivered by the outbox once Telegram recovers,
+never twice, also across a restart."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_application
-from handlers.activity_card import CLOCK_KEY
-from handlers.activity_reminders import job_name, retry_job_name
+from handlers.activity_reminders import job_name
+from storage.models import User
+from storage.repositories import outbox
 from storage.tables_activities import ReminderSent
 from tests.activity_seed import NOW, RESIDENT, TZ, add_activity, seed
 from tests.harness import BotHarness
@@ -33,7 +35,7 @@ class Clock:
 async def coming(bot):
     """A one-off activity on Tuesday 10:00 and a resident who said "Ik kom" on Thursday before."""
     clock = Clock(NOW)
-    bot.app.bot_data.extras[CLOCK_KEY] = clock
+    bot.app.bot_data.clock = clock
     world = await seed(bot.session_factory)
     activity = await add_activity(bot.session_factory, world, "Koffie-ochtend", datetime(2026, 12, 8, 10, 0, tzinfo=TZ),
                                   datetime(2026, 12, 8, 12, 0, tzinfo=TZ))
@@ -46,15 +48,29 @@ async def run_job(harness: BotHarness, name: str) -> None:
     jobs = harness.app.job_queue.get_jobs_by_name(name)
     assert jobs, f"no job {name} planned"
     await jobs[-1].run(harness.app)
+    await harness.drain()
 
 
 def reminders(api) -> list:  # noqa: ANN001
     return [call for call in api.sent(RESIDENT["id"]) if TEXT in call.text]
 
 
-async def rows(bot) -> list[ReminderSent]:
+async def rows(bot) -> list:
     async with bot.session_factory() as session:
-        return list((await session.scalars(select(ReminderSent))).all())
+        return await outbox.rows(session, "reminder")
+
+
+async def test_queued_once_with_the_activity_start_as_expiry(bot, coming):
+    activity, clock = coming
+    await run_job(bot, job_name(activity))
+    await run_job(bot, job_name(activity))  # a second run (restart, other process) queues nothing
+    [sent] = reminders(bot.api)
+    assert "dinsdag 8 december 2026, 10:00 – 12:00" in sent.text
+    [row] = await rows(bot)
+    assert (row.status, row.expires_at) == ("sent", datetime(2026, 12, 8, 10, 0, tzinfo=TZ).astimezone(timezone.utc))
+    async with bot.session_factory() as session:
+        [record] = (await session.scalars(select(ReminderSent))).all()
+    assert record.status == "queued"
 
 
 @pytest.mark.parametrize("kind, value", [
@@ -66,49 +82,57 @@ async def test_reminder_arrives_once_after_the_api_recovers(bot, coming, kind, v
     await run_job(bot, job_name(activity))
     assert reminders(bot.api) == []
     [row] = await rows(bot)
-    assert (row.status, row.attempts) == ("pending", 1)
-    wait = row.next_try_at - REMINDER_TIME.astimezone(timezone.utc)
-    assert wait == (timedelta(seconds=90) if kind == "retry_after" else timedelta(minutes=1))
-    [retry] = bot.app.job_queue.get_jobs_by_name(retry_job_name(activity))
-    assert retry.job.trigger.run_date == row.next_try_at
-
-    await run_job(bot, job_name(activity))  # the main job firing again early sends nothing yet
+    assert (row.status, row.attempts) == ("pending", 1)  # refused or lost: not counted as sent
+    wait = row.next_attempt_at - REMINDER_TIME.astimezone(timezone.utc)
+    assert wait == (timedelta(seconds=90) if kind == "retry_after" else timedelta(seconds=10))
+    await run_job(bot, job_name(activity))  # the job firing again sends nothing yet
     assert reminders(bot.api) == []
-
-    clock.moment = row.next_try_at
-    await run_job(bot, retry_job_name(activity))
-    await run_job(bot, retry_job_name(activity))  # and a second run of the retry sends nothing twice
-    await run_job(bot, job_name(activity))
-    [sent] = reminders(bot.api)
-    assert "dinsdag 8 december 2026, 10:00 – 12:00" in sent.text
+    clock.moment = row.next_attempt_at
+    await bot.drain()
+    await bot.drain()
+    assert len(reminders(bot.api)) == 1
     [row] = await rows(bot)
-    assert (row.status, row.attempts, row.next_try_at) == ("sent", 1, None)
+    assert (row.status, row.attempts) == ("sent", 2)
 
 
 async def test_backoff_grows_while_the_api_stays_down(bot, coming):
     activity, clock = coming
     bot.api.fail_next("server_error", "sendMessage", 502, times=3)
+    await run_job(bot, job_name(activity))
     waits = []
     for _ in range(3):
-        await run_job(bot, retry_job_name(activity) if waits else job_name(activity))
         [row] = await rows(bot)
-        waits.append(row.next_try_at - clock.moment.astimezone(timezone.utc))
-        clock.moment = row.next_try_at
-    assert waits == [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15)]
-    await run_job(bot, retry_job_name(activity))
+        waits.append(row.next_attempt_at - clock.moment.astimezone(timezone.utc))
+        clock.moment = row.next_attempt_at
+        await bot.drain()
+    assert waits == [timedelta(seconds=10), timedelta(minutes=1), timedelta(minutes=5)]
     assert len(reminders(bot.api)) == 1
-    assert (await rows(bot))[0].status == "sent"
+
+
+async def test_a_reminder_that_cannot_arrive_before_the_activity_is_dropped(bot, coming):
+    activity, clock = coming
+    bot.api.fail_next("server_error", "sendMessage", 502, times=100)
+    await run_job(bot, job_name(activity))
+    for _ in range(60):
+        [row] = await rows(bot)
+        if row.status != "pending":
+            break
+        clock.moment = row.next_attempt_at
+        await bot.drain()
+    assert row.status == "failed" and "gave up" in row.last_error
+    assert reminders(bot.api) == []
 
 
 @pytest.mark.parametrize("kind, value", [("forbidden", None), ("bad_request", "chat not found")])
-async def test_blocked_or_refused_ends_the_reminder_as_failed(bot, coming, kind, value, caplog):
+async def test_blocked_marks_the_person_unreachable(bot, coming, kind, value, caplog):
     activity, clock = coming
-    caplog.set_level(logging.INFO, logger="handlers.activity_reminders")
+    caplog.set_level(logging.INFO, logger="handlers.outbox")
     bot.api.fail_next(kind, "sendMessage", value)
     await run_job(bot, job_name(activity))
     [row] = await rows(bot)
-    assert row.status == "failed" and row.next_try_at is None and row.error
-    assert not bot.app.job_queue.get_jobs_by_name(retry_job_name(activity))
+    assert row.status == "failed" and row.last_error
+    async with bot.session_factory() as session:
+        assert (await session.get(User, RESIDENT["id"])).unreachable_since is not None
     clock.moment += timedelta(minutes=30)
     await run_job(bot, job_name(activity))
     assert reminders(bot.api) == []
@@ -122,17 +146,14 @@ async def test_a_restart_between_failure_and_recovery_sends_it_once(bot, coming,
     [row] = await rows(bot)
     assert row.status == "pending"
 
-    clock.moment = row.next_try_at + timedelta(minutes=3)  # the bot was down for a few minutes
+    clock.moment = row.next_attempt_at + timedelta(minutes=3)  # the bot was down for a few minutes
     second = build_application(settings, request=api, rate_limiter=False)
-    second.bot_data.extras[CLOCK_KEY] = clock
+    second.bot_data.clock = clock
     await second.initialize()
     await second.post_init(second)
     try:
         harness = BotHarness(second, api)
-        [retry] = second.job_queue.get_jobs_by_name(retry_job_name(activity))
-        assert retry.job.trigger.run_date <= clock.moment + timedelta(seconds=1)
-        await run_job(harness, retry_job_name(activity))
-        await run_job(harness, job_name(activity))  # the ordinary reminder job of the new process too
+        await run_job(harness, job_name(activity))  # the reminder job of the new process, and its outbox
     finally:
         await second.shutdown()
         await second.post_shutdown(second)
@@ -142,37 +163,16 @@ async def test_a_restart_between_failure_and_recovery_sends_it_once(bot, coming,
     assert [r.status for r in await rows(bot)] == ["sent"]
 
 
-async def test_a_reminder_in_flight_at_a_crash_counts_as_sent(bot, coming, settings, api, caplog):
-    """Claimed, then the process died before Telegram answered: counted as delivered, never resent."""
-    activity, clock = coming
-    async with bot.session_factory.begin() as session:
-        session.add(ReminderSent(activity_id=activity, user_id=RESIDENT["id"], occurrence_at=datetime(2026, 12, 8, 10, 0, tzinfo=TZ),
-                                 sent_at=clock.moment, status="sending"))
-    second = build_application(settings, request=api, rate_limiter=False)
-    second.bot_data.extras[CLOCK_KEY] = clock
-    await second.initialize()
-    await second.post_init(second)
-    try:
-        await run_job(BotHarness(second, api), job_name(activity))
-    finally:
-        await second.shutdown()
-        await second.post_shutdown(second)
-    assert reminders(api) == []
-    [row] = await rows(bot)
-    assert row.status == "sent" and "in flight" in row.error
-    assert any("in flight" in record.getMessage() for record in caplog.records)
-
-
 async def test_a_pending_reminder_that_is_no_longer_wanted_is_dropped(bot, coming):
     activity, clock = coming
     bot.api.fail_next("server_error", "sendMessage", 500)
     await run_job(bot, job_name(activity))
     await bot.press("rm:off")
     clock.moment += timedelta(minutes=2)
-    await run_job(bot, retry_job_name(activity))
+    await bot.drain()
     assert reminders(bot.api) == []
     [row] = await rows(bot)
-    assert row.status == "failed" and row.error == "no longer wanted"
+    assert row.status == "failed" and row.last_error == "no longer wanted"
 
 
 async def test_reminder_follows_telegrams_language_when_none_was_chosen(bot):
@@ -181,7 +181,7 @@ async def test_reminder_follows_telegrams_language_when_none_was_chosen(bot):
 
     english = updates.user(1077, "Grace", "en-GB")
     clock = Clock(NOW)
-    bot.app.bot_data.extras[CLOCK_KEY] = clock
+    bot.app.bot_data.clock = clock
     world = await seed(bot.session_factory)
     activity = await add_activity(bot.session_factory, world, "Koffie-ochtend", datetime(2026, 12, 8, 10, 0, tzinfo=TZ),
                                   datetime(2026, 12, 8, 12, 0, tzinfo=TZ))

@@ -33,7 +33,7 @@ NOT_MODIFIED = "message is not modified: specified new message content and reply
 
 @pytest.fixture
 async def bot_with_places(bot, database_url, monkeypatch):
-    monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
     await import_records(database_url, RECORDS, now=NOW.astimezone(timezone.utc))
     return bot
 
@@ -308,11 +308,10 @@ async def test_english_journey(bot_with_places):
 
 async def test_agenda_route_to_an_approximate_place_is_a_map_search_not_a_pin(bot):
     """Problem 8 as it was seen: the 🧭 Route of an activity whose place is only a postcode centre."""
-    from handlers.activity_card import CLOCK_KEY
     from tests.activity_seed import NOW as AGENDA_NOW
     from tests.activity_seed import add_activity, seed
 
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: AGENDA_NOW
+    bot.app.bot_data.clock = lambda: AGENDA_NOW
     world = await seed(bot.session_factory)
     activity = await add_activity(bot.session_factory, world, "Koffie-ochtend", AGENDA_NOW.replace(day=5, hour=10))
     [pin] = messages(await bot.press(f"ac:p:{activity}"))

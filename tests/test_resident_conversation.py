@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handlers.activity_card import CLOCK_KEY
 from handlers.conversation import PENDING
 from tests.activity_seed import NOW, TZ, add_activity, seed
 from tests.fakes import updates
@@ -23,8 +22,7 @@ def at(day: int, hour: int) -> datetime:
 @pytest.fixture
 async def world(bot):
     """Thursday 3 December 2026, 09:00: a market on Saturday, a children's afternoon on Sunday, coffee on Tuesdays."""
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
-    bot.app.bot_data.extras["clock"] = lambda: NOW.astimezone(timezone.utc)
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
     world = await seed(bot.session_factory)
     world.ids = {
         "market": await add_activity(bot.session_factory, world, "Kerstmarkt", at(5, 14), at(5, 16)),
@@ -216,10 +214,11 @@ async def run_reminders(bot, activity_id: int, moment: datetime) -> list:
     """Let the planned reminder job run as if it were `moment` (Amsterdam time)."""
     from handlers.activity_reminders import job_name
 
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: moment
+    bot.app.bot_data.clock = lambda: moment
     [job] = bot.app.job_queue.get_jobs_by_name(job_name(activity_id))
     before = len(bot.api.calls)
     await job.run(bot.app)
+    await bot.drain()  # the job queues the reminders; the outbox sends them
     return [c for c in bot.api.calls[before:] if c.method == "sendMessage"]
 
 
@@ -271,7 +270,7 @@ async def test_problem_7_a_weekly_activity_counts_per_date_and_the_card_says_whi
         [(occurrence,)] = (await session.execute(select(ActivityRsvp.occurrence_at))).all()
     assert occurrence == at(8, 10)
     # A week later the next Tuesday starts at zero: last week's "Ik kom" does not count for it.
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: at(9, 9)
+    bot.app.bot_data.clock = lambda: at(9, 9)
     [later] = bot.replies(await bot.press(f"ac:o:{coffee}"))
     assert "👥" not in later.text and later.buttons()[0] == "🙋 Ik kom (0)"
     other_person = updates.user(1500, "Sam", "nl")
@@ -291,7 +290,7 @@ async def test_problem_7_waiting_list_is_per_date(bot, world):
     await bot.press(f"ac:r:{weekly}", sender=first)
     [full] = [c for c in bot.replies(await bot.press(f"ac:r:{weekly}", sender=second)) if c.method == "sendMessage"]
     assert full.text.startswith("Het is vol op dinsdag 8 december.")
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: at(9, 9)  # next week: a new date with room
+    bot.app.bot_data.clock = lambda: at(9, 9)  # next week: a new date with room
     [room] = [c for c in bot.replies(await bot.press(f"ac:r:{weekly}", sender=second)) if c.method == "sendMessage"]
     assert room.text.startswith("Fijn dat je komt op dinsdag 15 december!")
 
@@ -339,3 +338,34 @@ async def test_the_readme_examples_give_the_answer_they_promise(bot, world):
             assert answer.startswith("📅 <b>"), (example, answer)
         else:
             assert "Dat begrijp ik niet" not in answer and not answer.startswith("📅"), (example, answer)
+
+
+async def test_problem_7_a_day_before_reminder_missed_while_the_bot_was_down_is_caught_up(bot, world):
+    """The day-before moment passed a few hours ago (the bot was down): the round runs at once,
+    then only the 3-hours-before round for later sign-ups is left."""
+    from datetime import timedelta
+
+    from handlers.activity_reminders import job_name
+
+    early = await add_activity(bot.session_factory, world, "Vroege wandeling", NOW + timedelta(hours=21), NOW + timedelta(hours=22))
+    await bot.say("/start")
+    await bot.press(f"ac:r:{early}")
+    async with bot.session_factory.begin() as session:  # signed up two days ago, before the day-before moment
+        from sqlalchemy import update
+
+        from storage.tables_activities import ActivityRsvp
+
+        await session.execute(update(ActivityRsvp).where(ActivityRsvp.activity_id == early).values(created_at=NOW - timedelta(days=2)))
+    from handlers.activity_reminders import schedule_reminder
+    from storage.repositories import activities as repo
+
+    async with bot.session_factory() as session:
+        activity = await repo.get_activity(session, early)
+    schedule_reminder(bot.app, activity, NOW)
+    [job] = bot.app.job_queue.get_jobs_by_name(job_name(early))
+    assert job.job.trigger.run_date <= NOW + timedelta(minutes=1)  # not 18 hours later
+    [reminder] = await run_reminders(bot, early, NOW)
+    assert reminder.text.startswith("⏰ Herinnering: morgen is <b>Vroege wandeling</b>.")
+    [job] = bot.app.job_queue.get_jobs_by_name(job_name(early))
+    assert job.job.trigger.run_date == NOW + timedelta(hours=18)  # the 3-hours-before round
+    assert await run_reminders(bot, early, NOW + timedelta(hours=18)) == []  # nobody twice

@@ -16,7 +16,6 @@ import pytest
 import handlers.directory
 from bot.places_cli import import_records
 from domain.places_csv import read_places
-from handlers.activity_card import CLOCK_KEY
 from tests.activity_seed import COORDINATOR, MEMBER, NOW, TZ, add_activity, seed
 from tests.directory_data import PLACES_CSV
 from tests.fakes import updates
@@ -34,9 +33,7 @@ def at(day: int, hour: int) -> datetime:
 
 @pytest.fixture
 async def world(bot, database_url, monkeypatch):
-    bot.app.bot_data.extras[CLOCK_KEY] = lambda: NOW
-    bot.app.bot_data.extras["clock"] = lambda: NOW.astimezone(timezone.utc)
-    monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
     await import_records(database_url, read_places(PLACES_CSV.encode()), now=NOW.astimezone(timezone.utc))
     world = await seed(bot.session_factory)
     world.ids = {

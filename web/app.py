@@ -35,7 +35,6 @@ from domain.calendar_file import build_calendar
 from domain.places_csv import write_places
 from domain.taxonomy import CATEGORIES
 from domain.webapp_auth import InitDataError, validate_init_data
-from handlers.activity_card import now_of
 from handlers.activity_reminders import schedule_reminder
 from handlers.agenda import rsvp_answer, try_rsvp
 from storage.repositories import activities as activity_repo
@@ -151,7 +150,7 @@ class Site:
         return self.application.bot_data.session_factory()
 
     def now(self) -> datetime:
-        return now_of(self.application)
+        return self.application.bot_data.now()
 
     def language(self, request: Request) -> str:
         wanted = request.query_params.get("lang", "")

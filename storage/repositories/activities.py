@@ -170,6 +170,7 @@ async def activities_with_rsvps(session: AsyncSession) -> list[Activity]:
 
 
 REMINDER_SENDING = "sending"
+REMINDER_QUEUED = "queued"  # in the outbox (handlers/outbox.py sends it)
 REMINDER_SENT = "sent"
 REMINDER_PENDING = "pending"
 REMINDER_FAILED = "failed"
@@ -198,12 +199,6 @@ async def reminder_candidates(session: AsyncSession, activity_id: int, occurrenc
     return list(rows)
 
 
-async def pending_reminders(session: AsyncSession, activity_id: int, occurrence_at: datetime) -> list[ReminderSent]:
-    return list(await session.scalars(
-        select(ReminderSent).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.status == REMINDER_PENDING)
-    ))
-
-
 async def claim_reminder(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime, now: datetime) -> bool:
     """Take the reminder for sending: a new row, or a pending one; False when it is settled or taken.
 
@@ -228,35 +223,6 @@ async def claim_reminder(session: AsyncSession, activity_id: int, user_id: int, 
 
 async def reminder_row(session: AsyncSession, activity_id: int, user_id: int, occurrence_at: datetime) -> ReminderSent | None:
     return await session.scalar(select(ReminderSent).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id))
-
-
-async def expire_pending_reminders(session: AsyncSession, activity_id: int, now: datetime) -> int:
-    """Pending reminders of occurrences that have begun are no use any more."""
-    result = await session.execute(
-        update(ReminderSent)
-        .where(ReminderSent.activity_id == activity_id, ReminderSent.status == REMINDER_PENDING, ReminderSent.occurrence_at <= now)
-        .values(status=REMINDER_FAILED, error="too late: the activity has begun", next_try_at=None)
-    )
-    return result.rowcount or 0
-
-
-async def settle_in_flight_reminders(session: AsyncSession) -> list[ReminderSent]:
-    """At start-up: reminders claimed but never confirmed (a crash mid-send) count as sent."""
-    rows = list(await session.scalars(select(ReminderSent).where(ReminderSent.status == REMINDER_SENDING)))
-    for row in rows:
-        row.status = REMINDER_SENT
-        row.error = "in flight at a restart; counted as sent"
-    return rows
-
-
-async def reminder_retries(session: AsyncSession) -> dict[int, datetime]:
-    """Activity id -> the earliest moment one of its pending reminders is to be tried again."""
-    rows = await session.execute(
-        select(ReminderSent.activity_id, func.min(ReminderSent.next_try_at))
-        .where(ReminderSent.status == REMINDER_PENDING)
-        .group_by(ReminderSent.activity_id)
-    )
-    return {activity_id: next_try for activity_id, next_try in rows}
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import GroupChat, Network, NetworkCoordinator
+from storage.repositories import outbox
 from storage.tables_groups import DigestDelivery
 
 KIND_GROUP = "group"
@@ -34,6 +35,7 @@ async def bot_added(session: AsyncSession, chat_id: int, title: str | None, lang
 
 async def mark_inactive(session: AsyncSession, chat_id: int, reason: str) -> GroupChat | None:
     """Nothing more is sent to this group; the coordinator digest reports it."""
+    await outbox.fail_open_rows(session, chat_id, "group inactive: " + reason)
     group = await session.get(GroupChat, chat_id)
     if group is not None:
         group.active = False
@@ -79,6 +81,7 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> Group
         .where(DigestDelivery.kind == KIND_GROUP, DigestDelivery.target_id == old_id)
         .values(target_id=new_id)
     )
+    await outbox.move_chat(session, old_id, new_id)
     await session.delete(old)
     await session.flush()
     return new
@@ -130,10 +133,10 @@ async def start_delivery(session: AsyncSession, kind: str, target_id: int, perio
 
 
 async def last_sent(session: AsyncSession, kind: str, target_id: int) -> DigestDelivery | None:
-    """The latest digest that reached this recipient (for 'new since the last digest')."""
+    """The latest digest queued for (or, before the outbox, sent to) this recipient (for 'new since the last digest')."""
     return await session.scalar(
         select(DigestDelivery)
-        .where(DigestDelivery.kind == kind, DigestDelivery.target_id == target_id, DigestDelivery.status == "sent")
+        .where(DigestDelivery.kind == kind, DigestDelivery.target_id == target_id, DigestDelivery.status.in_(("queued", "sent")))
         .order_by(DigestDelivery.scheduled_for.desc())
         .limit(1)
     )

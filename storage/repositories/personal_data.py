@@ -24,7 +24,11 @@ from storage.models import Base, Initiative, InitiativeMember, InitiativeNetwork
 SUBJECT_COLUMNS = frozenset({"user_id", "chat_id", "target_id"})
 ACTOR_COLUMNS = frozenset({"actor_id", "created_by", "added_by", "decided_by", "requested_by", "used_by", "linked_by"})
 # BigInteger columns that never hold a person's id.
-NOT_PERSONAL: frozenset[str] = frozenset()
+NOT_PERSONAL: frozenset[str] = frozenset({
+    "handled_updates.update_id",  # Telegram's update counter
+    "outbox.thread_id",  # a forum topic of a group
+    "outbox.message_id",  # Telegram's id of a sent message (chat_id is the person)
+})
 FORGOTTEN_ACTOR = 0  # stands in for a forgotten person where the column may not be empty
 
 

@@ -51,7 +51,7 @@ async def visible_places(session: AsyncSession, now: datetime, query: PlaceQuery
     statement = select(Initiative).where(*conditions).options(*PUBLIC_OPTIONS).order_by(Initiative.name, Initiative.id)
     if limit is not None:
         statement = statement.limit(limit).offset(offset)
-    return list(await session.scalars(statement)), total
+    return list((await session.scalars(statement)).unique()), total  # joined collections: one row per place
 
 
 async def visible_place_batches(session: AsyncSession, now: datetime, size: int = 500) -> AsyncIterator[list[Initiative]]:
@@ -59,16 +59,16 @@ async def visible_place_batches(session: AsyncSession, now: datetime, size: int 
     ids = list(await session.scalars(select(Initiative.id).where(*PlaceQuery().conditions(now)).order_by(Initiative.id)))
     for start in range(0, len(ids), size):
         batch = ids[start : start + size]
-        yield list(await session.scalars(
+        yield list((await session.scalars(
             select(Initiative).where(Initiative.id.in_(batch)).options(*PUBLIC_OPTIONS).order_by(Initiative.id)
-        ))
+        )).unique())
         session.expunge_all()  # keep memory flat: the batch is turned into text before the next one
 
 
 async def visible_place(session: AsyncSession, initiative_id: int, now: datetime) -> Initiative | None:
-    return await session.scalar(
+    return (await session.scalars(
         select(Initiative).where(Initiative.id == initiative_id, *PlaceQuery().conditions(now)).options(*PUBLIC_OPTIONS)
-    )
+    )).unique().first()
 
 
 async def networks_with_places(session: AsyncSession, now: datetime) -> list[tuple[Network, list[Initiative]]]:

@@ -32,6 +32,7 @@ async def record_contact(
         index_elements=[User.id],
         set_={
             "last_seen_at": statement.excluded.last_seen_at,
+            "unreachable_since": None,  # they wrote: reachable again (the outbox marks who blocked the bot)
             "first_name": func.coalesce(statement.excluded.first_name, User.first_name),
             "telegram_language": func.coalesce(statement.excluded.telegram_language, User.telegram_language),
         },

@@ -93,7 +93,7 @@ async def snapshot(bot) -> dict[str, list]:
     result = {}
     async with bot.session_factory() as session:
         for table in Base.metadata.sorted_tables:
-            if table.name in ("audit_log", "alembic_version"):
+            if table.name in ("audit_log", "alembic_version", "handled_updates"):  # handled_updates: every update
                 continue
             rows = (await session.execute(select(table))).mappings().all()
             result[table.name] = sorted(

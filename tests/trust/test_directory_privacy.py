@@ -47,10 +47,10 @@ class StandInGeocoder:
 @pytest.fixture
 async def places(bot, database_url, monkeypatch):
     clock = {"now": NOW.astimezone(timezone.utc)}
-    monkeypatch.setattr(handlers.directory, "current_time", lambda: clock["now"])
+    bot.app.bot_data.clock = lambda: clock["now"]
     await import_records(database_url, read_places(PLACES_CSV.encode()), now=clock["now"])
     bot.clock = clock
-    bot.geocoder = bot.app.bot_data.extras["geocoder"] = StandInGeocoder()
+    bot.geocoder = bot.app.bot_data.geocoder = StandInGeocoder()
     return bot
 
 

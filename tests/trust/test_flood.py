@@ -28,7 +28,7 @@ class Clock:
 
 def install_clock(bot) -> Clock:
     clock = Clock()
-    bot.app.bot_data.extras["flood"].clock = clock
+    bot.app.bot_data.flood.clock = clock
     return clock
 
 

@@ -79,7 +79,7 @@ async def test_directory_logs_no_question_postcode_coordinates_or_address(bot, d
     root.handlers[:], root.level = saved[0], saved[1]  # keep caplog's handler
     try:
         caplog.set_level(logging.INFO)
-        monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
+        bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
         await import_records(database_url, read_places(PLACES_CSV.encode()), now=NOW.astimezone(timezone.utc))
         status = {"code": 200}
 
@@ -87,7 +87,7 @@ async def test_directory_logs_no_question_postcode_coordinates_or_address(bot, d
             docs = [{"weergavenaam": "Gravin Zwaluwstraat 77, Rotterdam", "centroide_ll": "POINT(4.4422 51.9161)"}]
             return httpx.Response(status["code"], json={"response": {"numFound": 1, "docs": docs}})
 
-        bot.app.bot_data.extras["geocoder"] = PdokGeocoder("Knooppunt-test", transport=httpx.MockTransport(pdok))
+        bot.app.bot_data.geocoder = PdokGeocoder("Knooppunt-test", transport=httpx.MockTransport(pdok))
         person = updates.user(5151, NAME, "nl")
         await bot.send(updates.location(LATITUDE, LONGITUDE, sender=person))
         await bot.press("dir:m:5", sender=person)

@@ -71,6 +71,8 @@ PERSON_COLUMNS = {
     "announcement_targets": ([], ["decided_by"]),
     "group_chats": (["chat_id"], ["linked_by"]),  # group ids are negative: never a person's
     "digest_deliveries": (["target_id"], []),
+    "outbox": (["chat_id"], []),  # messages to the person, waiting or sent
+    "handled_updates": ([], []),
     # No person's id at all: places, networks, schedules, and the geocoding cache.
     "geocode_cache": ([], []),
     "locations": ([], []),

@@ -44,7 +44,7 @@ async def seed_web(harness) -> dict:  # noqa: ANN001
 
 @pytest.fixture
 async def world(bot) -> dict:  # noqa: ANN001
-    bot.app.bot_data.extras["clock"] = lambda: NOW
+    bot.app.bot_data.clock = lambda: NOW
     return await seed_web(bot)
 
 

@@ -74,7 +74,7 @@ async def test_kaart_button_opens_the_mini_app_only_over_https(world, settings, 
             application = build_application(dataclasses.replace(settings, public_url=public_url), request=api,
                                              rate_limiter=False)
             async with application:
-                application.bot_data.extras["clock"] = lambda: NOW
+                application.bot_data.clock = lambda: NOW
                 before = len(api.calls)
                 for update in (updates.command("start", sender=updates.RESIDENT_EN),
                                updates.location(51.917, 4.4365, sender=updates.RESIDENT_EN)):

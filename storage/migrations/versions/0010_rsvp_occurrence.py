@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import storage.models
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

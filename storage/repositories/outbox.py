@@ -1,0 +1,250 @@
+"""The outbox: every message the bot sends on its own. Functions never commit.
+
+Claiming is the only concurrency-sensitive step: on PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`
+lets several bot processes take disjoint rows; on SQLite writes are serialised (BEGIN IMMEDIATE)
+and the claim is a conditional UPDATE (`… AND status = 'pending'`). Only the oldest open row of a
+chat can be claimed, so the parts of a digest arrive in order and one chat has one message in
+flight at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import User
+from storage.tables_outbox import HandledUpdate, OutboxMessage
+
+PENDING = "pending"  # waiting for its next_attempt_at
+CLAIMED = "claimed"  # a worker took it; not handed to Telegram yet
+SENDING = "sending"  # handed to Telegram; the answer is not recorded yet
+SENT = "sent"
+FAILED = "failed"  # refused, blocked, expired or cancelled: never tried again
+OPEN = (PENDING, CLAIMED, SENDING)
+
+
+async def enqueue(  # noqa: PLR0913 - the fields of one message
+    session: AsyncSession,
+    chat_id: int,
+    kind: str,
+    text: str,
+    key: str,
+    now: datetime,
+    *,
+    photo: str | None = None,
+    reply_markup: dict | None = None,
+    thread_id: int | None = None,
+    at: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> bool:
+    """Add one message unless a row with the same idempotency key exists; True when added.
+
+    A user marked unreachable (blocked the bot) gets the row as failed: recorded, never sent.
+    """
+    status, error = PENDING, None
+    if chat_id > 0 and await session.scalar(select(User.unreachable_since).where(User.id == chat_id)) is not None:
+        status, error = FAILED, "unreachable"
+    values = {
+        "chat_id": chat_id, "kind": kind, "method": "photo" if photo else "message", "text": text, "photo": photo,
+        "reply_markup": reply_markup, "thread_id": thread_id, "idempotency_key": key[:200], "status": status,
+        "attempts": 0, "next_attempt_at": at or now, "expires_at": expires_at, "created_at": now, "last_error": error,
+    }
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    result = await session.execute(statement)
+    return bool(result.rowcount)
+
+
+async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Take up to `limit` due rows for `worker`: the oldest open row of each chat, if it is due."""
+    earlier = aliased(OutboxMessage)
+    head_of_chat = ~exists().where(
+        earlier.chat_id == OutboxMessage.chat_id, earlier.id < OutboxMessage.id, earlier.status.in_(OPEN)
+    )
+    query = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now, head_of_chat)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(of=OutboxMessage, skip_locked=True)
+    ids = list(await session.scalars(query))
+    if not ids:
+        return []
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING)
+        .values(status=CLAIMED, claimed_at=now, claimed_by=worker)
+        .execution_options(synchronize_session=False)
+    )
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == CLAIMED, OutboxMessage.claimed_by == worker)
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+async def mark_handed(session: AsyncSession, row_id: int) -> None:
+    """The request is about to leave for Telegram: from now on a crash counts it as sent."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == CLAIMED).values(status=SENDING)
+    )
+
+
+async def mark_sent(session: AsyncSession, row_id: int, now: datetime, message_id: int | None) -> None:
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id)
+        .values(status=SENT, sent_at=now, message_id=message_id, last_error=None, attempts=OutboxMessage.attempts + 1)
+    )
+
+
+async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str, *, count: bool = True) -> None:
+    """Not sent (timeout, 5xx, 429): pending again from `at`. A refused send is not a sent one."""
+    values: dict = {"status": PENDING, "next_attempt_at": at, "last_error": error[:200], "claimed_at": None, "claimed_by": None}
+    if count:
+        values["attempts"] = OutboxMessage.attempts + 1
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+
+async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id)
+        .values(status=FAILED, last_error=error[:200], attempts=OutboxMessage.attempts + 1)
+    )
+
+
+async def fail_open_rows(session: AsyncSession, chat_id: int, error: str) -> int:
+    """The chat cannot be reached: its waiting rows will never go out."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_((PENDING, CLAIMED)))
+        .values(status=FAILED, last_error=error[:200])
+    )
+    return result.rowcount
+
+
+async def mark_user_unreachable(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """Blocked or gone: nothing unprompted until they write again (users.record_contact clears it)."""
+    await session.execute(update(User).where(User.id == user_id).values(unreachable_since=now))
+
+
+async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: its waiting rows follow it (without the old forum topic)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == old_id, OutboxMessage.status.in_(OPEN))
+        .values(chat_id=new_id, thread_id=None)
+    )
+
+
+async def release_stale(session: AsyncSession, now: datetime, lease: timedelta) -> tuple[int, int]:
+    """Rows a dead worker left behind: claimed ones go back to pending (never handed to Telegram);
+    ones in flight count as sent (handed to Telegram; the one crash window, see docs/architecture.md)."""
+    cutoff = now - lease
+    released = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == CLAIMED, OutboxMessage.claimed_at < cutoff)
+        .values(status=PENDING, claimed_at=None, claimed_by=None)
+    )
+    settled = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < cutoff)
+        .values(status=SENT, sent_at=now, last_error="in flight at a crash: counted as sent")
+    )
+    return released.rowcount, settled.rowcount
+
+
+async def expire(session: AsyncSession, now: datetime) -> int:
+    """Rows past their use (a reminder for an activity that has begun) are not sent any more."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
+        .values(status=FAILED, last_error="expired")
+    )
+    return result.rowcount
+
+
+async def cancel(session: AsyncSession, key_prefix: str, reason: str) -> int:
+    """Waiting rows whose idempotency key starts with `key_prefix` are no longer wanted."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True), OutboxMessage.status == PENDING)
+        .values(status=FAILED, last_error=reason[:200])
+    )
+    return result.rowcount
+
+
+async def cancel_for_chat(session: AsyncSession, chat_id: int, kind: str, reason: str) -> int:
+    """Waiting rows of one kind to one chat are no longer wanted (e.g. reminders switched off)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.kind == kind, OutboxMessage.status == PENDING)
+        .values(status=FAILED, last_error=reason[:200])
+    )
+    return result.rowcount
+
+
+async def forget_chat(session: AsyncSession, chat_id: int) -> int:
+    """A person asked to be forgotten: every message to them, waiting or sent, is deleted."""
+    result = await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))
+    return result.rowcount
+
+
+async def prune(session: AsyncSession, before: datetime) -> int:
+    """Settled rows older than `before` are history nobody reads: delete them."""
+    result = await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status.in_((SENT, FAILED)), OutboxMessage.created_at < before)
+    )
+    return result.rowcount
+
+
+async def sent_messages(session: AsyncSession, key_prefix: str) -> list[tuple[int, int]]:
+    """(chat id, Telegram message id) of the sent rows whose key starts with `key_prefix`."""
+    rows = await session.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.message_id)
+        .where(OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True), OutboxMessage.status == SENT,
+               OutboxMessage.message_id.is_not(None))
+        .order_by(OutboxMessage.id)
+    )
+    return [(chat_id, message_id) for chat_id, message_id in rows]
+
+
+async def by_key(session: AsyncSession, key: str) -> OutboxMessage | None:
+    return await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+
+
+async def rows(session: AsyncSession, kind: str | None = None) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(await session.scalars(query))
+
+
+async def count_open(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(OPEN))) or 0
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    return await session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == PENDING))
+
+
+# -- handled updates ------------------------------------------------------------------------------
+
+async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bool:
+    """Record `update_id` as handled; False when it was handled before (a redelivered webhook)."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    result = await session.execute(
+        insert(HandledUpdate).values(update_id=update_id, handled_at=now).on_conflict_do_nothing(index_elements=["update_id"])
+    )
+    return bool(result.rowcount)
+
+
+async def prune_handled(session: AsyncSession, before: datetime) -> int:
+    result = await session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before))
+    return result.rowcount
