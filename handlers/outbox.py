@@ -4,8 +4,9 @@ Handlers and jobs only write rows (storage.repositories.outbox.enqueue) in the t
 the change that caused them; this worker claims due rows, hands them to Telegram through the
 rate limiter, and settles each one: sent, pending again later (timeouts, 5xx, 429 — backoff kept
 in the database), or failed (refused; blocked users and removed groups are marked). A row is
-claimed before it is sent and marked "sending" the moment it leaves for Telegram, so a crash
-can at most count one in-flight message per chat as sent; nothing is ever sent twice by design.
+claimed before it is sent and marked "sending" the moment it leaves for Telegram; at most
+IN_FLIGHT rows are on their way at once, so a crash can count at most that many unanswered
+messages as sent (never more than one per chat); nothing is ever sent twice by design.
 See docs/architecture.md.
 """
 
@@ -35,6 +36,7 @@ from storage.tables_outbox import OutboxMessage
 logger = logging.getLogger(__name__)
 
 BATCH = 30  # rows claimed at once: about one second of Telegram's 30 messages/s
+IN_FLIGHT = 4  # rows handed to Telegram at once: what a crash can count as sent without knowing
 IDLE_POLL_S = 1.0  # how often an idle worker looks for due rows (other processes write rows too)
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a dead worker
 MAINTENANCE_EVERY = timedelta(minutes=1)
@@ -74,7 +76,13 @@ async def drain_once(application: Application, limit: int = BATCH) -> int:
     async with services.session_factory.begin() as session:
         rows = await repo.claim_due(session, worker.worker_id, now, limit)
     if rows:
-        outcomes = await asyncio.gather(*(send_row(application, row) for row in rows))
+        gate = asyncio.Semaphore(IN_FLIGHT)
+
+        async def gated(row: OutboxMessage) -> tuple[int, int | None] | None:
+            async with gate:
+                return await send_row(application, row)
+
+        outcomes = await asyncio.gather(*(gated(row) for row in rows))
         sent = [outcome for outcome in outcomes if outcome is not None]
         if sent:  # one transaction for the round's successes (the rows are 'sending' until then)
             async with services.session_factory.begin() as session:

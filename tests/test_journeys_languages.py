@@ -66,7 +66,6 @@ QUESTIONS = {
 @pytest.fixture
 async def world(bot, database_url, monkeypatch):
     bot.app.bot_data.clock = lambda: NOW
-    monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
     await import_records(database_url, RECORDS, now=NOW.astimezone(timezone.utc))
     return await seed(bot.session_factory)
 

@@ -22,7 +22,7 @@ DUTCH = updates.user(1402, "Fatima", "nl")
 
 @pytest.fixture
 async def places(bot, database_url, monkeypatch):
-    monkeypatch.setattr(handlers.directory, "current_time", lambda: NOW.astimezone(timezone.utc))
+    bot.app.bot_data.clock = lambda: NOW.astimezone(timezone.utc)
     await import_records(database_url, read_places(PLACES_CSV.encode()), now=NOW.astimezone(timezone.utc))
     return bot
 
