@@ -104,13 +104,19 @@ class WeeklySchedule:
         return f"{rules} || {_OSM_APPOINTMENT}" if rules else _OSM_APPOINTMENT
 
 
-def _osm_day_selector(days: list[int]) -> str:
+def _consecutive_runs(days: list[int]) -> list[list[int]]:
+    """[0, 1, 2, 4] -> [[0, 1, 2], [4]]: days that follow each other, for "ma t/m wo, vr"."""
     runs: list[list[int]] = []
     for day in days:
         if runs and runs[-1][-1] == day - 1:
             runs[-1].append(day)
         else:
             runs.append([day])
+    return runs
+
+
+def _osm_day_selector(days: list[int]) -> str:
+    runs = _consecutive_runs(days)
     parts = []
     for run in runs:
         if len(run) >= 3:
@@ -608,12 +614,7 @@ def describe_week(schedule: WeeklySchedule, translator: Translator, locale: str)
 
 def _day_group(days: list[int], translator: Translator, locale: str) -> str:
     _ = translator.gettext
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
+    runs = _consecutive_runs(days)
     parts = []
     for run in runs:
         names = [short_weekday(d, locale=locale) for d in run]
