@@ -16,16 +16,15 @@ from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from handlers.activity_post import (
+    ask_when_again,
     WHEN_EXAMPLES,
     cost_problem,
     description_problem,
     new_location,
     place_from_point,
     place_from_text,
-    choice_label,
     title_problem,
     when_dict,
-    when_problem,
     when_readback,
 )
 from domain.when import WhenError, parse_when
@@ -178,13 +177,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
 
 async def _ask_when_again(update: Update, context: KnooppuntContext, error: WhenError, text: str) -> int:
     """The new time is unclear: ask, with a button for each of two readings."""
-    choices = [when_dict(option) for option in error.options[:2]] if error.reason == "ambiguous" else []
-    markup = None
-    if len(choices) == 2:
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(choice_label(c, context), callback_data=f"aw:c:{i}")
-                                        for i, c in enumerate(choices)]])
-    sent = await update.effective_message.reply_text(when_problem(error, text, context, buttons=markup is not None),
-                                                     reply_markup=markup)
+    sent, choices = await ask_when_again(update, context, error, text, "aw:c")
     context.user_data["activity_edit_choices"] = {"message_id": sent.message_id, "options": choices}
     return EDIT_VALUE
 

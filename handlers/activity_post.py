@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
@@ -111,6 +111,18 @@ def when_readback(when: dict, context: KnooppuntContext) -> str:
         return first
     probe = Activity(starts_at=start, ends_at=end, rrule=when["rrule"])
     return _("{series} (de eerste keer: {first})").format(series=series_words(probe, _, context.language, tz), first=first)
+
+
+async def ask_when_again(update: Update, context: KnooppuntContext, error: WhenError, text: str, prefix: str) -> tuple[Message, list[dict]]:
+    """Say what is unclear about a typed time; two readings get a button each (`prefix:0`, `prefix:1`)."""
+    choices = [when_dict(option) for option in error.options[:2]] if error.reason == "ambiguous" else []
+    if len(choices) != 2:
+        choices = []
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(choice_label(c, context), callback_data=f"{prefix}:{i}")
+                                    for i, c in enumerate(choices)]]) if choices else None
+    sent = await update.effective_message.reply_text(when_problem(error, text, context, buttons=markup is not None),
+                                                     reply_markup=markup)
+    return sent, choices
 
 
 def choice_label(when: dict, context: KnooppuntContext) -> str:
@@ -288,14 +300,8 @@ async def when_given(update: Update, context: KnooppuntContext) -> int:
     try:
         found = parse_when(text, context.now(), context.settings.timezone)
     except WhenError as exc:
-        choices = [when_dict(option) for option in exc.options[:2]] if exc.reason == "ambiguous" else []
-        markup = None
-        if len(choices) == 2:
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(choice_label(c, context), callback_data=f"pw:c:{i}")
-                                            for i, c in enumerate(choices)]])
-        sent = await update.effective_message.reply_text(when_problem(exc, text, context, buttons=markup is not None),
-                                                         reply_markup=markup)
-        if markup is not None:
+        sent, choices = await ask_when_again(update, context, exc, text, "pw:c")
+        if choices:
             d["when_choices"] = {"message_id": sent.message_id, "options": choices}
         return WHEN
     d["when"] = when_dict(found)
