@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from handlers.outbox import drain_once  # noqa: E402
+from handlers.core.outbox import drain_once  # noqa: E402
 from storage.migrate import upgrade_database  # noqa: E402
 from storage.repositories import outbox  # noqa: E402
 from tests.fakes.http_bot_api import BotApiStandIn  # noqa: E402

@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
-from handlers.common import set_mini_app
+from handlers.core.common import set_mini_app
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
 from bot.rate_limit import SendingRateLimiter

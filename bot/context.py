@@ -36,10 +36,10 @@ class Services:
     def __init__(self) -> None:
         self.clock: Callable[[], datetime] = utc_now
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self.geocoder: Any = None  # bot.geocoder: PDOK, Nominatim or None (set by handlers.directory)
-        self.flood: Any = None  # handlers.flood.FloodControl (set by handlers.flood)
-        self.outbox: Any = None  # handlers.outbox.OutboxWorker (set by handlers.outbox)
-        self.database_outage: Any = None  # handlers.database_outage.Outage while the database is away
+        self.geocoder: Any = None  # bot.geocoder: PDOK, Nominatim or None (set by handlers.directory.search)
+        self.flood: Any = None  # handlers.privacy.flood.FloodControl (set by handlers.privacy.flood)
+        self.outbox: Any = None  # handlers.core.outbox.OutboxWorker (set by handlers.core.outbox)
+        self.database_outage: Any = None  # handlers.core.database_outage.Outage while the database is away
         self.digest_busy: set[tuple[str, int, str]] = set()  # digests being composed in this process
 
     def now(self) -> datetime:
@@ -75,7 +75,7 @@ class KnooppuntContext(CallbackContext[ExtBot, dict, dict, Services]):
 
     @property
     def language(self) -> str:
-        """Set for every update with a user by handlers.users (group -10); the default otherwise."""
+        """Set for every update with a user by handlers.core.users (group -10); the default otherwise."""
         if self.user_data is not None and self.user_data.get("lang"):
             return self.user_data["lang"]
         return self.bot_data.settings.default_language

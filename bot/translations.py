@@ -40,7 +40,7 @@ def placeholders(text: str) -> set[str]:
 
 @cache
 def source_messages() -> dict[str | tuple[str, str], str]:
-    """Every translatable text in the code -> the first place it is used ('handlers/start.py:52')."""
+    """Every translatable text in the code -> the first place it is used ('handlers/core/start.py:52')."""
     found: dict[str | tuple[str, str], str] = {}
     for package in SOURCE_PACKAGES:
         for filename, lineno, message, _comments, _context in extract_from_dir(

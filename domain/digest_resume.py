@@ -1,4 +1,4 @@
-"""What a restarted bot does about one group's latest scheduled digest (pure; see handlers.digest_jobs).
+"""What a restarted bot does about one group's latest scheduled digest (pure; see handlers.groups.digest_jobs).
 
 A digest is owed only for a fire time the group was already signed up for: a group linked (or
 given its schedule) after this week's fire time waits for the next one, even when that fire time

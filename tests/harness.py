@@ -46,7 +46,7 @@ class BotHarness:
 
     async def drain(self, rounds: int = 100) -> list[ApiCall]:
         """Let the outbox worker send every row that is due now (by the app's clock); return the calls."""
-        from handlers.outbox import drain_once
+        from handlers.core.outbox import drain_once
 
         before = len(self.api.calls)
         for _ in range(rounds):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_application
-from handlers.activity_reminders import job_name
+from handlers.activities.reminders import job_name
 from storage.models import Activity, AuditEntry, User
 from storage.tables_activities import ActivityRsvp, ReminderSent
 from tests.activity_seed import NOW, RESIDENT, TZ, add_activity, seed

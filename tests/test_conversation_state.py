@@ -1,4 +1,4 @@
-"""handlers.conversation_state leans on PTB internals; these tests say so clearly when an upgrade breaks them."""
+"""handlers.core.conversation_state leans on PTB internals; these tests say so clearly when an upgrade breaks them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from telegram import Chat, Message, Update, User
 from telegram.ext import CommandHandler, ConversationHandler
 
-from handlers import conversation_state
+from handlers.core import conversation_state
 
 
 def test_ptb_still_has_the_private_members_we_rely_on():
@@ -14,7 +14,7 @@ def test_ptb_still_has_the_private_members_we_rely_on():
     missing = [name for name in conversation_state.PRIVATE_MEMBERS if not hasattr(handler, name)]
     assert not missing, (
         f"python-telegram-bot no longer has ConversationHandler.{', '.join(missing)}: "
-        "update handlers/conversation_state.py (step guard and /vergeetmij depend on it)"
+        "update handlers/core/conversation_state.py (step guard and /vergeetmij depend on it)"
     )
     assert isinstance(handler._conversations, dict), "ConversationHandler._conversations is no longer a dict"  # noqa: SLF001
 

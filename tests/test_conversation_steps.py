@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from telegram.ext import ConversationHandler
 
-from handlers.common import STEP_GUIDES
+from handlers.core.common import STEP_GUIDES
 from tests.conftest import ADMIN_ID
 from tests.fakes import updates
 from tests.test_journeys import SPANGEN, VOLUNTEER, Person, seed_initiative, seed_network

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import bot.geocoder
-import handlers.directory
+import handlers.directory.search
 from bot.config import ConfigError, load_settings
 from bot.geocoder import NominatimGeocoder, PdokGeocoder, make_geocoder
 from bot.places_cli import import_records

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.htmltext import is_valid_telegram_html
-from handlers import digest_jobs
+from handlers.groups import digest_jobs
 from storage.models import AuditEntry, GroupChat, NetworkCoordinator
 from storage.repositories import groups as groups_repo
 from tests.fakes import updates
@@ -290,7 +290,7 @@ async def test_missed_digest_within_twelve_hours_is_sent_older_is_recorded_misse
 
 async def test_crash_mid_digest_resumes_remaining_parts_only(bot, clock):
     """The process dies with part 3 handed to Telegram: a restart counts it as sent and sends the rest, in order."""
-    from handlers.outbox import LEASE, maintain
+    from handlers.core.outbox import LEASE, maintain
     from storage.repositories import outbox
 
     async with bot.session_factory.begin() as session:
@@ -306,7 +306,7 @@ async def test_crash_mid_digest_resumes_remaining_parts_only(bot, clock):
         [delivery] = await groups_repo.deliveries(session)
     total = len(delivery.parts)
     assert total >= 4 and all(is_valid_telegram_html(part) and len(part) <= 4096 for part in delivery.parts)
-    from handlers.outbox import drain_once
+    from handlers.core.outbox import drain_once
 
     await drain_once(bot.app)
     await drain_once(bot.app)

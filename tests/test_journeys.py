@@ -16,8 +16,8 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-import handlers.directory
-from handlers.activity_reminders import job_name
+import handlers.directory.search
+from handlers.activities.reminders import job_name
 from storage.models import (
     Activity,
     AuditEntry,

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-import handlers.directory
+import handlers.directory.search
 from bot.i18n import FSI, PDI
 from bot.places_cli import import_records
 from domain.places_csv import read_places

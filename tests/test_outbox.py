@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-from handlers.outbox import drain_once, maintain, once_per_update  # noqa: F401 - the worker under test
+from handlers.core.outbox import drain_once, maintain, once_per_update  # noqa: F401 - the worker under test
 from storage.models import GroupChat, User
 from storage.repositories import outbox
 from tests.fakes import updates
@@ -182,7 +182,7 @@ async def test_a_worker_started_inside_an_update_is_retried_by_the_outbox_only(b
     bot.api.fail_next("server_error", "sendMessage", 502, times=2)
     seen = {}
 
-    async def worker_round() -> None:  # what handlers.outbox.run does before its first round
+    async def worker_round() -> None:  # what handlers.core.outbox.run does before its first round
         ReplyScope.leave()
         seen["scope"] = ReplyScope.active()
         await drain_once(bot.app)

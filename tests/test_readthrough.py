@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handlers import digest_jobs
-from handlers.activity_reminders import job_name
+from handlers.groups import digest_jobs
+from handlers.activities.reminders import job_name
 from tests.activity_seed import COORDINATOR, MEMBER, NOW, RESIDENT, TZ, add_activity, seed
 from tests.fakes import updates
 from tests.harness import show_transcript

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_application
-from handlers.activity_reminders import job_name
+from handlers.activities.reminders import job_name
 from storage.models import User
 from storage.repositories import outbox
 from storage.tables_activities import ReminderSent
@@ -126,7 +126,7 @@ async def test_a_reminder_that_cannot_arrive_before_the_activity_is_dropped(bot,
 @pytest.mark.parametrize("kind, value", [("forbidden", None), ("bad_request", "chat not found")])
 async def test_blocked_marks_the_person_unreachable(bot, coming, kind, value, caplog):
     activity, clock = coming
-    caplog.set_level(logging.INFO, logger="handlers.outbox")
+    caplog.set_level(logging.INFO, logger="handlers.core.outbox")
     bot.api.fail_next(kind, "sendMessage", value)
     await run_job(bot, job_name(activity))
     [row] = await rows(bot)

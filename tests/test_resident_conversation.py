@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handlers.conversation import PENDING
+from handlers.core.conversation import PENDING
 from tests.activity_seed import NOW, TZ, add_activity, seed
 from tests.fakes import updates
 from tests.fakes.updates import _base_message
@@ -212,7 +212,7 @@ async def test_problem_10_privacy_is_short_with_more_behind_a_button(bot, world)
 
 async def run_reminders(bot, activity_id: int, moment: datetime) -> list:
     """Let the planned reminder job run as if it were `moment` (Amsterdam time)."""
-    from handlers.activity_reminders import job_name
+    from handlers.activities.reminders import job_name
 
     bot.app.bot_data.clock = lambda: moment
     [job] = bot.app.job_queue.get_jobs_by_name(job_name(activity_id))
@@ -223,7 +223,7 @@ async def run_reminders(bot, activity_id: int, moment: datetime) -> list:
 
 
 async def test_problem_7_a_sign_up_this_evening_gets_a_reminder_3_hours_before(bot, world):
-    from handlers.activity_reminders import job_name
+    from handlers.activities.reminders import job_name
 
     evening = await add_activity(bot.session_factory, world, "Spelletjesavond", at(3, 20), at(3, 22))
     await bot.say("/start")
@@ -345,7 +345,7 @@ async def test_problem_7_a_day_before_reminder_missed_while_the_bot_was_down_is_
     then only the 3-hours-before round for later sign-ups is left."""
     from datetime import timedelta
 
-    from handlers.activity_reminders import job_name
+    from handlers.activities.reminders import job_name
 
     early = await add_activity(bot.session_factory, world, "Vroege wandeling", NOW + timedelta(hours=21), NOW + timedelta(hours=22))
     await bot.say("/start")
@@ -356,7 +356,7 @@ async def test_problem_7_a_day_before_reminder_missed_while_the_bot_was_down_is_
         from storage.tables_activities import ActivityRsvp
 
         await session.execute(update(ActivityRsvp).where(ActivityRsvp.activity_id == early).values(created_at=NOW - timedelta(days=2)))
-    from handlers.activity_reminders import schedule_reminder
+    from handlers.activities.reminders import schedule_reminder
     from storage.repositories import activities as repo
 
     async with bot.session_factory() as session:

@@ -152,12 +152,12 @@ def test_every_english_menu_name_is_a_command_the_bot_answers(bot):
 
 
 async def test_error_is_reported_calmly_without_internals(bot, monkeypatch):
-    import handlers.start
+    import handlers.core.start
 
     async def broken(update, context):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(handlers.start, "help_lines", lambda *a: (_ for _ in ()).throw(RuntimeError("secret internals")))
+    monkeypatch.setattr(handlers.core.start, "help_lines", lambda *a: (_ for _ in ()).throw(RuntimeError("secret internals")))
     calls = await bot.send(updates.command("help"))
     assert [c.text for c in bot.replies(calls) if c.chat_id == RESIDENT["id"]] == ["Sorry, er ging iets mis. Probeer het later nog eens."]
     assert not any("secret" in c.text for c in bot.replies(calls))  # the admins' notice names the kind only
@@ -169,7 +169,7 @@ async def test_unknown_deep_link_gets_the_normal_greeting(bot):
 
 
 async def test_deep_link_is_routed_by_prefix(bot, monkeypatch):
-    from handlers import common
+    from handlers.core import common
 
     seen = []
 

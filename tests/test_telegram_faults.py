@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from handlers.telegram_faults import BLOCKED, MIGRATED, REFUSED, TRANSIENT, classify, retry_after_seconds
+from handlers.core.telegram_faults import BLOCKED, MIGRATED, REFUSED, TRANSIENT, classify, retry_after_seconds
 
 
 def _retry_after(value):  # noqa: ANN001, ANN202

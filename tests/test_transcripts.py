@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import handlers.directory
+import handlers.directory.search
 from bot.places_cli import import_records
 from domain.places_csv import read_places
 from tests.activity_seed import COORDINATOR, MEMBER, NOW, TZ, add_activity, seed

@@ -38,7 +38,7 @@ def test_export_writes_every_text_with_where_it_is_used(locales, tmp_path, capsy
     assert rows[0] == ["msgid", "context", "current translation", "notes"]
     by_msgid = {row[0]: row for row in rows[1:] if not row[1].startswith("plural form")}
     hello = by_msgid["Hallo {name}! 👋"]
-    assert hello[1].startswith("handlers/start.py:") and hello[1].endswith("(core.po)")
+    assert hello[1].startswith("handlers/core/start.py:") and hello[1].endswith("(core.po)")
     assert hello[2] == "Merhaba {name}! 👋"
     assert "English: Hello {name}! 👋" in hello[3] and "{name}" in hello[3]
     plural_rows = [row for row in rows[1:] if row[0] == "{n} nieuw initiatief"]
@@ -76,7 +76,7 @@ def test_import_saves_good_rows_and_refuses_a_dropped_or_renamed_placeholder(loc
 
 def test_import_into_a_new_language_starts_its_po_files(locales, tmp_path):
     source = tmp_path / "so.csv"
-    _write(source, [list(translations.COLUMNS), ["Hallo {name}! 👋", "handlers/start.py (core.po)", "Haye {name}! 👋", ""]])
+    _write(source, [list(translations.COLUMNS), ["Hallo {name}! 👋", "handlers/core/start.py (core.po)", "Haye {name}! 👋", ""]])
     result = translations.import_csv("so", source)
     assert (result.saved, result.refused) == (1, [])
     text = (locales / "so" / "LC_MESSAGES" / "core.po").read_text(encoding="utf-8")

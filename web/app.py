@@ -35,8 +35,8 @@ from domain.calendar_file import build_calendar
 from domain.places_csv import write_places
 from domain.taxonomy import CATEGORIES
 from domain.webapp_auth import InitDataError, validate_init_data
-from handlers.activity_reminders import schedule_reminder
-from handlers.agenda import rsvp_answer, try_rsvp
+from handlers.activities.reminders import schedule_reminder
+from handlers.activities.agenda import rsvp_answer, try_rsvp
 from storage.repositories import activities as activity_repo
 from storage.repositories import directory as directory_repo
 from storage.repositories import public_data

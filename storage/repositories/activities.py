@@ -170,7 +170,7 @@ async def activities_with_rsvps(session: AsyncSession) -> list[Activity]:
 
 
 REMINDER_SENDING = "sending"
-REMINDER_QUEUED = "queued"  # in the outbox (handlers/outbox.py sends it)
+REMINDER_QUEUED = "queued"  # in the outbox (handlers/core/outbox.py sends it)
 REMINDER_SENT = "sent"
 REMINDER_PENDING = "pending"
 REMINDER_FAILED = "failed"

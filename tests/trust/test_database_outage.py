@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from sqlalchemy import event
 
-from handlers import database_outage
+from handlers.core import database_outage
 from tests.conftest import ADMIN_ID, PG_URL
 from tests.fakes import updates
 

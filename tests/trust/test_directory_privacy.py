@@ -12,7 +12,7 @@ from datetime import timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-import handlers.directory
+import handlers.directory.search
 from bot.geocoder import GeocodedPlace
 from bot.places_cli import import_records
 from domain.places_csv import read_places
@@ -109,15 +109,15 @@ async def test_the_remembered_location_is_dropped_after_its_window(places):
     other = updates.user(1777, "Noor", "nl")
     await places.send(updates.location(51.91, 4.44, sender=other))
     user_data = places.app.user_data
-    assert user_data[RESIDENT["id"]][handlers.directory.ORIGIN]["origin"]["lat"] == LATITUDE  # in memory only
+    assert user_data[RESIDENT["id"]][handlers.directory.search.ORIGIN]["origin"]["lat"] == LATITUDE  # in memory only
     [sweep] = places.app.job_queue.get_jobs_by_name("forget_stale_locations")
 
     places.clock["now"] += timedelta(minutes=30)
     await places.send(updates.location(51.91, 4.44, sender=other))  # Noor asks again, later
-    places.clock["now"] += handlers.directory.ORIGIN_VALID_FOR - timedelta(minutes=10)
+    places.clock["now"] += handlers.directory.search.ORIGIN_VALID_FOR - timedelta(minutes=10)
     await sweep.run(places.app)
-    assert handlers.directory.ORIGIN not in user_data[RESIDENT["id"]]  # past its window: gone
-    assert handlers.directory.ORIGIN in user_data[other["id"]]  # still within: kept for "bij mij in de buurt"
+    assert handlers.directory.search.ORIGIN not in user_data[RESIDENT["id"]]  # past its window: gone
+    assert handlers.directory.search.ORIGIN in user_data[other["id"]]  # still within: kept for "bij mij in de buurt"
     # A question afterwards asks where the resident is instead of using an old location.
     [reply] = places.replies(await places.say("buurthuiskamer bij mij in de buurt"))
     assert "Waar ben je?" in reply.text

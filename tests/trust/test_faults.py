@@ -26,7 +26,7 @@ FAULTS = [
 
 @pytest.mark.parametrize(("kind", "value"), FAULTS, ids=[f"{k}-{v}" for k, v in FAULTS])
 async def test_the_bot_keeps_serving_after_a_fault(bot, caplog, kind, value):
-    caplog.set_level(logging.ERROR, logger="handlers.errors")
+    caplog.set_level(logging.ERROR, logger="handlers.core.errors")
     bot.api.fail_next(kind, "sendMessage", value)
     first = await bot.say("/hulp")
     if kind in ("timeout", "server_error", "network"):
@@ -88,7 +88,7 @@ async def test_reminder_survives_a_429_and_is_never_sent_twice(settings):
     exactly once, and running the job again (a restart, a second timer) sends nothing more."""
     from datetime import datetime, timedelta, timezone
 
-    from handlers.activity_reminders import job_name, schedule_reminder
+    from handlers.activities.reminders import job_name, schedule_reminder
     from storage.models import Activity, Initiative
     from storage.tables_activities import ActivityRsvp
 

@@ -11,8 +11,8 @@ from telegram import Update
 
 from bot.app import build_application
 from domain.webapp_auth import sign_init_data
-from handlers.activity_reminders import job_name
-from handlers.common import set_mini_app
+from handlers.activities.reminders import job_name
+from handlers.core.common import set_mini_app
 from storage.tables_activities import ActivityRsvp
 from tests.directory_data import NOW
 from tests.fakes import updates

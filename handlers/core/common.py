@@ -25,7 +25,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.i18n import SOURCE_LANGUAGE, N_, available_languages, get_translator, language_name
 from domain.paging import Page
-from handlers import conversation_state
+from handlers.core import conversation_state
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def escape(text: str | None) -> str:
 
 
 # Deep links (t.me/<bot>?start=<prefix>-<payload>) are routed by prefix to the capability that
-# made them, e.g. "inv" (co-owner invitations) or "act" (an activity card). See handlers.start.
+# made them, e.g. "inv" (co-owner invitations) or "act" (an activity card). See handlers.core.start.
 DeepLinkHandler = Callable[..., Awaitable[None]]  # (update, context, payload: str) -> None
 DEEP_LINKS: dict[str, DeepLinkHandler] = {}
 

@@ -29,8 +29,8 @@ from domain import gazetteer, registration as rules
 from domain.geo import InvalidCoordinates, validate_coordinates
 from domain.opening_hours import OpeningHoursError
 from domain.taxonomy import CATEGORIES, get_category, match_category
-from handlers import approval
-from handlers.common import (
+from handlers.governance import approval
+from handlers.core.common import (
     BUTTON_REGISTER,
     SKIP_COMMANDS,
     MenuCommand,
@@ -42,7 +42,7 @@ from handlers.common import (
     pass_on,
     step_hint,
 )
-from handlers.initiative_text import WHEELCHAIR_LABELS, hours_question, language_label, parse_hours, place_label, summary
+from handlers.governance.initiative_text import WHEELCHAIR_LABELS, hours_question, language_label, parse_hours, place_label, summary
 from storage.persistence import register_conversation_loader
 from storage.repositories import audit, networks, registrations
 

@@ -13,7 +13,7 @@ from domain.ids import db_id_field, page_number, telegram_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain.paging import page_of
-from handlers.common import PAGE_SIZE, MenuCommand, Steps, add_conversation, escape, page_buttons, page_heading, refuse, step_hint
+from handlers.core.common import PAGE_SIZE, MenuCommand, Steps, add_conversation, escape, page_buttons, page_heading, refuse, step_hint
 from storage.repositories import audit, networks, roles, users
 
 COMMANDS = [MenuCommand("beheer", N_("Netwerken en coördinatoren beheren (beheerders)"), private=True, audience="admin", english="admin")]

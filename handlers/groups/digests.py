@@ -10,9 +10,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, language_name
 from domain.digest_slots import DAYS, read_slot
-from handlers import digest_jobs
-from handlers.common import MenuCommand, escape, show_result
-from handlers.groups import GROUP_TYPES, may_manage
+from handlers.groups import digest_jobs
+from handlers.core.common import MenuCommand, escape, show_result
+from handlers.groups.linking import GROUP_TYPES, may_manage
 from storage.models import GroupChat
 from storage.repositories import audit, groups, roles
 

@@ -17,8 +17,8 @@ from telegram.warnings import PTBUserWarning
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
-from handlers.activity_reminders import queue_notice, wake_outbox
-from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, escape, step_hint
+from handlers.activities.reminders import queue_notice, wake_outbox
+from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, escape, step_hint
 from storage.models import Initiative
 from storage.repositories import activities as repo
 from storage.repositories import audit, roles

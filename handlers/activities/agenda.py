@@ -30,7 +30,7 @@ from domain.datefmt import format_day
 from domain.geo import format_distance, haversine_m
 from domain.recurrence import to_utc
 from domain.taxonomy import CATEGORIES, get_category
-from handlers.activity_card import (
+from handlers.activities.card import (
     CAPTION_LIMIT,
     calendar_event,
     card_buttons,
@@ -40,8 +40,8 @@ from handlers.activity_card import (
     short_day,
     slot_in_window,
 )
-from handlers.activity_reminders import notify, schedule_reminder
-from handlers.common import (
+from handlers.activities.reminders import notify, schedule_reminder
+from handlers.core.common import (
     BUTTON_AGENDA,
     MenuCommand,
     Steps,
@@ -53,7 +53,7 @@ from handlers.common import (
     register_deep_link,
     step_hint,
 )
-from handlers.directory_cards import send_map
+from handlers.directory.cards import send_map
 from storage.models import Activity
 from storage.repositories import activities as repo
 

@@ -14,8 +14,8 @@ from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, C
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import MenuCommand, escape, show_result
-from handlers.digest_jobs import schedule_group, unschedule_group
+from handlers.core.common import MenuCommand, escape, show_result
+from handlers.groups.digest_jobs import schedule_group, unschedule_group
 from storage.models import Network
 from storage.repositories import audit, groups, roles
 

@@ -17,8 +17,8 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain.datefmt import format_full_date
-from handlers import conversation_state
-from handlers.common import MenuCommand, escape, show_result
+from handlers.core import conversation_state
+from handlers.core.common import MenuCommand, escape, show_result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories import audit, outbox, personal_data, retention
@@ -241,7 +241,7 @@ def end_conversations(application: Application, user_id: int) -> int:
 
     Their drafts are gone from the database; the in-memory state must go too, or the next message
     would resume a step and write under a person who asked to be forgotten. PTB has no public way
-    to end another handler's conversation: handlers.conversation_state uses its own END transition.
+    to end another handler's conversation: handlers.core.conversation_state uses its own END transition.
     """
     ended = 0
     pending: list[BaseHandler] = [handler for group in application.handlers.values() for handler in group]
@@ -280,7 +280,7 @@ async def retention_job(context: KnooppuntContext) -> None:
 async def forget_stale_locations(context: KnooppuntContext) -> None:
     """The directory remembers a resident's last location in memory so its buttons (more, filters)
     keep working; once that window has passed nothing needs it, so it is dropped here."""
-    from handlers import directory
+    from handlers.directory import search as directory
 
     now = context.now()
     for data in context.application.user_data.values():

@@ -16,8 +16,10 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import KnooppuntContext
 from domain import intent
 from domain.query import MAX_QUERY_CHARS
-from handlers import agenda, directory, start
-from handlers.common import BUTTON_HELP, BUTTON_REGISTER, main_keyboard
+from handlers.activities import agenda
+from handlers.directory import search as directory
+from handlers.core import start
+from handlers.core.common import BUTTON_HELP, BUTTON_REGISTER, main_keyboard
 
 PENDING = "conv_pending"  # user_data: {message id of a question with buttons: the text it asks about}
 PENDING_KEPT = 10  # older questions' buttons say they have expired

@@ -12,7 +12,7 @@ from bot.i18n import get_translator
 from domain.coordinator_digest import CoordinatorOverview, compose_overview
 from domain.digest import DigestActivity, DigestAnnouncement, DigestInitiative, compose_group_digest
 from domain.taxonomy import get_category
-from handlers.common import deep_link
+from handlers.core.common import deep_link
 from storage.repositories.digest_data import CoordinatorFacts, NetworkWeek
 
 ACTIVITY_PREFIX = "act"  # deep links to an activity card (the activities capability opens them)

@@ -18,10 +18,10 @@ from bot.i18n import N_
 from domain import gazetteer
 from domain import datefmt
 from domain.when import When, WhenError, parse_when
-from handlers.activity_card import CAPTION_LIMIT, card_text, series_words, short_day
-from handlers.agenda import send_card
-from handlers.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
-from handlers.initiative_text import GettextTranslator
+from handlers.activities.card import CAPTION_LIMIT, card_text, series_words, short_day
+from handlers.activities.agenda import send_card
+from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
+from handlers.governance.initiative_text import GettextTranslator
 from storage.models import Activity, Initiative, Location
 from storage.repositories import audit, roles
 

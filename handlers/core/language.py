@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, get_translator, language_name
-from handlers.common import LANGUAGE_CALLBACK_PREFIX, MenuCommand, language_buttons, main_keyboard, show_result
+from handlers.core.common import LANGUAGE_CALLBACK_PREFIX, MenuCommand, language_buttons, main_keyboard, show_result
 from storage.repositories import users
 
 COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True, english="language",

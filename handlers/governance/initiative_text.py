@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from domain.i18n_markers import Translator
 from domain.opening_hours import OpeningHoursError, WeeklySchedule, describe_choice, describe_error, describe_week, parse_free_text
 from domain.taxonomy import get_category
-from handlers.common import escape, join_address
+from handlers.core.common import escape, join_address
 from bot.i18n import N_, get_translator
 from storage.models import Initiative
 

@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, language_buttons, main_keyboard
+from handlers.core.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, language_buttons, main_keyboard
 from storage.repositories import roles
 
 COMMANDS = [

@@ -10,8 +10,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
-from handlers import database_outage
-from handlers.common import edit_impossible
+from handlers.core import database_outage
+from handlers.core.common import edit_impossible
 from storage.repositories import outbox, users
 
 ADMIN_NOTICE_EVERY_S = 600  # one notice per kind of error and kind of update per 10 minutes
@@ -45,7 +45,7 @@ async def on_error(update: object, context: KnooppuntContext) -> None:
         return  # the user blocked us; nobody to tell
     if edit_impossible(context.error):
         # The pressed message was deleted or is too old to edit. Handlers that save something show
-        # their result as a new message (handlers.common.show_result); what reaches here is a
+        # their result as a new message (handlers.core.common.show_result); what reaches here is a
         # redraw (a list, a menu) that failed: no apology, just how to get a fresh one.
         text = context.gettext("Dit bericht is te oud om aan te passen. Typ de opdracht opnieuw, bijvoorbeeld /agenda.")
     else:

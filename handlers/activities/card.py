@@ -18,8 +18,8 @@ from domain.agenda import Slot, next_occurrence, occurrences
 from domain.calendar_file import CalendarEvent
 from domain.htmltext import truncate
 from domain.recurrence import to_utc
-from handlers.common import escape, join_address
-from handlers.initiative_text import GettextTranslator
+from handlers.core.common import escape, join_address
+from handlers.governance.initiative_text import GettextTranslator
 from storage.models import Activity
 
 CAPTION_LIMIT = 1024

@@ -30,8 +30,8 @@ from domain.geo import InvalidCoordinates, haversine_m, out_of_area, validate_co
 from domain.opening_hours import status_at
 from domain.query import MAX_QUERY_CHARS, Origin, PlaceQuery, Question, parse_query
 from domain.taxonomy import get_category
-from handlers.common import BUTTON_NEARBY, BUTTON_SEARCH, MenuCommand, button_filter, escape, refuse, show_result
-from handlers.directory_cards import (
+from handlers.core.common import BUTTON_NEARBY, BUTTON_SEARCH, MenuCommand, button_filter, escape, refuse, show_result
+from handlers.directory.cards import (
     PAGE_SIZE,
     category_keyboard,
     category_label,
@@ -460,5 +460,5 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(button_filter(BUTTON_SEARCH), search_button))
     application.add_handler(MessageHandler(button_filter(BUTTON_NEARBY), nearby_button_text))
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^dir:"))
-    # Free text is entered through handlers.conversation (domain.intent routes it here or elsewhere).
+    # Free text is entered through handlers.core.conversation (domain.intent routes it here or elsewhere).
 

@@ -24,8 +24,8 @@ from domain.htmltext import split_message
 from domain.opening_hours import OpeningHoursError
 from domain.paging import page_of
 from domain.taxonomy import CATEGORIES, get_category, match_category
-from handlers import approval
-from handlers.common import (
+from handlers.governance import approval
+from handlers.core.common import (
     PAGE_SIZE,
     MenuCommand,
     Steps,
@@ -38,9 +38,9 @@ from handlers.common import (
     register_deep_link,
     step_hint,
 )
-from handlers.initiative_text import (FIELD_LABELS, STATUS_LABELS, WHEELCHAIR_LABELS, as_data, hours_question, language_label,
+from handlers.governance.initiative_text import (FIELD_LABELS, STATUS_LABELS, WHEELCHAIR_LABELS, as_data, hours_question, language_label,
                                      parse_hours, summary)
-from handlers.registration import place_from_text
+from handlers.governance.registration import place_from_text
 from storage.repositories import audit, networks, registrations, roles, stewardship
 
 logger = logging.getLogger(__name__)
@@ -551,7 +551,7 @@ async def on_startup(application: Application) -> None:
     job_queue = application.job_queue
     if job_queue is None:
         return
-    from handlers.registration import expire_drafts
+    from handlers.governance.registration import expire_drafts
 
     timezone_ = application.bot_data.settings.timezone
     job_queue.run_custom(

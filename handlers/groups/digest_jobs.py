@@ -23,7 +23,7 @@ from domain.digest_period import digest_period
 from domain.digest_resume import MISSED, SEND, resume_decision
 from domain.digest_slots import cron_fields
 from domain.schedule import Schedule, last_fire, missed_run
-from handlers.digest_compose import coordinator_digest, group_digest
+from handlers.groups.digest_compose import coordinator_digest, group_digest
 from storage.models import GroupChat, Network, User
 from storage.repositories import audit, digest_data, groups, outbox, roles
 
@@ -38,7 +38,7 @@ Compose = Callable[[AsyncSession], Awaitable[list[str]]]
 
 # -- queueing -----------------------------------------------------------------------------------
 
-QUEUED = "queued"  # the digest's messages are in the outbox (handlers/outbox.py sends them)
+QUEUED = "queued"  # the digest's messages are in the outbox (handlers/core/outbox.py sends them)
 
 
 def outbox_key(kind: str, target_id: int, period: str, part: int) -> str:

@@ -17,8 +17,8 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain.agenda import REMINDER_DAY_BEFORE, REMINDER_SOON_BEFORE
 from domain.recurrence import to_utc
-from handlers.activity_card import upcoming, when_words
-from handlers.common import MenuCommand, escape, show_result
+from handlers.activities.card import upcoming, when_words
+from handlers.core.common import MenuCommand, escape, show_result
 from storage.models import Activity
 from storage.repositories import activities as repo
 from storage.repositories import outbox

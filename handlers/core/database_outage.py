@@ -1,7 +1,7 @@
 """When the database cannot take writes (a read-only file, a full disk): say so once, answer calmly,
 and notice by itself when it works again.
 
-Called from the one error handler (handlers.errors). The first failure logs one line (no
+Called from the one error handler (handlers.core.errors). The first failure logs one line (no
 traceback) and tells the admins; later failures only answer the person. A job then tries a
 harmless write every PROBE_SECONDS; when it succeeds the outage is over (one log line), so the
 next failure is news again. No restart is needed: the engine drops connections that hit such an

@@ -26,8 +26,8 @@ from bot.context import KnooppuntContext
 from bot.rate_limit import Handed, SendingRateLimiter
 from bot.telegram_request import ReplyScope
 from domain.retry_policy import OUTBOX_BACKOFF, OUTBOX_GIVE_UP_AFTER, backoff_delay
-from handlers import digest_jobs
-from handlers.telegram_faults import BLOCKED, MIGRATED, TRANSIENT, classify, retry_after_seconds
+from handlers.groups import digest_jobs
+from handlers.core.telegram_faults import BLOCKED, MIGRATED, TRANSIENT, classify, retry_after_seconds
 from storage.db import database_unavailable
 from storage.repositories import audit, groups
 from storage.repositories import outbox as repo
@@ -199,7 +199,7 @@ async def run(application: Application) -> None:
     worker = worker_of(application)
     services = application.bot_data
     logger.info("Outbox worker %s started", worker.worker_id)
-    read_only = False  # the database takes no writes (handlers.database_outage tells the admins)
+    read_only = False  # the database takes no writes (handlers.core.database_outage tells the admins)
     while application.running:
         now = services.now()
         try:

@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.activity_post import (
+from handlers.activities.post import (
     ask_when_again,
     WHEN_EXAMPLES,
     cost_problem,
@@ -28,9 +28,9 @@ from handlers.activity_post import (
     when_readback,
 )
 from domain.when import WhenError, parse_when
-from handlers.common import Steps, add_conversation, escape, step_hint
-from handlers.activity_reminders import job_name, notify, schedule_reminder
-from handlers.agenda import gone
+from handlers.core.common import Steps, add_conversation, escape, step_hint
+from handlers.activities.reminders import job_name, notify, schedule_reminder
+from handlers.activities.agenda import gone
 from storage.models import Activity
 from storage.repositories import activities as repo
 from storage.repositories import audit

@@ -18,7 +18,7 @@ from domain.opening_hours import describe_status, status_at
 from domain.query import Origin, Question
 from domain.ranking import speaks
 from domain.taxonomy import CATEGORIES, get_category
-from handlers.common import BUTTON_MAP, escape, join_address, main_keyboard, mini_app_url
+from handlers.core.common import BUTTON_MAP, escape, join_address, main_keyboard, mini_app_url
 from storage.models import Initiative, Location
 from storage.repositories.directory import NearbyResult, PlaceFilter, weekly_schedule
 

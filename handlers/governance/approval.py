@@ -21,8 +21,8 @@ from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain import registration as rules
-from handlers.common import Steps, add_conversation, escape, step_hint
-from handlers.initiative_text import FIELD_LABELS, as_data, category_label, summary
+from handlers.core.common import Steps, add_conversation, escape, step_hint
+from handlers.governance.initiative_text import FIELD_LABELS, as_data, category_label, summary
 from storage.repositories import audit, networks, outbox, registrations, roles, stewardship, users
 
 logger = logging.getLogger(__name__)
