@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from domain.geo import BoundingBox, bounding_box, haversine_m
@@ -68,7 +68,16 @@ def allowed_typos(word: str) -> int:
 
 
 def fuzzy_lookup(key: str, names: Iterable[str]) -> tuple[str, int] | None:
-    """The closest name within the allowed typos and its distance; ties go to the first name."""
+    """The closest name within the allowed typos and its distance; ties go to the first name.
+
+    Only names that share a string of deletions with `key` can be that close, so an index of the
+    names' deletions (built once per table, see FuzzyIndex) hands over those few to measure.
+    """
+    return _fuzzy_index(names).lookup(key)
+
+
+def _scan(key: str, names: Iterable[str]) -> tuple[str, int] | None:
+    """fuzzy_lookup by measuring every name: the definition FuzzyIndex must agree with."""
     limit = allowed_typos(key)
     best: tuple[str, int] | None = None
     for name in names:
@@ -80,6 +89,73 @@ def fuzzy_lookup(key: str, names: Iterable[str]) -> tuple[str, int] | None:
         if distance <= min(limit, allowed_typos(name)) and (best is None or distance < best[1]):
             best = (name, distance)
     return best
+
+
+def _deletions(word: str, most: int) -> set[str]:
+    """`word` with up to `most` letters left out (itself included)."""
+    found = {word}
+    frontier = {word}
+    for _ in range(most):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+class FuzzyIndex:
+    """fuzzy_lookup over a fixed sequence of names, measuring only the names that can be close.
+
+    Two words within d edits (insertions, deletions, substitutions, swapped neighbours) become the
+    same string after at most d deletions from each, so every name is filed under its deletions
+    (up to the typos it allows) and a key looks up its own. Same answers as measuring every name.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names: list[str] = list(names)
+        self.first: dict[str, int] = {}
+        self.by_deletion: dict[str, list[int]] = {}
+        for position, name in enumerate(self.names):
+            self.first.setdefault(name, position)
+            for variant in _deletions(name, allowed_typos(name)):
+                self.by_deletion.setdefault(variant, []).append(position)
+
+    def lookup(self, key: str) -> tuple[str, int] | None:
+        limit = allowed_typos(key)
+        if limit == 0:
+            return (key, 0) if key in self.first else None
+        candidates: set[int] = set()
+        for variant in _deletions(key, limit):
+            candidates.update(self.by_deletion.get(variant, ()))
+        best: tuple[str, int] | None = None
+        for position in sorted(candidates):
+            name = self.names[position]
+            if abs(len(name) - len(key)) > limit:
+                continue
+            cap = min(limit, allowed_typos(name))
+            distance = edit_distance(key, name, cap)
+            if distance <= cap and (best is None or distance < best[1]):
+                best = (name, distance)
+        return best
+
+
+_INDEX_OF_TABLE: dict[int, tuple[object, int, FuzzyIndex]] = {}
+
+
+def _fuzzy_index(names: Iterable[str]) -> FuzzyIndex:
+    """The index of `names`: by identity for the word tables (dicts built once and never changed),
+    else by content (a list made per call)."""
+    if isinstance(names, dict):
+        entry = _INDEX_OF_TABLE.get(id(names))
+        if entry is not None and entry[0] is names and entry[1] == len(names):
+            return entry[2]
+        index = _index_of_names(tuple(names))
+        _INDEX_OF_TABLE[id(names)] = (names, len(names), index)
+        return index
+    return _index_of_names(tuple(names))
+
+
+@lru_cache(maxsize=256)
+def _index_of_names(names: tuple[str, ...]) -> FuzzyIndex:
+    return FuzzyIndex(names)
 
 
 @dataclass(frozen=True)

@@ -156,3 +156,32 @@ def test_edit_distance(a, b, distance):
 
 def test_edit_distance_is_capped():
     assert edit_distance("aaaaaaaa", "bbbbbbbb", limit=2) == 3
+
+
+def test_fuzzy_index_agrees_with_measuring_every_name():
+    """The deletion index (FuzzyIndex) finds exactly what measuring every name finds: typos of
+    real words of every table (insertions, deletions, swaps, substitutions), and exact words."""
+    import random
+
+    from domain.gazetteer import FuzzyIndex, _buurt_names, _scan
+    from domain.taxonomy import _terms
+
+    rng = random.Random(7)
+    for table in (list(_terms()), list(_buurt_names())):
+        index = FuzzyIndex(table)
+        keys = list(table[:200])
+        for word in rng.sample(table, min(300, len(table))):
+            for _ in range(3):
+                typo, spot = list(word), rng.randrange(len(word) + 1)
+                kind = rng.choice("idsx")
+                if kind == "i":
+                    typo.insert(spot, rng.choice("aeiouknst"))
+                elif kind == "d" and spot < len(typo):
+                    del typo[spot]
+                elif kind == "s" and spot < len(typo):
+                    typo[spot] = rng.choice("aeiouknst")
+                elif spot + 1 < len(typo):
+                    typo[spot], typo[spot + 1] = typo[spot + 1], typo[spot]
+                keys.append("".join(typo))
+        for key in keys:
+            assert index.lookup(key) == _scan(key, table), key
