@@ -39,6 +39,8 @@ class Services:
         self.geocoder: Any = None  # bot.geocoder: PDOK, Nominatim or None (set by handlers.directory.search)
         self.flood: Any = None  # handlers.privacy.flood.FloodControl (set by handlers.privacy.flood)
         self.outbox: Any = None  # handlers.core.outbox.OutboxWorker (set by handlers.core.outbox)
+        self.handled_updates: Any = None  # bot.batching.Coalescer of update ids (set by handlers.core.outbox)
+        self.contacts: Any = None  # bot.batching.Coalescer of first contacts (set by handlers.core.users)
         self.database_outage: Any = None  # handlers.core.database_outage.Outage while the database is away
         self.digest_busy: set[tuple[str, int, str]] = set()  # digests being composed in this process
 

@@ -6,7 +6,12 @@ session_factory.begin() as session:` and everything it does commits or rolls bac
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import weakref
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -83,6 +88,92 @@ def create_engine(database_url: str, **kwargs) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine, *, read_only: bool = False) -> async_sessionmaker[AsyncSession]:
     """Sessions for the caller's transactions; `read_only` ones for answers that only read (a plain
-    BEGIN on SQLite instead of BEGIN IMMEDIATE, BEGIN READ ONLY on PostgreSQL)."""
-    bind = engine.execution_options(postgresql_readonly=True) if read_only else engine
-    return async_sessionmaker(bind, expire_on_commit=False)
+    BEGIN on SQLite instead of BEGIN IMMEDIATE, BEGIN READ ONLY on PostgreSQL).
+
+    On a SQLite file, `begin()` of the writing factory waits its turn in this process first
+    (SerialWritesSessionmaker): SQLite has one writer at a time anyway, and a writer that finds
+    the file locked polls with growing sleeps (busy_timeout), which under concurrent updates costs
+    far more time than queueing.
+    """
+    if read_only:
+        return async_sessionmaker(engine.execution_options(postgresql_readonly=True), expire_on_commit=False)
+    lock = _write_lock(engine)
+    if lock is None:
+        return async_sessionmaker(engine, expire_on_commit=False)
+    return SerialWritesSessionmaker(engine, lock, expire_on_commit=False)
+
+
+# -- one writer at a time per SQLite file, within the process ---------------------------------------
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+_HOLDING: contextvars.ContextVar[asyncio.Lock | None] = contextvars.ContextVar("kp_sqlite_write_lock", default=None)
+
+
+def _write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
+    """The engine's write lock: SQLite files only (PostgreSQL has row locks; :memory: one connection)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    lock = _WRITE_LOCKS.get(engine.sync_engine)
+    if lock is None:
+        lock = _WRITE_LOCKS[engine.sync_engine] = asyncio.Lock()
+    return lock
+
+
+class SerialWritesSessionmaker(async_sessionmaker[AsyncSession]):
+    """`begin()` takes the process's turn to write before BEGIN IMMEDIATE, gives it back after the
+    commit or rollback. A task that already holds it (a write inside a write) does not wait for
+    itself, and nobody waits longer than the busy timeout: then SQLite decides, as without the lock."""
+
+    def __init__(self, bind: AsyncEngine, lock: asyncio.Lock, **kwargs: Any) -> None:
+        super().__init__(bind, **kwargs)
+        self.write_lock = lock
+
+    def begin(self) -> Any:
+        return _InTurn(super().begin(), self.write_lock)
+
+
+class _InTurn:
+    def __init__(self, inner: Any, lock: asyncio.Lock) -> None:
+        self.inner = inner
+        self.lock = lock
+        self.holding = False
+        self.token: contextvars.Token[asyncio.Lock | None] | None = None
+
+    async def __aenter__(self) -> AsyncSession:
+        if _HOLDING.get() is not self.lock:
+            try:
+                if self.lock.locked():
+                    await asyncio.wait_for(self.lock.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+                else:
+                    await self.lock.acquire()  # free: taken at once, no timer
+                self.holding = True
+                self.token = _HOLDING.set(self.lock)
+            except TimeoutError:
+                pass
+        try:
+            session: AsyncSession = await self.inner.__aenter__()
+        except BaseException:
+            self._release()
+            raise
+        return session
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> bool | None:
+        try:
+            result: bool | None = await self.inner.__aexit__(kind, error, trace)
+            return result
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self.holding:
+            self.holding = False
+            if self.token is not None:
+                try:
+                    _HOLDING.reset(self.token)
+                except ValueError:  # left in another context (a generator closed elsewhere)
+                    _HOLDING.set(None)
+                self.token = None
+            self.lock.release()

@@ -22,6 +22,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
+from bot.batching import Coalescer
 from bot.context import KnooppuntContext
 from bot.rate_limit import Handed, SendingRateLimiter
 from bot.telegram_request import ReplyScope
@@ -254,10 +255,22 @@ async def on_startup(application: Application) -> None:
 ONCE_GROUP = -100  # before everything else
 
 
+def handled_updates(application: Application) -> Coalescer[tuple[int, datetime], bool]:
+    """The update ids of updates handled at the same moment are recorded in one transaction."""
+    services = application.bot_data
+    if services.handled_updates is None:
+
+        async def record(handled: list[tuple[int, datetime]]) -> list[bool]:
+            async with services.session_factory.begin() as session:
+                return await repo.first_times(session, handled)
+
+        services.handled_updates = Coalescer(record)
+    return services.handled_updates
+
+
 async def once_per_update(update: Update, context: KnooppuntContext) -> None:
     """A webhook Telegram delivers again (or a second process got it) is not answered twice."""
-    async with context.session() as session:
-        first = await repo.first_time(session, update.update_id, context.now())
+    first = await handled_updates(context.application)((update.update_id, context.now()))
     if not first:
         logger.info("Update %s was handled before; skipped", update.update_id)
         raise ApplicationHandlerStop
@@ -265,4 +278,5 @@ async def once_per_update(update: Update, context: KnooppuntContext) -> None:
 
 def register(application: Application) -> None:
     worker_of(application)
+    handled_updates(application)
     application.add_handler(TypeHandler(Update, once_per_update), group=ONCE_GROUP)

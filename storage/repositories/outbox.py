@@ -9,6 +9,7 @@ flight at a time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, select, update
@@ -243,6 +244,25 @@ async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bo
         insert(HandledUpdate).values(update_id=update_id, handled_at=now).on_conflict_do_nothing(index_elements=["update_id"])
     )
     return bool(result.rowcount)
+
+
+async def first_times(session: AsyncSession, handled: Sequence[tuple[int, datetime]]) -> list[bool]:
+    """Record every (update_id, handled_at) in one statement; per entry, whether it is new (False
+    for an id handled before, or named earlier in `handled`)."""
+    rows: dict[int, dict[str, object]] = {}
+    for update_id, at in handled:
+        rows.setdefault(update_id, {"update_id": update_id, "handled_at": at})
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(HandledUpdate).values(list(rows.values())).on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(HandledUpdate.update_id)
+    )
+    new = set(await session.scalars(statement))
+    answers = []
+    for update_id, _at in handled:
+        answers.append(update_id in new)
+        new.discard(update_id)
+    return answers
 
 
 async def prune_handled(session: AsyncSession, before: datetime) -> int:
