@@ -1,15 +1,16 @@
 """The place directory: nearest active places, search, and the upsert behind the CSV import.
 
 Residents only ever see initiatives that are active and verified in the last 180 days (NULL
-last_verified_at counts as verified when created). The nearest-N query never scores every row:
-a bounding box on the indexed latitude/longitude picks candidates in SQL, the box widens until
-enough candidates lie inside its inscribed circle, and only those get an exact distance.
+last_verified_at counts as verified when created). The nearest-N search never scores every place:
+a bounding box picks candidates from the in-memory grid of places (storage.repositories.places_index,
+kept current on every write), the box widens until enough candidates lie inside its inscribed
+circle, and only those get an exact distance.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -23,6 +24,7 @@ from domain.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 from domain.places_csv import PlaceRecord
 from domain.opening_hours import MINUTES_PER_DAY, TimeRange, WeeklySchedule
 from domain.ranking import nearby_rank
+from storage.repositories import places_index
 from storage.models import Initiative, InitiativeLanguage, InitiativeNetwork, Location, Network, Schedule
 from storage.tables_directory import GeocodeCache, fetched_day, search_text_for
 
@@ -59,6 +61,21 @@ class PlaceFilter:
     open_now: bool = False
     language: str | None = None  # ISO 639-1
     wheelchair: bool = False
+
+    def keeps(self, now: datetime) -> Callable[[places_index.IndexedPlace], bool]:
+        """The same test as `conditions`, on a place of the in-memory index."""
+        oldest = now - VERIFIED_FOR
+        category, wheelchair, language = self.category, self.wheelchair, self.language
+
+        def keep(place: places_index.IndexedPlace) -> bool:
+            return (
+                place.status == "active" and place.verified >= oldest
+                and (not category or place.category == category)
+                and (not wheelchair or place.wheelchair in WHEELCHAIR_OK)
+                and (not language or language in place.languages)
+            )
+
+        return keep
 
     def conditions(self, now: datetime, *, box_driven: bool = False) -> list:
         found = [visible_to_residents(now, box_driven=box_driven)]
@@ -162,29 +179,23 @@ async def nearest(
     inside the circle are loaded and `is_open` decides; the box keeps widening until enough pass.
     """
     wanted = offset + limit + 1  # one more tells whether a next page exists
-    conditions = place_filter.conditions(now, box_driven=True)
+    index = await places_index.current(session)
+    keep = place_filter.keeps(now)
     hint_key = (place_filter, wanted)
     radius = _RADIUS_HINTS.get(hint_key, START_RADIUS_M)
     seen: dict[int, float] = {}
+    languages: dict[int, frozenset[str]] = {}
     loaded: dict[int, Initiative] = {}
     while True:
         box = bounding_box(lat, lon, radius)
-        rows = await session.execute(
-            select(Initiative.id, Location.latitude, Location.longitude)
-            .join(Location, Location.id == Initiative.location_id)
-            .where(
-                Location.latitude.between(box.min_lat, box.max_lat),
-                Location.longitude.between(box.min_lon, box.max_lon),
-                *conditions,
-            )
-        )
-        for initiative_id, place_lat, place_lon in rows:
-            if initiative_id not in seen:
-                seen[initiative_id] = haversine_m(lat, lon, place_lat, place_lon)
+        for place in index.in_box(box.min_lat, box.max_lat, box.min_lon, box.max_lon):
+            if place.id not in seen and keep(place):
+                seen[place.id] = haversine_m(lat, lon, place.lat, place.lon)
+                languages[place.id] = place.languages
         inside = [i for i, d in seen.items() if d <= radius]
         if place_filter.open_now:
             missing = [i for i in inside if i not in loaded]
-            loaded.update({i.id: i for i in await _load(session, missing)})
+            loaded.update(await places_index.cards(session, index, missing, _load))
             inside = [i for i in inside if is_open is not None and is_open(loaded[i])]
         covers_all = radius >= MAX_RADIUS_M
         if len(inside) >= wanted or covers_all:
@@ -196,17 +207,11 @@ async def nearest(
     # question far outside the city does not make the next one in the centre scan a huge box).
     density_radius = radius * math.sqrt(2 * wanted / max(len(inside), 1))
     _RADIUS_HINTS[hint_key] = min(max(START_RADIUS_M, density_radius), HINT_MAX_M)
-    speaking: set[int] = set()
-    if prefer_language and inside:
-        speaking = set(await session.scalars(
-            select(InitiativeLanguage.initiative_id).where(
-                InitiativeLanguage.initiative_id.in_(inside), InitiativeLanguage.language == prefer_language
-            )
-        ))
+    speaking = {i for i in inside if prefer_language in languages[i]} if prefer_language else set()
     ordered = sorted(inside, key=lambda i: nearby_rank(seen[i], i in speaking, i))
     page = ordered[offset : offset + limit]
     missing = [i for i in page if i not in loaded]
-    loaded.update({i.id: i for i in await _load(session, missing)})
+    loaded.update(await places_index.cards(session, index, missing, _load))
     return NearbyResult(
         places=[NearbyPlace(loaded[i], seen[i]) for i in page],
         has_more=len(ordered) > offset + limit,

@@ -1,0 +1,230 @@
+"""The places a nearby answer is chosen from, kept in memory (issue 13).
+
+A near-me answer needs every visible place around a point; reading them from the database for
+each question is most of an answer's cost. The index holds, per place with a location, what the
+nearest-N search filters and ranks on (point, status, verified date, category, wheelchair,
+languages) in a grid of about 500 m cells, and the cards shown recently (the initiative with its
+location, hours and languages, as storage.repositories.directory loads them).
+
+When it is read again:
+* any write in this process that touches the directory's tables (an INSERT, UPDATE, DELETE or
+  TRUNCATE naming initiatives, locations, schedules or initiative_languages, through any engine
+  or session) makes it stale at once, and again when that connection goes back to the pool (after
+  its commit), so an answer never comes from rows older than a committed change;
+* a change made by ANOTHER process (a CSV import from the command line, a second bot process) is
+  noticed within CHECK_EVERY_S: then a cheap fingerprint of the tables (counts and latest
+  changes) is compared and the index reloaded when it differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Pool, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Initiative, InitiativeLanguage, Location, Schedule
+
+CHECK_EVERY_S = 30.0  # how soon a change by another process reaches answers
+CELL_LAT = 0.005  # degrees: about 550 m
+CELL_LON = 0.008  # degrees: about 550 m at 52° N
+CARDS_KEPT = 4096
+TABLES = ("initiatives", "locations", "schedules", "initiative_languages")
+_DIRTY = "kp_directory_written"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedPlace:
+    id: int
+    lat: float
+    lon: float
+    status: str
+    verified: datetime  # last_verified_at, else created_at
+    category: str | None
+    wheelchair: str | None
+    languages: frozenset[str]
+
+
+Cell = tuple[int, int]
+
+
+def _cell(lat: float, lon: float) -> Cell:
+    return math.floor(lat / CELL_LAT), math.floor(lon / CELL_LON)
+
+
+@dataclass
+class PlacesIndex:
+    generation: int
+    fingerprint: tuple[Any, ...]
+    checked_at: float
+    places: int = 0
+    grid: dict[Cell, list[IndexedPlace]] = field(default_factory=dict)
+    cards: OrderedDict[int, Initiative] = field(default_factory=OrderedDict)
+
+    def in_box(self, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> Iterator[IndexedPlace]:
+        """Every place with min_lat <= lat <= max_lat and min_lon <= lon <= max_lon (as SQL's BETWEEN)."""
+        low, high = _cell(min_lat, min_lon), _cell(max_lat, max_lon)
+        cells = (high[0] - low[0] + 1) * (high[1] - low[1] + 1)
+        if cells > len(self.grid):
+            found: Iterable[list[IndexedPlace]] = self.grid.values()
+        else:
+            found = (
+                self.grid.get((row, column), [])
+                for row in range(low[0], high[0] + 1)
+                for column in range(low[1], high[1] + 1)
+            )
+        for bucket in found:
+            for place in bucket:
+                if min_lat <= place.lat <= max_lat and min_lon <= place.lon <= max_lon:
+                    yield place
+
+    def card(self, initiative_id: int) -> Initiative | None:
+        found = self.cards.get(initiative_id)
+        if found is not None:
+            self.cards.move_to_end(initiative_id)
+        return found
+
+    def keep_cards(self, initiatives: Iterable[Initiative]) -> None:
+        for initiative in initiatives:
+            self.cards[initiative.id] = initiative
+            self.cards.move_to_end(initiative.id)
+        while len(self.cards) > CARDS_KEPT:
+            self.cards.popitem(last=False)
+
+
+# -- staleness -------------------------------------------------------------------------------------------
+
+_generation = 0
+
+
+def generation() -> int:
+    return _generation
+
+
+def invalidate() -> None:
+    """Make every index stale (a directory table was written)."""
+    global _generation
+    _generation += 1
+
+
+def _writes_directory(statement: str) -> bool:
+    head = statement.lstrip()[:8].upper()
+    if not head.startswith(("INSERT", "UPDATE", "DELETE", "TRUNCATE", "DROP", "ALTER", "REPLACE", "WITH")):
+        return False
+    lowered = statement.lower()
+    return any(table in lowered for table in TABLES)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _on_execute(conn: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _executemany: bool) -> None:
+    if _writes_directory(statement):
+        conn.info[_DIRTY] = True
+        invalidate()
+
+
+@event.listens_for(Pool, "checkin")
+def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None and record.info.pop(_DIRTY, False):
+        invalidate()  # after the commit (or rollback): whatever was loaded meanwhile is stale
+
+
+# -- loading ---------------------------------------------------------------------------------------------
+
+_INDEXES: dict[str, PlacesIndex] = {}
+_LOADING: dict[tuple[str, int], asyncio.Future[PlacesIndex]] = {}
+
+
+def _key(session: AsyncSession) -> str:
+    bind = session.bind
+    return str(bind.url) if bind is not None else ""
+
+
+async def current(session: AsyncSession) -> PlacesIndex:
+    """The index for the session's database, loaded (once, for concurrent callers) when stale."""
+    key = _key(session)
+    index = _INDEXES.get(key)
+    if index is not None and index.generation == _generation:
+        if time.monotonic() - index.checked_at < CHECK_EVERY_S:
+            return index
+        index.checked_at = time.monotonic()  # one caller checks; the others use it meanwhile
+        if await _fingerprint(session) == index.fingerprint:
+            return index
+        invalidate()
+    loading_key = (key, id(asyncio.get_running_loop()))
+    loading = _LOADING.get(loading_key)
+    if loading is not None:
+        return await asyncio.shield(loading)
+    future: asyncio.Future[PlacesIndex] = asyncio.get_running_loop().create_future()
+    _LOADING[loading_key] = future
+    try:
+        started = _generation
+        index = await _load(session, started)
+        if _generation == started:  # nothing written meanwhile: keep it
+            _INDEXES[key] = index
+        future.set_result(index)
+        return index
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: no "never retrieved" warning when nobody else waited
+        raise
+    finally:
+        del _LOADING[loading_key]
+
+
+async def _fingerprint(session: AsyncSession) -> tuple[Any, ...]:
+    initiatives = (await session.execute(select(
+        func.count(), func.max(Initiative.id), func.max(Initiative.updated_at), func.max(Initiative.last_verified_at)
+    ))).one()
+    others = []
+    for model in (Location, Schedule, InitiativeLanguage):
+        first_key = model.__table__.primary_key.columns.values()[0]
+        others.append(tuple((await session.execute(select(func.count(), func.max(first_key)))).one()))
+    return (tuple(initiatives), *others)
+
+
+async def _load(session: AsyncSession, started: int) -> PlacesIndex:
+    fingerprint = await _fingerprint(session)
+    languages: dict[int, set[str]] = {}
+    for initiative_id, language in await session.execute(select(InitiativeLanguage.initiative_id, InitiativeLanguage.language)):
+        languages.setdefault(initiative_id, set()).add(language)
+    index = PlacesIndex(generation=started, fingerprint=fingerprint, checked_at=time.monotonic())
+    rows = await session.execute(
+        select(
+            Initiative.id, Location.latitude, Location.longitude, Initiative.status,
+            func.coalesce(Initiative.last_verified_at, Initiative.created_at), Initiative.category, Initiative.wheelchair,
+        ).join(Location, Location.id == Initiative.location_id)
+    )
+    no_languages: frozenset[str] = frozenset()
+    for initiative_id, lat, lon, status, verified, category, wheelchair in rows:
+        if lat is None or lon is None:
+            continue
+        place = IndexedPlace(
+            initiative_id, lat, lon, status, verified, category, wheelchair,
+            frozenset(languages[initiative_id]) if initiative_id in languages else no_languages,
+        )
+        index.grid.setdefault(_cell(lat, lon), []).append(place)
+        index.places += 1
+    return index
+
+
+async def cards(
+    session: AsyncSession, index: PlacesIndex, ids: Sequence[int], load: Callable[[AsyncSession, Sequence[int]], Any]
+) -> dict[int, Initiative]:
+    """The cards of `ids`: kept ones from the index, the others through `load` (then kept while current)."""
+    found = {i: card for i in ids if (card := index.card(i)) is not None}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        started = _generation
+        loaded: list[Initiative] = await load(session, missing)
+        found.update({initiative.id: initiative for initiative in loaded})
+        if _generation == started == index.generation:
+            index.keep_cards(loaded)
+    return found
