@@ -72,7 +72,7 @@ async def run(args: argparse.Namespace) -> None:
             await nearest.reset_postgres(url)
         else:
             url = f"sqlite+aiosqlite:///{folder}/bench.db"
-        await throughput.seed(url, args.places, args.activities, rng)
+        await throughput.seed(url, args.places, args.activities, rng, groups=False)
         echo_api, bot_api = FakeBotAPI(), FakeBotAPI()
         echo = echo_application(echo_api)
         bot = build_application(Settings(token=TOKEN, database_url=url, flood_limit=0), request=bot_api, rate_limiter=False)
@@ -113,7 +113,7 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=300)
     parser.add_argument("--places", type=int, default=1000)
     parser.add_argument("--activities", type=int, default=5000)
-    parser.add_argument("--scenarios", default=",".join(throughput.SCENARIOS))
+    parser.add_argument("--scenarios", default="start,postcode,question,location,agenda")
     parser.add_argument("--postgres", help="a PostgreSQL URL this may wipe (default: a temporary SQLite file)")
     parser.add_argument("--profile", help="folder for one cProfile dump per scenario")
     parser.add_argument("--top", type=int, default=0, help="print the N functions with the most own time per scenario")

@@ -247,14 +247,20 @@ async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bo
 
 
 async def first_times(session: AsyncSession, handled: Sequence[tuple[int, datetime]]) -> list[bool]:
-    """Record every (update_id, handled_at) in one statement; per entry, whether it is new (False
-    for an id handled before, or named earlier in `handled`)."""
+    """Record every (update_id, handled_at); per entry, whether it is new (False for an id handled
+    before, or named earlier in `handled`).
+
+    PostgreSQL: one INSERT … ON CONFLICT DO NOTHING RETURNING for all (another process may insert
+    the same id at the same moment). SQLite: one plain insert each, cheaper there than RETURNING;
+    the transaction's BEGIN IMMEDIATE keeps every other writer out meanwhile.
+    """
+    if session.bind.dialect.name != "postgresql":
+        return [await first_time(session, update_id, at) for update_id, at in handled]
     rows: dict[int, dict[str, object]] = {}
     for update_id, at in handled:
         rows.setdefault(update_id, {"update_id": update_id, "handled_at": at})
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(HandledUpdate).values(list(rows.values())).on_conflict_do_nothing(index_elements=["update_id"])
+        pg_insert(HandledUpdate).values(list(rows.values())).on_conflict_do_nothing(index_elements=["update_id"])
         .returning(HandledUpdate.update_id)
     )
     new = set(await session.scalars(statement))
