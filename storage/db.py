@@ -13,9 +13,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.util import await_only
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -38,7 +40,14 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection) -> None:  # noqa: ANN001
         # A read takes no write lock: it neither waits for writers nor makes them wait.
         read_only = connection.get_execution_options().get("postgresql_readonly", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        driver = connection.connection.driver_connection
+        if isinstance(driver, aiosqlite.Connection):
+            # One trip to aiosqlite's thread (its execute), not three (cursor, execute, close):
+            # every transaction of every update starts here.
+            await_only(driver.execute(statement))
+        else:
+            connection.exec_driver_sql(statement)
 
 
 # What SQLite and PostgreSQL say when the database cannot take writes: a read-only file or
