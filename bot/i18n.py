@@ -94,7 +94,20 @@ LANGUAGE_ORDER = (SOURCE_LANGUAGE, "en", "tr", "ar", "pl", "pt")
 
 
 def available_languages() -> tuple[str, ...]:
-    found = {p.name for p in LOCALES_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()} if LOCALES_DIR.is_dir() else set()
+    """The languages with a folder of PO files (and Dutch), in LANGUAGE_ORDER.
+
+    Asked on every update (the user's language), so the folder is listed again only when it
+    changed (its modification time: a language added or removed)."""
+    try:
+        changed = LOCALES_DIR.stat().st_mtime_ns
+    except OSError:
+        changed = None
+    return _languages_in(LOCALES_DIR, changed)
+
+
+@cache
+def _languages_in(folder: Path, _changed: int | None) -> tuple[str, ...]:
+    found = {p.name for p in folder.iterdir() if (p / "LC_MESSAGES").is_dir()} if folder.is_dir() else set()
     found.add(SOURCE_LANGUAGE)
     ranked = [code for code in LANGUAGE_ORDER if code in found]
     return (*ranked, *sorted(found - set(ranked)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
+from functools import lru_cache
 from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -82,8 +83,13 @@ def mini_app_url(language: str, **params: object) -> str | None:
 
 
 def main_keyboard(language: str) -> ReplyKeyboardMarkup:
+    return _main_keyboard(language, mini_app_url(language))
+
+
+@lru_cache(maxsize=64)
+def _main_keyboard(language: str, app_url: str | None) -> ReplyKeyboardMarkup:
+    """Built once per language and Mini App address (immutable, shared by every message)."""
     _ = get_translator(language).gettext
-    app_url = mini_app_url(language)
     map_button = [KeyboardButton(_(BUTTON_MAP), web_app=WebAppInfo(app_url))] if app_url else []
     return ReplyKeyboardMarkup(
         [
@@ -101,9 +107,15 @@ LANGUAGE_CALLBACK_PREFIX = "lang:"
 
 def language_buttons(current: str | None, per_row: int = 3) -> InlineKeyboardMarkup:
     """Every language we speak, each named in itself (Türkçe, العربية, Polski...), the current one ticked."""
+    return _language_buttons(current, per_row, available_languages())
+
+
+@lru_cache(maxsize=64)
+def _language_buttons(current: str | None, per_row: int, languages: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """Built once per language (Telegram objects are immutable, so one keyboard serves every message)."""
     buttons = [
         InlineKeyboardButton(("✅ " if code == current else "") + language_name(code), callback_data=LANGUAGE_CALLBACK_PREFIX + code)
-        for code in available_languages()
+        for code in languages
     ]
     return InlineKeyboardMarkup([buttons[i : i + per_row] for i in range(0, len(buttons), per_row)])
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, select, update
+from functools import cache
+
+from sqlalchemy import Insert, bindparam, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -237,12 +239,19 @@ async def next_due(session: AsyncSession) -> datetime | None:
 
 # -- handled updates ------------------------------------------------------------------------------
 
+@cache
+def _record_handled(dialect: str) -> Insert:
+    """The statement, built once (it runs for every update; building it costs more than running it)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    columns = HandledUpdate.__table__.c
+    return insert(HandledUpdate.__table__).values(  # Core: an ORM insert with parameters would be a bulk insert (no rowcount)
+        update_id=bindparam("update_id", type_=columns.update_id.type), handled_at=bindparam("handled_at", type_=columns.handled_at.type)
+    ).on_conflict_do_nothing(index_elements=["update_id"])
+
+
 async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """Record `update_id` as handled; False when it was handled before (a redelivered webhook)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    result = await session.execute(
-        insert(HandledUpdate).values(update_id=update_id, handled_at=now).on_conflict_do_nothing(index_elements=["update_id"])
-    )
+    result = await session.execute(_record_handled(session.bind.dialect.name), {"update_id": update_id, "handled_at": now})
     return bool(result.rowcount)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import cache
 
-from sqlalchemy import func
+from sqlalchemy import Insert, bindparam, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,20 +25,31 @@ async def record_contact(
     if now.tzinfo is not None:  # a naive time is refused by the column type, with a clear message
         now = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)  # to the hour, as /privacy promises
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    values = {"user_id": user_id, "first_name": first_name, "now": now, "telegram_language": telegram_language}
+    return await session.scalar(_record_contact(dialect), values)
+
+
+@cache
+def _record_contact(dialect: str) -> Insert:
+    """The upsert, built once: it runs for every person once an hour, on the path of an answer."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(User).values(
-        id=user_id, first_name=first_name, first_seen_at=now, last_seen_at=now, telegram_language=telegram_language
+    columns = User.__table__.c
+    statement = insert(User.__table__).values(  # Core: an ORM insert with parameters would be a bulk insert
+        id=bindparam("user_id", type_=columns.id.type),
+        first_name=bindparam("first_name", type_=columns.first_name.type),
+        first_seen_at=bindparam("now", type_=columns.first_seen_at.type),
+        last_seen_at=bindparam("now", type_=columns.last_seen_at.type),
+        telegram_language=bindparam("telegram_language", type_=columns.telegram_language.type),
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=[User.id],
+    return statement.on_conflict_do_update(
+        index_elements=[columns.id],
         set_={
             "last_seen_at": statement.excluded.last_seen_at,
             "unreachable_since": None,  # they wrote: reachable again (the outbox marks who blocked the bot)
-            "first_name": func.coalesce(statement.excluded.first_name, User.first_name),
-            "telegram_language": func.coalesce(statement.excluded.telegram_language, User.telegram_language),
+            "first_name": func.coalesce(statement.excluded.first_name, columns.first_name),
+            "telegram_language": func.coalesce(statement.excluded.telegram_language, columns.telegram_language),
         },
-    ).returning(User.language)
-    return await session.scalar(statement, execution_options={"synchronize_session": False})
+    ).returning(columns.language)
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
