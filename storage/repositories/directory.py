@@ -186,12 +186,19 @@ async def nearest(
     seen: dict[int, float] = {}
     languages: dict[int, frozenset[str]] = {}
     loaded: dict[int, Initiative] = {}
+    judged: set[int] = set()  # places tested against the filter already (kept ones are in `seen`)
+    everything = False  # every place has been judged: a wider box finds nothing new
     while True:
         box = bounding_box(lat, lon, radius)
-        for place in index.in_box(box.min_lat, box.max_lat, box.min_lon, box.max_lon):
-            if place.id not in seen and keep(place):
-                seen[place.id] = haversine_m(lat, lon, place.lat, place.lon)
-                languages[place.id] = place.languages
+        if not everything:
+            everything = index.covers_all_cells(box.min_lat, box.max_lat, box.min_lon, box.max_lon)
+            found = index.all_places() if everything else index.in_box(box.min_lat, box.max_lat, box.min_lon, box.max_lon)
+            for place in found:
+                if place.id not in judged:
+                    judged.add(place.id)
+                    if keep(place):
+                        seen[place.id] = haversine_m(lat, lon, place.lat, place.lon)
+                        languages[place.id] = place.languages
         inside = [i for i, d in seen.items() if d <= radius]
         if place_filter.open_now:
             missing = [i for i in inside if i not in loaded]

@@ -68,6 +68,26 @@ class PlacesIndex:
     places: int = 0
     grid: dict[Cell, list[IndexedPlace]] = field(default_factory=dict)
     cards: OrderedDict[int, Initiative] = field(default_factory=OrderedDict)
+    corners: tuple[Cell, Cell] | None = None
+
+    def covers_all_cells(self, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> bool:
+        """Whether the box holds every place (then a wider one finds nothing new)."""
+        if not self.grid:
+            return True
+        low, high = _cell(min_lat, min_lon), _cell(max_lat, max_lon)
+        return all(low[0] <= row <= high[0] and low[1] <= column <= high[1] for row, column in self._extent())
+
+    def _extent(self) -> tuple[Cell, Cell]:
+        """The lowest and highest cell in use: two corners that bound every place."""
+        if self.corners is None:
+            rows = [row for row, _column in self.grid]
+            columns = [column for _row, column in self.grid]
+            self.corners = ((min(rows), min(columns)), (max(rows), max(columns)))
+        return self.corners
+
+    def all_places(self) -> Iterator[IndexedPlace]:
+        for bucket in self.grid.values():
+            yield from bucket
 
     def in_box(self, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> Iterator[IndexedPlace]:
         """Every place with min_lat <= lat <= max_lat and min_lon <= lon <= max_lon (as SQL's BETWEEN)."""
