@@ -175,8 +175,9 @@ async def nearest(
 ) -> NearbyResult:
     """The `limit` nearest visible places after `offset`, nearest first (ties by id).
 
-    Open-now depends on the schedule, which SQL cannot judge, so with `open_now` the candidates
-    inside the circle are loaded and `is_open` decides; the box keeps widening until enough pass.
+    Open-now depends on the schedule, so with `open_now` the candidates inside the circle that have
+    hours at all (schedule rows, or by appointment; a place without is never open) are loaded and
+    `is_open` decides; the box keeps widening until enough pass.
     """
     wanted = offset + limit + 1  # one more tells whether a next page exists
     index = await places_index.current(session)
@@ -185,6 +186,7 @@ async def nearest(
     radius = _RADIUS_HINTS.get(hint_key, START_RADIUS_M)
     seen: dict[int, float] = {}
     languages: dict[int, frozenset[str]] = {}
+    may_open: dict[int, bool] = {}
     loaded: dict[int, Initiative] = {}
     judged: set[int] = set()  # places tested against the filter already (kept ones are in `seen`)
     everything = False  # every place has been judged: a wider box finds nothing new
@@ -199,8 +201,10 @@ async def nearest(
                     if keep(place):
                         seen[place.id] = haversine_m(lat, lon, place.lat, place.lon)
                         languages[place.id] = place.languages
+                        may_open[place.id] = place.has_hours
         inside = [i for i, d in seen.items() if d <= radius]
         if place_filter.open_now:
+            inside = [i for i in inside if may_open[i]]  # no hours at all: never open (weekly_schedule is None)
             missing = [i for i in inside if i not in loaded]
             loaded.update(await places_index.cards(session, index, missing, _load))
             inside = [i for i in inside if is_open is not None and is_open(loaded[i])]

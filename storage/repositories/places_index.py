@@ -51,6 +51,7 @@ class IndexedPlace:
     category: str | None
     wheelchair: str | None
     languages: frozenset[str]
+    has_hours: bool  # schedule rows, or by appointment: without either a place is never open
 
 
 Cell = tuple[int, int]
@@ -220,15 +221,18 @@ async def _load(session: AsyncSession, started: int) -> PlacesIndex:
         select(
             Initiative.id, Location.latitude, Location.longitude, Initiative.status,
             func.coalesce(Initiative.last_verified_at, Initiative.created_at), Initiative.category, Initiative.wheelchair,
+            Initiative.by_appointment,
         ).join(Location, Location.id == Initiative.location_id)
     )
     no_languages: frozenset[str] = frozenset()
-    for initiative_id, lat, lon, status, verified, category, wheelchair in rows:
+    with_schedule = set(await session.scalars(select(Schedule.initiative_id).distinct()))
+    for initiative_id, lat, lon, status, verified, category, wheelchair, by_appointment in rows:
         if lat is None or lon is None:
             continue
         place = IndexedPlace(
             initiative_id, lat, lon, status, verified, category, wheelchair,
             frozenset(languages[initiative_id]) if initiative_id in languages else no_languages,
+            bool(by_appointment) or initiative_id in with_schedule,
         )
         index.grid.setdefault(_cell(lat, lon), []).append(place)
         index.places += 1
