@@ -8,8 +8,12 @@ missed by less than 12 hours.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import time
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.triggers.cron import CronTrigger
@@ -102,8 +106,36 @@ async def compose_group(session: AsyncSession, application: Application, group: 
     return group_digest(week, moment, group.language, settings.timezone, application.bot.username, group.digest_skip_empty)
 
 
+# Digests are background work: many groups fire at the same minute, and composing one costs tens of
+# milliseconds of the one event loop that also answers residents. They are composed one at a time,
+# each followed by a pause as long as it took, so a round takes at most about half the loop and
+# answers keep coming (issue 13). Sending is paced by the outbox and Telegram's 30/s anyway.
+BACKGROUND_PAUSE_FACTOR = 1.0
+BACKGROUND_PAUSE_MAX_S = 1.0
+_TURNS: weakref.WeakKeyDictionary[Application, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def background_turn(application: Application) -> AsyncIterator[None]:
+    """One digest at a time per application, then a pause as long as it took."""
+    lock = _TURNS.get(application)
+    if lock is None:
+        lock = _TURNS[application] = asyncio.Lock()
+    async with lock:
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            await asyncio.sleep(min((time.monotonic() - began) * BACKGROUND_PAUSE_FACTOR, BACKGROUND_PAUSE_MAX_S))
+
+
 async def run_group_digest(application: Application, chat_id: int, fire: datetime | None = None) -> str:
     """The digest of one group for the period of `fire` (default: its latest fire time)."""
+    async with background_turn(application):
+        return await _run_group_digest(application, chat_id, fire)
+
+
+async def _run_group_digest(application: Application, chat_id: int, fire: datetime | None) -> str:
     async with application.bot_data.session_factory() as session:
         group = await groups.get_group(session, chat_id)
         if group is None or group.network_id is None or not group.active or group.digest_paused:
@@ -193,7 +225,8 @@ async def run_coordinator_digest(application: Application, user_id: int, fire: d
     async def compose(session: AsyncSession) -> list[str]:
         return await compose_coordinator(session, application, user_id, application.bot_data.now())
 
-    return await deliver(application, groups.KIND_COORDINATOR, user_id, digest_period(schedule, fire), fire, compose)
+    async with background_turn(application):
+        return await deliver(application, groups.KIND_COORDINATOR, user_id, digest_period(schedule, fire), fire, compose)
 
 
 async def run_coordinator_round(application: Application, fire: datetime | None = None) -> dict[int, str]:
