@@ -306,7 +306,7 @@ def report(label: str, results: dict[str, dict[str, list[float]]]) -> list[tuple
 
 
 def run_database(args: argparse.Namespace, name: str, url: str, postgres: bool, folder: str, run: Run) -> None:
-    scenarios = [s for s in args.scenarios.split(",") if s != LARGE]
+    scenarios = [s for s in args.scenarios.split(",") if s and s != LARGE]
     print(f"\n== {name}: {args.places} places, {args.activities} activities, {args.rounds} rounds x {args.updates} updates "
           f"(load {load_average()})", flush=True)
     prepare(url, postgres, args.places, args.activities, groups=True)
