@@ -71,3 +71,23 @@ async def test_concurrent_updates_are_recorded_once_each_and_a_copy_arriving_wit
     async with bot.session_factory.begin() as session:
         recorded = set(await session.scalars(select(User.id).where(User.id >= 5000)))
     assert recorded == {p["id"] for p in people}
+
+
+@pytest.mark.storage
+async def test_record_contacts_returns_each_chosen_language_and_records_everyone(database_url):
+    from storage.repositories import users
+
+    engine = create_engine(database_url)
+    sessions = create_session_factory(engine)
+    try:
+        async with sessions.begin() as session:
+            await users.record_contact(session, 11, "Ayse", NOW, "tr")
+            await users.set_language(session, 11, "tr")
+        async with sessions.begin() as session:
+            batch = [(11, "Ayşe", NOW, "tr"), (12, "Bo", NOW, None), (12, "Bo", NOW, "pl"), (13, None, NOW, "en")]
+            assert await users.record_contacts(session, batch) == ["tr", None, None, None]
+        async with sessions.begin() as session:
+            recorded = {u.id: (u.first_name, u.telegram_language, u.language) for u in await session.scalars(select(User))}
+        assert recorded == {11: ("Ayşe", "tr", "tr"), 12: ("Bo", "pl", None), 13: (None, "en", None)}
+    finally:
+        await engine.dispose()

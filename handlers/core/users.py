@@ -16,17 +16,14 @@ from storage.repositories import users
 LAST_SEEN_RESOLUTION = timedelta(hours=1)
 
 
-Contact = tuple[int, str | None, datetime, str | None]  # user id, first name, when, Telegram's language
-
-
-def contacts(application: Application) -> Coalescer[Contact, str | None]:
+def contacts(application: Application) -> Coalescer[users.Contact, str | None]:
     """Contacts of people who write at the same moment are recorded in one transaction."""
     services = application.bot_data
     if services.contacts is None:
 
-        async def record(batch: list[Contact]) -> list[str | None]:
+        async def record(batch: list[users.Contact]) -> list[str | None]:
             async with services.session_factory.begin() as session:
-                return [await users.record_contact(session, *contact) for contact in batch]
+                return await users.record_contacts(session, batch)
 
         services.contacts = Coalescer(record)
     return services.contacts

@@ -260,11 +260,23 @@ async def first_times(session: AsyncSession, handled: Sequence[tuple[int, dateti
     before, or named earlier in `handled`).
 
     PostgreSQL: one INSERT … ON CONFLICT DO NOTHING RETURNING for all (another process may insert
-    the same id at the same moment). SQLite: one plain insert each, cheaper there than RETURNING;
-    the transaction's BEGIN IMMEDIATE keeps every other writer out meanwhile.
+    the same id at the same moment). SQLite: one read of the ids seen and one executemany insert,
+    cheaper there than RETURNING; the transaction's BEGIN IMMEDIATE keeps other writers out between.
     """
     if session.bind.dialect.name != "postgresql":
-        return [await first_time(session, update_id, at) for update_id, at in handled]
+        if len(handled) == 1:
+            return [await first_time(session, *handled[0])]
+        ids = sorted({update_id for update_id, _at in handled})
+        seen = set(await session.scalars(select(HandledUpdate.update_id).where(HandledUpdate.update_id.in_(ids))))
+        answers, rows = [], []
+        for update_id, at in handled:
+            answers.append(update_id not in seen)
+            if update_id not in seen:
+                seen.add(update_id)
+                rows.append({"update_id": update_id, "handled_at": at})
+        if rows:
+            await session.execute(_record_handled("sqlite"), rows)
+        return answers
     rows: dict[int, dict[str, object]] = {}
     for update_id, at in handled:
         rows.setdefault(update_id, {"update_id": update_id, "handled_at": at})

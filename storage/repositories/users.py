@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import cache
 
-from sqlalchemy import Insert, bindparam, func
+from collections.abc import Sequence
+
+from sqlalchemy import Insert, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,16 +23,39 @@ async def record_contact(
     One statement (an upsert returning the chosen language) instead of a read, then a write:
     this runs for every person at most once an hour, on the path of every answer.
     """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return await session.scalar(_record_contact(dialect), _contact_values(user_id, first_name, now, telegram_language))
+
+
+Contact = tuple[int, str | None, datetime, str | None]  # user id, first name, when, Telegram's language
+
+
+async def record_contacts(session: AsyncSession, contacts: Sequence[Contact]) -> list[str | None]:
+    """record_contact for many people at once; their chosen languages, in order.
+
+    SQLite: one read of the chosen languages and one executemany upsert (the upsert never changes
+    the chosen language, and the transaction's BEGIN IMMEDIATE keeps other writers out between the
+    two). PostgreSQL: one upsert each, returning the language (another process may write meanwhile).
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect == "postgresql" or len(contacts) == 1:
+        return [await record_contact(session, *contact) for contact in contacts]
+    ids = sorted({contact[0] for contact in contacts})
+    chosen = dict((await session.execute(select(User.id, User.language).where(User.id.in_(ids)))).all())
+    rows = [_contact_values(*contact) for contact in contacts]
+    await session.execute(_record_contact(dialect, returning=False), rows)
+    return [chosen.get(contact[0]) for contact in contacts]
+
+
+def _contact_values(user_id: int, first_name: str | None, now: datetime, telegram_language: str | None) -> dict[str, object]:
     telegram_language = telegram_language[:16] if telegram_language else None
     if now.tzinfo is not None:  # a naive time is refused by the column type, with a clear message
         now = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)  # to the hour, as /privacy promises
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    values = {"user_id": user_id, "first_name": first_name, "now": now, "telegram_language": telegram_language}
-    return await session.scalar(_record_contact(dialect), values)
+    return {"user_id": user_id, "first_name": first_name, "now": now, "telegram_language": telegram_language}
 
 
 @cache
-def _record_contact(dialect: str) -> Insert:
+def _record_contact(dialect: str, returning: bool = True) -> Insert:
     """The upsert, built once: it runs for every person once an hour, on the path of an answer."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     columns = User.__table__.c
@@ -41,7 +66,7 @@ def _record_contact(dialect: str) -> Insert:
         last_seen_at=bindparam("now", type_=columns.last_seen_at.type),
         telegram_language=bindparam("telegram_language", type_=columns.telegram_language.type),
     )
-    return statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[columns.id],
         set_={
             "last_seen_at": statement.excluded.last_seen_at,
@@ -49,7 +74,8 @@ def _record_contact(dialect: str) -> Insert:
             "first_name": func.coalesce(statement.excluded.first_name, columns.first_name),
             "telegram_language": func.coalesce(statement.excluded.telegram_language, columns.telegram_language),
         },
-    ).returning(columns.language)
+    )
+    return upsert.returning(columns.language) if returning else upsert
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
