@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from functools import cache
 
-from sqlalchemy import Insert, bindparam, delete, exists, func, select, update
+from sqlalchemy import Insert, Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -243,16 +243,17 @@ async def next_due(session: AsyncSession) -> datetime | None:
 def _record_handled(dialect: str) -> Insert:
     """The statement, built once (it runs for every update; building it costs more than running it)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    columns = HandledUpdate.__table__.c
-    return insert(HandledUpdate.__table__).values(  # Core: an ORM insert with parameters would be a bulk insert (no rowcount)
+    table: Table = HandledUpdate.__table__  # type: ignore[assignment]  # declarative: always a Table
+    columns = table.c
+    return insert(table).values(  # Core: an ORM insert with parameters would be a bulk insert (no rowcount)
         update_id=bindparam("update_id", type_=columns.update_id.type), handled_at=bindparam("handled_at", type_=columns.handled_at.type)
     ).on_conflict_do_nothing(index_elements=["update_id"])
 
 
 async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """Record `update_id` as handled; False when it was handled before (a redelivered webhook)."""
-    result = await session.execute(_record_handled(session.bind.dialect.name), {"update_id": update_id, "handled_at": now})
-    return bool(result.rowcount)
+    result = await session.execute(_record_handled(session.get_bind().dialect.name), {"update_id": update_id, "handled_at": now})
+    return bool(getattr(result, "rowcount", 0))  # a CursorResult: Core insert
 
 
 async def first_times(session: AsyncSession, handled: Sequence[tuple[int, datetime]]) -> list[bool]:
@@ -263,12 +264,13 @@ async def first_times(session: AsyncSession, handled: Sequence[tuple[int, dateti
     the same id at the same moment). SQLite: one read of the ids seen and one executemany insert,
     cheaper there than RETURNING; the transaction's BEGIN IMMEDIATE keeps other writers out between.
     """
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         if len(handled) == 1:
             return [await first_time(session, *handled[0])]
         ids = sorted({update_id for update_id, _at in handled})
         seen = set(await session.scalars(select(HandledUpdate.update_id).where(HandledUpdate.update_id.in_(ids))))
-        answers, rows = [], []
+        answers: list[bool] = []
+        rows: list[dict[str, object]] = []
         for update_id, at in handled:
             answers.append(update_id not in seen)
             if update_id not in seen:
@@ -277,11 +279,11 @@ async def first_times(session: AsyncSession, handled: Sequence[tuple[int, dateti
         if rows:
             await session.execute(_record_handled("sqlite"), rows)
         return answers
-    rows: dict[int, dict[str, object]] = {}
+    by_id: dict[int, dict[str, object]] = {}
     for update_id, at in handled:
-        rows.setdefault(update_id, {"update_id": update_id, "handled_at": at})
+        by_id.setdefault(update_id, {"update_id": update_id, "handled_at": at})
     statement = (
-        pg_insert(HandledUpdate).values(list(rows.values())).on_conflict_do_nothing(index_elements=["update_id"])
+        pg_insert(HandledUpdate).values(list(by_id.values())).on_conflict_do_nothing(index_elements=["update_id"])
         .returning(HandledUpdate.update_id)
     )
     new = set(await session.scalars(statement))

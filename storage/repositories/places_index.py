@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Pool, event, func, select
+from sqlalchemy import Pool, Table, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +39,11 @@ CELL_LON = 0.008  # degrees: about 550 m at 52° N
 CARDS_KEPT = 4096
 TABLES = ("initiatives", "locations", "schedules", "initiative_languages")
 _DIRTY = "kp_directory_written"
+
+
+def inspect_table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +169,7 @@ _LOADING: dict[tuple[str, int], asyncio.Future[PlacesIndex]] = {}
 
 
 def _key(session: AsyncSession) -> str:
-    bind = session.bind
-    return str(bind.url) if bind is not None else ""
+    return str(session.get_bind().engine.url)
 
 
 async def current(session: AsyncSession) -> PlacesIndex:
@@ -206,7 +210,7 @@ async def _fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     ))).one()
     others = []
     for model in (Location, Schedule, InitiativeLanguage):
-        first_key = model.__table__.primary_key.columns.values()[0]
+        first_key = next(iter(inspect_table(model).primary_key.columns))
         others.append(tuple((await session.execute(select(func.count(), func.max(first_key)))).one()))
     return (tuple(initiatives), *others)
 

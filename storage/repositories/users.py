@@ -7,7 +7,7 @@ from functools import cache
 
 from collections.abc import Sequence
 
-from sqlalchemy import Insert, bindparam, func, select
+from sqlalchemy import Insert, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,8 @@ async def record_contact(
     this runs for every person at most once an hour, on the path of every answer.
     """
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return await session.scalar(_record_contact(dialect), _contact_values(user_id, first_name, now, telegram_language))
+    language: str | None = await session.scalar(_record_contact(dialect), _contact_values(user_id, first_name, now, telegram_language))
+    return language
 
 
 Contact = tuple[int, str | None, datetime, str | None]  # user id, first name, when, Telegram's language
@@ -58,8 +59,9 @@ def _contact_values(user_id: int, first_name: str | None, now: datetime, telegra
 def _record_contact(dialect: str, returning: bool = True) -> Insert:
     """The upsert, built once: it runs for every person once an hour, on the path of an answer."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    columns = User.__table__.c
-    statement = insert(User.__table__).values(  # Core: an ORM insert with parameters would be a bulk insert
+    table: Table = User.__table__  # type: ignore[assignment]  # declarative: always a Table
+    columns = table.c
+    statement = insert(table).values(  # Core: an ORM insert with parameters would be a bulk insert
         id=bindparam("user_id", type_=columns.id.type),
         first_name=bindparam("first_name", type_=columns.first_name.type),
         first_seen_at=bindparam("now", type_=columns.first_seen_at.type),
