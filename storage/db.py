@@ -43,11 +43,14 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
         driver = connection.connection.driver_connection
         if isinstance(driver, aiosqlite.Connection):
-            # One trip to aiosqlite's thread (its execute), not three (cursor, execute, close):
-            # every transaction of every update starts here.
-            await_only(driver.execute(statement))
-        else:
-            connection.exec_driver_sql(statement)
+            # One trip to aiosqlite's thread, not three (cursor, execute, close): every transaction
+            # of every update starts here. (execute_fetchall: the cursor lives and dies in that thread.)
+            try:
+                await_only(driver.execute_fetchall(statement))
+                return
+            except Exception:  # noqa: BLE001 - again through SQLAlchemy: its error handling (handle_error) sees it
+                pass
+        connection.exec_driver_sql(statement)
 
 
 # What SQLite and PostgreSQL say when the database cannot take writes: a read-only file or

@@ -37,6 +37,7 @@ CHECK_EVERY_S = 30.0  # how soon a change by another process reaches answers
 CELL_LAT = 0.005  # degrees: about 550 m
 CELL_LON = 0.008  # degrees: about 550 m at 52° N
 CARDS_KEPT = 4096
+DATABASES_KEPT = 4
 TABLES = ("initiatives", "locations", "schedules", "initiative_languages")
 _DIRTY = "kp_directory_written"
 
@@ -193,7 +194,10 @@ async def current(session: AsyncSession) -> PlacesIndex:
         started = _generation
         index = await _load(session, started)
         if _generation == started:  # nothing written meanwhile: keep it
+            _INDEXES.pop(key, None)
             _INDEXES[key] = index
+            while len(_INDEXES) > DATABASES_KEPT:  # tests open many databases: keep the latest
+                del _INDEXES[next(iter(_INDEXES))]
         future.set_result(index)
         return index
     except BaseException as exc:
