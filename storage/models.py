@@ -264,4 +264,5 @@ from storage import (  # noqa: E402
     tables_groups,
     tables_outbox,  # the outbox: every message the bot sends on its own
     tables_trust,
+    tables_voice,  # signals, supports and progress of /idee and /stem
 )
