@@ -29,6 +29,11 @@ NOT_PERSONAL: frozenset[str] = frozenset({
     "outbox.thread_id",  # a forum topic of a group
     "outbox.message_id",  # Telegram's id of a sent message (chat_id is the person)
 })
+# Columns that only mean something next to the person's id, blanked with it: a signal's shown first
+# name goes when its author is forgotten (the text stays, anonymous).
+BLANK_WITH_ACTOR: dict[str, dict[str, Any]] = {
+    "voice_signals.created_by": {"show_first_name": False, "author_first_name": None},
+}
 FORGOTTEN_ACTOR = 0  # stands in for a forgotten person where the column may not be empty
 
 
@@ -151,7 +156,8 @@ async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
                 counts[table.name] = counts.get(table.name, 0) + deleted.rowcount
         for column in actors:
             blank = None if column.nullable else FORGOTTEN_ACTOR
-            changed = await session.execute(update(table).where(column == user_id).values({column.name: blank}))
+            values = {column.name: blank, **BLANK_WITH_ACTOR.get(f"{table.name}.{column.name}", {})}
+            changed = await session.execute(update(table).where(column == user_id).values(values))
             if changed.rowcount:
                 counts[table.name] = counts.get(table.name, 0) + changed.rowcount
     audit = Base.metadata.tables["audit_log"]

@@ -66,35 +66,34 @@ async def get_published(session: AsyncSession, signal_id: int) -> VoiceSignal | 
     return signal if signal is not None and signal.status == PUBLISHED else None
 
 
-def _decided(signal: VoiceSignal, status: str, by: int, now: datetime) -> None:
-    signal.status = status
-    signal.decided_by = by
-    signal.decided_at = now
+async def _decide(session: AsyncSession, signal_id: int, status: str, by: int, now: datetime, **values: object) -> bool:
+    """Settle a submitted signal; False when it was not (or no longer) waiting: the first decision wins."""
+    result = await session.execute(
+        update(VoiceSignal)
+        .where(VoiceSignal.id == signal_id, VoiceSignal.status == SUBMITTED)
+        .values(status=status, decided_by=by, decided_at=now, **values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def publish(session: AsyncSession, signal: VoiceSignal, by: int, now: datetime) -> None:
-    _decided(signal, PUBLISHED, by, now)
-    signal.published_at = now
+async def publish(session: AsyncSession, signal_id: int, by: int, now: datetime) -> bool:
+    return await _decide(session, signal_id, PUBLISHED, by, now, published_at=now)
+
+
+async def decline(session: AsyncSession, signal_id: int, by: int, reason: str, now: datetime) -> bool:
+    return await _decide(session, signal_id, DECLINED, by, now, decline_reason=reason)
+
+
+async def merge(session: AsyncSession, signal_id: int, into_id: int, by: int, now: datetime) -> bool:
+    """Merge a new signal into a published one; its author then supports that one (once)."""
+    if not await _decide(session, signal_id, MERGED, by, now, merged_into_id=into_id):
+        return False
+    author = await session.scalar(select(VoiceSignal.created_by).where(VoiceSignal.id == signal_id))
+    if author is not None and await session.get(VoiceSupport, (into_id, author)) is None:
+        session.add(VoiceSupport(signal_id=into_id, user_id=author, created_at=now))
     await session.flush()
-
-
-async def decline(session: AsyncSession, signal: VoiceSignal, by: int, reason: str, now: datetime) -> None:
-    _decided(signal, DECLINED, by, now)
-    signal.decline_reason = reason
-    await session.flush()
-
-
-async def merge(session: AsyncSession, signal: VoiceSignal, into: VoiceSignal, by: int, now: datetime) -> bool:
-    """Merge a new signal into a published one; its author then supports that one. True when the
-    author's support was added (False: no author, or they supported it already)."""
-    _decided(signal, MERGED, by, now)
-    signal.merged_into_id = into.id
-    added = False
-    if signal.created_by is not None and await session.get(VoiceSupport, (into.id, signal.created_by)) is None:
-        session.add(VoiceSupport(signal_id=into.id, user_id=signal.created_by, created_at=now))
-        added = True
-    await session.flush()
-    return added
+    return True
 
 
 async def search_published(
@@ -397,15 +396,6 @@ async def supported_by(session: AsyncSession, user_id: int) -> list[VoiceSignal]
         .where(VoiceSupport.user_id == user_id).order_by(VoiceSupport.created_at)
     )
     return list(rows)
-
-
-async def forget_author(session: AsyncSession, user_id: int) -> int:
-    """Before /vergeetmij blanks `created_by`: drop the shown first name too (the text stays,
-    anonymous). Supports go with the generic erase (voice_supports.user_id is a subject column)."""
-    result = await session.execute(
-        update(VoiceSignal).where(VoiceSignal.created_by == user_id).values(show_first_name=False, author_first_name=None)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def delete_supports_of(session: AsyncSession, user_id: int) -> int:
