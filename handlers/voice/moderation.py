@@ -248,6 +248,11 @@ STEPS = Steps(CONVERSATION, N_("een besluit over een idee"), reask)
 # -- the decision --------------------------------------------------------------------------------
 
 
+def reason_text(gettext: Callable[[str], str], reason: str | None) -> str:
+    """A quick reason (a Dutch msgid) in the reader's language; a typed reason as it was typed."""
+    return gettext(reason) if reason else ""
+
+
 def _outcome(gettext: Callable[[str], str], status: str, decider: str, reason: str | None) -> str:
     _ = gettext
     if status == rules.PUBLISHED:
@@ -255,7 +260,7 @@ def _outcome(gettext: Callable[[str], str], status: str, decider: str, reason: s
     if status == rules.MERGED:
         return _("🔗 Samengevoegd door {name}").format(name=escape(decider))
     text = _("❌ Afgewezen door {name}").format(name=escape(decider))
-    return text + "\n" + _("Reden: {reason}").format(reason=escape(_(reason or "")))
+    return text + "\n" + _("Reden: {reason}").format(reason=escape(reason_text(gettext, reason)))
 
 
 def _author_notice(signal: VoiceSignal, status: str, link: str, target: VoiceSignal | None):  # noqa: ANN202
@@ -275,7 +280,7 @@ def _author_notice(signal: VoiceSignal, status: str, link: str, target: VoiceSig
             ])
         return "\n".join([
             _("Je idee is niet op /stem gezet."), quoted, "",
-            _("Reden: {reason}").format(reason=escape(_(signal.decline_reason or ""))),
+            _("Reden: {reason}").format(reason=escape(reason_text(_, signal.decline_reason))),
             _("Je mag het opnieuw insturen met /idee, zonder namen of beledigingen."),
         ])
 

@@ -12,7 +12,7 @@ neither list, so a new capability cannot quietly escape /mijngegevens and /verge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -176,6 +176,8 @@ class Summary:
     initiatives: list[tuple[str, str]]  # (initiative name, owner/editor)
     networks: list[str]  # networks this person coordinates
     reminders_received: int
+    signals: list[tuple[str, str]] = field(default_factory=list)  # (text, status) of the ideas they sent (/idee)
+    supports: list[str] = field(default_factory=list)  # texts of the ideas they support (/stem)
 
 
 async def summary(session: AsyncSession, user_id: int) -> Summary:
@@ -203,4 +205,9 @@ async def summary(session: AsyncSession, user_id: int) -> Summary:
     reminders = await session.scalar(
         select(func.count()).select_from(ReminderSent).where(ReminderSent.user_id == user_id, ReminderSent.status == "sent")
     )
-    return Summary(user, [tuple(r) for r in rsvp_rows], [tuple(r) for r in member_rows], list(networks), reminders or 0)
+    from storage.repositories import voice
+
+    signals = [(signal.text, signal.status) for signal in await voice.signals_by(session, user_id)]
+    supports = [signal.text for signal in await voice.supported_by(session, user_id)]
+    return Summary(user, [tuple(r) for r in rsvp_rows], [tuple(r) for r in member_rows], list(networks), reminders or 0,
+                   signals, supports)
