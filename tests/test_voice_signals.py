@@ -185,6 +185,8 @@ async def test_forged_presses_change_nothing_and_support_twice_withdraws(bot):
     assert popup(calls) == "Dit idee staat niet (meer) op /stem."
     assert await rows(bot, VoiceSupport) == []
 
+    for person, command in ((SUPPORTERS[0], f"/voortgang {signal.id}"), (ANOUK, f"/progress {signal.id}")):
+        assert last(await bot.say(command, person)).text == "Dit mag je niet doen."
     # The admin may decide everywhere; an old card pressed after the decision changes nothing.
     await bot.press(f"vm:ok:{signal.id}", updates.user(ADMIN_ID, "Admin", "nl"))
     calls = await bot.press(f"vm:ok:{signal.id}", KEES)
