@@ -163,11 +163,14 @@ def search_text(text: str) -> str:
     return normalize_text(text)
 
 
+_FILLER = frozenset({"een", "het", "van", "voor", "met", "die", "dat", "niet", "ook", "maar", "the", "and", "for", "with"})
+
+
 def search_words(query: str) -> list[str]:
-    """The words of a merge search, short filler words left out (at least one word stays)."""
-    words = normalize_text(query).split()
-    long_words = [word for word in words if len(word) >= 3]
-    return (long_words or words)[:6]
+    """The words of a merge search: short and filler words left out (at least one word stays)."""
+    words = list(dict.fromkeys(normalize_text(query).split()))
+    kept = [word for word in words if len(word) >= 3 and word not in _FILLER]
+    return (kept or words)[:6]
 
 
 # -- authors and limits --------------------------------------------------------------------------

@@ -68,6 +68,7 @@ async def test_signal_life_cycle_supports_and_progress(sessions):
         assert await repo.count_published(session, theme="groen") == 1
         assert [s.id for s in await repo.search_published(session, "bankje speeltuin")] == [signal_id]
         assert await repo.search_published(session, "fietsenstalling") == []
+        assert [s.id for s in await repo.search_published(session, "bankje fietsenstalling")] == [signal_id]  # any word
         await repo.add_progress(
             session, signal_id, "ingebracht", "Besproken in de wijkraad", by=501, now=NOW + timedelta(days=1),
             meeting_name="Wijkraad Delfshaven", meeting_date=date(2026, 12, 3),

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.voice import DECLINED, MERGED, PUBLISHED, SUBMITTED, search_text, search_words
@@ -99,11 +99,13 @@ async def merge(session: AsyncSession, signal_id: int, into_id: int, by: int, no
 async def search_published(
     session: AsyncSession, query: str, *, exclude_id: int | None = None, buurt: str | None = None, limit: int = 5
 ) -> list[VoiceSignal]:
-    """Published signals whose text holds every word of `query` (most supported first)."""
+    """Published signals holding any word of `query`: most words matched first, then most supported."""
     words = search_words(query)
     if not words:
         return []
-    conditions = [VoiceSignal.status == PUBLISHED, *[VoiceSignal.search_text.contains(word, autoescape=True) for word in words]]
+    matches = [VoiceSignal.search_text.contains(word, autoescape=True) for word in words]
+    score = sum((case((match, 1), else_=0) for match in matches[1:]), case((matches[0], 1), else_=0))
+    conditions = [VoiceSignal.status == PUBLISHED, or_(*matches)]
     if exclude_id is not None:
         conditions.append(VoiceSignal.id != exclude_id)
     if buurt is not None:
@@ -113,7 +115,7 @@ async def search_published(
         select(VoiceSignal)
         .outerjoin(supports, supports.c.signal_id == VoiceSignal.id)
         .where(*conditions)
-        .order_by(func.coalesce(supports.c.supports, 0).desc(), VoiceSignal.id.desc())
+        .order_by(score.desc(), func.coalesce(supports.c.supports, 0).desc(), VoiceSignal.id.desc())
         .limit(limit)
     )
     return list(rows)
