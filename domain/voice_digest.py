@@ -3,7 +3,7 @@ overview: plain data in, Telegram HTML out (no database, no Telegram)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.htmltext import escape, escape_attr, truncate
@@ -58,7 +58,7 @@ def signal_count_lines(counts: Mapping[str, int], translator: Translator) -> lis
     ngettext = translator.ngettext
     title = translator.gettext("Ideeën uit de buurt")
     lines = [f"<b>{escape(title)}</b>"]
-    texts = {
+    texts: dict[str, Callable[[int], str]] = {
         SUBMITTED: lambda n: ngettext("{n} idee wacht op een besluit", "{n} ideeën wachten op een besluit", n),
         PUBLISHED: lambda n: ngettext("{n} idee staat op /stem", "{n} ideeën staan op /stem", n),
         MERGED: lambda n: ngettext("{n} idee samengevoegd", "{n} ideeën samengevoegd", n),

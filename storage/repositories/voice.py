@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import Select, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.voice import DECLINED, MERGED, PUBLISHED, SUBMITTED, search_text, search_words
@@ -187,7 +187,8 @@ async def coordinated_buurten(session: AsyncSession, user_id: int) -> set[str]:
 # -- supports ------------------------------------------------------------------------------------
 
 
-def _support_counts():  # noqa: ANN202 - a Select of (signal_id, supports)
+def _support_counts() -> Select[int, int]:
+    """(signal_id, supports) per supported signal."""
     return select(VoiceSupport.signal_id, func.count().label("supports")).group_by(VoiceSupport.signal_id)
 
 
