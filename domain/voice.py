@@ -263,13 +263,13 @@ class SignalView:
 
 
 def progress_line(step: ProgressStep, translator: Translator, timezone: ZoneInfo, text_limit: int | None = None) -> str:
-    """One line of a timeline, HTML: "📣 Ingebracht, 12-01-2027 (Wijkraad): text"."""
+    """One line of a timeline, HTML: "📣 Ingebracht, 27-11-2026 (Wijkraad): text"."""
     when = (step.meeting_date or step.at.astimezone(timezone).date()).strftime("%d-%m-%Y")
-    head = f"{escape(progress_label(step.status, translator))}, {when}"
-    if step.meeting_name:
-        head += f" ({escape(step.meeting_name)})"
     text = truncate(step.text, text_limit) if text_limit else step.text
-    return f"{head}: {escape(text)}"
+    values = {"step": escape(progress_label(step.status, translator)), "date": when, "text": escape(text)}
+    if step.meeting_name:
+        return translator.gettext("{step}, {date} ({meeting}): {text}").format(meeting=escape(step.meeting_name), **values)
+    return translator.gettext("{step}, {date}: {text}").format(**values)
 
 
 def support_count(count: int, translator: Translator) -> str:
