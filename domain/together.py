@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from domain.datefmt import format_day
 from domain.htmltext import escape, escape_attr, truncate
 from domain.i18n_markers import N_, Translator
+from domain.when import WhenError, parse_when
 
 ASK = "ask"  # a request: "wij zoeken ..."
 OFFER = "offer"  # an offer: "wij hebben ..."
@@ -113,6 +114,24 @@ def until_problem(until: date, today: date) -> str | None:
     if until > today + MAX_AHEAD:
         return "far"
     return None
+
+
+def read_last_day(text: str, now: datetime, tz: ZoneInfo) -> date:
+    """The last day in a typed text ("zaterdag", "12 december", "31-12"), read by domain.when.
+
+    A date alone is what we ask for, so a missing time is no problem: the day is read as if its
+    end were meant. Raises WhenError as domain.when does (ambiguous: the readings in `options`);
+    a weekly rule is no last day ("unreadable").
+    """
+    try:
+        found = parse_when(text, now, tz)
+    except WhenError as error:
+        if error.reason != "missing_time":
+            raise
+        found = parse_when(f"{text} 23:59", now, tz)
+    if found.rrule is not None:
+        raise WhenError("unreadable")
+    return found.start.astimezone(tz).date()
 
 
 def expires_at(until: date, tz: ZoneInfo) -> datetime:

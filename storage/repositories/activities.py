@@ -49,7 +49,7 @@ async def visible_activities(
     )
     if network_id is not None:
         query = query.where(
-            Activity.initiative_id.in_(select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id))
+            _in_initiatives(select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id))
         )
     if category is not None:
         query = query.where(Initiative.category == category)
@@ -63,7 +63,7 @@ async def activities_of_initiatives(session: AsyncSession, initiative_ids: list[
         return []
     query = (
         select(Activity)
-        .where(Activity.initiative_id.in_(initiative_ids), Activity.status != "cancelled")
+        .where(_in_initiatives(initiative_ids), Activity.status != "cancelled")
         .options(*_with_details())
         .order_by(Activity.starts_at)
     )
@@ -281,6 +281,26 @@ async def is_member(session: AsyncSession, user_id: int, initiative_id: int) -> 
             InitiativeMember.user_id == user_id, InitiativeMember.initiative_id == initiative_id
         )
     ) > 0
+
+
+async def may_edit_activity(session: AsyncSession, user_id: int, activity: Activity) -> bool:
+    """Members of the posting initiative and of initiatives that organise it together (storage.repositories.together)."""
+    from storage.repositories import together
+
+    return await together.may_edit_activity(session, user_id, activity)
+
+
+async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str]:
+    from storage.repositories import together
+
+    return await together.coorganiser_names(session, activity_id)
+
+
+def _in_initiatives(initiative_ids):  # noqa: ANN001, ANN202 - ids (a list or a select) -> condition on Activity
+    """Activities of these initiatives, or organised together with one of them (accepted)."""
+    from storage.repositories import together
+
+    return Activity.initiative_id.in_(initiative_ids) | Activity.id.in_(together.coorganised_by(initiative_ids))
 
 
 async def delete_activity(session: AsyncSession, activity_id: int) -> None:

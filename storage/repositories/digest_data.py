@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
+from storage.repositories import together
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
@@ -79,7 +80,8 @@ async def upcoming_activities(session: AsyncSession, network_id: int, start: dat
         .where(
             Activity.status == "published",
             Initiative.status == "active",
-            Activity.initiative_id.in_(_network_initiatives(network_id)),
+            Activity.initiative_id.in_(_network_initiatives(network_id))
+            | Activity.id.in_(together.coorganised_by(_network_initiatives(network_id))),
             Activity.starts_at < end,
             or_(Activity.rrule.is_not(None), Activity.starts_at >= start),
         )
