@@ -42,7 +42,8 @@ TEXT_MAX = 300
 MAX_AHEAD = timedelta(days=183)  # "until when" at most half a year ahead: older questions go stale
 DEFAULT_DAYS = 30  # the suggested last day when someone does not know
 EXTENSION = timedelta(days=14)  # one extension from the reminder
-REMIND_BEFORE = timedelta(days=1)
+# The owner is asked at 10:00 the day before the last day (expiry is the midnight after the last day).
+REMIND_BEFORE = timedelta(hours=24 + 14)
 KEEP_AFTER_CLOSED = timedelta(days=90)  # settled and expired items are deleted after this
 LONGEST_OPEN_SHOWN = 5  # in the coordinators' overview
 
@@ -145,7 +146,7 @@ def last_day(expires: datetime, tz: ZoneInfo) -> date:
 
 
 def remind_at(expires: datetime) -> datetime:
-    """When the owner is asked whether to extend: the day before it expires."""
+    """When the owner is asked whether to extend: 10:00 on the day before the last day."""
     return expires - REMIND_BEFORE
 
 

@@ -263,6 +263,30 @@ async def extend(update: Update, context: KnooppuntContext) -> None:
     await show_result(update, context, _("⏳ Verlengd tot en met {day}.").format(day=escape(day)))
 
 
+# -- /mijn -----------------------------------------------------------------------------------------
+
+
+async def mine_section(context: KnooppuntContext, initiative_id: int) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
+    """What /mijn adds to an initiative's card: its open requests and offers, its co-organised activities."""
+    _ = context.gettext
+    tz = context.settings.timezone
+    now = context.now()
+    async with context.read_session() as session:
+        items = await repo.listed_items(session, now, initiative_id=initiative_id)
+        together = await repo.coorganised_activities(session, initiative_id, now)
+    lines: list[str] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    if items:
+        lines.append("<b>" + escape(_("Jullie vraag & aanbod")) + "</b>")
+        for item in items:
+            lines.append("• " + rules.item_line(item, context.translator, context.language, tz))
+            rows.append([InlineKeyboardButton(_("✅ Geregeld: {text}").format(text=truncate(item.text, 30)), callback_data=f"tg:s:{item.item_id}")])
+    if together:
+        lines.append("<b>" + escape(_("Samen georganiseerd")) + "</b>")
+        lines += [f"• {escape(activity.title)}" for activity in together]
+    return lines, rows
+
+
 # -- /vraagaanbod -------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ Returns plain values (no ORM objects), so composing a digest is pure and needs n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain import together as together_rules
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
 from storage.repositories import together
@@ -53,6 +54,7 @@ class NetworkWeek:
     activities: list[ActivityItem]
     new_initiatives: list[InitiativeItem]
     announcements: list[AnnouncementItem]
+    exchange: list[together_rules.ListedItem] = field(default_factory=list)  # open vraag & aanbod
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class CoordinatorFacts:
     upcoming_activities: int
     unverified: list[InitiativeItem]
     unreachable_groups: list[str]
+    exchange: together_rules.ExchangeFacts | None = None  # vraag & aanbod: matched this week, open longest
 
 
 def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
@@ -145,6 +148,7 @@ async def network_week(session: AsyncSession, network_id: int, network_name: str
         activities=await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz),
         new_initiatives=await new_initiatives(session, network_id, since, now),
         announcements=await announcements(session, network_id, now - timedelta(days=7), now),
+        exchange=await together.listed_items(session, now, network_id=network_id),
     )
 
 
@@ -174,4 +178,11 @@ async def coordinator_facts(session: AsyncSession, network_id: int, network_name
         upcoming_activities=len(await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz)),
         unverified=[InitiativeItem(row.id, row.name) for row in unverified],
         unreachable_groups=[title or "?" for title in unreachable],
+        exchange=await _exchange_facts(session, network_id, now),
     )
+
+
+async def _exchange_facts(session: AsyncSession, network_id: int, now: datetime) -> together_rules.ExchangeFacts:
+    listed = await together.listed_items(session, now, network_id=network_id)
+    matched = await together.matched_count(session, network_id, now - timedelta(days=7), now)
+    return together_rules.ExchangeFacts(matched=matched, open_count=len(listed), open_longest=together_rules.longest_open(listed, now))

@@ -29,4 +29,8 @@ async def purge(session: AsyncSession, now: datetime, tz: ZoneInfo) -> dict[str,
         delete(ActivityRsvp).where(ActivityRsvp.activity_id.in_(series), ActivityRsvp.occurrence_at < cutoff)
     )).rowcount
     reminders = await session.execute(delete(ReminderSent).where(ReminderSent.occurrence_at < cutoff))
-    return {"activity_rsvps": removed_rsvps, "activity_reminders_sent": reminders.rowcount}
+    # Settled and expired vraag & aanbod (with their responses) go 90 days after they closed.
+    from storage.repositories import together
+
+    items = await together.purge_closed(session, now)
+    return {"activity_rsvps": removed_rsvps, "activity_reminders_sent": reminders.rowcount, "together_items": items}

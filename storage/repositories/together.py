@@ -224,12 +224,12 @@ async def decide_response(session: AsyncSession, response_id: int, action: str, 
 
 
 async def matched_count(session: AsyncSession, network_id: int, since: datetime, until: datetime) -> int:
-    """Responses accepted in [since, until) on items shown in this network."""
+    """Responses accepted in [since, until] on items shown in this network."""
     found = await session.scalar(
         select(func.count()).select_from(TogetherResponse).where(
             TogetherResponse.status == rules.ACCEPTED,
             TogetherResponse.decided_at >= since,
-            TogetherResponse.decided_at < until,
+            TogetherResponse.decided_at <= until,
             TogetherResponse.item_id.in_(select(TogetherItemNetwork.item_id).where(TogetherItemNetwork.network_id == network_id)),
         )
     )
