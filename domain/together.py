@@ -224,7 +224,9 @@ def digest_section(items: Sequence[ListedItem], translator: Translator, locale: 
     if not items:
         return None
     _ = translator.gettext
-    lines = [f"<b>{escape(_('Vraag & aanbod tussen initiatieven'))}</b>"]
+    title = _("Vraag & aanbod tussen initiatieven")
+    respond = _("Reageren")
+    lines = [f"<b>{escape(title)}</b>"]
     current_kind = None
     for item in ordered(items)[:shown]:
         if item.kind != current_kind:
@@ -232,7 +234,7 @@ def digest_section(items: Sequence[ListedItem], translator: Translator, locale: 
             lines.append(escape(_(kind_label(item.kind))))
         line = "• " + item_line(item, translator, locale, tz)
         if link and item.item_id in link:
-            line += f' <a href="{escape_attr(link[item.item_id])}">{escape(_("Reageren"))}</a>'
+            line += f' <a href="{escape_attr(link[item.item_id])}">{escape(respond)}</a>'
         lines.append(line)
     rest = len(items) - shown
     if rest > 0:
@@ -265,7 +267,8 @@ def overview_lines(facts: ExchangeFacts, translator: Translator) -> list[str]:
         return []
     _ = translator.gettext
     ngettext = translator.ngettext
-    lines = ["", f"<b>{escape(_('Vraag & aanbod'))}</b>",
+    title = _("Vraag & aanbod")
+    lines = ["", f"<b>{escape(title)}</b>",
              "• " + escape(ngettext("{n} keer geholpen deze week", "{n} keer geholpen deze week", facts.matched).format(n=facts.matched)),
              "• " + escape(ngettext("{n} vraag of aanbod staat open", "{n} vragen of aanbiedingen staan open",
                                     facts.open_count).format(n=facts.open_count))]
