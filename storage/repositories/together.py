@@ -9,14 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import together as rules
 from domain.together import ListedItem
 from storage.models import Activity, Initiative, InitiativeMember, InitiativeNetwork, Network
 from storage.tables_together import ActivityCoorganiser, TogetherItem, TogetherItemNetwork, TogetherResponse
+
+
+def _rowcount(result: object) -> int:
+    """Rows an UPDATE or DELETE touched (a CursorResult's rowcount)."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # -- membership ----------------------------------------------------------------------------------
@@ -134,7 +140,7 @@ async def settle(session: AsyncSession, item_id: int, user_id: int, now: datetim
         .values(status=rules.next_status(rules.ITEM_STEPS, rules.OPEN, "settle"), decided_by=user_id, closed_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return _rowcount(result) > 0
 
 
 async def extend(session: AsyncSession, item_id: int, now: datetime) -> datetime | None:
@@ -149,7 +155,7 @@ async def extend(session: AsyncSession, item_id: int, now: datetime) -> datetime
         .values(expires_at=new_expiry, extended=True)
         .execution_options(synchronize_session=False)
     )
-    return new_expiry if result.rowcount else None
+    return new_expiry if _rowcount(result) else None
 
 
 async def expire_due(session: AsyncSession, now: datetime) -> list[int]:
@@ -187,7 +193,7 @@ async def purge_closed(session: AsyncSession, now: datetime) -> int:
             TogetherItem.status != rules.OPEN, func.coalesce(TogetherItem.closed_at, TogetherItem.expires_at) <= cutoff
         )
     )
-    return int(result.rowcount or 0)
+    return _rowcount(result)
 
 
 # -- responses --------------------------------------------------------------------------------------
@@ -220,7 +226,7 @@ async def decide_response(session: AsyncSession, response_id: int, action: str, 
         .values(status=rules.next_status(rules.RESPONSE_STEPS, rules.PENDING, action), decided_by=user_id, decided_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return _rowcount(result) > 0
 
 
 async def matched_count(session: AsyncSession, network_id: int, since: datetime, until: datetime) -> int:
@@ -288,7 +294,7 @@ async def decide_invitation(session: AsyncSession, activity_id: int, initiative_
         .values(status=rules.next_status(rules.COORGANISER_STEPS, rules.INVITED, action), decided_by=user_id, decided_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return _rowcount(result) > 0
 
 
 async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str]:
@@ -302,11 +308,10 @@ async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str
     return list(rows)
 
 
-def coorganised_by(initiative_ids: object) -> object:
+def coorganised_by(initiative_ids: Select[Any] | Sequence[int]) -> Select[Any]:
     """A select of activity ids that these initiatives (a select or a list of ids) co-organise."""
-    column = ActivityCoorganiser.initiative_id
-    condition = column.in_(initiative_ids)  # type: ignore[arg-type]
-    return select(ActivityCoorganiser.activity_id).where(condition, ActivityCoorganiser.status == rules.ACCEPTED)
+    return select(ActivityCoorganiser.activity_id).where(
+        ActivityCoorganiser.initiative_id.in_(initiative_ids), ActivityCoorganiser.status == rules.ACCEPTED)
 
 
 async def coorganised_activities(session: AsyncSession, initiative_id: int, now: datetime) -> list[Activity]:
