@@ -15,6 +15,8 @@ from storage.repositories import personal_data, retention
 from storage.tables_together import ActivityCoorganiser, TogetherItem, TogetherResponse
 from tests.fakes import updates
 
+pytestmark = pytest.mark.storage  # runs on PostgreSQL too (TEST_DATABASE_URL)
+
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=AMS)  # Thursday
 
@@ -317,3 +319,49 @@ async def test_co_organise_an_activity(bot, world, clock):
     calls = await bot.say("/mijn", ASKER)
     calls = await bot.press(calls[-1].callback_data("Buurthuiskamer Spangen"), ASKER)
     assert "Samen georganiseerd" in calls[-1].text and "Kerstdiner voor de hele buurt" in calls[-1].text
+
+
+async def test_member_of_two_initiatives_picks_one_and_sees_it_in_mijn_and_filters(bot, world, clock):
+    async with bot.session_factory.begin() as session:
+        session.add(InitiativeMember(initiative_id=world["c"], user_id=ASKER["id"], role="owner"))
+    calls = await bot.say("/aanbod", ASKER)
+    assert "Voor welk initiatief?" in calls[-1].text
+    assert calls[-1].buttons() == ["Buurthuiskamer Spangen", "Speeltuin Oost"]
+    await bot.press(calls[-1].callback_data("Speeltuin Oost"), ASKER)
+    await bot.press("tq:k:room", ASKER)
+    await bot.say("Onze zaal is op dinsdagavond vrij voor een taalcafé.", ASKER)
+    calls = await bot.say("12 december", ASKER)
+    assert "✅ Netwerk Oost" in calls[-1].buttons() and "▫️ Netwerk West" in calls[-1].buttons()
+    await bot.press("tq:n:all", ASKER)
+    calls = await bot.press("tq:n:done", ASKER)
+    assert "Netwerk Oost, Netwerk West" in calls[-1].text
+    calls = await bot.press("tq:ok", ASKER)
+    assert any("Geplaatst! Het gaat naar 2 groepen." in c.text for c in calls)
+    # The groups of both networks got it once, with the offer's button.
+    for chat in (GROUP_X, GROUP_Y):
+        posts = [c for c in bot.api.sent(chat["id"]) if "taalcafé" in c.text]
+        assert len(posts) == 1 and posts[0].buttons() == ["🙋 Ik heb interesse"]
+    # /vraagaanbod filtered by network, edited in place.
+    calls = await bot.say("/vraagaanbod", RESIDENT)
+    assert "taalcafé" in calls[-1].text
+    calls = await bot.press(f"tl:{world['oost']}:0", RESIDENT)
+    edited = [c for c in calls if c.method == "editMessageText"]
+    assert edited and "Netwerk Oost" in edited[0].text and "taalcafé" in edited[0].text
+    # /mijn shows Speeltuin Oost's open offer with a "Geregeld" button.
+    calls = await bot.say("/mijn", ASKER)
+    calls = await bot.press(calls[-1].callback_data("Speeltuin Oost"), ASKER)
+    assert "Jullie vraag &amp; aanbod" in calls[-1].text and "taalcafé" in calls[-1].text
+    assert any(label.startswith("✅ Geregeld:") for label in calls[-1].buttons())
+
+
+async def test_declined_response_shares_no_contact(bot, world, clock):
+    item_id, _calls = await post_partytent(bot, world)
+    calls = await bot.press(f"tg:h:{item_id}", HELPER)
+    card = [c for c in calls if c.chat_id == ASKER["id"]][0]
+    again = await bot.press(f"tg:h:{item_id}", HELPER)
+    assert any("al op gereageerd" in c.text for c in again)
+    calls = await bot.press(card.callback_data("Nee dank je"), ASKER)
+    assert not any("tg://user" in c.text for c in calls)
+    assert any("heeft nu geen hulp nodig" in c.text for c in calls if c.chat_id == HELPER["id"])
+    async with bot.session_factory() as session:
+        assert (await session.scalar(select(TogetherResponse))).status == "declined"
