@@ -95,11 +95,14 @@ async def respond(update: Update, context: KnooppuntContext) -> None:
     item_id = db_id_field(query.data, 2)
     now = context.now()
     if update.effective_chat is not None and update.effective_chat.type != ChatType.PRIVATE:
-        if item_id is None:
-            await query.answer()
+        async with context.read_session() as session:
+            item = await repo.get_item(session, item_id) if item_id else None
+        if item is None or not rules.is_listed(item.status, item.expires_at, now):
+            await query.answer(_("Deze vraag of dit aanbod staat niet meer open."), show_alert=True)
             return
-        # The bot may not write to this person yet: open the private chat on this item.
-        await query.answer(url=posts.item_link(context.bot.username, item_id))
+        # The bot may not be able to write to this person (Telegram: only to people who started
+        # it): open the private chat on this item, where the response is made and answered.
+        await query.answer(url=posts.item_link(context.bot.username, item.id))
         return
     default = context.settings.default_language
     async with context.session() as session:
