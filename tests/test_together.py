@@ -224,6 +224,14 @@ async def test_unclear_date_and_past_date_are_asked_again(bot, world, clock):
     assert "al voorbij" in calls[-1].text
     calls = await bot.say("12 december", ASKER)
     assert "Welke netwerken" in calls[-1].text
+    calls = await bot.say("Netwerk West", ASKER)  # typed where a button is the answer
+    assert "Kies met de knoppen hierboven." in calls[0].text and "Welke netwerken" in calls[-1].text
+    calls = await bot.say("/terug", ASKER)
+    assert "Tot wanneer" in calls[-1].text
+    calls = await bot.say("/stop", ASKER)
+    assert "Er is niets geplaatst" in calls[-1].text
+    async with bot.session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(TogetherItem)) == 0
 
 
 async def test_reminder_the_day_before_extend_once_then_expiry(bot, world, clock):

@@ -154,9 +154,13 @@ async def chose_kind(update: Update, context: KnooppuntContext) -> int:
     return await ask(update, context, TEXT)
 
 
-async def typed_kind(update: Update, context: KnooppuntContext) -> int:
+async def use_buttons(update: Update, context: KnooppuntContext) -> int:
+    """Typed text where a button is the answer: say so, and ask the same question again."""
+    from handlers.core.common import current_state
+
+    state = current_state(context.application, NAME, update)
     await update.effective_message.reply_text(context.gettext("Kies met de knoppen hierboven."))
-    return await ask(update, context, KIND)
+    return await ask(update, context, state if state in (INITIATIVE, KIND, NETWORKS, CONFIRM) else KIND)
 
 
 async def got_text(update: Update, context: KnooppuntContext) -> int:
@@ -320,12 +324,12 @@ def register(application: Application) -> None:
             entry_points=[CommandHandler(["vraag", "ask"], start_ask, filters=PRIVATE),
                           CommandHandler(["aanbod", "offer"], start_offer, filters=PRIVATE)],
             states={
-                INITIATIVE: [CallbackQueryHandler(chose_initiative, pattern=r"^tq:i:")],
-                KIND: [CallbackQueryHandler(chose_kind, pattern=r"^tq:k:"), MessageHandler(text, typed_kind)],
+                INITIATIVE: [CallbackQueryHandler(chose_initiative, pattern=r"^tq:i:"), MessageHandler(text, use_buttons)],
+                KIND: [CallbackQueryHandler(chose_kind, pattern=r"^tq:k:"), MessageHandler(text, use_buttons)],
                 TEXT: [MessageHandler(text, got_text)],
                 UNTIL: [MessageHandler(text, got_until), CallbackQueryHandler(chose_until, pattern=r"^tq:u:")],
-                NETWORKS: [CallbackQueryHandler(toggle_network, pattern=r"^tq:n:")],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^tq:ok$")],
+                NETWORKS: [CallbackQueryHandler(toggle_network, pattern=r"^tq:n:"), MessageHandler(text, use_buttons)],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^tq:ok$"), MessageHandler(text, use_buttons)],
             },
             fallbacks=STEPS.fallbacks(stop, back),
             name=NAME,
