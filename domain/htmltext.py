@@ -118,7 +118,8 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         return [text] if _visible(text).strip() else []
     atoms = _atoms(text)
     chunks: list[str] = []
-    start, stack_at_start = 0, ()
+    start = 0
+    stack_at_start: _Stack = ()
     while start < len(atoms):
         head = _reopeners(stack_at_start)
         length, stack = utf16_len(head), stack_at_start
@@ -135,6 +136,7 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
             length += utf16_len(atom.raw)
             stack = _push_pop(stack, atom)
             i += 1
+        cut: tuple[int, int, _Stack] | None
         if i == len(atoms) and length + utf16_len(_closers(stack)) <= limit:
             cut = (i, i, stack)
         else:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -163,7 +163,7 @@ _KNOWN = (set(_WEEKDAY_WORDS) | set(_ON_DAYS) | set(_MONTH_OF) | set(_ORDINAL_OF
               "noon", "midday", "midnight", "middernacht", "other", "latenacht", "morgenvroeg", "vroeg", "between", "tussen"})
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
@@ -363,7 +363,7 @@ def _day_of_month(day: int, today: date) -> date:
         raise WhenError("invalid_date")
     first = today.replace(day=1)
     for months in range(13):
-        month = first + relativedelta(months=months)
+        month: date = first + relativedelta(months=months)
         try:
             found = month.replace(day=day)
         except ValueError:
@@ -596,8 +596,8 @@ def _pick_day(on_date: date | None, weekday: tuple[date, bool] | None, relative:
         return other, 0
     if other is not None:
         return other, 0
-    if wd_day is not None:
-        return wd_day, 7 if weekday[1] else 0
+    if weekday is not None:
+        return weekday[0], 7 if weekday[1] else 0
     return None, 1
 
 
