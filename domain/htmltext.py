@@ -87,7 +87,7 @@ _Stack = tuple[tuple[str, str], ...]  # (tag name, raw opening tag), outermost f
 
 def _push_pop(stack: _Stack, atom: _Atom) -> _Stack:
     if atom.open_tag is not None:
-        return stack + ((atom.open_tag, atom.raw),)
+        return (*stack, (atom.open_tag, atom.raw))
     if atom.close_tag is not None and stack and stack[-1][0] == atom.close_tag:
         return stack[:-1]
     return stack

@@ -152,7 +152,7 @@ _FUZZY_WORDS.update({name: _MONTHS[month][0] for name, month in _MONTH_OF.items(
 
 # Words that may stay behind once everything meaningful is taken out.
 _FILLER = {"om", "at", "on", "op", "de", "het", "the", "van", "vanaf", "from", "uur", "en", "and", "-", ":", "/",
-           "ca", "rond", "around", "tegen", "is", "in", "we", "starten", "begint", "start", "beginnen", "vanaf"}
+           "ca", "rond", "around", "tegen", "is", "in", "we", "starten", "begint", "start", "beginnen"}
 _KNOWN = (set(_WEEKDAY_WORDS) | set(_ON_DAYS) | set(_MONTH_OF) | set(_ORDINAL_OF) | set(_NUMBERS) | set(_RELATIVE_DAYS)
           | set(clocks.DAYPART_OF) | _FILLER | {w for h in _HOLIDAYS for w in h.split()} | {
               "vandaag", "vanavond", "vanmiddag", "vanochtend", "vanmorgen", "vannacht", "tonight", "volgende",
@@ -458,7 +458,7 @@ def _times(text: _Text, daypart: str | None, *, as_end: bool = False,
         clock = _clock(m["t"])
         if clock.kind == "bare" and m["pre"] is None and not re.search(r"uur|u$|h$", m["t"]):
             raise WhenError("unreadable")  # a lone number is no time ("blub 5")
-        if as_end and clock.kind in ("padded", "midnight") or (as_end and clock.hour == 0):
+        if (as_end and clock.kind in ("padded", "midnight")) or (as_end and clock.hour == 0):
             return [(clock.minutes, None)]
         starts = clocks.start_readings(clock, daypart, midnight_start=mode, night_end=night_end)
         return [(start, None) for start in starts]
@@ -491,9 +491,9 @@ def _two_days(words: str, now: datetime, tz: ZoneInfo) -> When | None:
             last = _read(right, first.start, tz, as_end=True, night_end=first.start.astimezone(tz).hour >= 18)
         except WhenError:
             continue
-        if first.end is None and first.rrule is None and last.end is None and last.rrule is None:
-            if to_utc(last.start) - to_utc(first.start) <= timedelta(days=14):
-                return When(first.start, last.start)
+        if (first.end is None and first.rrule is None and last.end is None and last.rrule is None
+                and to_utc(last.start) - to_utc(first.start) <= timedelta(days=14)):
+            return When(first.start, last.start)
     return None
 
 

@@ -37,9 +37,7 @@ def person_columns(table: Table) -> tuple[list[Column[Any]], list[Column[Any]]]:
     """(subject columns, actor columns) of one table."""
     subjects, actors = [], []
     for column in table.columns:
-        if table.name == "users" and column.name == "id":
-            subjects.append(column)
-        elif column.name in SUBJECT_COLUMNS:
+        if (table.name == "users" and column.name == "id") or column.name in SUBJECT_COLUMNS:
             subjects.append(column)
         elif column.name in ACTOR_COLUMNS:
             actors.append(column)
