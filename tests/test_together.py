@@ -235,7 +235,7 @@ async def test_unclear_date_and_past_date_are_asked_again(bot, world, clock):
 
 
 async def test_reminder_the_day_before_extend_once_then_expiry(bot, world, clock):
-    item_id, _calls = await post_partytent(bot, world)  # last day: Saturday 5 December
+    _item_id, _calls = await post_partytent(bot, world)  # last day: Saturday 5 December
     bot.api.clear()
     clock.moment = datetime(2026, 12, 4, 12, 0, tzinfo=AMS).astimezone(timezone.utc)
     reminded, expired = await expiry_round(bot.app)

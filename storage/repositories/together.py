@@ -16,13 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import together as rules
 from domain.together import ListedItem
+from storage.db import rowcount
 from storage.models import Activity, Initiative, InitiativeMember, InitiativeNetwork, Network
 from storage.tables_together import ActivityCoorganiser, TogetherItem, TogetherItemNetwork, TogetherResponse
-
-
-def _rowcount(result: object) -> int:
-    """Rows an UPDATE or DELETE touched (a CursorResult's rowcount)."""
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # -- membership ----------------------------------------------------------------------------------
@@ -140,7 +136,7 @@ async def settle(session: AsyncSession, item_id: int, user_id: int, now: datetim
         .values(status=rules.next_status(rules.ITEM_STEPS, rules.OPEN, "settle"), decided_by=user_id, closed_at=now)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) > 0
+    return rowcount(result) > 0
 
 
 async def extend(session: AsyncSession, item_id: int, now: datetime) -> datetime | None:
@@ -155,7 +151,7 @@ async def extend(session: AsyncSession, item_id: int, now: datetime) -> datetime
         .values(expires_at=new_expiry, extended=True)
         .execution_options(synchronize_session=False)
     )
-    return new_expiry if _rowcount(result) else None
+    return new_expiry if rowcount(result) else None
 
 
 async def expire_due(session: AsyncSession, now: datetime) -> list[int]:
@@ -193,7 +189,7 @@ async def purge_closed(session: AsyncSession, now: datetime) -> int:
             TogetherItem.status != rules.OPEN, func.coalesce(TogetherItem.closed_at, TogetherItem.expires_at) <= cutoff
         )
     )
-    return _rowcount(result)
+    return rowcount(result)
 
 
 # -- responses --------------------------------------------------------------------------------------
@@ -226,7 +222,7 @@ async def decide_response(session: AsyncSession, response_id: int, action: str, 
         .values(status=rules.next_status(rules.RESPONSE_STEPS, rules.PENDING, action), decided_by=user_id, decided_at=now)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) > 0
+    return rowcount(result) > 0
 
 
 async def matched_count(session: AsyncSession, network_id: int, since: datetime, until: datetime) -> int:
@@ -294,7 +290,7 @@ async def decide_invitation(session: AsyncSession, activity_id: int, initiative_
         .values(status=rules.next_status(rules.COORGANISER_STEPS, rules.INVITED, action), decided_by=user_id, decided_at=now)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) > 0
+    return rowcount(result) > 0
 
 
 async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str]:
