@@ -4,7 +4,6 @@ networks. A network can ask for a coordinator's approval first; at most 3 per in
 from __future__ import annotations
 
 import logging
-import warnings
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,18 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
 
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from handlers.activities.reminders import queue_notice, wake_outbox
-from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, escape, step_hint
+from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, escape, step_hint
 from storage.models import Initiative
 from storage.repositories import activities as repo
 from storage.repositories import audit, roles
 from storage.repositories import outbox
-from storage.tables_activities import Announcement, AnnouncementTarget
+from storage.tables_activities import Announcement
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +232,7 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
     user_id = update.effective_user.id
     now = context.now()
     async with context.session() as session:
-        initiative = await session.get(Initiative, d["initiative_id"])
+        initiative = await repo.get_initiative(session, d["initiative_id"])
         allowed = initiative is not None and initiative.status == "active" and \
             await roles.member_role(session, user_id, d["initiative_id"]) is not None
         if not allowed:
@@ -245,19 +243,11 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
         else:
             outcome = "ok"
             networks = {n.id: n for n in await repo.networks_of_initiative(session, d["initiative_id"])}
-            announcement = Announcement(initiative_id=d["initiative_id"], text=d["text"], photo_file_id=d.get("photo"),
-                                        created_by=user_id, created_at=now)
-            session.add(announcement)
-            await session.flush()
-            targets = []
-            for network_id in d["networks"]:
-                if network_id not in networks:
-                    continue
-                target = AnnouncementTarget(announcement_id=announcement.id, network_id=network_id,
-                                            status="pending" if networks[network_id].announcements_need_approval else "posted")
-                session.add(target)
-                targets.append(target)
-            await session.flush()
+            announcement, targets = await repo.create_announcement(
+                session, initiative_id=d["initiative_id"], text=d["text"], photo_file_id=d.get("photo"), created_by=user_id, now=now,
+                targets=[(network_id, "pending" if networks[network_id].announcements_need_approval else "posted")
+                         for network_id in d["networks"] if network_id in networks],
+            )
             audit.record(session, user_id, "announcement.created", "announcement", announcement.id)
             lines = []
             for target in targets:
@@ -395,8 +385,5 @@ def conversation() -> ConversationHandler:
 
 
 def register(application: Application) -> None:
-    with warnings.catch_warnings():
-        # Buttons and messages answer the same conversation: per_message=False is meant.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        application.add_handler(conversation())
+    add_conversation(application, conversation)
     application.add_handler(CallbackQueryHandler(decide, pattern=r"^an:"))

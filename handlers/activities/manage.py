@@ -7,7 +7,6 @@ changes nothing, is answered politely and written to the audit log.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
@@ -20,7 +19,6 @@ from handlers.activities.post import (
     WHEN_EXAMPLES,
     cost_problem,
     description_problem,
-    new_location,
     place_from_point,
     place_from_text,
     title_problem,
@@ -209,22 +207,7 @@ async def _apply(update: Update, context: KnooppuntContext, changes: dict) -> in
                 audit.record_denied(session, user_id, "activity.edit", "activity", activity_id)
             activity = None
         else:
-            if "title" in changes:
-                activity.title = changes["title"]
-            if "description" in changes:
-                activity.description = changes["description"]
-            if "cost" in changes:
-                activity.cost = changes["cost"]
-            if "when" in changes:
-                when = changes["when"]
-                activity.starts_at = datetime.fromisoformat(when["start"])
-                activity.ends_at = datetime.fromisoformat(when["end"]) if when["end"] else None
-                activity.rrule = when["rrule"]
-            if "place" in changes:
-                location = new_location(changes["place"])
-                session.add(location)
-                await session.flush()
-                activity.location_id = location.id
+            await repo.apply_changes(session, activity, changes)
             audit.record(session, user_id, "activity.edited", "activity", activity.id, field=field)
             attendees = await repo.attendee_ids(session, activity.id)
     context.user_data.pop("activity_edit", None)
@@ -271,9 +254,7 @@ async def cancel_do(update: Update, context: KnooppuntContext) -> None:
     if activity is None:
         return
     async with context.session() as session:
-        stored = await session.get(Activity, activity.id)
-        already = stored.status == "cancelled"
-        stored.status = "cancelled"
+        already = not await repo.cancel_activity(session, activity.id)
         attendees = [] if already else await repo.attendee_ids(session, activity.id)
         if not already:
             audit.record(session, update.effective_user.id, "activity.cancelled", "activity", activity.id)

@@ -23,6 +23,7 @@ from handlers.activities.agenda import send_card
 from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
 from handlers.governance.initiative_text import GettextTranslator
 from storage.models import Activity, Initiative, Location
+from storage.repositories import activities as repo
 from storage.repositories import audit, roles
 
 logger = logging.getLogger(__name__)
@@ -151,8 +152,8 @@ def place_from_point(lat: float, lon: float) -> dict:
 
 
 def new_location(place: dict) -> Location:
-    return Location(name=place["name"], address=place["address"], postcode=place["postcode"], latitude=place["lat"],
-                    longitude=place["lon"], buurt=place["buurt"], approximate=place["approximate"], city="Rotterdam")
+    """The draft's place as an unsaved Location (the preview shows it)."""
+    return repo.location_from_place(place)
 
 
 # -- the questions ------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
         buttons = None
         if d.get("own_place"):
             async with context.session() as session:
-                place = await session.get(Location, d["own_place"])
+                place = await repo.get_location(session, d["own_place"])
             label = (place.name or place.address or d["initiative_name"]) if place else d["initiative_name"]
             buttons = InlineKeyboardMarkup([[InlineKeyboardButton("📍 " + label[:50], callback_data="pl:own")]])
         where = (_("Waar is het? Is het op jullie vaste plek? Tik dan op de knop. Of typ een adres met postcode, of stuur een locatie.")
@@ -230,7 +231,7 @@ async def show_preview(update: Update, context: KnooppuntContext) -> None:
     location = None
     if d.get("place") == "own" and d.get("own_place"):
         async with context.session() as session:
-            location = await session.get(Location, d["own_place"])
+            location = await repo.get_location(session, d["own_place"])
     elif isinstance(d.get("place"), dict):
         location = new_location(d["place"])
     activity = preview_activity(d, context, location)
@@ -412,7 +413,7 @@ async def publish(update: Update, context: KnooppuntContext) -> int:
         return ConversationHandler.END
     user_id = update.effective_user.id
     async with context.session() as session:
-        initiative = await session.get(Initiative, d["initiative_id"])
+        initiative = await repo.get_initiative(session, d["initiative_id"])
         if initiative is None or initiative.status != "active" or await roles.member_role(session, user_id, initiative.id) is None:
             audit.record_denied(session, user_id, "activity.post", "initiative", d["initiative_id"])
             allowed = False
@@ -420,19 +421,9 @@ async def publish(update: Update, context: KnooppuntContext) -> int:
             allowed = True
             location_id = initiative.location_id if d.get("place") == "own" else None
             if isinstance(d.get("place"), dict):
-                location = new_location(d["place"])
-                session.add(location)
-                await session.flush()
-                location_id = location.id
-            activity = Activity(
-                initiative_id=initiative.id, title=d["title"], description=d.get("description"),
-                starts_at=datetime.fromisoformat(d["when"]["start"]),
-                ends_at=datetime.fromisoformat(d["when"]["end"]) if d["when"]["end"] else None,
-                rrule=d["when"]["rrule"], location_id=location_id, photo_file_id=d.get("photo"), cost=d.get("cost"),
-                status="published", created_by=user_id,
-            )
-            session.add(activity)
-            await session.flush()
+                location_id = await repo.add_place(session, d["place"])
+            activity = await repo.create_activity(session, initiative_id=initiative.id, draft=d, location_id=location_id,
+                                                  created_by=user_id)
             audit.record(session, user_id, "activity.created", "activity", activity.id, initiative=initiative.id)
     if not allowed:
         await say(update, _("Je mag voor dit initiatief geen activiteit meer plaatsen. Er is niets geplaatst."))

@@ -39,7 +39,7 @@ from handlers.core.common import (
     button_filter,
     escape,
     main_keyboard,
-    pass_on,
+    ConversationOver,
     step_hint,
 )
 from handlers.governance.initiative_text import WHEELCHAIR_LABELS, hours_question, language_label, parse_hours, place_label, summary
@@ -184,12 +184,8 @@ async def _load(update: Update, context: KnooppuntContext) -> dict | None:
         )
     if update.effective_message is not None and update.callback_query is None:
         # The message was meant for the bot as a whole now: it still gets its usual answer.
-        await pass_on(update, context, _conversation_of(context.application))
+        raise ConversationOver
     return None
-
-
-def _conversation_of(application: Application) -> ConversationHandler:
-    return next(h for h in application.handlers[0] if isinstance(h, ConversationHandler) and h.name == CONVERSATION)
 
 
 async def _advance(update: Update, context: KnooppuntContext, data: dict, step: str) -> str:
@@ -583,7 +579,7 @@ async def expire_drafts(context: KnooppuntContext) -> None:
         for draft in expired:
             user = await users.get_user(session, draft.user_id)
             targets.append((draft.chat_id, user_language(user, context.settings.default_language)))
-            await session.delete(draft)
+            await registrations.delete_draft(session, draft.user_id)
     for chat_id, language in targets:
         _ = get_translator(language).gettext
         try:
@@ -607,7 +603,15 @@ async def _reask(update: Update, context: KnooppuntContext, state: object) -> No
         await ask(update, context, draft.step, dict(draft.data))
 
 
-STEPS = Steps(CONVERSATION, N_("je aanmelding"), _reask, takes_location=lambda context, state: state == "place", alive=_alive)
+async def _resume(update: Update, context: KnooppuntContext) -> str | None:
+    """After a restart: the step of the draft (the conversation itself is persistent)."""
+    async with context.read_session() as session:
+        draft = await registrations.get_draft(session, update.effective_user.id, not_before=now() - rules.DRAFT_EXPIRES_AFTER)
+    return draft.step if draft is not None else None
+
+
+STEPS = Steps(CONVERSATION, N_("je aanmelding"), _reask, takes_location=lambda context, state: state == "place", alive=_alive,
+              resume=_resume)
 
 
 def build_conversation() -> ConversationHandler:
