@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Network, User
+from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, User
 from storage.tables_activities import ActivityRsvp, Announcement, AnnouncementTarget, ReminderSent
 
 GOING = "going"
@@ -286,3 +287,79 @@ async def is_member(session: AsyncSession, user_id: int, initiative_id: int) -> 
 async def delete_activity(session: AsyncSession, activity_id: int) -> None:
     """Used by tests and admins: the row and (by cascade) its RSVPs and reminders."""
     await session.execute(delete(Activity).where(Activity.id == activity_id))
+
+
+# -- writing activities and announcements (the handlers call these; they never add rows themselves) --
+
+
+async def get_initiative(session: AsyncSession, initiative_id: int) -> Initiative | None:
+    return await session.get(Initiative, initiative_id)
+
+
+async def get_location(session: AsyncSession, location_id: int) -> Location | None:
+    return await session.get(Location, location_id)
+
+
+def location_from_place(place: dict[str, Any]) -> Location:
+    """A place as the conversations keep it in their draft (a typed address or a shared location)."""
+    return Location(name=place["name"], address=place["address"], postcode=place["postcode"], latitude=place["lat"],
+                    longitude=place["lon"], buurt=place["buurt"], approximate=place["approximate"], city="Rotterdam")
+
+
+async def add_place(session: AsyncSession, place: dict[str, Any]) -> int:
+    """Store a draft's place as a new location; its id."""
+    location = location_from_place(place)
+    session.add(location)
+    await session.flush()
+    return location.id
+
+
+async def create_activity(session: AsyncSession, *, initiative_id: int, draft: dict[str, Any], location_id: int | None,
+                          created_by: int) -> Activity:
+    """A published activity from the posting conversation's draft (title, when, description, photo, cost)."""
+    when = draft["when"]
+    activity = Activity(
+        initiative_id=initiative_id, title=draft["title"], description=draft.get("description"),
+        starts_at=datetime.fromisoformat(when["start"]), ends_at=datetime.fromisoformat(when["end"]) if when["end"] else None,
+        rrule=when["rrule"], location_id=location_id, photo_file_id=draft.get("photo"), cost=draft.get("cost"),
+        status="published", created_by=created_by,
+    )
+    session.add(activity)
+    await session.flush()
+    return activity
+
+
+async def apply_changes(session: AsyncSession, activity: Activity, changes: dict[str, Any]) -> None:
+    """An edit of title, description, cost, when ({start, end, rrule}) or place (a draft place)."""
+    for field in ("title", "description", "cost"):
+        if field in changes:
+            setattr(activity, field, changes[field])
+    if "when" in changes:
+        when = changes["when"]
+        activity.starts_at = datetime.fromisoformat(when["start"])
+        activity.ends_at = datetime.fromisoformat(when["end"]) if when["end"] else None
+        activity.rrule = when["rrule"]
+    if "place" in changes:
+        activity.location_id = await add_place(session, changes["place"])
+
+
+async def cancel_activity(session: AsyncSession, activity_id: int) -> bool:
+    """Mark it cancelled; False when it already was (or is gone)."""
+    activity = await session.get(Activity, activity_id)
+    if activity is None or activity.status == "cancelled":
+        return False
+    activity.status = "cancelled"
+    return True
+
+
+async def create_announcement(session: AsyncSession, *, initiative_id: int, text: str, photo_file_id: str | None,
+                              created_by: int, now: datetime,
+                              targets: list[tuple[int, str]]) -> tuple[Announcement, list[AnnouncementTarget]]:
+    """The announcement and one target per (network id, status: "pending" or "posted")."""
+    announcement = Announcement(initiative_id=initiative_id, text=text, photo_file_id=photo_file_id, created_by=created_by, created_at=now)
+    session.add(announcement)
+    await session.flush()
+    rows = [AnnouncementTarget(announcement_id=announcement.id, network_id=network_id, status=status) for network_id, status in targets]
+    session.add_all(rows)
+    await session.flush()
+    return announcement, rows
