@@ -42,6 +42,53 @@ class DigestAnnouncement:
     text: str
 
 
+AnnouncementItem = DigestAnnouncement  # as storage.repositories.digest_data reads it: the same thing
+
+
+# -- what storage.repositories.digest_data reads for a digest (plain values, no ORM objects) ----------
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    activity_id: int
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime | None
+    title: str
+    place: str | None
+    initiative: str
+
+
+@dataclass(frozen=True)
+class InitiativeItem:
+    initiative_id: int
+    name: str
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkWeek:
+    """Everything a group digest shows for one network."""
+
+    network_id: int
+    network_name: str
+    activities: list[ActivityItem]
+    new_initiatives: list[InitiativeItem]
+    announcements: list[AnnouncementItem]
+
+
+@dataclass(frozen=True)
+class CoordinatorFacts:
+    """One network's line in a coordinator digest."""
+
+    network_id: int
+    network_name: str
+    pending: list[InitiativeItem]
+    new_initiatives: list[InitiativeItem]
+    upcoming_activities: int
+    unverified: list[InitiativeItem]
+    unreachable_groups: list[str]
+
+
 def _bold(text: str) -> str:
     return f"<b>{escape(text)}</b>"
 

@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
+from domain import contact
 from domain.i18n_markers import N_
 
 NAME_MAX = 80
@@ -26,8 +27,6 @@ INVITATION_VALID_FOR = timedelta(days=7)
 LANGUAGE_CHOICES = ("nl", "en", "ar", "tr", "pl", "es", "fr", "pt", "uk", "so")
 WHEELCHAIR_CHOICES = ("yes", "limited", "no", "unknown")
 
-_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()-]+$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
 
 
 class FieldError(ValueError):
@@ -58,17 +57,16 @@ def clean_description(text: str) -> str:
 
 
 def clean_phone(text: str) -> str:
-    """Dutch numbers (010 123 4567, 06-12345678) or international ones (+31 ...)."""
-    phone = text.strip()
-    digits = re.sub(r"\D", "", phone)
-    if not _PHONE_ALLOWED.match(phone) or not 9 <= len(digits) <= 15:
+    """Dutch numbers (010 123 4567, 06-12345678) or international ones (+31 ...): domain.contact's rule."""
+    phone = contact.clean_phone(text)
+    if phone is None:
         raise FieldError(N_("Dat lijkt geen telefoonnummer. Bijvoorbeeld: 010 123 4567 of 06 12345678."))
-    return " ".join(phone.split())
+    return phone
 
 
 def clean_email(text: str) -> str:
-    email = text.strip()
-    if len(email) > 254 or not _EMAIL.match(email):
+    email = contact.clean_email(text)
+    if email is None:
         raise FieldError(N_("Dat lijkt geen e-mailadres. Bijvoorbeeld: info@buurthuis.nl"))
     return email
 

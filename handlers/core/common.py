@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import re
 import warnings
 from urllib.parse import urlencode
@@ -25,6 +24,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import SOURCE_LANGUAGE, N_, available_languages, get_translator, language_name
+from domain.htmltext import escape  # noqa: F401 - the one escape, re-exported for the handlers
 from domain.paging import Page
 
 
@@ -113,11 +113,6 @@ def button_filter(label: str) -> filters.BaseFilter:
     labels = {get_translator(language).gettext(label) for language in available_languages()}
     pattern = "^(" + "|".join(re.escape(text) for text in sorted(labels)) + ")$"
     return filters.ChatType.PRIVATE & filters.Regex(pattern)
-
-
-def escape(text: str | None) -> str:
-    """Escape user text for Telegram's HTML parse mode."""
-    return html.escape(text or "", quote=False)
 
 
 # Deep links (t.me/<bot>?start=<prefix>-<payload>) are routed by prefix to the capability that

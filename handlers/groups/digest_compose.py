@@ -13,7 +13,7 @@ from domain.coordinator_digest import CoordinatorOverview, compose_overview
 from domain.digest import DigestActivity, DigestAnnouncement, DigestInitiative, compose_group_digest
 from domain.taxonomy import get_category
 from handlers.core.common import deep_link
-from storage.repositories.digest_data import CoordinatorFacts, NetworkWeek
+from domain.digest import CoordinatorFacts, NetworkWeek
 
 ACTIVITY_PREFIX = "act"  # deep links to an activity card (the activities capability opens them)
 

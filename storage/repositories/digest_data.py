@@ -1,11 +1,11 @@
 """What goes into a digest: read from the database for one network and one week.
 
-Returns plain values (no ORM objects), so composing a digest is pure and needs no session.
+Returns plain values (no ORM objects): the data classes of domain.digest, so composing a digest is
+pure and needs no session.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,58 +13,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.digest import ActivityItem, AnnouncementItem, CoordinatorFacts, InitiativeItem, NetworkWeek
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
-
-
-@dataclass(frozen=True)
-class ActivityItem:
-    activity_id: int
-    starts_at: datetime  # aware, UTC
-    ends_at: datetime | None
-    title: str
-    place: str | None
-    initiative: str
-
-
-@dataclass(frozen=True)
-class InitiativeItem:
-    initiative_id: int
-    name: str
-    category: str = ""
-
-
-@dataclass(frozen=True)
-class AnnouncementItem:
-    initiative: str
-    text: str
-
-
-@dataclass(frozen=True)
-class NetworkWeek:
-    """Everything a group digest shows for one network."""
-
-    network_id: int
-    network_name: str
-    activities: list[ActivityItem]
-    new_initiatives: list[InitiativeItem]
-    announcements: list[AnnouncementItem]
-
-
-@dataclass(frozen=True)
-class CoordinatorFacts:
-    """One network's line in a coordinator digest."""
-
-    network_id: int
-    network_name: str
-    pending: list[InitiativeItem]
-    new_initiatives: list[InitiativeItem]
-    upcoming_activities: int
-    unverified: list[InitiativeItem]
-    unreachable_groups: list[str]
 
 
 def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
