@@ -461,6 +461,10 @@ async def invite(update: Update, context: KnooppuntContext) -> None:
     )
 
 
+# Said to the inviter in their own language (approval.queue_to translates it): N_ so the extractor sees it.
+JOINED = N_("{who} is nu mede-eigenaar van {initiative}.")
+
+
 async def accept_invitation(update: Update, context: KnooppuntContext, payload: str) -> None:
     _ = context.gettext
     user = update.effective_user
@@ -473,7 +477,7 @@ async def accept_invitation(update: Update, context: KnooppuntContext, payload: 
             who = user.first_name or str(user.id)
             await approval.queue_to(
                 session, context, invitation.created_by, inviter_language,
-                lambda g: (g("{who} is nu mede-eigenaar van {initiative}.").format(who=escape(who), initiative=escape(name)), None),
+                lambda g: (g(JOINED).format(who=escape(who), initiative=escape(name)), None),
                 f"joined:{invitation.initiative_id}:{user.id}")
         else:
             audit.record_denied(session, user.id, "join", "invitation", None, why=outcome)
