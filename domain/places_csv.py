@@ -17,6 +17,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 
 from domain import contact
+from domain.counting import counted, nouns
 from domain.gazetteer import POSTCODE, UnknownPostcode, buurt_for_point, lookup_postcode, pc4_index
 from domain.geo import InvalidCoordinates, haversine_m, validate_coordinates
 from domain.opening_hours import OpeningHoursError, WeeklySchedule, parse_osm
@@ -76,7 +77,7 @@ class CsvRejected(Exception):
     """The file has problems; nothing may be imported."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(counted(len(problems), "problem", "problems"))
         self.problems = problems
 
 
@@ -135,13 +136,13 @@ def _check_header(header: list[str]) -> list[Problem]:
     problems = []
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        problems.append(Problem(1, None, f"missing column(s): {', '.join(missing)}"))
+        problems.append(Problem(1, None, f"missing {nouns(missing, 'column', 'columns')}: {', '.join(missing)}"))
     unknown = [c for c in header if c not in COLUMNS]
     if unknown:
-        problems.append(Problem(1, None, f"unknown column(s): {', '.join(repr(c) for c in unknown)}"))
+        problems.append(Problem(1, None, f"unknown {nouns(unknown, 'column', 'columns')}: {', '.join(repr(c) for c in unknown)}"))
     doubled = sorted({c for c in header if header.count(c) > 1})
     if doubled:
-        problems.append(Problem(1, None, f"column(s) more than once: {', '.join(doubled)}"))
+        problems.append(Problem(1, None, f"{nouns(doubled, 'column', 'columns')} more than once: {', '.join(doubled)}"))
     return problems
 
 

@@ -91,7 +91,9 @@ async def chosen(update: Update, context: KnooppuntContext, initiative: Initiati
     _ = context.gettext
     if await over_limit(context, initiative.id):
         await update.effective_message.reply_text(
-            _("{name} heeft deze week al {n} berichten gestuurd. Dat is het maximum. Probeer het over een paar dagen weer.").format(
+            context.ngettext("{name} heeft deze week al {n} bericht gestuurd. Dat is het maximum. Probeer het over een paar dagen weer.",
+                             "{name} heeft deze week al {n} berichten gestuurd. Dat is het maximum. Probeer het over een paar dagen weer.",
+                             WEEKLY_LIMIT).format(
                 name=escape(initiative.name), n=WEEKLY_LIMIT))
         return ConversationHandler.END
     context.user_data[DRAFT] = {"initiative_id": initiative.id, "name": initiative.name, "networks": []}
@@ -116,7 +118,9 @@ async def text_given(update: Update, context: KnooppuntContext) -> int:
     text = (update.effective_message.text or "").strip()
     if not text or len(text) > TEXT_MAX:
         await update.effective_message.reply_text(
-            _("Je bericht is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
+            context.ngettext("Je bericht is {n} teken. Het mag hoogstens {max} tekens zijn. Maak het korter.",
+                             "Je bericht is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak het korter.", len(text)).format(
+                n=len(text), max=TEXT_MAX))
         return TEXT
     context.user_data[DRAFT]["text"] = text
     return await ask_photo(update, context)
@@ -263,7 +267,9 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
         await query.message.reply_text(_("Voor dat initiatief mag je geen bericht sturen. Er is niets verstuurd."))
         return ConversationHandler.END
     if outcome == "limit":
-        await query.message.reply_text(_("Dit initiatief heeft deze week al {n} berichten gestuurd. Er is niets verstuurd.").format(n=WEEKLY_LIMIT))
+        await query.message.reply_text(context.ngettext(
+            "Dit initiatief heeft deze week al {n} bericht gestuurd. Er is niets verstuurd.",
+            "Dit initiatief heeft deze week al {n} berichten gestuurd. Er is niets verstuurd.", WEEKLY_LIMIT).format(n=WEEKLY_LIMIT))
         return ConversationHandler.END
     wake_outbox(context.application)
     await query.message.reply_text("\n".join(lines) or _("Er is niets verstuurd."))

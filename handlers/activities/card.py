@@ -13,6 +13,7 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
+from bot.i18n import get_translator
 from domain import datefmt
 from domain.agenda import Slot, next_occurrence, occurrences
 from domain.calendar_file import CalendarEvent
@@ -93,6 +94,7 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
               going_on: str | None = None) -> str:
     """The card; `going_on` names the date the count is about (a series counts per date)."""
     _ = gettext
+    ngettext = get_translator(language).ngettext
     lines = [f"<b>{escape(activity.title)}</b>"]
     if activity.status == "cancelled":
         lines.append(_("❌ Deze activiteit gaat niet door."))
@@ -118,17 +120,16 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
     lines.append("🏠 " + escape(activity.initiative.name))
     if going_on is not None:
         if activity.max_attendees is not None:
-            lines.append(_("👥 {going} van {max} plekken bezet op {day}").format(going=going, max=activity.max_attendees, day=escape(going_on)))
-        elif going == 1:
-            lines.append(_("👥 1 persoon komt op {day}").format(day=escape(going_on)))
+            lines.append(ngettext("👥 {going} van {max} plek bezet op {day}", "👥 {going} van {max} plekken bezet op {day}",
+                                  activity.max_attendees).format(going=going, max=activity.max_attendees, day=escape(going_on)))
         elif going:
-            lines.append(_("👥 {going} mensen komen op {day}").format(going=going, day=escape(going_on)))
+            lines.append(ngettext("👥 {going} persoon komt op {day}", "👥 {going} mensen komen op {day}", going).format(
+                going=going, day=escape(going_on)))
     elif activity.max_attendees is not None:
-        lines.append(_("👥 {going} van {max} plekken bezet").format(going=going, max=activity.max_attendees))
-    elif going == 1:
-        lines.append(_("👥 1 persoon komt"))
+        lines.append(ngettext("👥 {going} van {max} plek bezet", "👥 {going} van {max} plekken bezet", activity.max_attendees).format(
+            going=going, max=activity.max_attendees))
     elif going:
-        lines.append(_("👥 {going} komen").format(going=going))
+        lines.append(ngettext("👥 {going} persoon komt", "👥 {going} komen", going).format(going=going))
     text = "\n".join(lines)
     if activity.description:
         room = limit - len(text) - 2

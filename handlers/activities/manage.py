@@ -154,7 +154,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
     elif message.text is None:
         problem = _("Stuur je antwoord als tekst.") + "\n\n" + step_hint(_, back=False)
     elif field == "title":
-        problem = title_problem(text, _)
+        problem = title_problem(text, context.translator)
         changes["title"] = " ".join(text.split())
     elif field == "when":
         try:
@@ -162,7 +162,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
         except WhenError as error:
             return await _ask_when_again(update, context, error, text)
     elif field == "desc":
-        problem = description_problem(text, _)
+        problem = description_problem(text, context.translator)
         changes["description"] = text.strip() or None
     elif field == "cost":
         problem = cost_problem(text, _)

@@ -51,17 +51,22 @@ WHEN_PROBLEMS = {
 # -- checks shared with editing ------------------------------------------------------------------
 
 
-def title_problem(text: str, _) -> str | None:  # noqa: ANN001
+def title_problem(text: str, translator) -> str | None:  # noqa: ANN001
+    _ = translator.gettext
     if not text.strip():
         return _("Typ een naam voor de activiteit.")
-    if len(text.strip()) > TITLE_MAX:
-        return _("Die naam is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=TITLE_MAX)
+    n = len(text.strip())
+    if n > TITLE_MAX:
+        return translator.ngettext("Die naam is {n} teken. Het mag hoogstens {max} tekens zijn. Maak hem korter.",
+                                   "Die naam is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.", n).format(n=n, max=TITLE_MAX)
     return None
 
 
-def description_problem(text: str, _) -> str | None:  # noqa: ANN001
-    if len(text.strip()) > DESCRIPTION_MAX:
-        return _("Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=DESCRIPTION_MAX)
+def description_problem(text: str, translator) -> str | None:  # noqa: ANN001
+    n = len(text.strip())
+    if n > DESCRIPTION_MAX:
+        return translator.ngettext("Je tekst is {n} teken. Het mag hoogstens {max} tekens zijn. Maak hem korter.",
+                                   "Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.", n).format(n=n, max=DESCRIPTION_MAX)
     return None
 
 
@@ -286,7 +291,7 @@ async def initiative_chosen(update: Update, context: KnooppuntContext) -> int:
 
 async def title_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text
-    problem = title_problem(text, context.gettext)
+    problem = title_problem(text, context.translator)
     if problem:
         await say(update, problem)
         return TITLE
@@ -364,7 +369,7 @@ async def place_shared(update: Update, context: KnooppuntContext) -> int:
 
 async def description_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text
-    problem = description_problem(text, context.gettext)
+    problem = description_problem(text, context.translator)
     if problem:
         await say(update, problem)
         return DESCRIPTION

@@ -519,7 +519,7 @@ async def freshness_check(context: KnooppuntContext) -> None:
         for coordinator, items in flagged.items():
             # Many stale initiatives (an import, an admin who gets every network) make a long note: in parts.
             language = await approval.language_of(session, coordinator, default)
-            note, _markup = _flag_note(items)(get_translator(language).gettext)
+            note, _markup = _flag_note(items, language)(get_translator(language).gettext)
             for index, part in enumerate(split_message(note)):
                 await approval.queue_to(session, context, coordinator, language, lambda _g, text=part: (text, None),
                                         f"freshness-flag:{month}:{coordinator}:{index}")
@@ -537,11 +537,13 @@ def _ask_owner(initiative_id: int, data: dict, names: list[str], language: str):
     return build
 
 
-def _flag_note(items: list[tuple[str, int, bool]]):  # noqa: ANN202
+def _flag_note(items: list[tuple[str, int, bool]], language: str):  # noqa: ANN202
+    ngettext = get_translator(language).ngettext
+
     def build(_):  # noqa: ANN001, ANN202
         lines = [_("⚠️ Deze initiatieven zijn lang niet bevestigd door hun eigenaar:")]
         for name, days, hidden in items:
-            line = _("• {name}: {days} dagen").format(name=escape(name), days=days)
+            line = ngettext("• {name}: {days} dag", "• {name}: {days} dagen", days).format(name=escape(name), days=days)
             if hidden:
                 line += " " + _("(niet meer zichtbaar voor bewoners)")
             lines.append(line)

@@ -223,7 +223,10 @@ async def start(update: Update, context: KnooppuntContext) -> str | int:
         await ask(update, context, draft.step, dict(draft.data))
         return draft.step
     if pending >= rules.MAX_PENDING_PER_PERSON:
-        await _tell(update, _("Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.").format(count=pending))
+        await _tell(update, context.ngettext(
+            "Je hebt al {count} aanmelding die wacht op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+            "Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+            pending).format(count=pending))
         return END
     await _tell(update, _("Leuk dat je je initiatief aanmeldt! Ik stel je een paar vragen. Een coördinator kijkt er daarna naar."))
     return await _advance(update, context, {}, "name")
@@ -533,7 +536,10 @@ async def submit(update: Update, context: KnooppuntContext) -> str | int:
         return await _advance(update, context, data, "name")
     async with context.session() as session:
         if await registrations.pending_count(session, user_id) >= rules.MAX_PENDING_PER_PERSON:
-            await _tell(update, _("Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.").format(count=rules.MAX_PENDING_PER_PERSON))
+            await _tell(update, context.ngettext(
+                "Je hebt al {count} aanmelding die wacht op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+                "Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+                rules.MAX_PENDING_PER_PERSON).format(count=rules.MAX_PENDING_PER_PERSON))
             return "confirm"
         valid_networks = {n.id for n in await networks.list_networks(session)}
         data["networks"] = [n for n in data.get("networks", []) if n in valid_networks]
