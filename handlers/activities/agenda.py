@@ -161,7 +161,7 @@ async def choose_filter(update: Update, context: KnooppuntContext) -> None:
         rows = [[InlineKeyboardButton(c.display_name(context.translator), callback_data=f"ag:C:{c.code}:0")] for c in CATEGORIES]
     else:
         title = _("Kies een netwerk:")
-        async with context.session() as session:
+        async with context.read_session() as session:
             networks = await repo.all_networks(session)
         rows = [[InlineKeyboardButton(n.name[:60], callback_data=f"ag:N:{n.id}:0")] for n in networks]
         if not rows:

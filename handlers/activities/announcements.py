@@ -39,7 +39,7 @@ def group_text(initiative_name: str, text: str, translator) -> str:  # noqa: ANN
 
 async def over_limit(context: KnooppuntContext, initiative_id: int) -> bool:
     since = context.now() - timedelta(days=7)
-    async with context.session() as session:
+    async with context.read_session() as session:
         return await repo.announcements_since(session, initiative_id, since) >= WEEKLY_LIMIT
 
 
@@ -64,7 +64,7 @@ async def start(update: Update, context: KnooppuntContext) -> int:
 
 async def ask_initiative(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         mine = await roles.member_initiatives(session, update.effective_user.id, ("active",))
     buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"bi:{i.id}")] for i in mine]
     await update.effective_message.reply_text(_("Voor welk initiatief is het bericht?") + "\n\n" + step_hint(_, back=False),
@@ -149,7 +149,7 @@ async def photo_expected(update: Update, context: KnooppuntContext) -> int:
 async def network_markup(context: KnooppuntContext) -> InlineKeyboardMarkup | None:
     _ = context.gettext
     d = context.user_data[DRAFT]
-    async with context.session() as session:
+    async with context.read_session() as session:
         networks = await repo.networks_of_initiative(session, d["initiative_id"])
     if not networks:
         return None
@@ -182,7 +182,7 @@ async def network_toggled(update: Update, context: KnooppuntContext) -> int:
         await show_preview(update, context)
         return CONFIRM
     raw = query.data.removeprefix("bn:")
-    async with context.session() as session:
+    async with context.read_session() as session:
         allowed = {n.id for n in await repo.networks_of_initiative(session, d["initiative_id"])}
     if db_id(raw) in allowed:
         network_id = db_id(raw)

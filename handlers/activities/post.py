@@ -178,7 +178,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
     d = draft(context)
     steps = STEPS.hint(context, state)
     if state == INITIATIVE:
-        async with context.session() as session:
+        async with context.read_session() as session:
             mine = await roles.member_initiatives(session, update.effective_user.id, ("active",))
         if len(mine) == 1:
             d["initiative_id"], d["initiative_name"], d["own_place"] = mine[0].id, mine[0].name, mine[0].location_id
@@ -199,7 +199,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
     elif state == WHERE:
         buttons = None
         if d.get("own_place"):
-            async with context.session() as session:
+            async with context.read_session() as session:
                 place = await repo.get_location(session, d["own_place"])
             label = (place.name or place.address or d["initiative_name"]) if place else d["initiative_name"]
             buttons = InlineKeyboardMarkup([[InlineKeyboardButton("📍 " + label[:50], callback_data="pl:own")]])
@@ -235,7 +235,7 @@ async def show_preview(update: Update, context: KnooppuntContext) -> None:
     d = draft(context)
     location = None
     if d.get("place") == "own" and d.get("own_place"):
-        async with context.session() as session:
+        async with context.read_session() as session:
             location = await repo.get_location(session, d["own_place"])
     elif isinstance(d.get("place"), dict):
         location = new_location(d["place"])

@@ -133,7 +133,7 @@ def reminder_message(activity: Activity, slot, language: str, tz, stage: str) ->
 
 async def reminders_toggle(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         user = await repo.get_user(session, update.effective_user.id)
         enabled = True if user is None else user.reminders_enabled
     buttons = InlineKeyboardMarkup([[

@@ -120,7 +120,7 @@ async def mine_page(update: Update, context: KnooppuntContext) -> None:
 
 async def _card(context: KnooppuntContext, initiative_id: int, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         initiative = await registrations.load_initiative(session, initiative_id)
         data = as_data(initiative)
         names = await registrations.network_names(session, data["networks"])
@@ -170,7 +170,7 @@ async def start_edit(update: Update, context: KnooppuntContext) -> str | int:
             await update.callback_query.answer()
         return END
     await update.callback_query.answer()
-    async with context.session() as session:
+    async with context.read_session() as session:
         current = as_data(await registrations.load_initiative(session, initiative_id))
     context.user_data["editing"] = {"id": initiative_id, "field": field, "chosen": current[field] if field in ("networks", "languages") else None}
     return await _ask(update, context, EDIT_TEXT if field in TEXT_FIELDS else EDIT_CHOICE)
@@ -216,7 +216,7 @@ async def _choice_markup(context: KnooppuntContext, field: str, chosen) -> Inlin
     if field == "wheelchair":
         return InlineKeyboardMarkup([[InlineKeyboardButton(_(label), callback_data=f"ed:{code}")] for code, label in WHEELCHAIR_LABELS.items()])
     if field == "networks":
-        async with context.session() as session:
+        async with context.read_session() as session:
             found = await networks.list_networks(session)
         return InlineKeyboardMarkup([[InlineKeyboardButton(("✅ " if n.id in chosen else "▫️ ") + n.name, callback_data=f"ed:{n.id}")] for n in found] + [done])
     buttons = [InlineKeyboardButton(("✅ " if code in chosen else "") + language_label(code, context.language), callback_data=f"ed:{code}")
@@ -306,7 +306,7 @@ async def got_choice(update: Update, context: KnooppuntContext) -> str | int:
             return EDIT_CHOICE
         return await _save(update, context, sorted(chosen))
     if field == "networks":
-        async with context.session() as session:
+        async with context.read_session() as session:
             valid = {n.id for n in await networks.list_networks(session)}
         if db_id(choice) not in valid:
             return EDIT_CHOICE

@@ -122,7 +122,7 @@ async def ask(update: Update, context: KnooppuntContext, step: str, data: dict) 
             [[InlineKeyboardButton(_(label), callback_data=f"reg:wc:{code}")] for code, label in WHEELCHAIR_LABELS.items()]
         )
     else:  # confirm
-        async with context.session() as session:
+        async with context.read_session() as session:
             names = await registrations.network_names(session, data.get("networks", []))
         text = "\n".join([_("<b>Klopt alles?</b>"), "", summary(data, names, _, context.language), "",
                           _("Tik op Versturen. Dan kijkt een coördinator ernaar.")])
@@ -131,7 +131,7 @@ async def ask(update: Update, context: KnooppuntContext, step: str, data: dict) 
 
 
 async def _networks_markup(context: KnooppuntContext, chosen: list[int]) -> InlineKeyboardMarkup:
-    async with context.session() as session:
+    async with context.read_session() as session:
         found = await networks.list_networks(session)
     rows = [[InlineKeyboardButton(("✅ " if n.id in chosen else "▫️ ") + n.name, callback_data=f"reg:net:{n.id}")] for n in found]
     rows.append([InlineKeyboardButton(context.gettext("Klaar ✔️"), callback_data="reg:net:done")])
@@ -215,7 +215,7 @@ async def _field_error(update: Update, context: KnooppuntContext, error: rules.F
 async def start(update: Update, context: KnooppuntContext) -> str | int:
     _ = context.gettext
     user_id = update.effective_user.id
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, user_id, not_before=now() - rules.DRAFT_EXPIRES_AFTER)
         pending = await registrations.pending_count(session, user_id)
     if draft is not None:
@@ -247,7 +247,7 @@ async def back(update: Update, context: KnooppuntContext) -> str | int:
     data = await _load(update, context)
     if data is None:
         return END
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id)
     step = draft.step
     if step == ORDER[0]:
@@ -314,7 +314,7 @@ async def got_description(update: Update, context: KnooppuntContext) -> str | in
     except rules.FieldError as error:
         await _field_error(update, context, error)
         return "description"
-    async with context.session() as session:
+    async with context.read_session() as session:
         data["has_networks"] = bool(await networks.list_networks(session))
     if not data["has_networks"]:  # nothing to choose from: an admin will look at it
         data["networks"] = []
@@ -335,7 +335,7 @@ async def got_network_button(update: Update, context: KnooppuntContext) -> str |
             await _tell(update, context.gettext("Kies minstens één netwerk."))
             return "networks"
         return await _advance(update, context, data, "place")
-    async with context.session() as session:
+    async with context.read_session() as session:
         network = await networks.get_network(session, db_id(choice)) if db_id(choice) is not None else None
     if network is None:
         await _tell(update, context.gettext("Die keuze ken ik niet. Kies een van de knoppen."))
@@ -597,13 +597,13 @@ async def expire_drafts(context: KnooppuntContext) -> None:
 
 
 async def _alive(update: Update, context: KnooppuntContext) -> bool:
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id, not_before=now() - rules.DRAFT_EXPIRES_AFTER)
     return draft is not None
 
 
 async def _reask(update: Update, context: KnooppuntContext, state: object) -> None:
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id)
     if draft is not None:
         await ask(update, context, draft.step, dict(draft.data))

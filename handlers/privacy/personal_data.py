@@ -113,7 +113,7 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
         return
     _ = context.gettext
     user_id = update.effective_user.id
-    async with context.session() as session:
+    async with context.read_session() as session:
         tables = await personal_data.export(session, user_id)
         found = await personal_data.summary(session, user_id)
     await update.effective_message.reply_text(readable_data(context, found))
