@@ -43,7 +43,7 @@ from handlers.core.common import (
     step_hint,
 )
 from handlers.governance.initiative_text import WHEELCHAIR_LABELS, hours_question, language_label, parse_hours, place_label, summary
-from storage.persistence import register_conversation_loader
+from storage.persistence import ConversationStore, register_conversation_store
 from storage.repositories import audit, networks, registrations
 
 logger = logging.getLogger(__name__)
@@ -571,7 +571,17 @@ async def load_conversations(session) -> dict:  # noqa: ANN001
     return await registrations.active_draft_steps(session, now() - rules.DRAFT_EXPIRES_AFTER)
 
 
-register_conversation_loader(CONVERSATION, load_conversations)
+async def save_conversation(session, key: tuple, state: object | None) -> None:  # noqa: ANN001
+    """For storage.persistence: PTB's state of (chat_id, user_id). The steps wrote the draft with each
+    answer already; a conversation that ended leaves no draft behind."""
+    user_id = key[-1]
+    if state is None:
+        await registrations.delete_draft(session, user_id)
+    else:
+        await registrations.set_step(session, user_id, str(state))
+
+
+register_conversation_store(CONVERSATION, ConversationStore(load=load_conversations, save=save_conversation))
 
 
 async def expire_drafts(context: KnooppuntContext) -> None:
