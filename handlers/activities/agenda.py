@@ -32,15 +32,14 @@ from domain.recurrence import to_utc
 from domain.taxonomy import CATEGORIES, get_category
 from handlers.activities.card import (
     CAPTION_LIMIT,
-    calendar_event,
     card_buttons,
     card_text,
     day_words,
-    next_slot,
     short_day,
     slot_in_window,
 )
 from handlers.activities.reminders import notify, schedule_reminder
+from storage.activity_facts import calendar_event, next_slot
 from handlers.core.common import (
     BUTTON_AGENDA,
     MenuCommand,
@@ -491,21 +490,7 @@ def rsvp_answer(gettext, language: str, tz, result: str, slot, now, reminders_on
     return " ".join([_("Fijn dat je komt op {day}! 🎉").format(day=day), reminder_promise(gettext, tz, slot, now, reminders_on)])
 
 
-async def try_rsvp(session, activity_id: int | None, user_id: int, now, tz):  # noqa: ANN001, ANN201
-    """(activity, outcome, slot) of "Ik kom": gone / cancelled / over, or add_rsvp's going / waiting / already.
-
-    One rule for the bot's button and the Mini App: the RSVP is for the next (or current) date of the
-    activity, `slot`; the caller schedules the reminder when 'going'.
-    """
-    activity = await repo.get_activity(session, activity_id) if activity_id else None
-    if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
-        return activity, "gone", None
-    if activity.status == "cancelled":
-        return activity, "cancelled", None
-    slot = next_slot(activity, now, tz)
-    if slot is None:
-        return activity, "over", None
-    return activity, await repo.add_rsvp(session, activity, user_id, now, to_utc(slot.start)), slot
+try_rsvp = repo.try_rsvp  # one rule for the bot's button and the Mini App (storage.repositories.activities)
 
 
 async def rsvp(update: Update, context: KnooppuntContext) -> None:

@@ -17,7 +17,8 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain.agenda import REMINDER_DAY_BEFORE, REMINDER_SOON_BEFORE
 from domain.recurrence import to_utc
-from handlers.activities.card import upcoming, when_words
+from handlers.activities.card import when_words
+from storage.activity_facts import upcoming
 from handlers.core.common import MenuCommand, escape, show_result
 from storage.models import Activity
 from storage.repositories import activities as repo

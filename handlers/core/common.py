@@ -24,6 +24,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import SOURCE_LANGUAGE, N_, available_languages, get_translator, language_name
+from domain.address_part import join_address  # noqa: F401 - re-exported for the handlers
 from domain.htmltext import escape  # noqa: F401 - the one escape, re-exported for the handlers
 from domain.paging import Page
 
@@ -133,18 +134,6 @@ def deep_link(bot_username: str, prefix: str, payload: str) -> str:
     if len(argument) > 64 or not re.fullmatch(r"[A-Za-z0-9_-]+", argument):
         raise ValueError("deep-link payload must be at most 64 characters of A-Z, a-z, 0-9, _ and -")
     return f"https://t.me/{bot_username}?start={argument}"
-
-
-def join_address(*parts: str | None) -> str:
-    """Address parts joined with commas, leaving out a part an earlier one already says.
-
-    Typed addresses often hold the postcode ("Pijlstraat 12, 3024 AB") that is stored separately too.
-    """
-    kept: list[str] = []
-    for part in parts:
-        if part and not any(part.casefold() in earlier.casefold() for earlier in kept):
-            kept.append(part)
-    return ", ".join(kept)
 
 
 CONVERSATION_GROUP = -1  # after the step guard (-5), before the rest of the bot (0)

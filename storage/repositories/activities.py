@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.agenda import Slot
+from domain.recurrence import to_utc
+from storage.activity_facts import next_slot
 from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, User
 from storage.tables_activities import ActivityRsvp, Announcement, AnnouncementTarget, ReminderSent
 
@@ -363,3 +367,21 @@ async def create_announcement(session: AsyncSession, *, initiative_id: int, text
     session.add_all(rows)
     await session.flush()
     return announcement, rows
+
+
+async def try_rsvp(session: AsyncSession, activity_id: int | None, user_id: int, now: datetime,
+                   tz: ZoneInfo) -> tuple[Activity | None, str, Slot | None]:
+    """(activity, outcome, slot) of "Ik kom": gone / cancelled / over, or add_rsvp's going / waiting / already.
+
+    One rule for the bot's button and the Mini App: the RSVP is for the next (or current) date of the
+    activity, `slot`; the caller schedules the reminder when 'going'.
+    """
+    activity = await get_activity(session, activity_id) if activity_id else None
+    if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
+        return activity, "gone", None
+    if activity.status == "cancelled":
+        return activity, "cancelled", None
+    slot = next_slot(activity, now, tz)
+    if slot is None:
+        return activity, "over", None
+    return activity, await add_rsvp(session, activity, user_id, now, to_utc(slot.start)), slot
