@@ -317,9 +317,7 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
                 result = "gone"  # paused or closed since it was written: nothing goes out in its name
             else:
                 now = context.now()
-                target.status = "posted" if approve else "rejected"
-                target.decided_by = user_id
-                target.decided_at = now
+                repo.decide_target(target, approve=approve, decided_by=user_id, now=now)
                 audit.record(session, user_id, "announcement.approved" if approve else "announcement.rejected",
                              "announcement", announcement.id, network=network.id)
                 result = "ok"

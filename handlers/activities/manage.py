@@ -297,8 +297,7 @@ async def hide_reason(update: Update, context: KnooppuntContext) -> int:
         if activity is not None and not allowed:
             audit.record_denied(session, user_id, "activity.hide", "activity", activity_id)
         if allowed:
-            activity.status = "hidden"
-            activity.hidden_reason = reason
+            repo.hide_activity(activity, reason)
             audit.record(session, user_id, "activity.hidden", "activity", activity.id, reason=reason)
     if not allowed:
         await update.effective_message.reply_text(_("Dat mag je niet doen bij deze activiteit. Er is niets veranderd."))

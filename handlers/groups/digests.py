@@ -105,7 +105,7 @@ async def set_time(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_time")
         for group in targets or []:
-            group.digest_weekday, group.digest_time = weekday, hhmm
+            groups.set_digest_options(group, slot=(weekday, hhmm))
             audit.record(session, update.effective_user.id, "digest_time", "group_chat", group.chat_id, weekday=weekday, time=hhmm)
     if await _refuse_or_empty(update, context, targets):
         return
@@ -121,7 +121,7 @@ async def _set_paused(update: Update, context: KnooppuntContext, paused: bool) -
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_pause" if paused else "digest_resume")
         for group in targets or []:
-            group.digest_paused = paused
+            groups.set_digest_options(group, paused=paused)
             audit.record(session, update.effective_user.id, "digest_pause" if paused else "digest_resume", "group_chat", group.chat_id)
     if await _refuse_or_empty(update, context, targets):
         return
@@ -154,7 +154,7 @@ async def empty_weeks(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_empty")
         for group in targets or []:
-            group.digest_skip_empty = choice == "stil"
+            groups.set_digest_options(group, skip_empty=choice == "stil")
     if await _refuse_or_empty(update, context, targets):
         return
     if choice == "stil":
@@ -222,7 +222,7 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_language")
         for group in targets or []:
-            group.language = code
+            groups.set_digest_options(group, language=code)
             audit.record(session, update.effective_user.id, "digest_language", "group_chat", group.chat_id, language=code)
     if await _refuse_or_empty(update, context, targets):
         return

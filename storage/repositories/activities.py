@@ -356,6 +356,19 @@ async def cancel_activity(session: AsyncSession, activity_id: int) -> bool:
     return True
 
 
+def hide_activity(activity: Activity, reason: str) -> None:
+    """A coordinator hides it from the agenda, with the reason its poster is told."""
+    activity.status = "hidden"
+    activity.hidden_reason = reason
+
+
+def decide_target(target: AnnouncementTarget, *, approve: bool, decided_by: int, now: datetime) -> None:
+    """A coordinator's decision on an announcement for one network."""
+    target.status = "posted" if approve else "rejected"
+    target.decided_by = decided_by
+    target.decided_at = now
+
+
 async def create_announcement(session: AsyncSession, *, initiative_id: int, text: str, photo_file_id: str | None,
                               created_by: int, now: datetime,
                               targets: list[tuple[int, str]]) -> tuple[Announcement, list[AnnouncementTarget]]:
