@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from domain import contact
-from domain.i18n_markers import N_
+from domain.i18n_markers import N_, NN_, Translator
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 1000
@@ -30,12 +30,24 @@ WHEELCHAIR_CHOICES = ("yes", "limited", "no", "unknown")
 
 
 class FieldError(ValueError):
-    """`message` is a Dutch msgid (marked with N_) to translate and show; `limit` fills {limit}."""
+    """`message` is a Dutch msgid (marked with N_) to translate and show, or a plural pair (NN_) counted
+    by `limit`, which fills {limit}. Show it with `describe_field_error`."""
 
-    def __init__(self, message: str, limit: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | tuple[str, str], limit: int | None = None) -> None:
+        singular, plural = message if isinstance(message, tuple) else (message, None)
+        super().__init__(singular)
+        self.message = singular
+        self.plural = plural
         self.limit = limit
+
+
+def describe_field_error(error: FieldError, translator: Translator) -> str:
+    """The error in the reader's language, its count through ngettext."""
+    if error.limit is None:
+        return translator.gettext(error.message)
+    if error.plural is not None:
+        return translator.ngettext(error.message, error.plural, error.limit).format(limit=error.limit)
+    return translator.gettext(error.message).format(limit=error.limit)
 
 
 def clean_name(text: str) -> str:
@@ -43,7 +55,7 @@ def clean_name(text: str) -> str:
     if len(name) < 2:
         raise FieldError(N_("Die naam is te kort. Typ de naam van je initiatief."))
     if len(name) > NAME_MAX:
-        raise FieldError(N_("Die naam is te lang. Gebruik hoogstens {limit} tekens."), NAME_MAX)
+        raise FieldError(NN_("Die naam is te lang. Gebruik hoogstens {limit} teken.", "Die naam is te lang. Gebruik hoogstens {limit} tekens."), NAME_MAX)
     return name
 
 
@@ -52,7 +64,7 @@ def clean_description(text: str) -> str:
     if len(description) < 10:
         raise FieldError(N_("Vertel iets meer, in minstens een zin."))
     if len(description) > DESCRIPTION_MAX:
-        raise FieldError(N_("Die beschrijving is te lang. Gebruik hoogstens {limit} tekens."), DESCRIPTION_MAX)
+        raise FieldError(NN_("Die beschrijving is te lang. Gebruik hoogstens {limit} teken.", "Die beschrijving is te lang. Gebruik hoogstens {limit} tekens."), DESCRIPTION_MAX)
     return description
 
 
@@ -88,7 +100,7 @@ def clean_reason(text: str) -> str:
     if not reason:
         raise FieldError(N_("Typ een korte reden."))
     if len(reason) > REASON_MAX:
-        raise FieldError(N_("Die reden is te lang. Gebruik hoogstens {limit} tekens."), REASON_MAX)
+        raise FieldError(NN_("Die reden is te lang. Gebruik hoogstens {limit} teken.", "Die reden is te lang. Gebruik hoogstens {limit} tekens."), REASON_MAX)
     return reason
 
 

@@ -103,7 +103,7 @@ async def chosen(update: Update, context: KnooppuntContext, initiative: Initiati
 async def ask_text(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
     await update.effective_message.reply_text(
-        _("Typ je bericht. Kort en duidelijk, maximaal {max} tekens.").format(max=TEXT_MAX) + "\n\n" + step_hint(_))
+        context.ngettext("Typ je bericht. Kort en duidelijk, maximaal {max} teken.", "Typ je bericht. Kort en duidelijk, maximaal {max} tekens.", TEXT_MAX).format(max=TEXT_MAX) + "\n\n" + step_hint(_))
     return TEXT
 
 

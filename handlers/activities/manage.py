@@ -112,11 +112,13 @@ async def ask(update: Update, context: KnooppuntContext, state: object) -> None:
     """The question of an edit or of hiding (also when it is asked again)."""
     _ = context.gettext
     if state == HIDE_REASON:
-        async with context.session() as session:
+        async with context.read_session() as session:
             activity = await repo.get_activity(session, context.user_data.get("activity_hide") or 0)
         title = escape_title(activity) if activity else ""
-        question = _("Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Gebruik hoogstens {max} tekens.").format(
-            title=title, max=REASON_MAX)
+        question = context.ngettext(
+            "Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Gebruik hoogstens {max} teken.",
+            "Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Gebruik hoogstens {max} tekens.", REASON_MAX,
+        ).format(title=title, max=REASON_MAX)
     else:
         questions = {
             "title": _("Typ de nieuwe naam."),
@@ -165,7 +167,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
         problem = description_problem(text, context.translator)
         changes["description"] = text.strip() or None
     elif field == "cost":
-        problem = cost_problem(text, _)
+        problem = cost_problem(text, context.translator)
         changes["cost"] = None if text.strip().lower() in ("gratis", "free", "0") else " ".join(text.split())
     if problem:
         await message.reply_text(problem)
@@ -287,7 +289,7 @@ async def hide_reason(update: Update, context: KnooppuntContext) -> int:
     reason = " ".join((update.effective_message.text or "").split())
     if not reason or len(reason) > REASON_MAX:
         await update.effective_message.reply_text(
-            _("Typ een korte reden, maximaal {max} tekens.").format(max=REASON_MAX) + "\n\n" + step_hint(_, back=False))
+            context.ngettext("Typ een korte reden, maximaal {max} teken.", "Typ een korte reden, maximaal {max} tekens.", REASON_MAX).format(max=REASON_MAX) + "\n\n" + step_hint(_, back=False))
         return HIDE_REASON
     activity_id = context.user_data.pop("activity_hide", None)
     user_id = update.effective_user.id

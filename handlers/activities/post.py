@@ -70,9 +70,9 @@ def description_problem(text: str, translator) -> str | None:  # noqa: ANN001
     return None
 
 
-def cost_problem(text: str, _) -> str | None:  # noqa: ANN001
+def cost_problem(text: str, translator) -> str | None:  # noqa: ANN001
     if len(text.strip()) > COST_MAX:
-        return _("Schrijf de prijs korter, maximaal {max} tekens. Bijvoorbeeld: € 2,50").format(max=COST_MAX)
+        return translator.ngettext("Schrijf de prijs korter, maximaal {max} teken. Bijvoorbeeld: € 2,50", "Schrijf de prijs korter, maximaal {max} tekens. Bijvoorbeeld: € 2,50", COST_MAX).format(max=COST_MAX)
     return None
 
 
@@ -188,7 +188,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
         buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"pi:{i.id}")] for i in mine]
         await say(update, _("Voor welk initiatief is de activiteit?") + "\n\n" + STEPS.hint(context, state), InlineKeyboardMarkup(buttons))
     elif state == TITLE:
-        await say(update, _("Hoe heet de activiteit? Gebruik hoogstens {max} tekens.").format(max=TITLE_MAX) + "\n\n" + steps)
+        await say(update, context.ngettext("Hoe heet de activiteit? Gebruik hoogstens {max} teken.", "Hoe heet de activiteit? Gebruik hoogstens {max} tekens.", TITLE_MAX).format(max=TITLE_MAX) + "\n\n" + steps)
     elif state == WHEN:
         await say(update, _("Wanneer is het?") + "\n" + _(WHEN_EXAMPLES) + "\n\n" + steps)
     elif state == WHEN_CONFIRM:
@@ -207,7 +207,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
                  if buttons else _("Waar is het? Typ een adres met postcode, of stuur een locatie."))
         await say(update, where + "\n\n" + steps, buttons)
     elif state == DESCRIPTION:
-        await say(update, _("Vertel kort wat er gebeurt. Gebruik hoogstens {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
+        await say(update, context.ngettext("Vertel kort wat er gebeurt. Gebruik hoogstens {max} teken.", "Vertel kort wat er gebeurt. Gebruik hoogstens {max} tekens.", DESCRIPTION_MAX).format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == PHOTO:
         await say(update, _("Wil je er een foto bij? Stuur die dan. Dat hoeft niet.") + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == COST:
@@ -394,7 +394,7 @@ async def photo_skipped(update: Update, context: KnooppuntContext) -> int:
 
 async def cost_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text
-    problem = cost_problem(text, context.gettext)
+    problem = cost_problem(text, context.translator)
     if problem:
         await say(update, problem)
         return COST

@@ -165,7 +165,7 @@ async def got_network_name(update: Update, context: KnooppuntContext) -> str | i
     except networks.NetworkNameError as error:
         problem = {
             "taken": _("Die naam bestaat al. Kies een andere naam."),
-            "too long": _("Die naam is te lang. Gebruik hoogstens {limit} tekens.").format(limit=networks.NETWORK_NAME_MAX),
+            "too long": context.ngettext("Die naam is te lang. Gebruik hoogstens {limit} teken.", "Die naam is te lang. Gebruik hoogstens {limit} tekens.", networks.NETWORK_NAME_MAX).format(limit=networks.NETWORK_NAME_MAX),
         }.get(str(error), _("Typ een naam."))
         await update.effective_message.reply_text(problem)
         return NETWORK_NAME

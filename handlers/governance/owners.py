@@ -186,8 +186,8 @@ async def _ask(update: Update, context: KnooppuntContext, state: object) -> str 
     hint = "\n\n" + step_hint(_, back=False)
     if field in TEXT_FIELDS:
         prompts = {
-            "name": _("Typ de nieuwe naam (hoogstens {limit} tekens).").format(limit=rules.NAME_MAX),
-            "description": _("Typ de nieuwe beschrijving (hoogstens {limit} tekens).").format(limit=rules.DESCRIPTION_MAX),
+            "name": context.ngettext("Typ de nieuwe naam (hoogstens {limit} teken).", "Typ de nieuwe naam (hoogstens {limit} tekens).", rules.NAME_MAX).format(limit=rules.NAME_MAX),
+            "description": context.ngettext("Typ de nieuwe beschrijving (hoogstens {limit} teken).", "Typ de nieuwe beschrijving (hoogstens {limit} tekens).", rules.DESCRIPTION_MAX).format(limit=rules.DESCRIPTION_MAX),
             "phone": _("Typ het nieuwe telefoonnummer, of - om het weg te halen."),
             "email": _("Typ het nieuwe e-mailadres, of - om het weg te halen."),
             "website": _("Typ de nieuwe website, of - om hem weg te halen."),
@@ -257,8 +257,7 @@ async def got_text(update: Update, context: KnooppuntContext) -> str | int:
         else:
             value = cleaners[field](text)
     except rules.FieldError as error:
-        reply = _(error.message)
-        await message.reply_text(reply.format(limit=error.limit) if error.limit else reply)
+        await message.reply_text(rules.describe_field_error(error, context.translator))
         return EDIT_TEXT
     except OpeningHoursError as error:
         question, markup, choices = hours_question(error, context.translator, context.language, "ed:hours:")

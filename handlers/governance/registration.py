@@ -79,13 +79,13 @@ async def ask(update: Update, context: KnooppuntContext, step: str, data: dict) 
     chat_id = update.effective_chat.id
     markup = None
     if step == "name":
-        text = _("Hoe heet je initiatief? (hoogstens {limit} tekens)").format(limit=rules.NAME_MAX)
+        text = context.ngettext("Hoe heet je initiatief? (hoogstens {limit} teken)", "Hoe heet je initiatief? (hoogstens {limit} tekens)", rules.NAME_MAX).format(limit=rules.NAME_MAX)
     elif step == "category":
         text = _("Wat voor soort initiatief is het? Kies hieronder.")
         buttons = [InlineKeyboardButton(_(c.name), callback_data=f"reg:cat:{c.code}") for c in CATEGORIES]
         markup = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
     elif step == "description":
-        text = _("Vertel in een paar zinnen wat jullie doen. (hoogstens {limit} tekens)").format(limit=rules.DESCRIPTION_MAX)
+        text = context.ngettext("Vertel in een paar zinnen wat jullie doen. (hoogstens {limit} teken)", "Vertel in een paar zinnen wat jullie doen. (hoogstens {limit} tekens)", rules.DESCRIPTION_MAX).format(limit=rules.DESCRIPTION_MAX)
     elif step == "networks":
         text = _("Bij welke netwerken hoort je initiatief? Tik om te kiezen, dan op Klaar.")
         markup = await _networks_markup(context, data.get("networks", []))
@@ -205,8 +205,7 @@ async def _tell(update: Update, text: str) -> None:
 
 
 async def _field_error(update: Update, context: KnooppuntContext, error: rules.FieldError) -> None:
-    message = context.gettext(error.message)
-    await _tell(update, message.format(limit=error.limit) if error.limit else message)
+    await _tell(update, rules.describe_field_error(error, context.translator))
 
 
 # -- entry, stop, back --------------------------------------------------------------------------
