@@ -61,3 +61,31 @@ async def test_forgetting_ends_the_conversation_and_the_next_message_gets_its_us
     # and it can start again from the beginning
     texts = bot.reply_texts(await person.say("/aanmelden"))
     assert texts[-1].startswith("Hoe heet je initiatief?")
+
+
+async def test_after_a_restart_the_guard_finds_the_registration_step_in_its_draft(bot, settings):
+    """user_data is not persisted; the registration's step is (its draft), so the guard still knows it."""
+    from bot.app import build_application
+    from tests.fakes.bot_api import FakeBotAPI
+    from tests.harness import BotHarness
+
+    person = Person(bot, NOOR)
+    await person.say("/aanmelden")
+    await person.say("Buurtmoestuin")  # now asked for the category
+    await bot.app.shutdown()
+
+    api = FakeBotAPI()
+    second = build_application(settings, request=api, rate_limiter=False)
+    await second.initialize()
+    await second.post_init(second)
+    try:
+        harness = BotHarness(second, api)
+        again = Person(harness, NOOR)
+        assert STEPS_KEY not in second.user_data.get(NOOR["id"], {})
+        texts = harness.reply_texts(await again.say("📅 Agenda"))
+        assert texts[0].startswith("Je bent nog bezig met je aanmelding") and texts[-1].startswith("Wat voor soort initiatief")
+        texts = harness.reply_texts(await again.say("/terug"))
+        assert texts[-1].startswith("Hoe heet je initiatief?")
+    finally:
+        await second.shutdown()
+    await bot.app.initialize()  # the fixture shuts it down again
