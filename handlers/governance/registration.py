@@ -565,12 +565,12 @@ async def in_group(update: Update, context: KnooppuntContext) -> None:
     )
 
 
-async def load_conversations(session) -> dict:  # noqa: ANN001
+async def load_draft_steps(session) -> dict:  # noqa: ANN001
     """For storage.persistence: the drafts still alive, as conversation states."""
     return await registrations.active_draft_steps(session, now() - rules.DRAFT_EXPIRES_AFTER)
 
 
-async def save_conversation(session, key: tuple, state: object | None) -> None:  # noqa: ANN001
+async def save_draft_step(session, key: tuple, state: object | None) -> None:  # noqa: ANN001
     """For storage.persistence: PTB's state of (chat_id, user_id). The steps wrote the draft with each
     answer already; a conversation that ended leaves no draft behind."""
     user_id = key[-1]
@@ -580,7 +580,7 @@ async def save_conversation(session, key: tuple, state: object | None) -> None: 
         await registrations.set_step(session, user_id, str(state))
 
 
-register_conversation_store(CONVERSATION, ConversationStore(load=load_conversations, save=save_conversation))
+register_conversation_store(CONVERSATION, ConversationStore(load=load_draft_steps, save=save_draft_step))
 
 
 async def expire_drafts(context: KnooppuntContext) -> None:
