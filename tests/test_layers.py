@@ -1,5 +1,6 @@
 """The layers of docs/architecture.md, checked on the imports: domain/ is pure, storage/ knows no
-handlers, bot/ reaches handlers/ only through the composition root, web/ only for the Mini App's RSVP."""
+handlers, bot/ reaches handlers/ only through the composition root, web/ only for the reminder job
+the Mini App's RSVP schedules."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def test_bot_reaches_handlers_only_through_the_composition_root():
     assert offenders("bot", ("handlers",), allowed=("bot/app.py",)) == []
 
 
-def test_web_needs_no_handlers_internals_but_the_rsvp_answer_and_reminder():
+def test_web_needs_of_handlers_only_the_reminder_job():
+    """The Mini App's "Ik kom" schedules the bot's reminder job; everything else comes from domain/ and storage/."""
     uses = {name for names in imports_of("web").values() for name in names if name.startswith("handlers")}
-    assert uses <= {"handlers.activities.agenda", "handlers.activities.reminders"}, uses
+    assert uses <= {"handlers.activities.reminders"}, uses

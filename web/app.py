@@ -36,7 +36,7 @@ from domain.places_csv import write_places
 from domain.taxonomy import CATEGORIES
 from domain.webapp_auth import InitDataError, validate_init_data
 from handlers.activities.reminders import schedule_reminder
-from handlers.activities.agenda import rsvp_answer
+from domain.rsvp_words import rsvp_answer
 from storage.repositories import activities as activity_repo
 from storage.repositories import directory as directory_repo
 from storage.repositories import public_data

@@ -24,7 +24,7 @@ from domain.ids import db_id, page_number
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
-from domain.agenda import for_children, reminder_stage, window
+from domain.agenda import for_children, window
 from domain.calendar_file import build_calendar, google_calendar_link
 from domain.datefmt import format_day
 from domain.geo import format_distance, haversine_m
@@ -39,6 +39,7 @@ from handlers.activities.card import (
     slot_in_window,
 )
 from handlers.activities.reminders import notify, schedule_reminder
+from domain.rsvp_words import rsvp_answer
 from storage.activity_facts import calendar_event, next_slot
 from handlers.core.common import (
     BUTTON_AGENDA,
@@ -469,27 +470,6 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
         logger.debug("Card %s not redrawn: %s", activity_id, exc)
 
 
-# What "Ik kom" answers when there is no date to sign up for, by try_rsvp's outcome.
-RSVP_ANSWERS = {
-    "cancelled": N_("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
-    "over": N_("Deze activiteit is al voorbij."),
-}
-
-
-def rsvp_answer(gettext, language: str, tz, result: str, slot, now, reminders_on: bool = True) -> str:  # noqa: ANN001
-    """What "Ik kom" answers, the same in the bot and the Mini App: the date it is for, and only the
-    reminder that will really come."""
-    _ = gettext
-    if result in RSVP_ANSWERS or slot is None:
-        return _(RSVP_ANSWERS.get(result, RSVP_ANSWERS["over"]))
-    day = day_words(slot.start, language, tz)
-    if result == "already":
-        return _("Je had je al aangemeld voor {day}.").format(day=day)
-    if result == "waiting":
-        return _("Het is vol op {day}. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij.").format(day=day)
-    return " ".join([_("Fijn dat je komt op {day}! 🎉").format(day=day), reminder_promise(gettext, tz, slot, now, reminders_on)])
-
-
 try_rsvp = repo.try_rsvp  # one rule for the bot's button and the Mini App (storage.repositories.activities)
 
 
@@ -516,19 +496,6 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
         schedule_reminder(context.application, activity, now)
     if result in ("going", "waiting", "already"):
         await refresh_card(query, context, activity.id, user_id)
-
-
-def reminder_promise(gettext, tz, slot, now, reminders_on: bool) -> str:  # noqa: ANN001
-    """Only what will really happen: a reminder the day before, a few hours before, or none."""
-    _ = gettext
-    if not reminders_on:
-        return _("Je herinneringen staan uit. Aanzetten? Typ /herinneringen.")
-    moment = reminder_stage(to_utc(now), to_utc(slot.start))
-    if moment == "day":
-        return _("Je krijgt de dag ervoor een herinnering. Liever niet? Typ /herinneringen.")
-    if moment == "soon":
-        return _("Je krijgt 3 uur van tevoren een herinnering. Liever niet? Typ /herinneringen.")
-    return _("Het begint om {time}. Tot straks!").format(time=slot.start.astimezone(tz).strftime("%H:%M"))
 
 
 async def unrsvp(update: Update, context: KnooppuntContext) -> None:
