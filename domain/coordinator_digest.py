@@ -11,6 +11,7 @@ from datetime import date
 from domain.datefmt import format_day
 from domain.htmltext import TELEGRAM_LIMIT, escape, split_message
 from domain.i18n_markers import Translator
+from domain.together import ExchangeFacts, overview_lines
 
 SHOWN = 10  # names per list; more would bury the rest of the overview
 
@@ -25,6 +26,7 @@ class CoordinatorOverview:
     unverified_listings: Sequence[str]
     unreachable_groups: Sequence[str]
     unverified_days: int = 90
+    exchange: ExchangeFacts | None = None  # vraag & aanbod between initiatives
 
 
 def _bold(text: str) -> str:
@@ -67,4 +69,6 @@ def compose_overview(o: CoordinatorOverview, *, translator: Translator, locale: 
         lines += [f"• {escape(name)}" for name in o.unreachable_groups]
     if not (o.awaiting_approval or o.unverified_listings or o.unreachable_groups):
         lines += ["", escape(_("Alle buurtplekken zijn gecontroleerd en alle groepen zijn bereikt."))]
+    if o.exchange is not None:
+        lines += overview_lines(o.exchange, translator)
     return split_message("\n".join(lines), limit)

@@ -8,11 +8,12 @@ as a list of messages, already split to Telegram's size.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from domain import together as together_rules
 from domain.datefmt import format_day, format_time
 from domain.htmltext import TELEGRAM_LIMIT, escape, escape_attr, split_message, truncate
 from domain.i18n_markers import Translator
@@ -74,6 +75,7 @@ class NetworkWeek:
     activities: list[ActivityItem]
     new_initiatives: list[InitiativeItem]
     announcements: list[AnnouncementItem]
+    exchange: list[together_rules.ListedItem] = field(default_factory=list)  # open vraag & aanbod
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class CoordinatorFacts:
     upcoming_activities: int
     unverified: list[InitiativeItem]
     unreachable_groups: list[str]
+    exchange: together_rules.ExchangeFacts | None = None  # vraag & aanbod: matched this week, open longest
 
 
 def _bold(text: str) -> str:
@@ -115,9 +118,11 @@ def compose_group_digest(
     tz: ZoneInfo = TZ,
     skip_empty: bool = False,
     limit: int = TELEGRAM_LIMIT,
+    extra_blocks: Sequence[str] = (),
 ) -> list[str] | None:
     """The digest for the week starting on ``week_start`` (local dates), as Telegram messages.
 
+    ``extra_blocks`` are ready Telegram HTML sections added at the end (vraag & aanbod, domain.together).
     Activities outside that week are left out. An empty week gives one short line that invites
     initiatives to post, or None when ``skip_empty`` (the caller then sends nothing).
     """
@@ -125,7 +130,7 @@ def compose_group_digest(
     week_end = week_start + timedelta(days=7)
     lo, hi = (to_utc(localize(datetime.combine(d, time()), tz)) for d in (week_start, week_end))
     in_week = sorted((a for a in activities if lo <= to_utc(a.start) < hi), key=lambda a: to_utc(a.start))
-    if not (in_week or initiatives or announcements):
+    if not (in_week or initiatives or announcements or extra_blocks):
         if skip_empty:
             return None
         invite = _("Deze week staat er nog niets op de agenda van {network}. Organiseer je iets? Zet het erin met /activiteit, dan ziet de buurt het.")
@@ -149,4 +154,5 @@ def compose_group_digest(
             text = truncate(" ".join(a.text.split()), ANNOUNCEMENT_LIMIT)
             lines.append(f"• <i>{escape(a.initiative)}</i>: {escape(text)}")
         blocks.append("\n".join(lines))
+    blocks += list(extra_blocks)
     return split_message("\n\n".join(blocks), limit)

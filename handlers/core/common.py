@@ -347,7 +347,7 @@ FIRST_STEPS_KEY = "first_steps"  # user_data: conversation name -> the state its
 async def _main_button_in_conversation(update: Update, context: CallbackContext) -> None:
     """A main-keyboard button (or the location button) pressed halfway a conversation is not an answer:
     the conversation stays and its question comes again. A location where a place is asked passes."""
-    for name, guide in STEP_GUIDES.items():
+    for guide in STEP_GUIDES.values():
         state = await guide.state(update, context)
         if state is None or state == ConversationHandler.END:
             continue

@@ -12,6 +12,7 @@ from bot.i18n import get_translator
 from domain.coordinator_digest import CoordinatorOverview, compose_overview
 from domain.digest import DigestActivity, DigestAnnouncement, DigestInitiative, compose_group_digest
 from domain.taxonomy import get_category
+from domain.together import digest_section
 from handlers.core.common import deep_link
 from domain.digest import CoordinatorFacts, NetworkWeek
 
@@ -39,8 +40,16 @@ def group_digest(week: NetworkWeek, moment: datetime, language: str, tz: ZoneInf
         [DigestInitiative(item.name, _category_label(item.category, language)) for item in week.new_initiatives],
         [DigestAnnouncement(item.initiative, item.text) for item in week.announcements],
         translator=get_translator(language), locale=language, tz=tz, skip_empty=skip_empty,
+        extra_blocks=_exchange_blocks(week, language, tz, bot_username),
     )
     return messages or []
+
+
+def _exchange_blocks(week: NetworkWeek, language: str, tz: ZoneInfo, bot_username: str) -> list[str]:
+    """The open vraag & aanbod of the network, each with a link to respond in the bot."""
+    links = {item.item_id: deep_link(bot_username, "tg", str(item.item_id)) for item in week.exchange}
+    section = digest_section(week.exchange, get_translator(language), language, tz, link=links)
+    return [section] if section else []
 
 
 def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language: str, tz: ZoneInfo) -> list[str]:
@@ -55,6 +64,7 @@ def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language
             upcoming_activities=network.upcoming_activities,
             unverified_listings=[item.name for item in network.unverified],
             unreachable_groups=network.unreachable_groups,
+            exchange=network.exchange,
         )
         messages += compose_overview(overview, translator=get_translator(language), locale=language)
     return messages

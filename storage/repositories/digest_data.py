@@ -9,19 +9,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain import together as together_rules
 from domain.digest import ActivityItem, AnnouncementItem, CoordinatorFacts, InitiativeItem, NetworkWeek
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
+from storage.repositories import together
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
 
 
-def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
+def _network_initiatives(network_id: int) -> Select[int]:
     return select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id)
 
 
@@ -33,7 +35,8 @@ async def upcoming_activities(session: AsyncSession, network_id: int, start: dat
         .where(
             Activity.status == "published",
             Initiative.status == "active",
-            Activity.initiative_id.in_(_network_initiatives(network_id)),
+            Activity.initiative_id.in_(_network_initiatives(network_id))
+            | Activity.id.in_(together.coorganised_by(_network_initiatives(network_id))),
             Activity.starts_at < end,
             or_(Activity.rrule.is_not(None), Activity.starts_at >= start),
         )
@@ -97,6 +100,7 @@ async def network_week(session: AsyncSession, network_id: int, network_name: str
         activities=await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz),
         new_initiatives=await new_initiatives(session, network_id, since, now),
         announcements=await announcements(session, network_id, now - timedelta(days=7), now),
+        exchange=await together.listed_items(session, now, network_id=network_id),
     )
 
 
@@ -126,4 +130,11 @@ async def coordinator_facts(session: AsyncSession, network_id: int, network_name
         upcoming_activities=len(await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz)),
         unverified=[InitiativeItem(row.id, row.name) for row in unverified],
         unreachable_groups=[title or "?" for title in unreachable],
+        exchange=await _exchange_facts(session, network_id, now),
     )
+
+
+async def _exchange_facts(session: AsyncSession, network_id: int, now: datetime) -> together_rules.ExchangeFacts:
+    listed = await together.listed_items(session, now, network_id=network_id)
+    matched = await together.matched_count(session, network_id, now - timedelta(days=7), now)
+    return together_rules.ExchangeFacts(matched=matched, open_count=len(listed), open_longest=together_rules.longest_open(listed, now))

@@ -73,6 +73,11 @@ PERSON_COLUMNS = {
     "digest_deliveries": (["target_id"], []),
     "outbox": (["chat_id"], []),  # messages to the person, waiting or sent
     "handled_updates": ([], []),
+    # Vraag & aanbod: a member's responses go; items and co-organisers stay with the initiatives.
+    "together_items": ([], ["created_by", "decided_by"]),
+    "together_item_networks": ([], []),
+    "together_responses": (["user_id"], ["decided_by"]),
+    "activity_coorganisers": ([], ["created_by", "decided_by"]),
     # No person's id at all: places, networks, schedules, and the geocoding cache.
     "geocode_cache": ([], []),
     "locations": ([], []),
