@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 
 from domain.i18n_markers import Translator
 from domain.recurrence import TZ
+from domain.weekdays import RRULE_DAYS
 
-_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def format_time(moment: datetime, tz: ZoneInfo = TZ) -> str:
@@ -66,9 +65,9 @@ def format_recurrence(rule: str, start: datetime, end: datetime | None = None, *
     _ = translator.gettext
     parts = dict(part.split("=", 1) for part in rule.upper().split(";"))
     freq, byday, interval = parts.pop("FREQ", ""), parts.pop("BYDAY", ""), parts.pop("INTERVAL", "1")
-    if parts or byday[-2:] not in _RRULE_DAYS:
+    if parts or byday[-2:] not in RRULE_DAYS:
         raise ValueError(f"cannot say this rule in words: {rule}")
-    weekday = Locale.parse(locale).days["format"]["wide"][_RRULE_DAYS.index(byday[-2:])]
+    weekday = weekday_name(RRULE_DAYS.index(byday[-2:]), locale=locale)
     nth = byday[:-2]
     if freq == "WEEKLY" and not nth and interval == "1":
         phrase = _("elke {weekday}").format(weekday=weekday)
@@ -114,7 +113,11 @@ def format_when(start: datetime, end: datetime | None, now: datetime, *, transla
     return f"{text} – {_day_phrase(end_local.date(), today, translator=translator, locale=locale)}, {format_time(end_local, tz)}"
 
 
+def weekday_name(weekday: int, *, locale: str) -> str:
+    """"maandag" / "Monday" / "Pazartesi" (Babel's CLDR table), Monday = 0: the one table of day names shown."""
+    return str(get_day_names("wide", locale=locale)[weekday])
+
+
 def short_weekday(weekday: int, *, locale: str) -> str:
-    """"ma" / "Mon" (Babel, CLDR), Monday = 0."""
-    name: str = Locale.parse(locale).days["format"]["abbreviated"][weekday]
-    return name.rstrip(".")
+    """"ma" / "Mon" (Babel's CLDR table), Monday = 0."""
+    return str(get_day_names("abbreviated", locale=locale)[weekday]).rstrip(".")

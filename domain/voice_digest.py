@@ -15,6 +15,19 @@ DIGEST_STEP_CHARS = 140
 
 
 @dataclass(frozen=True)
+class DigestSignal:
+    """A signal for a digest: new this week, or with progress this week."""
+
+    id: int
+    text: str
+    theme: str
+    buurt: str
+    supports: int
+    progress_status: str | None = None
+    progress_text: str | None = None
+
+
+@dataclass(frozen=True)
 class VoiceDigestItem:
     """A published signal in a digest: new this week, or with a step recorded this week."""
 

@@ -15,8 +15,8 @@ from domain.taxonomy import get_category
 from domain.together import digest_section
 from domain.voice_digest import VoiceDigestItem, compose_voice_section
 from handlers.core.common import deep_link
-from storage.repositories.digest_data import CoordinatorFacts, NetworkWeek
-from storage.repositories.voice import DigestSignal
+from domain.digest import CoordinatorFacts, NetworkWeek
+from domain.voice_digest import DigestSignal
 
 ACTIVITY_PREFIX = "act"  # deep links to an activity card (the activities capability opens them)
 SIGNAL_PREFIX = "stem"  # deep links to a signal with its support button (handlers.voice.board opens them)

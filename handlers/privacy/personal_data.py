@@ -12,13 +12,12 @@ from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain.datefmt import format_full_date
 from domain.htmltext import truncate
-from handlers.core import conversation_state
 from handlers.core.common import MenuCommand, escape, show_result
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -116,7 +115,7 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
         return
     _ = context.gettext
     user_id = update.effective_user.id
-    async with context.session() as session:
+    async with context.read_session() as session:
         tables = await personal_data.export(session, user_id)
         found = await personal_data.summary(session, user_id)
         exchange = await together.person_summary(session, user_id)
@@ -268,31 +267,14 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
         counts = await personal_data.erase(session, user_id)
         await outbox.forget_chat(session, user_id)  # messages to them, waiting or sent, go too
         audit.record(session, None, "user_forgotten", "user", None, rows=sum(counts.values()))
+    # Their drafts are gone from the database; clearing user_data ends every conversation they were in
+    # too (handlers.core.common.add_conversation: a step without its noted state is not an answer).
     context.user_data.clear()
-    ended = end_conversations(context.application, user_id)
-    logger.info("User %s was forgotten (%s rows, %s conversations ended)", user_id, sum(counts.values()), ended)
+    logger.info("User %s was forgotten (%s rows)", user_id, sum(counts.values()))
     await show_result(update, context,
         _("Klaar. Ik heb je gegevens verwijderd. Stuur je mij later weer een bericht, dan begin ik opnieuw met alleen je id en taal.")
     )
     context.bot_data.outbox.wake()
-
-
-def end_conversations(application: Application, user_id: int) -> int:
-    """End every conversation the person is in (registration, activity, announcement, edits...).
-
-    Their drafts are gone from the database; the in-memory state must go too, or the next message
-    would resume a step and write under a person who asked to be forgotten. PTB has no public way
-    to end another handler's conversation: handlers.core.conversation_state uses its own END transition.
-    """
-    ended = 0
-    pending: list[BaseHandler] = [handler for group in application.handlers.values() for handler in group]
-    while pending:
-        handler = pending.pop()
-        if not isinstance(handler, ConversationHandler):
-            continue
-        pending.extend(handler.entry_points + handler.fallbacks + [h for hs in handler.states.values() for h in hs])
-        ended += conversation_state.end_for_user(handler, user_id)
-    return ended
 
 
 async def _queue_handover_notes(session: AsyncSession, context: KnooppuntContext, handover: personal_data.Handover, coordinators: set[int]) -> None:

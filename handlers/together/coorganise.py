@@ -175,9 +175,7 @@ async def invite(update: Update, context: KnooppuntContext) -> None:
 
 
 async def _is_active(session, initiative_id: int) -> bool:  # noqa: ANN001
-    from storage.models import Initiative
-
-    initiative = await session.get(Initiative, initiative_id)
+    initiative = await activities_repo.get_initiative(session, initiative_id)
     return initiative is not None and initiative.status == "active"
 
 

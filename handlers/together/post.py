@@ -17,6 +17,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import together as rules
 from domain.datefmt import format_day
+from domain.i18n_markers import NN_
 from domain.ids import db_id
 from domain.when import WhenError
 from handlers.core.common import PRIVATE, MenuCommand, Steps, add_conversation, escape
@@ -33,6 +34,13 @@ INITIATIVE, KIND, TEXT, UNTIL, NETWORKS, CONFIRM = range(60, 66)
 END = ConversationHandler.END
 DRAFT = "together_draft"
 NAME = "vraag_aanbod"
+
+
+# The limit on open items, counted through ngettext; NN_ marks the pair for the extractor.
+OPEN_LIMIT = NN_(
+    "Je initiatief heeft al {max} open vraag of aanbieding. Zet die eerst op 'geregeld' bij /mijn.",
+    "Je initiatief heeft al {max} open vragen en aanbiedingen. Zet er eerst een op 'geregeld' bij /mijn.",
+)
 
 
 def _draft(context: KnooppuntContext) -> dict:
@@ -54,8 +62,7 @@ async def _start(update: Update, context: KnooppuntContext, direction: str) -> i
     if not with_room:
         context.user_data.pop(DRAFT, None)
         await update.effective_message.reply_text(
-            _("Je initiatief heeft al {max} open vragen en aanbiedingen. Zet er eerst een op 'geregeld' bij /mijn.").format(
-                max=rules.MAX_OPEN_PER_INITIATIVE))
+            context.ngettext(*OPEN_LIMIT, rules.MAX_OPEN_PER_INITIATIVE).format(max=rules.MAX_OPEN_PER_INITIATIVE))
         return END
     if len(mine) == 1:
         _draft(context).update(initiative_id=with_room[0][0], initiative_name=with_room[0][1])
@@ -92,7 +99,8 @@ async def ask(update: Update, context: KnooppuntContext, state: object) -> int:
     if state == TEXT:
         example = _("Bijvoorbeeld: Wie kan ons zaterdag een partytent lenen?") if d["direction"] == rules.ASK else _(
             "Bijvoorbeeld: Onze zaal is op dinsdagavond vrij voor een taalcafé.")
-        await message.reply_text(_("Beschrijf het kort, in hoogstens {max} tekens.").format(max=rules.TEXT_MAX) + "\n" + example + hint)
+        await message.reply_text(context.ngettext("Beschrijf het kort, in hoogstens {max} teken.", "Beschrijf het kort, in hoogstens {max} tekens.",
+                                                    rules.TEXT_MAX).format(max=rules.TEXT_MAX) + "\n" + example + hint)
         return TEXT
     if state == UNTIL:
         await message.reply_text(_("Tot wanneer is het nodig? Typ een datum, bijvoorbeeld: zaterdag, 12 december of 31-1.") + hint)
@@ -156,9 +164,7 @@ async def chose_kind(update: Update, context: KnooppuntContext) -> int:
 
 async def use_buttons(update: Update, context: KnooppuntContext) -> int:
     """Typed text where a button is the answer: say so, and ask the same question again."""
-    from handlers.core.common import current_state
-
-    state = current_state(context.application, NAME, update)
+    state = await STEPS.state(update, context)
     await update.effective_message.reply_text(context.gettext("Kies met de knoppen hierboven."))
     return await ask(update, context, state if state in (INITIATIVE, KIND, NETWORKS, CONFIRM) else KIND)
 
@@ -171,8 +177,10 @@ async def got_text(update: Update, context: KnooppuntContext) -> int:
         await update.effective_message.reply_text(_("Dat is wel erg kort. Schrijf in een paar woorden wat je zoekt of aanbiedt."))
         return TEXT
     if problem == "long":
-        await update.effective_message.reply_text(_("Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(
-            n=len(rules.clean_text(text)), max=rules.TEXT_MAX))
+        await update.effective_message.reply_text(context.ngettext(
+            "Je tekst is {n} teken. Het mag hoogstens {max} tekens zijn. Maak hem korter.",
+            "Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.", len(rules.clean_text(text)),
+        ).format(n=len(rules.clean_text(text)), max=rules.TEXT_MAX))
         return TEXT
     _draft(context)["text"] = rules.clean_text(text)
     return await ask(update, context, UNTIL)
@@ -272,8 +280,7 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
             audit.record_denied(session, user_id, "together.post", "initiative", d["initiative_id"])
             refused = _("Dat mag je niet doen. Je bent geen lid (meer) van een actief initiatief.")
         elif not rules.room_for_another(await repo.open_count(session, d["initiative_id"], now)):
-            refused = _("Je initiatief heeft al {max} open vragen en aanbiedingen. Zet er eerst een op 'geregeld' bij /mijn.").format(
-                max=rules.MAX_OPEN_PER_INITIATIVE)
+            refused = context.ngettext(*OPEN_LIMIT, rules.MAX_OPEN_PER_INITIATIVE).format(max=rules.MAX_OPEN_PER_INITIATIVE)
         else:
             refused = None
             item = await repo.create_item(
@@ -303,9 +310,7 @@ async def stop(update: Update, context: KnooppuntContext) -> int:
 
 async def back(update: Update, context: KnooppuntContext) -> int:
     order = [INITIATIVE, KIND, TEXT, UNTIL, NETWORKS, CONFIRM]
-    from handlers.core.common import current_state
-
-    state = current_state(context.application, NAME, update)
+    state = await STEPS.state(update, context)
     index = order.index(state) if state in order else 1
     previous = order[max(index - 1, 0)]
     if previous == INITIATIVE and "choices" not in _draft(context):

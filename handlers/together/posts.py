@@ -14,10 +14,10 @@ from domain import together as rules
 from domain.datefmt import format_day
 from handlers.core.common import deep_link, escape
 from storage.repositories import activities as activities_repo
+from storage.repositories import groups as groups_repo
 from storage.repositories import outbox
 from storage.repositories import together as repo
 from storage.repositories import users
-from storage.models import GroupChat
 from storage.tables_together import TogetherItem
 
 DEEP_LINK = "tg"  # t.me/<bot>?start=tg-<item id>: the item in the private chat, to respond there
@@ -81,7 +81,7 @@ async def update_group_posts(application: Application, session_factory: object, 
         sent = await outbox.sent_messages(session, post_key(item_id))
         languages = {}
         for chat_id, _message_id in sent:
-            group = await session.get(GroupChat, chat_id)
+            group = await groups_repo.get_group(session, chat_id)
             languages[chat_id] = group.language if group is not None else application.bot_data.settings.default_language
     for chat_id, message_id in sent:
         language = languages[chat_id]

@@ -21,7 +21,7 @@ from bot.i18n import N_, get_translator
 from domain import voice as rules
 from domain.htmltext import truncate
 from domain.ids import db_id, db_id_field
-from handlers.core.common import MenuCommand, Steps, add_conversation, current_state, escape, show_result
+from handlers.core.common import MenuCommand, Steps, add_conversation, escape, show_result
 from handlers.voice.common import language_of, queue_notice, refuse_press, stem_link, wake_outbox
 from storage.repositories import audit
 from storage.repositories import voice as repo
@@ -233,7 +233,7 @@ async def save(update: Update, context: KnooppuntContext) -> int:
 
 async def use_buttons(update: Update, context: KnooppuntContext) -> None:
     await update.effective_message.reply_text(context.gettext("Kies een van de knoppen."))
-    await ask(update, context, current_state(context.application, CONVERSATION, update) or STATUS)
+    await ask(update, context, (await STEPS.state(update, context)) or STATUS)
 
 
 async def stop(update: Update, context: KnooppuntContext) -> int:
@@ -243,7 +243,7 @@ async def stop(update: Update, context: KnooppuntContext) -> int:
 
 
 async def back(update: Update, context: KnooppuntContext) -> str:
-    state = current_state(context.application, CONVERSATION, update)
+    state = await STEPS.state(update, context)
     needs_meeting = _draft(context).get("status") == rules.INGEBRACHT
     order = [STATUS, MEETING, DATE, TEXT_STEP, CONFIRM] if needs_meeting else [STATUS, TEXT_STEP, CONFIRM]
     previous = order[max(order.index(state) - 1, 0)] if state in order else STATUS

@@ -18,7 +18,7 @@ from domain import gazetteer, intent
 from domain import voice as rules
 from domain.geo import InvalidCoordinates, validate_coordinates
 from domain.ids import db_id
-from handlers.core.common import MenuCommand, Steps, add_conversation, current_state, escape, main_keyboard, show_result
+from handlers.core.common import MenuCommand, Steps, add_conversation, escape, main_keyboard, show_result
 from handlers.voice import moderation
 from handlers.voice.common import wake_outbox
 from storage.repositories import audit
@@ -177,12 +177,12 @@ async def got_what(update: Update, context: KnooppuntContext) -> str:
 async def not_text(update: Update, context: KnooppuntContext) -> None:
     """A photo, voice message or sticker halfway: words only, then the question again."""
     await update.effective_message.reply_text(context.gettext("Ik kan alleen tekst lezen. Typ je antwoord, of kies een knop."))
-    await ask(update, context, current_state(context.application, CONVERSATION, update) or WHAT)
+    await ask(update, context, (await STEPS.state(update, context)) or WHAT)
 
 
 async def use_buttons(update: Update, context: KnooppuntContext) -> None:
     await update.effective_message.reply_text(context.gettext("Kies een van de knoppen."))
-    await ask(update, context, current_state(context.application, CONVERSATION, update) or WHAT)
+    await ask(update, context, (await STEPS.state(update, context)) or WHAT)
 
 
 async def got_theme(update: Update, context: KnooppuntContext) -> str:
@@ -334,7 +334,7 @@ async def stop(update: Update, context: KnooppuntContext) -> int:
 
 
 async def back(update: Update, context: KnooppuntContext) -> str:
-    state = current_state(context.application, CONVERSATION, update)
+    state = await STEPS.state(update, context)
     previous = ORDER[max(ORDER.index(state) - 1, 0)] if state in ORDER else WHAT
     await ask(update, context, previous)
     return previous

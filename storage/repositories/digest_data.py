@@ -1,11 +1,11 @@
 """What goes into a digest: read from the database for one network and one week.
 
-Returns plain values (no ORM objects), so composing a digest is pure and needs no session.
+Returns plain values (no ORM objects): the data classes of domain.digest, so composing a digest is
+pure and needs no session.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,66 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain import together as together_rules
+from domain.digest import ActivityItem, AnnouncementItem, CoordinatorFacts, InitiativeItem, NetworkWeek
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
 from storage.repositories import together, voice
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
-
-
-@dataclass(frozen=True)
-class ActivityItem:
-    activity_id: int
-    starts_at: datetime  # aware, UTC
-    ends_at: datetime | None
-    title: str
-    place: str | None
-    initiative: str
-
-
-@dataclass(frozen=True)
-class InitiativeItem:
-    initiative_id: int
-    name: str
-    category: str = ""
-
-
-@dataclass(frozen=True)
-class AnnouncementItem:
-    initiative: str
-    text: str
-
-
-@dataclass(frozen=True)
-class NetworkWeek:
-    """Everything a group digest shows for one network."""
-
-    network_id: int
-    network_name: str
-    activities: list[ActivityItem]
-    new_initiatives: list[InitiativeItem]
-    announcements: list[AnnouncementItem]
-    # "Wat de buurt vraagt": signals of the network's buurten published since the last digest, and
-    # those with a progress step in the past week.
-    signals_new: list[voice.DigestSignal] = field(default_factory=list)
-    signals_changed: list[voice.DigestSignal] = field(default_factory=list)
-    exchange: list[together_rules.ListedItem] = field(default_factory=list)  # open vraag & aanbod
-
-
-@dataclass(frozen=True)
-class CoordinatorFacts:
-    """One network's line in a coordinator digest."""
-
-    network_id: int
-    network_name: str
-    pending: list[InitiativeItem]
-    new_initiatives: list[InitiativeItem]
-    upcoming_activities: int
-    unverified: list[InitiativeItem]
-    unreachable_groups: list[str]
-    signal_counts: dict[str, int] = field(default_factory=dict)  # signals of the network's buurten per status
-    exchange: together_rules.ExchangeFacts | None = None  # vraag & aanbod: matched this week, open longest
 
 
 def _network_initiatives(network_id: int) -> Select[int]:

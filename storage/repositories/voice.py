@@ -14,6 +14,7 @@ from sqlalchemy import Select, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.voice import DECLINED, MERGED, PUBLISHED, SUBMITTED, search_text, search_words
+from domain.voice_digest import DigestSignal
 from storage.models import Initiative, InitiativeNetwork, Location, NetworkCoordinator
 from storage.tables_voice import VoiceProgress, VoiceSignal, VoiceSupport
 
@@ -328,20 +329,7 @@ async def latest_progress(session: AsyncSession, signal_ids: Sequence[int]) -> d
     return {signal_id: steps[-1].status for signal_id, steps in (await progress_of(session, signal_ids)).items() if steps}
 
 
-# -- digests -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DigestSignal:
-    """A signal for a digest: new this week, or with progress this week."""
-
-    id: int
-    text: str
-    theme: str
-    buurt: str
-    supports: int
-    progress_status: str | None = None
-    progress_text: str | None = None
+# -- digests (DigestSignal lives in domain.voice_digest) -----------------------------------------
 
 
 async def new_published_since(session: AsyncSession, since: datetime, until: datetime, buurten: Iterable[str] | None = None, limit: int = 5) -> list[DigestSignal]:

@@ -265,15 +265,11 @@ async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot)
 
 
 def conversations_of(bot, user_id: int) -> list[str]:
-    """Names of the conversation handlers that hold a state for the person."""
-    from telegram.ext import ConversationHandler
+    """Names of the conversations the person is in, as their steps noted it (handlers.core.common.STEPS_KEY)."""
+    from handlers.core.common import STEPS_KEY
 
-    found = []
-    for group in bot.app.handlers.values():
-        for handler in group:
-            if isinstance(handler, ConversationHandler) and any(user_id in key for key in handler._conversations):  # noqa: SLF001
-                found.append(handler.name or "unnamed")
-    return found
+    steps = bot.app.user_data.get(user_id, {}).get(STEPS_KEY, {})
+    return [name for name, chats in steps.items() if chats]
 
 
 @pytest.mark.parametrize("conversation", ["registration", "activity", "announcement"])
