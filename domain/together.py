@@ -57,12 +57,22 @@ PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
 RESPONSE_STEPS: dict[str, dict[str, str]] = {
     PENDING: {"accept": ACCEPTED, "decline": DECLINED},
 }
-# Co-organiser invitations.
-INVITED = "invited"
+# Co-organiser invitations: the invited initiative accepts or declines, the inviting one may
+# withdraw an invitation not answered yet, and a co-organiser may leave again. An initiative is
+# invited to an activity once: after declining, a withdrawal or leaving it is not asked again.
+INVITED, WITHDRAWN, LEFT = "invited", "withdrawn", "left"
 COORGANISER_STEPS: dict[str, dict[str, str]] = {
-    INVITED: {"accept": ACCEPTED, "decline": DECLINED},
-    ACCEPTED: {"leave": DECLINED},
+    INVITED: {"accept": ACCEPTED, "decline": DECLINED, "withdraw": WITHDRAWN},
+    ACCEPTED: {"leave": LEFT},
 }
+
+
+def step_from(steps: dict[str, dict[str, str]], action: str) -> str:
+    """The one status `action` starts from (each action of these machines has exactly one)."""
+    found = [current for current, actions in steps.items() if action in actions]
+    if len(found) != 1:
+        raise StepRefused(f"{action!r} has no single starting status")
+    return found[0]
 
 
 class StepRefused(ValueError):

@@ -29,6 +29,7 @@ NOT_PERSONAL: frozenset[str] = frozenset({
     "handled_updates.update_id",  # Telegram's update counter
     "outbox.thread_id",  # a forum topic of a group
     "outbox.message_id",  # Telegram's id of a sent message (chat_id is the person)
+    "together_group_messages.message_id",  # Telegram's id of an item's message in a group
 })
 FORGOTTEN_ACTOR = 0  # stands in for a forgotten person where the column may not be empty
 
