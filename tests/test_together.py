@@ -147,7 +147,7 @@ async def test_ask_help_accept_settle_journey(bot, world, clock):
     assert any(f"tg://user?id={ASKER['id']}" in t and "@ans_buurt" in t for t in to_helper)
     # A second press (e.g. the other member's card) changes nothing.
     calls = await bot.press(card.callback_data("Accepteren"), ASKER_TWO)
-    assert any("Dit is al besloten." in c.text for c in calls)
+    assert any("Deze reactie is al aangenomen." in c.text for c in calls)
     assert not any("tg://user" in c.text for c in calls)
 
     # A marks it settled: gone from the lists, the group's message says so.
