@@ -201,7 +201,7 @@ async def got_until(update: Update, context: KnooppuntContext) -> int:
     text = " ".join((update.effective_message.text or "").split())[:80]
     tz = context.settings.timezone
     try:
-        day = rules.read_last_day(text, context.now(), tz)
+        day = rules.read_last_day(text, context.now(), tz, context.language)
     except WhenError as error:
         days = sorted({option.start.astimezone(tz).date() for option in error.options})[:2]
         if error.reason == "ambiguous" and len(days) == 2:
