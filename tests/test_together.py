@@ -160,7 +160,7 @@ async def test_ask_help_accept_settle_journey(bot, world, clock):
     assert "partytent" not in calls[-1].text and "Er staat nu niets open" in calls[-1].text
     calls = await bot.press(f"tg:h:{item_id}", HELPER, chat=GROUP_X)  # the old group message's button
     answer = [c for c in calls if c.method == "answerCallbackQuery"][0]
-    assert "staat niet meer open" in answer.params["text"] and "url" not in answer.params
+    assert "Reageren kan niet meer" in answer.params["text"] and "url" not in answer.params
     async with bot.session_factory() as session:
         group = await session.get(GroupChat, GROUP_X["id"])
         digest = "\n".join(await digest_jobs.compose_group(session, bot.app, group, clock.moment))

@@ -24,7 +24,10 @@ LOCALES = Path(__file__).resolve().parent.parent / "bot" / "locales"
 # What a user types for "until when": the weekday in their own language.
 UNTIL = {"nl": "zaterdag", "tr": "cumartesi", "ar": "السبت"}
 # Saturday 5 December 2026 and Sunday 20 December, as the user's language writes them.
-SATURDAY = {"nl": "zaterdag 5 december", "tr": "5 Aralık Cumartesi", "ar": "السبت 5 ديسمبر"}
+SATURDAY = {"nl": "zaterdag 5 december", "tr": "5 Aralık Cumartesi", "ar": "السبت، 5 ديسمبر"}
+# What they ask for, in their own words.
+TENT = {"nl": "Wie kan ons zaterdag een partytent lenen?", "tr": "Cumartesi için bize bir parti çadırı ödünç verebilecek var mı?",
+        "ar": "من يستطيع أن يعيرنا خيمة حفلات يوم السبت؟"}
 
 
 def fragments(msgid: str) -> list[str]:
@@ -109,7 +112,7 @@ async def play(bot, language: str) -> dict[str, list[str]]:
 
     await say("/vraag", asker)
     await press("tq:k:lend", asker)
-    await say("Wie kan ons zaterdag een partytent lenen?", asker)
+    await say(TENT[language], asker)
     calls = await say(UNTIL[language], asker)
     assert "tq:n:done" in [b["callback_data"] for b in calls[-1].inline_buttons()], calls[-1].text
     await press("tq:n:done", asker)

@@ -233,7 +233,7 @@ async def test_double_taps_and_old_buttons_change_nothing_twice(bot, world, cloc
     # An old "Ik kan helpen" after settling, in the group and in the private chat: a clear answer.
     for chat in (GROUP_X, None):
         calls = await bot.press(f"tg:h:{item_id}", updates_user_c(), chat=chat)
-        assert popup(calls) == "Dit is al geregeld. Deze vraag of dit aanbod staat niet meer open. Er is niets veranderd."
+        assert popup(calls) == "Dit is al geregeld. Reageren kan niet meer."
         assert "url" not in [c for c in calls if c.method == "answerCallbackQuery"][0].params
     assert await count(bot, TogetherResponse) == 1
     # "Verlengen" on a settled item: nothing.

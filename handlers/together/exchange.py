@@ -147,9 +147,9 @@ def _closed_text(context: KnooppuntContext, status: str | None) -> str:
     """Why an item's button does nothing any more: settled, expired, or gone."""
     _ = context.gettext
     if status == rules.SETTLED:
-        return _("Dit is al geregeld. Deze vraag of dit aanbod staat niet meer open. Er is niets veranderd.")
-    if status == rules.EXPIRED or status == rules.OPEN:  # open but past its last day: expires within the hour
-        return _("De datum is voorbij. Deze vraag of dit aanbod staat niet meer open. Er is niets veranderd.")
+        return _("Dit is al geregeld. Reageren kan niet meer.")
+    if status in (rules.EXPIRED, rules.OPEN):  # open but past its last day: it expires within the hour
+        return _("De datum is voorbij. Reageren kan niet meer.")
     return _("Deze vraag of dit aanbod bestaat niet meer.")
 
 
@@ -245,9 +245,8 @@ async def settle(update: Update, context: KnooppuntContext) -> None:
         return
     await query.answer()
     if not done:
-        status = item.status if item is not None else None
-        await query.message.reply_text(_("Dit is al geregeld. Er is niets veranderd.") if status == rules.SETTLED
-                                       else _closed_text(context, status))
+        await query.message.reply_text(_("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED
+                                       else _("Dit is al verlopen. Er is niets veranderd."))
         return
     await posts.update_group_posts(context.application, context.bot_data.session_factory, item.id)
     await show_result(update, context, _("✅ Geregeld! Het staat niet meer in de lijsten. Fijn dat het gelukt is."))

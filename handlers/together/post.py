@@ -171,8 +171,10 @@ async def got_text(update: Update, context: KnooppuntContext) -> int:
         await update.effective_message.reply_text(_("Dat is wel erg kort. Schrijf in een paar woorden wat je zoekt of aanbiedt."))
         return TEXT
     if problem == "long":
-        await update.effective_message.reply_text(_("Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(
-            n=len(rules.clean_text(text)), max=rules.TEXT_MAX))
+        length = len(rules.clean_text(text))
+        await update.effective_message.reply_text(
+            context.ngettext("Je tekst heeft {n} teken.", "Je tekst heeft {n} tekens.", length).format(n=length) + " "
+            + _("Maak hem korter: hoogstens {max} tekens.").format(max=rules.TEXT_MAX))
         return TEXT
     _draft(context)["text"] = rules.clean_text(text)
     return await ask(update, context, UNTIL)
