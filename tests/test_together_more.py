@@ -13,7 +13,11 @@ from handlers.together.exchange import expiry_round
 from storage.models import Activity, AuditEntry
 from storage.tables_outbox import OutboxMessage
 from storage.tables_together import ActivityCoorganiser, TogetherGroupMessage, TogetherItem, TogetherResponse
-from tests.test_together import AMS, ASKER, ASKER_TWO, GROUP_X, GROUP_Y, HELPER, RESIDENT, clock, world  # noqa: F401 - fixtures
+from tests import test_together as journeys
+from tests.test_together import AMS, ASKER, ASKER_TWO, GROUP_X, HELPER, RESIDENT
+
+clock = journeys.clock  # the fixtures of the first round: a clock, and networks West and Oost with A, B, C
+world = journeys.world
 
 pytestmark = pytest.mark.storage  # runs on PostgreSQL too (TEST_DATABASE_URL)
 
