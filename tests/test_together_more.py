@@ -175,6 +175,12 @@ async def test_a_co_organiser_leaves_the_activity(bot, world, clock):
             assert popup(calls) == "Dit mag je niet doen.", (forger["first_name"], data)
     assert await coorganiser_status(bot, activity_id, world["b"]) == "accepted"
 
+    # /mijn of B lists it with the same way out.
+    calls = await bot.say("/mijn", HELPER)
+    calls = await bot.press(calls[-1].callback_data("Moestuin West"), HELPER)
+    assert "Samen georganiseerd" in calls[-1].text and "🚪 Niet meer samen: Kerstdiner" in calls[-1].buttons()
+    assert calls[-1].callback_data("Niet meer samen: Kerstdiner") == f"tc:l:{activity_id}:{world['b']}"
+
     calls = await bot.press(card.callback_data("Niet meer samen"), HELPER)
     question = calls[-1]
     assert "Wil je stoppen met samen organiseren van <b>Kerstdiner</b>?" in question.text
@@ -198,6 +204,10 @@ async def test_a_co_organiser_leaves_the_activity(bot, world, clock):
     assert any("Jullie zijn gestopt met samen organiseren." in c.text for c in calls)
     assert await coorganiser_status(bot, activity_id, world["b"]) == "left"
     assert await audited(bot, "together.coorganise_left") == 1
+    # /mijn of B no longer lists it under "Samen georganiseerd".
+    calls = await bot.say("/mijn", HELPER)
+    calls = await bot.press(calls[-1].callback_data("Moestuin West"), HELPER)
+    assert "Kerstdiner" not in calls[-1].text and not any("Niet meer samen" in label for label in calls[-1].buttons())
     # B is not offered again in A's invite list (an initiative is invited once).
     calls = await bot.press(f"tc:i:{activity_id}", ASKER)
     assert "Moestuin West" not in calls[-1].buttons()

@@ -301,6 +301,10 @@ async def mine_section(context: KnooppuntContext, initiative_id: int) -> tuple[l
     if together:
         lines.append("<b>" + escape(_("Samen georganiseerd")) + "</b>")
         lines += [f"• {escape(activity.title)}" for activity in together]
+        # Where this initiative is the co-organiser (not the poster), it can leave from here too.
+        rows += [[InlineKeyboardButton(_("🚪 Niet meer samen: {title}").format(title=truncate(activity.title, 30)),
+                                       callback_data=f"tc:l:{activity.id}:{initiative_id}")]
+                 for activity in together if activity.initiative_id != initiative_id]
     return lines, rows
 
 
