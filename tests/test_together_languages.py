@@ -53,7 +53,7 @@ def leftovers(texts: list[str], language: str) -> list[str]:
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 if code == language:
-                    foreign += [text for text, translated in zip(ids, strings) if text != translated]
+                    foreign += [text for text, translated in zip(ids, strings, strict=False) if text != translated]
                 elif language != "en":
                     foreign += [text for text in strings if text]
     seen = "\n".join(texts)
