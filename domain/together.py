@@ -300,11 +300,12 @@ def ordered(items: Sequence[ListedItem]) -> list[ListedItem]:
 def item_line(item: ListedItem, translator: Translator, locale: str, tz: ZoneInfo, limit: int = 120) -> str:
     """'🙋 <b>Buurthuiskamer West</b> zoekt: een partytent (t/m za 12 dec)' as Telegram HTML."""
     _ = translator.gettext
-    verb = _("zoekt") if item.direction == ASK else _("biedt")
+    # Two whole sentences, not a verb put into one: word order and agreement differ per language.
+    template = _("{initiative} zoekt: {text} (tot en met {day})") if item.direction == ASK else _(
+        "{initiative} biedt: {text} (tot en met {day})")
     until = format_day(last_day(item.expires_at, tz), locale=locale)
     text = truncate(clean_text(item.text), limit)
-    return _("{initiative} {verb}: {text} (tot en met {day})").format(
-        initiative=f"<b>{escape(item.initiative)}</b>", verb=verb, text=escape(text), day=escape(until))
+    return template.format(initiative=f"<b>{escape(item.initiative)}</b>", text=escape(text), day=escape(until))
 
 
 def digest_section(items: Sequence[ListedItem], translator: Translator, locale: str, tz: ZoneInfo,
