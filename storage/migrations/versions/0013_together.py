@@ -1,7 +1,7 @@
 """together: vraag & aanbod between initiatives (items, their networks, their group messages, responses) and co-organisers of activities
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import storage.models
 
 revision = "0013"
-down_revision = "0010"  # the lead re-chains this after the migrations merged before it
+down_revision = "0011"  # the lead re-chains this after the migrations merged before it (0011: voice signals)
 branch_labels = None
 depends_on = None
 
