@@ -12,15 +12,21 @@ ask them and the repository writes the change only when the current status still
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_month_names
+
 from domain.datefmt import format_day
+from domain.gazetteer import normalize_text
 from domain.htmltext import escape, escape_attr, truncate
 from domain.i18n_markers import N_, Translator
 from domain.when import WhenError, parse_when
+from domain.words import words_for
 
 ASK = "ask"  # a request: "wij zoeken ..."
 OFFER = "offer"  # an offer: "wij hebben ..."
@@ -57,12 +63,22 @@ PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
 RESPONSE_STEPS: dict[str, dict[str, str]] = {
     PENDING: {"accept": ACCEPTED, "decline": DECLINED},
 }
-# Co-organiser invitations.
-INVITED = "invited"
+# Co-organiser invitations: the invited initiative accepts or declines, the inviting one may
+# withdraw an invitation not answered yet, and a co-organiser may leave again. An initiative is
+# invited to an activity once: after declining, a withdrawal or leaving it is not asked again.
+INVITED, WITHDRAWN, LEFT = "invited", "withdrawn", "left"
 COORGANISER_STEPS: dict[str, dict[str, str]] = {
-    INVITED: {"accept": ACCEPTED, "decline": DECLINED},
-    ACCEPTED: {"leave": DECLINED},
+    INVITED: {"accept": ACCEPTED, "decline": DECLINED, "withdraw": WITHDRAWN},
+    ACCEPTED: {"leave": LEFT},
 }
+
+
+def step_from(steps: dict[str, dict[str, str]], action: str) -> str:
+    """The one status `action` starts from (each action of these machines has exactly one)."""
+    found = [current for current, actions in steps.items() if action in actions]
+    if len(found) != 1:
+        raise StepRefused(f"{action!r} has no single starting status")
+    return found[0]
 
 
 class StepRefused(ValueError):
@@ -117,13 +133,86 @@ def until_problem(until: date, today: date) -> str | None:
     return None
 
 
-def read_last_day(text: str, now: datetime, tz: ZoneInfo) -> date:
-    """The last day in a typed text ("zaterdag", "12 december", "31-12"), read by domain.when.
+_NUMERIC_DAY = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{4}|\d{2}))?")
+_FILLER = frozenset({"de", "t", "m", "tm", "tot", "en", "met"})  # "5 de dezembro", "t/m 12 december"
+RECENT_PAST = timedelta(days=60)  # "1-10" typed in December is last October (too late), not next year's
 
-    A date alone is what we ask for, so a missing time is no problem: the day is read as if its
-    end were meant. Raises WhenError as domain.when does (ambiguous: the readings in `options`);
-    a weekly rule is no last day ("unreadable").
+
+def _in_year(day: int, month: int, year: int | None, today: date) -> date | None:
+    """The date of a day and month; without a year the coming one (a date just gone stays this year's)."""
+    try:
+        if year is not None:
+            return date(year + 2000 if year < 100 else year, month, day)
+        found = date(today.year, month, day)
+        return found if found >= today - RECENT_PAST else date(today.year + 1, month, day)
+    except ValueError:
+        return None
+
+
+@cache
+def _month_names(language: str) -> dict[str, int]:
+    """Month names people type in this language (and in Dutch and English), normalised -> 1..12."""
+    found: dict[str, int] = {}
+    for code in dict.fromkeys((language, "nl", "en")):
+        try:
+            for width in ("wide", "abbreviated"):
+                for context in ("format", "stand-alone"):
+                    for number, name in get_month_names(width, context, locale=code).items():
+                        key = normalize_text(name)
+                        if key:
+                            found.setdefault(key, int(number))
+        except (ValueError, LookupError):  # babel does not know this language
+            continue
+    return found
+
+
+def typed_day(text: str, today: date, language: str = "nl") -> date | None:
+    """A day as people type it in their own language: "31-1", "5/12/2026", "zaterdag", "cumartesi",
+    "السبت", "morgen", "12 december", "5 Aralık", "5 de dezembro". None when it is none of those
+    (domain.when then reads the rest, in Dutch: "volgende week vrijdag", ...)."""
+    plain = text.strip().rstrip(".")
+    numeric = _NUMERIC_DAY.fullmatch(plain)
+    if numeric is not None:
+        day, month, year = numeric.groups()
+        return _in_year(int(day), int(month), int(year) if year else None, today)
+    words = [word for word in normalize_text(plain).split() if word not in _FILLER]
+    if not words:
+        return None
+    phrase = " ".join(words)
+    for code in dict.fromkeys((language, "nl", "en")):
+        known = words_for(code)
+        if known is None:
+            continue
+        if known.intents.get(phrase) == "today":
+            return today
+        if known.intents.get(phrase) == "tomorrow":
+            return today + timedelta(days=1)
+        if phrase in known.weekdays:
+            return today + timedelta(days=(known.weekdays[phrase] - today.weekday()) % 7)
+    months = _month_names(language)
+    numbers = [word for word in words if word.isdigit()]
+    names = [word for word in words if not word.isdigit()]
+    if len(names) == 1 and names[0] in months and 1 <= len(numbers) <= 2 and len(numbers[0]) <= 2:
+        year = int(numbers[1]) if len(numbers) == 2 else None
+        return _in_year(int(numbers[0]), months[names[0]], year, today)
+    return None
+
+
+def read_last_day(text: str, now: datetime, tz: ZoneInfo, language: str = "nl") -> date:
+    """The last day in a typed text ("zaterdag", "12 december", "31-12", "cumartesi", "5 Aralık").
+
+    First the forms every language shares (typed_day: digits, and weekdays, today/tomorrow and
+    month names in the person's language), then the project's date reader domain.when (Dutch
+    phrases). A date alone is what we ask for, so a missing time is no problem: the day is read as
+    if its end were meant. Raises WhenError as domain.when does (ambiguous: the readings in
+    `options`); a weekly rule is no last day ("unreadable").
     """
+    today = now.astimezone(tz).date()
+    found_day = typed_day(text, today, language)
+    if found_day is not None:
+        return found_day
+    if _NUMERIC_DAY.fullmatch(text.strip().rstrip(".")) is not None:
+        raise WhenError("unreadable")  # "31-2": digits, but no date
     try:
         found = parse_when(text, now, tz)
     except WhenError as error:
@@ -211,11 +300,12 @@ def ordered(items: Sequence[ListedItem]) -> list[ListedItem]:
 def item_line(item: ListedItem, translator: Translator, locale: str, tz: ZoneInfo, limit: int = 120) -> str:
     """'🙋 <b>Buurthuiskamer West</b> zoekt: een partytent (t/m za 12 dec)' as Telegram HTML."""
     _ = translator.gettext
-    verb = _("zoekt") if item.direction == ASK else _("biedt")
+    # Two whole sentences, not a verb put into one: word order and agreement differ per language.
+    template = _("{initiative} zoekt: {text} (tot en met {day})") if item.direction == ASK else _(
+        "{initiative} biedt: {text} (tot en met {day})")
     until = format_day(last_day(item.expires_at, tz), locale=locale)
     text = truncate(clean_text(item.text), limit)
-    return _("{initiative} {verb}: {text} (tot en met {day})").format(
-        initiative=f"<b>{escape(item.initiative)}</b>", verb=verb, text=escape(text), day=escape(until))
+    return template.format(initiative=f"<b>{escape(item.initiative)}</b>", text=escape(text), day=escape(until))
 
 
 def digest_section(items: Sequence[ListedItem], translator: Translator, locale: str, tz: ZoneInfo,

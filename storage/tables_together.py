@@ -7,8 +7,12 @@
 - together_responses: "Ik kan helpen" / "Ik heb interesse" from a member (`user_id`) of another
   initiative; pending until the asking initiative accepts or declines. Only an accepted response
   makes the two exchange contact details. /vergeetmij deletes the member's responses.
+- together_group_messages: where each group message of an item landed (chat and Telegram message
+  id), recorded when the outbox reports it sent, so the message can be edited when the item is
+  settled or expires, however old it is (the outbox keeps its own history only 14 days).
 - activity_coorganisers: initiatives invited to organise an activity together (invited, accepted,
-  declined); accepted ones show on the card, in their lists and digests, and their members may edit.
+  declined, withdrawn by the inviting initiative, left by the co-organiser); accepted ones show on
+  the card, in their lists and digests, and their members may edit.
 """
 
 from __future__ import annotations
@@ -61,12 +65,20 @@ class TogetherResponse(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class TogetherGroupMessage(Base):
+    __tablename__ = "together_group_messages"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("together_items.id", ondelete="CASCADE"), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # a group (negative id), never a person
+    message_id: Mapped[int] = mapped_column(BigInteger)
+
+
 class ActivityCoorganiser(Base):
     __tablename__ = "activity_coorganisers"
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True, index=True)
-    status: Mapped[str] = mapped_column(String(10), default="invited")  # invited / accepted / declined
+    status: Mapped[str] = mapped_column(String(10), default="invited")  # invited / accepted / declined / withdrawn / left
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)

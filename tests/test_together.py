@@ -147,7 +147,7 @@ async def test_ask_help_accept_settle_journey(bot, world, clock):
     assert any(f"tg://user?id={ASKER['id']}" in t and "@ans_buurt" in t for t in to_helper)
     # A second press (e.g. the other member's card) changes nothing.
     calls = await bot.press(card.callback_data("Accepteren"), ASKER_TWO)
-    assert any("Dit is al besloten." in c.text for c in calls)
+    assert any("Deze reactie is al aangenomen." in c.text for c in calls)
     assert not any("tg://user" in c.text for c in calls)
 
     # A marks it settled: gone from the lists, the group's message says so.
@@ -160,7 +160,7 @@ async def test_ask_help_accept_settle_journey(bot, world, clock):
     assert "partytent" not in calls[-1].text and "Er staat nu niets open" in calls[-1].text
     calls = await bot.press(f"tg:h:{item_id}", HELPER, chat=GROUP_X)  # the old group message's button
     answer = [c for c in calls if c.method == "answerCallbackQuery"][0]
-    assert "staat niet meer open" in answer.params["text"] and "url" not in answer.params
+    assert "Reageren kan niet meer" in answer.params["text"] and "url" not in answer.params
     async with bot.session_factory() as session:
         group = await session.get(GroupChat, GROUP_X["id"])
         digest = "\n".join(await digest_jobs.compose_group(session, bot.app, group, clock.moment))

@@ -401,6 +401,7 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
         member = await repo.may_edit_activity(session, user_id, activity)
         inviter = await repo.is_member(session, user_id, activity.initiative_id)
         together_with = await repo.coorganiser_names(session, activity.id)
+        coorganiser = await repo.coorganising_initiative(session, user_id, activity.id)
         moderator = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         if not (is_public(activity) or member or moderator):
             return None
@@ -417,7 +418,7 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
     text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit, going_on=going_on,
                      together_with=together_with)
     markup = card_buttons(activity, gettext=_, rsvp=rsvp.status if rsvp else None, going=going, member=member,
-                          moderator=moderator, going_on=going_on, inviter=inviter)
+                          moderator=moderator, going_on=going_on, inviter=inviter, coorganiser=coorganiser)
     return activity, text, markup
 
 

@@ -107,7 +107,7 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
 
 
 def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool,  # noqa: ANN001
-                 going_on: str | None = None, inviter: bool = False) -> InlineKeyboardMarkup:
+                 going_on: str | None = None, inviter: bool = False, coorganiser: int | None = None) -> InlineKeyboardMarkup:
     _ = gettext
     rows: list[list[InlineKeyboardButton]] = []
     if activity.status == "published":
@@ -132,6 +132,8 @@ def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, m
         rows.append(manage)
     if inviter and activity.status == "published":  # a member of the posting initiative: invite a co-organiser
         rows.append([InlineKeyboardButton(_("🤝 Samen organiseren"), callback_data=f"tc:i:{activity.id}")])
+    if coorganiser is not None and activity.status != "cancelled":  # a member of a co-organising initiative: leave again
+        rows.append([InlineKeyboardButton(_("🚪 Niet meer samen organiseren"), callback_data=f"tc:l:{activity.id}:{coorganiser}")])
     return InlineKeyboardMarkup(rows)
 
 

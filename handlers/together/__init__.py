@@ -13,6 +13,7 @@ from telegram.ext import Application
 # Registered in this order; each module has `register(application)`, and may have COMMANDS and
 # `async on_startup(application)`.
 MODULES: list[ModuleType] = [
+    import_module("handlers.together.posts"),  # how an item looks; learns where its group messages landed
     import_module("handlers.together.post"),  # /vraag, /aanbod (conversation)
     import_module("handlers.together.coorganise"),  # invite another initiative to organise an activity together
     import_module("handlers.together.exchange"),  # responses, accept, settle, extend, /vraagaanbod, the expiry job

@@ -98,7 +98,7 @@ async def respond(update: Update, context: KnooppuntContext) -> None:
         async with context.read_session() as session:
             item = await repo.get_item(session, item_id) if item_id else None
         if item is None or not rules.is_listed(item.status, item.expires_at, now):
-            await query.answer(_("Deze vraag of dit aanbod staat niet meer open."), show_alert=True)
+            await query.answer(_closed_text(context, item.status if item is not None else None), show_alert=True)
             return
         # The bot may not be able to write to this person (Telegram: only to people who started
         # it): open the private chat on this item, where the response is made and answered.
@@ -129,7 +129,7 @@ async def respond(update: Update, context: KnooppuntContext) -> None:
                                                     InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tg:d:{response.id}")]])
                     await outbox.enqueue(session, member, "together", text, card_key(response.id, member), now, reply_markup=markup.to_dict())
     if outcome == "gone":
-        await query.answer(_("Deze vraag of dit aanbod staat niet meer open."), show_alert=True)
+        await query.answer(_closed_text(context, item.status if item is not None else None), show_alert=True)
         return
     if outcome == "denied":
         await query.answer(_("Alleen leden van een ander actief initiatief kunnen hierop reageren."), show_alert=True)
@@ -141,6 +141,16 @@ async def respond(update: Update, context: KnooppuntContext) -> None:
     context.bot_data.outbox.wake()
     await query.message.reply_text(_("Dank je! {initiative} krijgt je reactie. Als ze die aannemen, krijg je hun contact.").format(
         initiative=escape(asker_name)))
+
+
+def _closed_text(context: KnooppuntContext, status: str | None) -> str:
+    """Why an item's button does nothing any more: settled, expired, or gone."""
+    _ = context.gettext
+    if status == rules.SETTLED:
+        return _("Dit is al geregeld. Reageren kan niet meer.")
+    if status in (rules.EXPIRED, rules.OPEN):  # open but past its last day: it expires within the hour
+        return _("De datum is voorbij. Reageren kan niet meer.")
+    return _("Deze vraag of dit aanbod bestaat niet meer.")
 
 
 def _card_text(gettext, direction: str, text: str, helper: str, member: str) -> str:  # noqa: ANN001
@@ -170,6 +180,7 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
             outcome = "denied"
         elif not await repo.decide_response(session, response.id, action, user.id, now):
             outcome = "already"
+            decided = (await repo.get_response(session, response.id)).status  # type: ignore[union-attr]
         else:
             outcome = action
             audit.record(session, user.id, f"together.{action}ed" if action == "accept" else "together.declined",
@@ -195,7 +206,9 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
         return
     await query.answer()
     if outcome == "already":
-        await query.message.reply_text(_("Dit is al besloten."))
+        await query.message.reply_text(
+            _("Deze reactie is al aangenomen. Er is niets veranderd.") if decided == rules.ACCEPTED
+            else _("Deze reactie is al afgeslagen. Er is niets veranderd."))
         return
     context.bot_data.outbox.wake()
     if outcome == "accept":
@@ -232,7 +245,8 @@ async def settle(update: Update, context: KnooppuntContext) -> None:
         return
     await query.answer()
     if not done:
-        await query.message.reply_text(_("Dit staat al niet meer open."))
+        await query.message.reply_text(_("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED
+                                       else _("Dit is al verlopen. Er is niets veranderd."))
         return
     await posts.update_group_posts(context.application, context.bot_data.session_factory, item.id)
     await show_result(update, context, _("✅ Geregeld! Het staat niet meer in de lijsten. Fijn dat het gelukt is."))
@@ -287,6 +301,10 @@ async def mine_section(context: KnooppuntContext, initiative_id: int) -> tuple[l
     if together:
         lines.append("<b>" + escape(_("Samen georganiseerd")) + "</b>")
         lines += [f"• {escape(activity.title)}" for activity in together]
+        # Where this initiative is the co-organiser (not the poster), it can leave from here too.
+        rows += [[InlineKeyboardButton(_("🚪 Niet meer samen: {title}").format(title=truncate(activity.title, 30)),
+                                       callback_data=f"tc:l:{activity.id}:{initiative_id}")]
+                 for activity in together if activity.initiative_id != initiative_id]
     return lines, rows
 
 

@@ -177,10 +177,10 @@ async def got_text(update: Update, context: KnooppuntContext) -> int:
         await update.effective_message.reply_text(_("Dat is wel erg kort. Schrijf in een paar woorden wat je zoekt of aanbiedt."))
         return TEXT
     if problem == "long":
-        await update.effective_message.reply_text(context.ngettext(
-            "Je tekst is {n} teken. Het mag hoogstens {max} tekens zijn. Maak hem korter.",
-            "Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.", len(rules.clean_text(text)),
-        ).format(n=len(rules.clean_text(text)), max=rules.TEXT_MAX))
+        length = len(rules.clean_text(text))
+        await update.effective_message.reply_text(
+            context.ngettext("Je tekst heeft {n} teken.", "Je tekst heeft {n} tekens.", length).format(n=length) + " "
+            + _("Maak hem korter: hoogstens {max} tekens.").format(max=rules.TEXT_MAX))
         return TEXT
     _draft(context)["text"] = rules.clean_text(text)
     return await ask(update, context, UNTIL)
@@ -209,7 +209,7 @@ async def got_until(update: Update, context: KnooppuntContext) -> int:
     text = " ".join((update.effective_message.text or "").split())[:80]
     tz = context.settings.timezone
     try:
-        day = rules.read_last_day(text, context.now(), tz)
+        day = rules.read_last_day(text, context.now(), tz, context.language)
     except WhenError as error:
         days = sorted({option.start.astimezone(tz).date() for option in error.options})[:2]
         if error.reason == "ambiguous" and len(days) == 2:

@@ -12,20 +12,24 @@ from telegram.ext import Application
 from bot.i18n import get_translator, user_language
 from domain import together as rules
 from domain.datefmt import format_day
+from domain.ids import db_id
+from handlers.core import outbox as outbox_worker
 from handlers.core.common import deep_link, escape
 from storage.repositories import activities as activities_repo
 from storage.repositories import groups as groups_repo
 from storage.repositories import outbox
 from storage.repositories import together as repo
 from storage.repositories import users
+from storage.tables_outbox import OutboxMessage
 from storage.tables_together import TogetherItem
 
+POST_PREFIX = "together:post:"  # outbox keys of the items' group messages
 DEEP_LINK = "tg"  # t.me/<bot>?start=tg-<item id>: the item in the private chat, to respond there
 
 
 def post_key(item_id: int, chat_id: int | None = None) -> str:
     """Outbox keys of an item's group messages (a prefix without the chat)."""
-    return f"together:post:{item_id}:" + ("" if chat_id is None else str(chat_id))
+    return f"{POST_PREFIX}{item_id}:" + ("" if chat_id is None else str(chat_id))
 
 
 def item_text(item: TogetherItem, initiative: str, gettext: Callable[[str], str], language: str, tz: object) -> str:
@@ -69,8 +73,25 @@ async def queue_group_posts(session: AsyncSession, application: Application, ite
     return count
 
 
+def _item_of_key(key: str) -> int | None:
+    """The item id of a group post's outbox key ("together:post:<item>:<chat>")."""
+    parts = key.split(":")
+    return db_id(parts[2]) if len(parts) == 4 else None
+
+
+async def remember_group_message(session: AsyncSession, row: OutboxMessage, message_id: int) -> None:
+    """Outbox listener: a group message of an item was sent; keep where it landed, for editing later."""
+    item_id = _item_of_key(row.idempotency_key)
+    if item_id is not None:
+        await repo.record_group_message(session, item_id, row.chat_id, message_id)
+
+
 async def update_group_posts(application: Application, session_factory: object, item_id: int) -> None:
-    """After settling or expiry: groups' messages say so (no button); unsent ones are dropped."""
+    """After settling or expiry: groups' messages say so (no button); unsent ones are dropped.
+
+    The messages are found in together_group_messages (recorded when the outbox sent them), so a
+    message of any age is edited, not only those still in the outbox's 14-day history.
+    """
     tz = application.bot_data.settings.timezone
     async with session_factory.begin() as session:  # type: ignore[attr-defined]
         item = await repo.get_item(session, item_id)
@@ -78,7 +99,7 @@ async def update_group_posts(application: Application, session_factory: object, 
             return
         name = await repo.initiative_name(session, item.initiative_id)
         await outbox.cancel(session, post_key(item_id), "closed")
-        sent = await outbox.sent_messages(session, post_key(item_id))
+        sent = await repo.group_messages(session, item_id)
         languages = {}
         for chat_id, _message_id in sent:
             group = await groups_repo.get_group(session, chat_id)
@@ -98,3 +119,8 @@ async def language_of(session: AsyncSession, user_id: int, default: str) -> str:
 
 def item_link(bot_username: str, item_id: int) -> str:
     return deep_link(bot_username, DEEP_LINK, str(item_id))
+
+
+def register(application: Application) -> None:
+    """Learn the message ids of the items' group messages when the outbox sends them."""
+    outbox_worker.on_sent(POST_PREFIX, remember_group_message)

@@ -301,6 +301,11 @@ async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str
     return await together.coorganiser_names(session, activity_id)
 
 
+async def coorganising_initiative(session: AsyncSession, user_id: int, activity_id: int) -> int | None:
+    """The initiative through which this person organises the activity together with the posting one."""
+    return await together.coorganising_initiative(session, user_id, activity_id)
+
+
 def _in_initiatives(initiative_ids: Select[Any] | Sequence[int]) -> ColumnElement[bool]:
     """Activities of these initiatives (ids or a select of ids), or organised together with one of them (accepted)."""
     return Activity.initiative_id.in_(initiative_ids) | Activity.id.in_(together.coorganised_by(initiative_ids))

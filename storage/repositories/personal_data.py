@@ -29,6 +29,7 @@ NOT_PERSONAL: frozenset[str] = frozenset({
     "handled_updates.update_id",  # Telegram's update counter
     "outbox.thread_id",  # a forum topic of a group
     "outbox.message_id",  # Telegram's id of a sent message (chat_id is the person)
+    "together_group_messages.message_id",  # Telegram's id of an item's message in a group
 })
 # Columns that only mean something next to the person's id, blanked with it: a signal's shown first
 # name goes when its author is forgotten (the text stays, anonymous).

@@ -18,7 +18,7 @@ from domain import together as rules
 from domain.together import ListedItem
 from storage.db import rowcount
 from storage.models import Activity, Initiative, InitiativeMember, InitiativeNetwork, Network
-from storage.tables_together import ActivityCoorganiser, TogetherItem, TogetherItemNetwork, TogetherResponse
+from storage.tables_together import ActivityCoorganiser, TogetherGroupMessage, TogetherItem, TogetherItemNetwork, TogetherResponse
 
 
 # -- membership ----------------------------------------------------------------------------------
@@ -192,6 +192,32 @@ async def purge_closed(session: AsyncSession, now: datetime) -> int:
     return rowcount(result)
 
 
+# -- the items' group messages ------------------------------------------------------------------
+
+
+async def record_group_message(session: AsyncSession, item_id: int, chat_id: int, message_id: int) -> bool:
+    """Where an item's group message landed (the outbox reports it sent); False when the item is gone."""
+    if await session.get(TogetherItem, item_id) is None:
+        return False
+    known = await session.get(TogetherGroupMessage, (item_id, chat_id))
+    if known is None:
+        session.add(TogetherGroupMessage(item_id=item_id, chat_id=chat_id, message_id=message_id))
+    else:
+        known.message_id = message_id
+    await session.flush()
+    return True
+
+
+async def group_messages(session: AsyncSession, item_id: int) -> list[tuple[int, int]]:
+    """(chat id, message id) of every group message of this item, at any age."""
+    rows = await session.execute(
+        select(TogetherGroupMessage.chat_id, TogetherGroupMessage.message_id)
+        .where(TogetherGroupMessage.item_id == item_id)
+        .order_by(TogetherGroupMessage.chat_id)
+    )
+    return [(chat_id, message_id) for chat_id, message_id in rows]
+
+
 # -- responses --------------------------------------------------------------------------------------
 
 
@@ -283,14 +309,42 @@ async def coorganiser(session: AsyncSession, activity_id: int, initiative_id: in
 
 
 async def decide_invitation(session: AsyncSession, activity_id: int, initiative_id: int, action: str, user_id: int, now: datetime) -> bool:
+    """One step of an invitation (accept, decline, withdraw, leave), only from the status it starts
+    from; False when the invitation is not there any more (answered, withdrawn, left)."""
+    current = rules.step_from(rules.COORGANISER_STEPS, action)
     result = await session.execute(
         update(ActivityCoorganiser)
         .where(ActivityCoorganiser.activity_id == activity_id, ActivityCoorganiser.initiative_id == initiative_id,
-               ActivityCoorganiser.status == rules.INVITED)
-        .values(status=rules.next_status(rules.COORGANISER_STEPS, rules.INVITED, action), decided_by=user_id, decided_at=now)
+               ActivityCoorganiser.status == current)
+        .values(status=rules.next_status(rules.COORGANISER_STEPS, current, action), decided_by=user_id, decided_at=now)
         .execution_options(synchronize_session=False)
     )
     return rowcount(result) > 0
+
+
+async def open_invitations(session: AsyncSession, activity_id: int) -> list[tuple[int, str]]:
+    """(initiative id, name) of the invitations for this activity not answered yet."""
+    rows = await session.execute(
+        select(Initiative.id, Initiative.name)
+        .join(ActivityCoorganiser, ActivityCoorganiser.initiative_id == Initiative.id)
+        .where(ActivityCoorganiser.activity_id == activity_id, ActivityCoorganiser.status == rules.INVITED)
+        .order_by(Initiative.name)
+    )
+    return [(initiative_id, name) for initiative_id, name in rows]
+
+
+async def coorganising_initiative(session: AsyncSession, user_id: int, activity_id: int) -> int | None:
+    """The initiative through which this person co-organises the activity (accepted, active, a member)."""
+    found = await session.scalar(
+        select(ActivityCoorganiser.initiative_id)
+        .join(InitiativeMember, InitiativeMember.initiative_id == ActivityCoorganiser.initiative_id)
+        .join(Initiative, Initiative.id == ActivityCoorganiser.initiative_id)
+        .where(ActivityCoorganiser.activity_id == activity_id, ActivityCoorganiser.status == rules.ACCEPTED,
+               InitiativeMember.user_id == user_id, Initiative.status == "active")
+        .order_by(ActivityCoorganiser.initiative_id)
+        .limit(1)
+    )
+    return int(found) if found is not None else None
 
 
 async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str]:

@@ -46,7 +46,24 @@ def test_last_day_is_read_with_the_date_reader(text, expected):
     assert rules.read_last_day(text, NOW, TZ) == expected
 
 
-@pytest.mark.parametrize("text", ["elke dinsdag", "blabla", ""])
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # Digits mean day-month (-year) in every language; without a year the coming date.
+    ("31-1", "nl", date(2027, 1, 31)), ("5-12", "tr", date(2026, 12, 5)), ("5/12", "ar", date(2026, 12, 5)),
+    ("24.12", "pl", date(2026, 12, 24)), ("1-2", "nl", date(2027, 2, 1)), ("31-12-2026", "pt", date(2026, 12, 31)),
+    ("5/12/26", "en", date(2026, 12, 5)), ("1-12", "nl", date(2026, 12, 1)),  # just gone: this year's (then "past")
+    # Weekdays, today and tomorrow in the person's language (and Dutch, which everyone here sees).
+    ("cumartesi", "tr", date(2026, 12, 5)), ("السبت", "ar", date(2026, 12, 5)), ("sobota", "pl", date(2026, 12, 5)),
+    ("sábado", "pt", date(2026, 12, 5)), ("Saturday", "en", date(2026, 12, 5)), ("donderdag", "tr", date(2026, 12, 3)),
+    ("yarın", "tr", date(2026, 12, 4)), ("غدا", "ar", date(2026, 12, 4)), ("t/m zaterdag", "nl", date(2026, 12, 5)),
+    # Month names as babel writes them for that language.
+    ("5 Aralık", "tr", date(2026, 12, 5)), ("5 ديسمبر", "ar", date(2026, 12, 5)), ("24 grudnia", "pl", date(2026, 12, 24)),
+    ("5 de dezembro", "pt", date(2026, 12, 5)), ("December 5", "en", date(2026, 12, 5)), ("12 aralık 2026", "tr", date(2026, 12, 12)),
+])
+def test_last_day_typed_in_each_language(text, language, expected):
+    assert rules.read_last_day(text, NOW, TZ, language) == expected
+
+
+@pytest.mark.parametrize("text", ["elke dinsdag", "blabla", "", "31-2", "5 aralık 3 ocak"])
 def test_unreadable_last_days_raise(text):
     with pytest.raises(WhenError):
         rules.read_last_day(text, NOW, TZ)

@@ -275,6 +275,7 @@ FORGED = [
     "tg:h:99999", "tg:h:abc", "tg:a:99999", "tg:d:abc", "tg:s:99999", "tg:s:", "tg:x:99999", "tg:v:99999",
     "tc:i:99999", "tc:i:abc", "tc:p:{act}:{a}", "tc:p:99999:{b}", "tc:p:{act}:abc", "tc:a:{act}:{b}", "tc:d:{act}:{a}",
     "tc:q:99999", "tq:i:{b}", "tq:k:evil", "tq:n:all", "tq:ok", "tq:u:0",
+    "tc:w:{act}:{b}", "tc:w:99999:{b}", "tc:w:{act}:abc", "tc:l:{act}:{b}", "tc:l:{act}:abc", "tc:L:{act}:{a}", "tc:L:99999:{b}",
 ]
 # Resident buttons that change only the presser's own data (their RSVP, reminder choice, language)
 # or only show public things; tested below: whoever presses, nobody else's rows change.

@@ -81,6 +81,7 @@ PERSON_COLUMNS = {
     "together_items": ([], ["created_by", "decided_by"]),
     "together_item_networks": ([], []),
     "together_responses": (["user_id"], ["decided_by"]),
+    "together_group_messages": (["chat_id"], []),  # a group's id (negative): never a person's
     "activity_coorganisers": ([], ["created_by", "decided_by"]),
     # No person's id at all: places, networks, schedules, and the geocoding cache.
     "geocode_cache": ([], []),

@@ -1,4 +1,4 @@
-"""together: vraag & aanbod between initiatives (items, their networks, responses) and co-organisers of activities
+"""together: vraag & aanbod between initiatives (items, their networks, their group messages, responses) and co-organisers of activities
 
 Revision ID: 0013
 Revises: 0011
@@ -63,6 +63,14 @@ def upgrade() -> None:
     op.create_index(op.f("ix_together_responses_initiative_id"), "together_responses", ["initiative_id"], unique=False)
     op.create_index(op.f("ix_together_responses_user_id"), "together_responses", ["user_id"], unique=False)
     op.create_table(
+        "together_group_messages",
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["item_id"], ["together_items.id"], name=op.f("fk_together_group_messages_item_id_together_items"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("item_id", "chat_id", name=op.f("pk_together_group_messages")),
+    )
+    op.create_table(
         "activity_coorganisers",
         sa.Column("activity_id", sa.Integer(), nullable=False),
         sa.Column("initiative_id", sa.Integer(), nullable=False),
@@ -81,6 +89,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_activity_coorganisers_initiative_id"), table_name="activity_coorganisers")
     op.drop_table("activity_coorganisers")
+    op.drop_table("together_group_messages")
     op.drop_index(op.f("ix_together_responses_user_id"), table_name="together_responses")
     op.drop_index(op.f("ix_together_responses_initiative_id"), table_name="together_responses")
     op.drop_index(op.f("ix_together_responses_item_id"), table_name="together_responses")
