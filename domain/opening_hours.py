@@ -15,14 +15,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from domain import clock as clocks
-from domain.datefmt import short_weekday
-from domain.i18n_markers import N_, Translator
+from domain.datefmt import short_weekday, weekday_name
+from domain.i18n_markers import Translator
 from domain.weekdays import fuzzy_weekday
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MINUTES_PER_DAY = 24 * 60
 OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-WEEKDAY_NAMES = (N_("maandag"), N_("dinsdag"), N_("woensdag"), N_("donderdag"), N_("vrijdag"), N_("zaterdag"), N_("zondag"))
 _OSM_APPOINTMENT = '"by appointment"'
 
 
@@ -360,10 +359,10 @@ class _FreeParser:
 
     def day_list(self) -> list[int]:
         if self.kind() != "day":
-            last = self.at
-            while self.kind(last - self.at + 1) not in ("end", "day", "comma"):
-                last += 1
-            raise self.fail("which days? Start with days, like 'ma-vr'", self.at, last)
+            last_at = self.at
+            while self.kind(last_at - self.at + 1) not in ("end", "day", "comma"):
+                last_at += 1
+            raise self.fail("which days? Start with days, like 'ma-vr'", self.at, last_at)
         selected: list[int] = []
         self.list_daypart = None
         while self.kind() == "day":
@@ -553,12 +552,12 @@ def _wall_clock(day: date, minutes: int, tz: ZoneInfo) -> datetime:
 
 def _merged_intervals(schedule: WeeklySchedule, today: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
     """UTC intervals from yesterday (ranges past midnight) to a week ahead, touching ones joined."""
-    intervals = []
+    intervals: list[tuple[datetime, datetime]] = []
     for offset in range(-1, 8):
         day = today + timedelta(days=offset)
         for r in schedule.days[day.weekday()]:
-            end = r.end + (MINUTES_PER_DAY if r.crosses_midnight else 0)
-            intervals.append((_wall_clock(day, r.start, tz), _wall_clock(day, end, tz)))
+            end_minutes = r.end + (MINUTES_PER_DAY if r.crosses_midnight else 0)
+            intervals.append((_wall_clock(day, r.start, tz), _wall_clock(day, end_minutes, tz)))
     merged: list[tuple[datetime, datetime]] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
@@ -580,7 +579,7 @@ def describe_status(status: OpenStatus, translator: Translator) -> str:
     if status.opens_at is None or status.opens_in_days is None:
         return _("Op afspraak") if status.by_appointment else _("Gesloten")
     when = status.opens_at.strftime("%H:%M")
-    weekday = _(WEEKDAY_NAMES[status.opens_at.weekday()])
+    weekday = weekday_name(status.opens_at.weekday(), locale=getattr(translator, "language", "nl"))
     if status.opens_in_days == 0:
         return _("Gesloten. Vandaag open vanaf {time}").format(time=when)
     if status.opens_in_days == 1:

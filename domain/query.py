@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TypedDict, Unpack
 
-from domain.gazetteer import GeocodeResult, buurt_key, buurt_named, fuzzy_lookup, find_place_in_text, lookup_postcode, normalize_text
+from domain.gazetteer import POSTCODE, GeocodeResult, buurt_key, buurt_named, fuzzy_lookup, find_place_in_text, lookup_postcode, normalize_text
 from domain.gazetteer import Location as GazetteerLocation
 from domain.geo import InvalidCoordinates, validate_coordinates
 from domain.taxonomy import get_category, match_category, match_category_typos
@@ -150,7 +151,6 @@ MAX_OFFSET = 200
 _COORD_SCALE = 10_000  # 4 decimals: about 10 m, plenty for "nearest first"
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _INT = re.compile(r"-?\d{1,7}")
-_POSTCODE_KEY = re.compile(r"([1-9]\d{3})([A-Z]{2})?")
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ class Origin:
                 return None
             return cls("here" if kind == "h" else "address", *point)
         if kind == "p":
-            match = _POSTCODE_KEY.fullmatch(rest)
+            match = POSTCODE.fullmatch(rest)
             found = lookup_postcode(match.group(1), match.group(2)) if match else None
             return cls.of_place(found) if isinstance(found, GazetteerLocation) else None
         if kind == "b":
@@ -207,6 +207,16 @@ class Origin:
         if place.postcode:
             return cls("postcode", place.lat, place.lon, place.postcode, place.buurt or f"{place.postcode} ({place.name})")
         return cls("buurt", place.lat, place.lon, buurt_key(place), place.buurt or place.name)
+
+
+class _Filters(TypedDict, total=False):
+    """What Question.changed may change (its fields but the origin)."""
+
+    category: str | None
+    open_now: bool
+    wheelchair: bool
+    language: str | None
+    offset: int
 
 
 @dataclass(frozen=True)
@@ -224,7 +234,7 @@ class Question:
     def has_filters(self) -> bool:
         return bool(self.category or self.open_now or self.wheelchair or self.language)
 
-    def changed(self, **changes: object) -> Question:
+    def changed(self, **changes: Unpack[_Filters]) -> Question:
         """The same question with other filters; any change of what is asked starts at page 1."""
         if "offset" not in changes:
             changes["offset"] = 0

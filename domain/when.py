@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from domain import clock as clocks
 from domain.gazetteer import edit_distance
 from domain.recurrence import TZ, Recurrence, localize, to_utc
-from domain.weekdays import SHORT_ENGLISH, WEEKDAY_OF, WEEKDAYS, fuzzy_weekday, typo_limit
+from domain.weekdays import RRULE_DAYS, SHORT_ENGLISH, WEEKDAY_OF, WEEKDAYS, fuzzy_weekday, typo_limit
 
 __all__ = ["ASK_REASONS", "REASONS", "TZ", "When", "WhenError", "localize", "parse_when", "read_weekly_time", "to_utc"]
 
@@ -79,7 +79,6 @@ class WhenError(ValueError):
 
 _WEEKDAY_WORDS = {name: day for name, day in WEEKDAY_OF.items() if name not in SHORT_ENGLISH and not name.endswith("s")}
 _ON_DAYS = {name: day for name, day in WEEKDAY_OF.items() if name.endswith("s") and len(name) > 5}  # "vrijdags"
-_RRULE_DAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 _MONTHS = {
     1: ("januari", "january", "jan"), 2: ("februari", "february", "feb"),
@@ -152,7 +151,7 @@ _FUZZY_WORDS.update({name: _MONTHS[month][0] for name, month in _MONTH_OF.items(
 
 # Words that may stay behind once everything meaningful is taken out.
 _FILLER = {"om", "at", "on", "op", "de", "het", "the", "van", "vanaf", "from", "uur", "en", "and", "-", ":", "/",
-           "ca", "rond", "around", "tegen", "is", "in", "we", "starten", "begint", "start", "beginnen", "vanaf"}
+           "ca", "rond", "around", "tegen", "is", "in", "we", "starten", "begint", "start", "beginnen"}
 _KNOWN = (set(_WEEKDAY_WORDS) | set(_ON_DAYS) | set(_MONTH_OF) | set(_ORDINAL_OF) | set(_NUMBERS) | set(_RELATIVE_DAYS)
           | set(clocks.DAYPART_OF) | _FILLER | {w for h in _HOLIDAYS for w in h.split()} | {
               "vandaag", "vanavond", "vanmiddag", "vanochtend", "vanmorgen", "vannacht", "tonight", "volgende",
@@ -163,7 +162,7 @@ _KNOWN = (set(_WEEKDAY_WORDS) | set(_ON_DAYS) | set(_MONTH_OF) | set(_ORDINAL_OF
               "noon", "midday", "midnight", "middernacht", "other", "latenacht", "morgenvroeg", "vroeg", "between", "tussen"})
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
@@ -363,7 +362,7 @@ def _day_of_month(day: int, today: date) -> date:
         raise WhenError("invalid_date")
     first = today.replace(day=1)
     for months in range(13):
-        month = first + relativedelta(months=months)
+        month: date = first + relativedelta(months=months)
         try:
             found = month.replace(day=day)
         except ValueError:
@@ -418,13 +417,13 @@ def _recurrence(text: _Text) -> str | None:
     if (m := text.take(_MONTHLY)) is not None:
         if m["every"] is None and m["ofmonth"] is None:
             raise WhenError("unreadable")
-        return f"FREQ=MONTHLY;BYDAY={_ORDINAL_OF[m['ord']]}{_RRULE_DAY[_WEEKDAY_WORDS[m['wd']]]}"
+        return f"FREQ=MONTHLY;BYDAY={_ORDINAL_OF[m['ord']]}{RRULE_DAYS[_WEEKDAY_WORDS[m['wd']]]}"
     if (m := text.take(_WEEKLY)) is not None:
         interval = ";INTERVAL=2" if m["two"] else ""
         days = _days_of(m["days"], _WEEKDAY_WORDS)
-        return f"FREQ=WEEKLY{interval};BYDAY={','.join(_RRULE_DAY[d] for d in days)}"
+        return f"FREQ=WEEKLY{interval};BYDAY={','.join(RRULE_DAYS[d] for d in days)}"
     if (m := text.take(_ON_DAYS_WEEKLY)) is not None:
-        return f"FREQ=WEEKLY;BYDAY={','.join(_RRULE_DAY[d] for d in _days_of(m['days'], _ON_DAYS))}"
+        return f"FREQ=WEEKLY;BYDAY={','.join(RRULE_DAYS[d] for d in _days_of(m['days'], _ON_DAYS))}"
     if text.take(_WORKDAYS) is not None:
         return "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
     if text.take(_WEEKENDS) is not None:
@@ -458,7 +457,7 @@ def _times(text: _Text, daypart: str | None, *, as_end: bool = False,
         clock = _clock(m["t"])
         if clock.kind == "bare" and m["pre"] is None and not re.search(r"uur|u$|h$", m["t"]):
             raise WhenError("unreadable")  # a lone number is no time ("blub 5")
-        if as_end and clock.kind in ("padded", "midnight") or (as_end and clock.hour == 0):
+        if (as_end and clock.kind in ("padded", "midnight")) or (as_end and clock.hour == 0):
             return [(clock.minutes, None)]
         starts = clocks.start_readings(clock, daypart, midnight_start=mode, night_end=night_end)
         return [(start, None) for start in starts]
@@ -491,9 +490,9 @@ def _two_days(words: str, now: datetime, tz: ZoneInfo) -> When | None:
             last = _read(right, first.start, tz, as_end=True, night_end=first.start.astimezone(tz).hour >= 18)
         except WhenError:
             continue
-        if first.end is None and first.rrule is None and last.end is None and last.rrule is None:
-            if to_utc(last.start) - to_utc(first.start) <= timedelta(days=14):
-                return When(first.start, last.start)
+        if (first.end is None and first.rrule is None and last.end is None and last.rrule is None
+                and to_utc(last.start) - to_utc(first.start) <= timedelta(days=14)):
+            return When(first.start, last.start)
     return None
 
 
@@ -596,8 +595,8 @@ def _pick_day(on_date: date | None, weekday: tuple[date, bool] | None, relative:
         return other, 0
     if other is not None:
         return other, 0
-    if wd_day is not None:
-        return wd_day, 7 if weekday[1] else 0
+    if weekday is not None:
+        return weekday[0], 7 if weekday[1] else 0
     return None, 1
 
 

@@ -11,21 +11,23 @@ import contextvars
 import weakref
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, CursorResult, ExceptionContext, Result, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.util import await_only
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # dbapi_connection: the driver's own connection (aiosqlite's adapter), not typed by SQLAlchemy
         # Let SQLAlchemy (not the driver) decide when transactions begin, so BEGIN IMMEDIATE below
         # takes the write lock up front and waits on busy_timeout instead of failing mid-way.
         dbapi_connection.isolation_level = None
@@ -37,7 +39,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001
+    def _on_begin(connection: Connection) -> None:
         # A read takes no write lock: it neither waits for writers nor makes them wait.
         read_only = connection.get_execution_options().get("postgresql_readonly", False)
         statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
@@ -80,12 +82,12 @@ def _drop_connection_when_unavailable(engine: AsyncEngine) -> None:
     connection so the pool opens fresh ones, and the bot recovers once the file is writable again."""
 
     @event.listens_for(engine.sync_engine, "handle_error")
-    def _on_error(context) -> None:  # noqa: ANN001 - ExceptionContext
+    def _on_error(context: ExceptionContext) -> None:
         if database_unavailable(context.original_exception) or database_unavailable(context.sqlalchemy_exception):
             context.is_disconnect = True
 
 
-def create_engine(database_url: str, **kwargs) -> AsyncEngine:
+def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -189,3 +191,9 @@ class _InTurn:
                     _HOLDING.set(None)
                 self.token = None
             self.lock.release()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. AsyncSession.execute() is typed as returning a Result;
+    for these statements it is a CursorResult, which has the count."""
+    return cast(CursorResult[Any], result).rowcount

@@ -12,13 +12,14 @@ neither list, so a new capability cannot quietly escape /mijngegevens and /verge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Table, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import Base, Initiative, InitiativeMember, InitiativeNetwork, NetworkCoordinator
 
 SUBJECT_COLUMNS = frozenset({"user_id", "chat_id", "target_id"})
@@ -28,17 +29,21 @@ NOT_PERSONAL: frozenset[str] = frozenset({
     "handled_updates.update_id",  # Telegram's update counter
     "outbox.thread_id",  # a forum topic of a group
     "outbox.message_id",  # Telegram's id of a sent message (chat_id is the person)
+    "together_group_messages.message_id",  # Telegram's id of an item's message in a group
 })
+# Columns that only mean something next to the person's id, blanked with it: a signal's shown first
+# name goes when its author is forgotten (the text stays, anonymous).
+BLANK_WITH_ACTOR: dict[str, dict[str, Any]] = {
+    "voice_signals.created_by": {"show_first_name": False, "author_first_name": None},
+}
 FORGOTTEN_ACTOR = 0  # stands in for a forgotten person where the column may not be empty
 
 
-def person_columns(table: Table) -> tuple[list[Column], list[Column]]:
+def person_columns(table: Table) -> tuple[list[Column[Any]], list[Column[Any]]]:
     """(subject columns, actor columns) of one table."""
     subjects, actors = [], []
     for column in table.columns:
-        if table.name == "users" and column.name == "id":
-            subjects.append(column)
-        elif column.name in SUBJECT_COLUMNS:
+        if (table.name == "users" and column.name == "id") or column.name in SUBJECT_COLUMNS:
             subjects.append(column)
         elif column.name in ACTOR_COLUMNS:
             actors.append(column)
@@ -109,7 +114,7 @@ async def hand_over_initiatives(session: AsyncSession, user_id: int) -> list[Han
         )
         if other_owners:
             continue
-        initiative = await session.get(Initiative, initiative_id)
+        initiative = await session.get_one(Initiative, initiative_id)
         successor = await session.scalar(
             select(InitiativeMember)
             .where(InitiativeMember.initiative_id == initiative_id, InitiativeMember.user_id != user_id)
@@ -147,13 +152,14 @@ async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
         subjects, actors = person_columns(table)
         if subjects:
             deleted = await session.execute(delete(table).where(or_(*[column == user_id for column in subjects])))
-            if deleted.rowcount:
-                counts[table.name] = counts.get(table.name, 0) + deleted.rowcount
+            if rowcount(deleted):
+                counts[table.name] = counts.get(table.name, 0) + rowcount(deleted)
         for column in actors:
             blank = None if column.nullable else FORGOTTEN_ACTOR
-            changed = await session.execute(update(table).where(column == user_id).values({column.name: blank}))
-            if changed.rowcount:
-                counts[table.name] = counts.get(table.name, 0) + changed.rowcount
+            values = {column.name: blank, **BLANK_WITH_ACTOR.get(f"{table.name}.{column.name}", {})}
+            changed = await session.execute(update(table).where(column == user_id).values(values))
+            if rowcount(changed):
+                counts[table.name] = counts.get(table.name, 0) + rowcount(changed)
     audit = Base.metadata.tables["audit_log"]
     await session.execute(
         update(audit).where(audit.c.subject_type == "user", audit.c.subject_id == str(user_id)).values(subject_id=None)
@@ -170,6 +176,8 @@ class Summary:
     initiatives: list[tuple[str, str]]  # (initiative name, owner/editor)
     networks: list[str]  # networks this person coordinates
     reminders_received: int
+    signals: list[tuple[str, str]] = field(default_factory=list)  # (text, status) of the ideas they sent (/idee)
+    supports: list[str] = field(default_factory=list)  # texts of the ideas they support (/stem)
 
 
 async def summary(session: AsyncSession, user_id: int) -> Summary:
@@ -197,4 +205,9 @@ async def summary(session: AsyncSession, user_id: int) -> Summary:
     reminders = await session.scalar(
         select(func.count()).select_from(ReminderSent).where(ReminderSent.user_id == user_id, ReminderSent.status == "sent")
     )
-    return Summary(user, [tuple(r) for r in rsvp_rows], [tuple(r) for r in member_rows], list(networks), reminders or 0)
+    from storage.repositories import voice
+
+    signals = [(signal.text, signal.status) for signal in await voice.signals_by(session, user_id)]
+    supports = [signal.text for signal in await voice.supported_by(session, user_id)]
+    return Summary(user, [tuple(r) for r in rsvp_rows], [(name, role) for name, role in member_rows], list(networks), reminders or 0,
+                   signals, supports)

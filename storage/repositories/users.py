@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import cache
-
-from collections.abc import Sequence
 
 from sqlalchemy import Insert, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
