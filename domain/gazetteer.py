@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -106,6 +107,9 @@ def _deletions(word: str, most: int) -> set[str]:
     return found
 
 
+RECENT_LOOKUPS = 4096
+
+
 class FuzzyIndex:
     """fuzzy_lookup over a fixed sequence of names, measuring only the names that can be close.
 
@@ -118,8 +122,11 @@ class FuzzyIndex:
         self.names: list[str] = list(names)
         self.first: dict[str, int] = {}
         self.by_deletion: dict[str, list[int]] = {}
+        self.lengths: set[int] = set()
+        self.recent: OrderedDict[str, tuple[str, int] | None] = OrderedDict()  # phrases repeat: "in de buurt"
         for position, name in enumerate(self.names):
             self.first.setdefault(name, position)
+            self.lengths.add(len(name))
             for variant in _deletions(name, allowed_typos(name)):
                 self.by_deletion.setdefault(variant, []).append(position)
 
@@ -127,6 +134,18 @@ class FuzzyIndex:
         limit = allowed_typos(key)
         if limit == 0:
             return (key, 0) if key in self.first else None
+        if key in self.recent:
+            self.recent.move_to_end(key)
+            return self.recent[key]
+        found = self._measure(key, limit)
+        self.recent[key] = found
+        if len(self.recent) > RECENT_LOOKUPS:
+            self.recent.popitem(last=False)
+        return found
+
+    def _measure(self, key: str, limit: int) -> tuple[str, int] | None:
+        if not any(len(key) + change in self.lengths for change in range(-limit, limit + 1)):
+            return None  # no name is that long: nothing within `limit` edits
         candidates: set[int] = set()
         for variant in _deletions(key, limit):
             candidates.update(self.by_deletion.get(variant, ()))
