@@ -109,16 +109,16 @@ async def compose_group(session: AsyncSession, application: Application, group: 
 
 # Digests are background work: many groups fire at the same minute, and composing one costs tens of
 # milliseconds of the one event loop that also answers residents. They are composed one at a time,
-# each followed by a pause as long as it took, so a round takes at most about half the loop and
-# answers keep coming (issue 13). Sending is paced by the outbox and Telegram's 30/s anyway.
-BACKGROUND_PAUSE_FACTOR = 1.0
+# each followed by a pause twice as long as it took, so a round takes at most about a third of the
+# loop and answers keep coming (issue 13). Sending is paced by the outbox and Telegram's 30/s anyway.
+BACKGROUND_PAUSE_FACTOR = 2.0
 BACKGROUND_PAUSE_MAX_S = 1.0
 _TURNS: weakref.WeakKeyDictionary[Application, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 @asynccontextmanager
 async def background_turn(application: Application) -> AsyncIterator[None]:
-    """One digest at a time per application, then a pause as long as it took."""
+    """One digest at a time per application, then a pause of BACKGROUND_PAUSE_FACTOR times what it took."""
     lock = _TURNS.get(application)
     if lock is None:
         lock = _TURNS[application] = asyncio.Lock()
