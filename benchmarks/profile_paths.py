@@ -97,7 +97,6 @@ async def run(args: argparse.Namespace) -> None:
                     user += args.updates + 1000
                     if profiler:
                         profiler.disable()
-                        Path(args.profile).mkdir(parents=True, exist_ok=True)
                         dump = Path(args.profile) / f"{scenario}.prof"
                         profiler.dump_stats(dump)
                     print(f"{scenario:<10} {echo_cpu * 1000:8.2f} {bot_cpu * 1000:8.2f} {echo_cpu / bot_cpu:9.2f}", flush=True)
@@ -118,7 +117,10 @@ def main() -> None:
     parser.add_argument("--profile", help="folder for one cProfile dump per scenario")
     parser.add_argument("--top", type=int, default=0, help="print the N functions with the most own time per scenario")
     parser.add_argument("--returning", action="store_true", help="updates from users seen a moment ago (default: new users)")
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":

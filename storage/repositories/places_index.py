@@ -235,8 +235,6 @@ async def _load(session: AsyncSession, started: int) -> PlacesIndex:
     no_languages: frozenset[str] = frozenset()
     with_schedule = set(await session.scalars(select(Schedule.initiative_id).distinct()))
     for initiative_id, lat, lon, status, verified, category, wheelchair, by_appointment in rows:
-        if lat is None or lon is None:
-            continue
         place = IndexedPlace(
             initiative_id, lat, lon, status, verified, category, wheelchair,
             frozenset(languages[initiative_id]) if initiative_id in languages else no_languages,
