@@ -263,5 +263,6 @@ from storage import (  # noqa: E402
     tables_governance,
     tables_groups,
     tables_outbox,  # the outbox: every message the bot sends on its own
+    tables_polls,  # polls and meetings (the neighbourhood's voice)
     tables_trust,
 )
