@@ -265,4 +265,5 @@ from storage import (  # noqa: E402
     tables_outbox,  # the outbox: every message the bot sends on its own
     tables_polls,  # polls and meetings (the neighbourhood's voice)
     tables_trust,
+    tables_voice,  # signals, supports and progress of /idee and /stem
 )
