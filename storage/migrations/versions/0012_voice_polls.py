@@ -10,7 +10,7 @@ import storage.models
 
 
 revision = "0012"
-down_revision = "0010"  # TODO: 0011 (voice-signals) once merged
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
