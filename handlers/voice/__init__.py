@@ -13,6 +13,8 @@ from telegram.ext import Application
 # `async on_startup(application)`.
 MODULES: list[ModuleType] = [
     import_module("handlers.voice.polls"),  # /peiling, /poll: native polls per group, totals, closing
+    import_module("handlers.voice.meetings"),  # /overleg, /meeting: meetings and the call for input two weeks before
+    import_module("handlers.voice.inbreng"),  # /inbreng, /input: the input document (PDF, Markdown)
 ]
 
 

@@ -33,7 +33,7 @@ from telegram.ext import (
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain import datefmt
-from domain.ids import db_id
+from domain.ids import choice_index, db_id
 from domain.polls import MAX_OPTIONS, OPTION_MAX, QUESTION_MAX, PollResult, bar, options_problem, percentages, question_problem, split_options
 from domain.when import WhenError, parse_when
 from handlers.activities.post import ask_when_again
@@ -269,8 +269,8 @@ async def closes_chosen(update: Update, context: KnooppuntContext) -> int:
     await query.answer()
     d = draft(context)
     choices = d.get("when_choices") or {}
-    index = db_id(query.data.removeprefix("plw:c:"))
-    if choices.get("message_id") != query.message.message_id or index is None or index >= len(choices.get("options", [])):
+    index = choice_index(query.data.removeprefix("plw:c:"), len(choices.get("options", [])))
+    if choices.get("message_id") != query.message.message_id or index is None:
         await query.message.reply_text(context.gettext("Die knop hoort bij een oudere vraag. Typ opnieuw wanneer de peiling sluit."))
         return CLOSES
     d["closes_at"] = choices["options"][index]
