@@ -109,14 +109,13 @@ def subtitle(data: Inbreng, translator: Translator) -> str:
 def summary_lines(data: Inbreng, translator: Translator) -> list[str]:
     supports = sum(s.supports for s in data.signals)
     voters = sum(p.voters for p in data.polls)
-    _n = translator.ngettext
     return [
-        _n("{n} idee of vraag van bewoners", "{n} ideeën en vragen van bewoners", len(data.signals)).format(n=len(data.signals))
-        + ", " + _n("samen {n} keer gesteund", "samen {n} keer gesteund", supports).format(n=supports),
-        _n("{n} peiling", "{n} peilingen", len(data.polls)).format(n=len(data.polls)) + ", "
-        + _n("{n} keer ingevuld", "{n} keer ingevuld", voters).format(n=voters),
-        _n("{n} actief initiatief", "{n} actieve initiatieven", data.initiatives).format(n=data.initiatives) + ", "
-        + _n("{n} activiteit", "{n} activiteiten", data.activities).format(n=data.activities),
+        translator.ngettext("{n} idee of vraag van bewoners", "{n} ideeën en vragen van bewoners", len(data.signals)).format(n=len(data.signals))
+        + ", " + translator.ngettext("samen {n} keer gesteund", "samen {n} keer gesteund", supports).format(n=supports),
+        translator.ngettext("{n} peiling", "{n} peilingen", len(data.polls)).format(n=len(data.polls)) + ", "
+        + translator.ngettext("{n} keer ingevuld", "{n} keer ingevuld", voters).format(n=voters),
+        translator.ngettext("{n} actief initiatief", "{n} actieve initiatieven", data.initiatives).format(n=data.initiatives) + ", "
+        + translator.ngettext("{n} activiteit", "{n} activiteiten", data.activities).format(n=data.activities),
     ]
 
 

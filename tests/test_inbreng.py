@@ -190,3 +190,45 @@ async def test_unused_outbox_kinds_are_not_left_behind(bot):
     async with bot.session_factory() as session:
         kinds = [row.kind for row in await session.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent"))]
     assert kinds.count("poll_result") == 3
+
+
+def run_cli(monkeypatch, database_url, *argv):  # noqa: ANN001, ANN201
+    """main() runs its own event loop, so run it in a worker thread from an async test."""
+    import concurrent.futures
+
+    from bot.cli import main
+
+    def run() -> int:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+        return main(["inbreng", *argv])
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+async def test_cli_writes_markdown_csv_and_pdf(bot, database_url, tmp_path, monkeypatch, capsys):
+    await seed(bot)
+    md, csv_file, pdf = tmp_path / "spangen.md", tmp_path / "spangen.csv", tmp_path / "spangen.pdf"
+    assert run_cli(monkeypatch, database_url, "--buurt", "spangen", "--since", "2026-01-01", str(md)) == 0
+    assert "### Groen en schoon: 2 signalen, 7 keer gesteund" in md.read_text(encoding="utf-8")
+    assert "Wrote the input document of Spangen" in capsys.readouterr().out
+    assert run_cli(monkeypatch, database_url, "--buurt", "Spangen", "--since", "2026-01-01", "--taal", "en", str(csv_file)) == 0
+    rows = csv_file.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 4 + 2 and rows[0].startswith("kind,neighbourhood,theme or question") and rows[1].startswith("signal,Spangen,")
+    assert "piet@example.org" not in csv_file.read_text(encoding="utf-8")
+    assert run_cli(monkeypatch, database_url, "--buurt", "Spangen", "--since", "2026-01-01", "--taal", "pl", str(pdf)) == 0
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) <= 2 and "Spangen" in reader.pages[0].extract_text()
+
+    assert run_cli(monkeypatch, database_url, "--buurt", "Atlantis", str(tmp_path / "x.md")) == 1
+    assert "No buurt 'Atlantis'" in capsys.readouterr().err
+    assert run_cli(monkeypatch, database_url, "--buurt", "Spangen", str(md)) == 1, "an existing file needs --force"
+    assert "already exists" in capsys.readouterr().err
+    import pytest
+
+    for wrong in (["--buurt", "Spangen", str(tmp_path / "x.docx")], ["--buurt", "Spangen", "--since", "gisteren", str(tmp_path / "y.md")],
+                  ["--buurt", "Spangen", "--taal", "de", str(tmp_path / "z.md")]):
+        with pytest.raises(SystemExit) as exit_info:
+            run_cli(monkeypatch, database_url, *wrong)
+        assert exit_info.value.code == 2
