@@ -138,7 +138,7 @@ def poll_footer(result: PollResult, translator: Translator) -> str:
         translator.ngettext("in {n} groep", "in {n} groepen", groups).format(n=groups) + "."
     if not result.closed:
         text += " " + translator.gettext("De peiling loopt nog.")
-    return text
+    return text[:1].upper() + text[1:]
 
 
 def progress_counts(data: Inbreng, translator: Translator) -> list[tuple[str, int]]:

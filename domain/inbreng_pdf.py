@@ -52,7 +52,7 @@ class _Document(FPDF):
         self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         if rtl:
-            self.set_text_shaping(use_shaping_engine=True, direction="rtl", script="arab", language="ar")
+            self.set_text_shaping(use_shaping_engine=True)  # direction per paragraph (Unicode bidi)
         self.set_title(footer_text)
         self.set_creator("Knooppunt")
 
@@ -66,7 +66,13 @@ class _Document(FPDF):
     def align(self) -> Align:
         return Align.R if self.rtl else Align.L
 
+    def keep_room(self, height: float) -> None:
+        """A heading never stays alone at the foot of a page: start a new page when less room is left."""
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
     def heading(self, text: str, size: float = 13) -> None:
+        self.keep_room(22)
         self.ln(2)
         self.set_font(FONT, "B", size)
         self.set_text_color(*ACCENT)
@@ -145,6 +151,7 @@ def _render(data: Inbreng, translator: Translator, quotes: int, polls: int) -> F
     if not themes:
         pdf.text_line(_("In deze periode zijn geen ideeën of vragen gepubliceerd."), 10)
     for summary in themes:
+        pdf.keep_room(16)
         pdf.ln(1)
         pdf.text_line(theme_heading(summary, translator), 10.5, bold=True)
         pdf.ln(0.8)
@@ -159,6 +166,7 @@ def _render(data: Inbreng, translator: Translator, quotes: int, polls: int) -> F
     if not data.polls:
         pdf.text_line(_("In deze periode waren er geen peilingen."), 10)
     for result in data.polls[:polls]:
+        pdf.keep_room(8 + 6 * min(len(result.options), 3))
         pdf.ln(2.5)
         pdf.text_line(result.question, 10.5, bold=True)
         pdf.ln(0.5)
