@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.inbreng import Inbreng, SignalEntry
@@ -32,7 +32,7 @@ async def signals(session: AsyncSession, buurt: str, since: datetime, until: dat
     return [SignalEntry(theme, text, int(count), progress.get(signal_id)) for signal_id, theme, text, count in rows]
 
 
-def _buurt_initiatives(buurt: str):  # noqa: ANN202 - a select of initiative ids
+def _buurt_initiatives(buurt: str) -> Select[int]:
     return (select(Initiative.id).join(Location, Location.id == Initiative.location_id)
             .where(Location.buurt == buurt, Initiative.status == "active"))
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.polls import GroupTally, PollResult, counts_from_answers
@@ -106,9 +107,9 @@ async def due_to_close(session: AsyncSession) -> list[Poll]:
 
 async def close(session: AsyncSession, poll_id: int, now: datetime) -> bool:
     """Open -> closed, once: False when it was closed already (another process, a restart)."""
-    result = await session.execute(
+    result = cast(CursorResult[Any], await session.execute(
         update(Poll).where(Poll.id == poll_id, Poll.status == OPEN).values(status=CLOSED, closed_at=now)
-    )
+    ))
     return bool(result.rowcount)
 
 
