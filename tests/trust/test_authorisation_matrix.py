@@ -267,6 +267,10 @@ FORGED = [
     "dir:i:{b}:p3024:::0", "dir:i:99999999:p3024:::0", "dir:i:-1:p3024:::0", "dir:k:{b}", "dir:k:99999999", "dir:k:-1", "dir:k:",
     # the free-text answers: only ever about the presser's own question
     "cv:", "cv:q:x", "ag:Q:zz.-.-.-:0", "ag:Q:d5.99.-.-:0", "ag:Q:d5.-.evil.-:0",
+    # polls, meetings and the input document (tests/test_voice_polls.py, tests/test_inbreng.py): steps of the
+    # presser's own conversation, and documents only for the buurten the presser coordinates
+    "pln:{n}", "pln:done", "pla:1", "plm:0", "plw:c:0", "plc:ok", "ovk:wijkraad", "ovb:0", "ovw:c:0", "ovc:ok",
+    "inb:spangen", "inb:..", "inp:spangen:3:nl", "inp:spangen:4:nl", "inp:spangen:3:xx", "inp:x",
 ]
 # Resident buttons that change only the presser's own data (their RSVP, reminder choice, language)
 # or only show public things; tested below: whoever presses, nobody else's rows change.
@@ -289,6 +293,9 @@ PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's 
     "bericht": "test_privileged_commands_refuse_others", "announce": "alias of bericht",
     "admin": "alias of beheer", "digest_pause": "alias of digest_pauze", "digest_resume": "alias of digest_hervat",
     "digest_time": "alias of digest_tijd", "digest_preview": "alias of digest_voorbeeld", "digest_empty": "alias of digest_leeg",
+    "peiling": "tests/test_voice_polls.py (strangers, other networks' coordinators)", "poll": "alias of peiling",
+    "overleg": "tests/test_inbreng.py (residents, coordinators without a buurt)", "meeting": "alias of overleg",
+    "inbreng": "tests/test_inbreng.py (residents, forged buurt)", "input": "alias of inbreng",
 }
 
 
