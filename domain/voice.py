@@ -7,12 +7,14 @@ msgids marked with N_ and translated at display time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from domain.gazetteer import normalize_text
+from domain.htmltext import escape, truncate
 from domain.i18n_markers import N_, Translator
 
 MAX_SIGNAL_CHARS = 500
@@ -161,11 +163,14 @@ def search_text(text: str) -> str:
     return normalize_text(text)
 
 
+_FILLER = frozenset({"een", "het", "van", "voor", "met", "die", "dat", "niet", "ook", "maar", "the", "and", "for", "with"})
+
+
 def search_words(query: str) -> list[str]:
-    """The words of a merge search, short filler words left out (at least one word stays)."""
-    words = normalize_text(query).split()
-    long_words = [word for word in words if len(word) >= 3]
-    return (long_words or words)[:6]
+    """The words of a merge search: short and filler words left out (at least one word stays)."""
+    words = list(dict.fromkeys(normalize_text(query).split()))
+    kept = [word for word in words if len(word) >= 3 and word not in _FILLER]
+    return (kept or words)[:6]
 
 
 # -- authors and limits --------------------------------------------------------------------------
@@ -188,12 +193,48 @@ def may_submit(sent_today: int) -> bool:
     return sent_today < MAX_SIGNALS_PER_DAY
 
 
-def week_start(now: datetime, timezone: ZoneInfo) -> datetime:
-    """Seven days back from now: what counts as "this week" in the digests."""
-    return now - timedelta(days=7)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?")
+_TODAY_WORDS = frozenset({"vandaag", "today", "bugun", "اليوم", "dzisiaj", "dzis", "hoje"})
+_YESTERDAY_WORDS = frozenset({"gisteren", "yesterday", "dun", "أمس", "امس", "wczoraj", "ontem"})
+MEETING_DATE_RANGE = timedelta(days=366)  # a meeting within a year either side of today
+
+
+def read_meeting_date(text: str, today: date) -> date | None:
+    """The date of a meeting: "vandaag", "gisteren", "12-1", "12-01-2027" (day first, as in the
+    Netherlands). domain.when reads activity times (future, with a time); a meeting where a signal
+    was brought in mostly lies in the past, so this reads a plain date. A date without a year is
+    the one closest to today. None when unreadable or more than a year away."""
+    words = normalize_text(text)
+    if words in _TODAY_WORDS:
+        return today
+    if words in _YESTERDAY_WORDS:
+        return today - timedelta(days=1)
+    match = _NUMERIC_DATE.fullmatch(text.strip())
+    if match is None:
+        return None
+    day, month, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+    if year_text is not None:
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        candidates = [year]
+    else:
+        candidates = [today.year - 1, today.year, today.year + 1]
+    found: list[date] = []
+    for year in candidates:
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not found:
+        return None
+    best = min(found, key=lambda d: abs((d - today).days))
+    return best if abs(best - today) <= MEETING_DATE_RANGE else None
 
 
 # -- reading -----------------------------------------------------------------------------------
+
+LIST_TEXT_CHARS = 220  # a signal's text in a list; the whole text is one tap away
+LIST_STEPS = 3  # the latest steps of a timeline shown in a list
+STEP_TEXT_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -207,14 +248,48 @@ class ProgressStep:
     at: datetime
 
 
-def progress_line(step: ProgressStep, translator: Translator, timezone: ZoneInfo) -> str:
-    """One line of a timeline, plain text (the caller escapes): "📣 Ingebracht, 12-01-2027: text"."""
+@dataclass(frozen=True)
+class SignalView:
+    """A published signal as residents see it: never who supports it, only how many."""
+
+    id: int
+    text: str
+    theme: str
+    buurt: str
+    author_first_name: str | None
+    show_first_name: bool
+    supports: int
+    steps: tuple[ProgressStep, ...] = ()
+
+
+def progress_line(step: ProgressStep, translator: Translator, timezone: ZoneInfo, text_limit: int | None = None) -> str:
+    """One line of a timeline, HTML: "📣 Ingebracht, 12-01-2027 (Wijkraad): text"."""
     when = (step.meeting_date or step.at.astimezone(timezone).date()).strftime("%d-%m-%Y")
-    head = f"{progress_label(step.status, translator)}, {when}"
+    head = f"{escape(progress_label(step.status, translator))}, {when}"
     if step.meeting_name:
-        head += f" ({step.meeting_name})"
-    return f"{head}: {step.text}"
+        head += f" ({escape(step.meeting_name)})"
+    text = truncate(step.text, text_limit) if text_limit else step.text
+    return f"{head}: {escape(text)}"
 
 
 def support_count(count: int, translator: Translator) -> str:
-    return translator.ngettext("{count} steunt dit", "{count} steunen dit", count).format(count=count)
+    return translator.ngettext("👍 {count} steunt dit", "👍 {count} steunen dit", count).format(count=count)
+
+
+def signal_block(view: SignalView, translator: Translator, timezone: ZoneInfo, *, number: int | None = None, full: bool = True) -> str:
+    """A signal in HTML: its text, theme, buurt, who wrote it, the count and the timeline.
+
+    In a list (`full=False`) the text is shortened and only the latest steps are shown.
+    """
+    text = view.text if full else truncate(" ".join(view.text.split()), LIST_TEXT_CHARS)
+    head = f"{number}. " if number is not None else ""
+    author = author_line(view.buurt, view.author_first_name, view.show_first_name, translator)
+    lines = [
+        f"{head}<i>{escape(text)}</i>",
+        f"{escape(theme_label(view.theme, translator))} · {escape(author)}",
+        escape(support_count(view.supports, translator)),
+    ]
+    steps = view.steps if full else view.steps[-LIST_STEPS:]
+    for step in steps:
+        lines.append(progress_line(step, translator, timezone, None if full else STEP_TEXT_CHARS))
+    return "\n".join(lines)

@@ -56,7 +56,8 @@ async def test_signal_life_cycle_supports_and_progress(sessions):
         assert not await repo.may_moderate(session, frozenset({9001}), 11, "Spangen")
         assert await repo.coordinated_buurten(session, 501) == {"Spangen"}
         assert await repo.count_submitted_since(session, 11, NOW - timedelta(hours=1)) == 1
-        await repo.publish(session, signal, 501, NOW)
+        assert await repo.publish(session, signal_id, 501, NOW) is True
+        assert await repo.publish(session, signal_id, 501, NOW) is False  # the first decision wins
     async with sessions.begin() as session:
         for user in (21, 22, 23):
             assert await repo.toggle_support(session, signal_id, user, NOW) is True
@@ -67,6 +68,7 @@ async def test_signal_life_cycle_supports_and_progress(sessions):
         assert await repo.count_published(session, theme="groen") == 1
         assert [s.id for s in await repo.search_published(session, "bankje speeltuin")] == [signal_id]
         assert await repo.search_published(session, "fietsenstalling") == []
+        assert [s.id for s in await repo.search_published(session, "bankje fietsenstalling")] == [signal_id]  # any word
         await repo.add_progress(
             session, signal_id, "ingebracht", "Besproken in de wijkraad", by=501, now=NOW + timedelta(days=1),
             meeting_name="Wijkraad Delfshaven", meeting_date=date(2026, 12, 3),
@@ -85,11 +87,12 @@ async def test_signal_life_cycle_supports_and_progress(sessions):
 async def test_merge_makes_the_author_a_supporter_and_decline_keeps_the_reason(sessions):
     async with sessions.begin() as session:
         target = await repo.add_signal(session, text="Meer bankjes in het park", theme="groen", buurt="Spangen", created_by=1, now=NOW)
-        await repo.publish(session, target, 9001, NOW)
+        await repo.publish(session, target.id, 9001, NOW)
         twin = await repo.add_signal(session, text="Bankjes in het park graag", theme="groen", buurt="Spangen", created_by=2, now=NOW)
         rude = await repo.add_signal(session, text="Mijn buurman Jan de Vries is gek", theme="anders", buurt="Spangen", created_by=3, now=NOW)
-        assert await repo.merge(session, twin, target, 9001, NOW) is True
-        await repo.decline(session, rude, 9001, "Er staat een naam in.", NOW)
+        assert await repo.merge(session, twin.id, target.id, 9001, NOW) is True
+        assert await repo.decline(session, twin.id, 9001, "te laat", NOW) is False
+        assert await repo.decline(session, rude.id, 9001, "Er staat een naam in.", NOW) is True
         target_id, twin_id, rude_id = target.id, twin.id, rude.id
     async with sessions() as session:
         merged = await session.get(VoiceSignal, twin_id)
@@ -107,8 +110,8 @@ async def test_forgetting_deletes_supports_and_unlinks_the_author(sessions):
             show_first_name=True, first_name="Piet",
         )
         other = await repo.add_signal(session, text="Schonere stoepen graag", theme="groen", buurt="Bospolder", created_by=78, now=NOW)
-        await repo.publish(session, mine, 9001, NOW)
-        await repo.publish(session, other, 9001, NOW)
+        await repo.publish(session, mine.id, 9001, NOW)
+        await repo.publish(session, other.id, 9001, NOW)
         await repo.toggle_support(session, other.id, 77, NOW)
         await repo.add_progress(session, other.id, "toegezegd", "De gemeente doet het", by=77, now=NOW)
         mine_id = mine.id
@@ -120,7 +123,6 @@ async def test_forgetting_deletes_supports_and_unlinks_the_author(sessions):
         assert [s.id for s in await repo.signals_by(session, 77)] == [mine_id]
         assert len(await repo.supported_by(session, 77)) == 1
     async with sessions.begin() as session:
-        assert await repo.forget_author(session, 77) == 1
         await personal_data.erase(session, 77)
     async with sessions() as session:
         kept = await session.get(VoiceSignal, mine_id)

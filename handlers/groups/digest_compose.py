@@ -12,10 +12,13 @@ from bot.i18n import get_translator
 from domain.coordinator_digest import CoordinatorOverview, compose_overview
 from domain.digest import DigestActivity, DigestAnnouncement, DigestInitiative, compose_group_digest
 from domain.taxonomy import get_category
+from domain.voice_digest import VoiceDigestItem
 from handlers.core.common import deep_link
 from storage.repositories.digest_data import CoordinatorFacts, NetworkWeek
+from storage.repositories.voice import DigestSignal
 
 ACTIVITY_PREFIX = "act"  # deep links to an activity card (the activities capability opens them)
+SIGNAL_PREFIX = "stem"  # deep links to a signal with its support button (handlers.voice.board opens them)
 
 
 def _category_label(code: str, language: str) -> str:
@@ -39,8 +42,15 @@ def group_digest(week: NetworkWeek, moment: datetime, language: str, tz: ZoneInf
         [DigestInitiative(item.name, _category_label(item.category, language)) for item in week.new_initiatives],
         [DigestAnnouncement(item.initiative, item.text) for item in week.announcements],
         translator=get_translator(language), locale=language, tz=tz, skip_empty=skip_empty,
+        signals_new=[_signal(item, bot_username) for item in week.signals_new],
+        signals_changed=[_signal(item, bot_username) for item in week.signals_changed],
     )
     return messages or []
+
+
+def _signal(item: DigestSignal, bot_username: str) -> VoiceDigestItem:
+    return VoiceDigestItem(item.text, item.buurt, item.supports, deep_link(bot_username, SIGNAL_PREFIX, str(item.id)),
+                           item.progress_status, item.progress_text)
 
 
 def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language: str, tz: ZoneInfo) -> list[str]:
@@ -55,6 +65,7 @@ def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language
             upcoming_activities=network.upcoming_activities,
             unverified_listings=[item.name for item in network.unverified],
             unreachable_groups=network.unreachable_groups,
+            signal_counts=network.signal_counts,
         )
         messages += compose_overview(overview, translator=get_translator(language), locale=language)
     return messages

@@ -17,6 +17,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain.datefmt import format_full_date
+from domain.htmltext import truncate
 from handlers.core import conversation_state
 from handlers.core.common import MenuCommand, escape, show_result
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,6 +67,7 @@ def privacy_more_text(context: KnooppuntContext) -> str:
             _("• Belangrijke acties, zoals een initiatief goedkeuren: wie het deed en wanneer."),
             _("• Typ je een adres? Dan zoekt een kaartdienst dat adres op, zonder je naam of nummer."),
             _("• Het initiatief ziet hoeveel mensen komen, niet wie."),
+            _("• Je ideeën (/idee) en wat je steunt (/stem). Anderen zien alleen hoeveel mensen een idee steunen, nooit wie."),
             _("• Coördinatoren zien wie een initiatief aanmeldt of wijzigt."),
             _("• De beheerders van Knooppunt zien alles, alleen voor onderhoud."),
             _("• Alles behalve aanmeldingen bewaren we tot je zegt dat het weg moet."),
@@ -165,8 +167,29 @@ def readable_data(context: KnooppuntContext, found: personal_data.Summary) -> st
         lines.append(text.format(name=f"<b>{escape(name)}</b>"))
     for name in found.networks:
         lines.append(_("• Je bent coördinator van {name}.").format(name=f"<b>{escape(name)}</b>"))
+    lines += signal_lines(context, found)
     lines += ["", _("Alles weghalen? Typ /vergeetmij.")]
     return "\n".join(lines)[:4096]
+
+
+SIGNAL_STATES = {
+    "submitted": N_("een coördinator kijkt ernaar"),
+    "published": N_("staat op /stem"),
+    "declined": N_("afgewezen"),
+    "merged": N_("samengevoegd met een ander idee"),
+}
+
+
+def signal_lines(context: KnooppuntContext, found: personal_data.Summary) -> list[str]:
+    """The ideas this person sent (/idee) and supports (/stem): no one else sees who supports what."""
+    _ = context.gettext
+    lines = []
+    for text, status in found.signals:
+        lines.append(_("• Je stuurde dit idee in: {text} ({state}).").format(
+            text=f"<i>{escape(truncate(text, 80))}</i>", state=escape(_(SIGNAL_STATES.get(status, status)))))
+    for text in found.supports:
+        lines.append(_("• Je steunt dit idee: {text}.").format(text=f"<i>{escape(truncate(text, 80))}</i>"))
+    return lines
 
 
 def language_name(code: str, locale: str) -> str:
@@ -193,6 +216,7 @@ async def forget_me(update: Update, context: KnooppuntContext) -> None:
         [
             _("<b>Wil je dat Knooppunt je vergeet?</b>"),
             _("Ik verwijder dan je gegevens, je aanmeldingen voor activiteiten en je herinneringen."),
+            _("Je steun voor ideeën gaat weg. Ideeën die je instuurde blijven staan, maar zonder je naam."),
             _("Ben je de enige eigenaar van een initiatief? Dan gaat het naar een mede-eigenaar. Is die er niet, dan zet ik het op pauze en vertel ik het de coördinator."),
             _("Dit kun je niet ongedaan maken."),
         ]

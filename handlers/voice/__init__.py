@@ -1,5 +1,5 @@
-"""The neighbourhood's voice: signals and support (/idee, /stem), polls (/peiling), meetings
-(/overleg) and the input document for the wijkraad (/inbreng). See docs/voice.md.
+"""The wijk a voice: signals (/idee), moderation, support (/stem) and what came of them (/voortgang);
+polls (/peiling), meetings (/overleg) and the input document for the wijkraad (/inbreng). See docs/voice.md.
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ from telegram.ext import Application
 # Registered in this order; each module has `register(application)`, and may have COMMANDS and
 # `async on_startup(application)`.
 MODULES: list[ModuleType] = [
+    import_module("handlers.voice.submit"),  # /idee and free text "ik heb een idee" (a conversation)
+    import_module("handlers.voice.moderation"),  # cards: publish, merge, decline (with a reason)
+    import_module("handlers.voice.progress"),  # /voortgang: what came of a signal, told to its supporters
+    import_module("handlers.voice.board"),  # /stem: published signals, support, the deep link stem-<id>
     import_module("handlers.voice.polls"),  # /peiling, /poll: native polls per group, totals, closing
     import_module("handlers.voice.meetings"),  # /overleg, /meeting: meetings and the call for input two weeks before
     import_module("handlers.voice.inbreng"),  # /inbreng, /input: the input document (PDF, Markdown)

@@ -5,7 +5,7 @@ Returns plain values (no ORM objects), so composing a digest is pure and needs n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
+from storage.repositories import voice
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
@@ -52,6 +53,10 @@ class NetworkWeek:
     activities: list[ActivityItem]
     new_initiatives: list[InitiativeItem]
     announcements: list[AnnouncementItem]
+    # "Wat de buurt vraagt": signals of the network's buurten published since the last digest, and
+    # those with a progress step in the past week.
+    signals_new: list[voice.DigestSignal] = field(default_factory=list)
+    signals_changed: list[voice.DigestSignal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class CoordinatorFacts:
     upcoming_activities: int
     unverified: list[InitiativeItem]
     unreachable_groups: list[str]
+    signal_counts: dict[str, int] = field(default_factory=dict)  # signals of the network's buurten per status
 
 
 def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
@@ -136,13 +142,17 @@ async def announcements(session: AsyncSession, network_id: int, start: datetime,
 
 
 async def network_week(session: AsyncSession, network_id: int, network_name: str, now: datetime, since: datetime, tz: ZoneInfo) -> NetworkWeek:
-    """The next 7 days of activities, initiatives new since `since`, announcements of the past week."""
+    """The next 7 days of activities, initiatives and signals new since `since`, announcements and
+    signal progress of the past week."""
+    buurten = await voice.buurten_of_networks(session, [network_id])
     return NetworkWeek(
         network_id=network_id,
         network_name=network_name,
         activities=await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz),
         new_initiatives=await new_initiatives(session, network_id, since, now),
         announcements=await announcements(session, network_id, now - timedelta(days=7), now),
+        signals_new=await voice.new_published_since(session, since, now, buurten) if buurten else [],
+        signals_changed=await voice.progress_since(session, now - timedelta(days=7), now, buurten) if buurten else [],
     )
 
 
@@ -164,6 +174,7 @@ async def coordinator_facts(session: AsyncSession, network_id: int, network_name
     unreachable = await session.scalars(
         select(GroupChat.title).where(GroupChat.network_id == network_id, GroupChat.active.is_(False)).order_by(GroupChat.title)
     )
+    buurten = await voice.buurten_of_networks(session, [network_id])
     return CoordinatorFacts(
         network_id=network_id,
         network_name=network_name,
@@ -172,4 +183,5 @@ async def coordinator_facts(session: AsyncSession, network_id: int, network_name
         upcoming_activities=len(await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz)),
         unverified=[InitiativeItem(row.id, row.name) for row in unverified],
         unreachable_groups=[title or "?" for title in unreachable],
+        signal_counts=await voice.status_counts(session, buurten) if buurten else {},
     )

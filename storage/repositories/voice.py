@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.voice import DECLINED, MERGED, PUBLISHED, SUBMITTED, search_text, search_words
@@ -66,45 +66,46 @@ async def get_published(session: AsyncSession, signal_id: int) -> VoiceSignal | 
     return signal if signal is not None and signal.status == PUBLISHED else None
 
 
-def _decided(signal: VoiceSignal, status: str, by: int, now: datetime) -> None:
-    signal.status = status
-    signal.decided_by = by
-    signal.decided_at = now
+async def _decide(session: AsyncSession, signal_id: int, status: str, by: int, now: datetime, **values: object) -> bool:
+    """Settle a submitted signal; False when it was not (or no longer) waiting: the first decision wins."""
+    result = await session.execute(
+        update(VoiceSignal)
+        .where(VoiceSignal.id == signal_id, VoiceSignal.status == SUBMITTED)
+        .values(status=status, decided_by=by, decided_at=now, **values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def publish(session: AsyncSession, signal: VoiceSignal, by: int, now: datetime) -> None:
-    _decided(signal, PUBLISHED, by, now)
-    signal.published_at = now
+async def publish(session: AsyncSession, signal_id: int, by: int, now: datetime) -> bool:
+    return await _decide(session, signal_id, PUBLISHED, by, now, published_at=now)
+
+
+async def decline(session: AsyncSession, signal_id: int, by: int, reason: str, now: datetime) -> bool:
+    return await _decide(session, signal_id, DECLINED, by, now, decline_reason=reason)
+
+
+async def merge(session: AsyncSession, signal_id: int, into_id: int, by: int, now: datetime) -> bool:
+    """Merge a new signal into a published one; its author then supports that one (once)."""
+    if not await _decide(session, signal_id, MERGED, by, now, merged_into_id=into_id):
+        return False
+    author = await session.scalar(select(VoiceSignal.created_by).where(VoiceSignal.id == signal_id))
+    if author is not None and await session.get(VoiceSupport, (into_id, author)) is None:
+        session.add(VoiceSupport(signal_id=into_id, user_id=author, created_at=now))
     await session.flush()
-
-
-async def decline(session: AsyncSession, signal: VoiceSignal, by: int, reason: str, now: datetime) -> None:
-    _decided(signal, DECLINED, by, now)
-    signal.decline_reason = reason
-    await session.flush()
-
-
-async def merge(session: AsyncSession, signal: VoiceSignal, into: VoiceSignal, by: int, now: datetime) -> bool:
-    """Merge a new signal into a published one; its author then supports that one. True when the
-    author's support was added (False: no author, or they supported it already)."""
-    _decided(signal, MERGED, by, now)
-    signal.merged_into_id = into.id
-    added = False
-    if signal.created_by is not None and await session.get(VoiceSupport, (into.id, signal.created_by)) is None:
-        session.add(VoiceSupport(signal_id=into.id, user_id=signal.created_by, created_at=now))
-        added = True
-    await session.flush()
-    return added
+    return True
 
 
 async def search_published(
     session: AsyncSession, query: str, *, exclude_id: int | None = None, buurt: str | None = None, limit: int = 5
 ) -> list[VoiceSignal]:
-    """Published signals whose text holds every word of `query` (most supported first)."""
+    """Published signals holding any word of `query`: most words matched first, then most supported."""
     words = search_words(query)
     if not words:
         return []
-    conditions = [VoiceSignal.status == PUBLISHED, *[VoiceSignal.search_text.contains(word, autoescape=True) for word in words]]
+    matches = [VoiceSignal.search_text.contains(word, autoescape=True) for word in words]
+    score = sum((case((match, 1), else_=0) for match in matches[1:]), case((matches[0], 1), else_=0))
+    conditions = [VoiceSignal.status == PUBLISHED, or_(*matches)]
     if exclude_id is not None:
         conditions.append(VoiceSignal.id != exclude_id)
     if buurt is not None:
@@ -114,7 +115,7 @@ async def search_published(
         select(VoiceSignal)
         .outerjoin(supports, supports.c.signal_id == VoiceSignal.id)
         .where(*conditions)
-        .order_by(func.coalesce(supports.c.supports, 0).desc(), VoiceSignal.id.desc())
+        .order_by(score.desc(), func.coalesce(supports.c.supports, 0).desc(), VoiceSignal.id.desc())
         .limit(limit)
     )
     return list(rows)
@@ -186,7 +187,8 @@ async def coordinated_buurten(session: AsyncSession, user_id: int) -> set[str]:
 # -- supports ------------------------------------------------------------------------------------
 
 
-def _support_counts():  # noqa: ANN202 - a Select of (signal_id, supports)
+def _support_counts() -> Select[int, int]:
+    """(signal_id, supports) per supported signal."""
     return select(VoiceSupport.signal_id, func.count().label("supports")).group_by(VoiceSupport.signal_id)
 
 
@@ -397,15 +399,6 @@ async def supported_by(session: AsyncSession, user_id: int) -> list[VoiceSignal]
         .where(VoiceSupport.user_id == user_id).order_by(VoiceSupport.created_at)
     )
     return list(rows)
-
-
-async def forget_author(session: AsyncSession, user_id: int) -> int:
-    """Before /vergeetmij blanks `created_by`: drop the shown first name too (the text stays,
-    anonymous). Supports go with the generic erase (voice_supports.user_id is a subject column)."""
-    result = await session.execute(
-        update(VoiceSignal).where(VoiceSignal.created_by == user_id).values(show_first_name=False, author_first_name=None)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def delete_supports_of(session: AsyncSession, user_id: int) -> int:

@@ -267,6 +267,10 @@ FORGED = [
     "dir:i:{b}:p3024:::0", "dir:i:99999999:p3024:::0", "dir:i:-1:p3024:::0", "dir:k:{b}", "dir:k:99999999", "dir:k:-1", "dir:k:",
     # the free-text answers: only ever about the presser's own question
     "cv:", "cv:q:x", "ag:Q:zz.-.-.-:0", "ag:Q:d5.99.-.-:0", "ag:Q:d5.-.evil.-:0",
+    # voice: deciding about a signal and recording its progress (coordinators of its buurt, admins);
+    # the /idee steps only inside the presser's own conversation
+    "vm:ok:{a}", "vm:ok:abc", "vm:mg:{a}", "vm:no:{a}", "vm:in:{a}:{b}", "vm:r:{a}:p", "vm:r:{a}:zz", "vp:n:{a}", "vp:n:x",
+    "vp:s:ingebracht", "vp:d:0", "vp:ok", "vi:send", "vi:again", "vi:t:evil", "vi:b:999", "vi:n:1", "vs:o:99999999999",
     # polls, meetings and the input document (tests/test_voice_polls.py, tests/test_inbreng.py): steps of the
     # presser's own conversation, and documents only for the buurten the presser coordinates
     "pln:{n}", "pln:done", "pla:1", "plm:0", "plw:c:0", "plc:ok", "ovk:wijkraad", "ovb:0", "ovw:c:0", "ovc:ok",
@@ -276,12 +280,13 @@ FORGED = [
 # or only show public things; tested below: whoever presses, nobody else's rows change.
 SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:{act}", "ac:i:{act}", "ac:p:{act}",
                 "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0", "own:l:1",
-                "pv:more", "pv:less", "cv:p", "cv:a", "cv:r", "cv:h", "cv:q:a", "cv:q:p", "ag:Q:d5.0.speeltuin.k:0"]
+                "pv:more", "pv:less", "cv:p", "cv:a", "cv:r", "cv:h", "cv:q:a", "cv:q:p", "ag:Q:d5.0.speeltuin.k:0",
+                "vs:l:0:0:0", "vs:fb:0:0:0", "vs:ft:3:0:0", "vs:s:{a}:0:0:0", "vs:o:{a}"]
 # Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
 RESIDENT_COMMANDS = {
     "start", "help", "hulp", "taal", "language", "yardim", "pomoc", "ajuda", "dil", "jezyk", "idioma", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
     "agenda", "events", "herinneringen", "reminders", "dichtbij", "near", "zoek", "search", "aanmelden", "register",
-    "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine",
+    "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine", "idee", "idea", "stem", "voice",
 }
 PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's tests) covers it
     "beheer": "ACTIONS beheer", "ontkoppel": "ACTIONS unlink_group", "unlink": "alias of ontkoppel",
@@ -293,6 +298,7 @@ PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's 
     "bericht": "test_privileged_commands_refuse_others", "announce": "alias of bericht",
     "admin": "alias of beheer", "digest_pause": "alias of digest_pauze", "digest_resume": "alias of digest_hervat",
     "digest_time": "alias of digest_tijd", "digest_preview": "alias of digest_voorbeeld", "digest_empty": "alias of digest_leeg",
+    "voortgang": "tests/test_voice_signals.py (refused for residents and other buurten)", "progress": "alias of voortgang",
     "peiling": "tests/test_voice_polls.py (strangers, other networks' coordinators)", "poll": "alias of peiling",
     "overleg": "tests/test_inbreng.py (residents, coordinators without a buurt)", "meeting": "alias of overleg",
     "inbreng": "tests/test_inbreng.py (residents, forged buurt)", "input": "alias of inbreng",

@@ -73,6 +73,10 @@ PERSON_COLUMNS = {
     "digest_deliveries": (["target_id"], []),
     "outbox": (["chat_id"], []),  # messages to the person, waiting or sent
     "handled_updates": ([], []),
+    # Signals stay when their author is forgotten (anonymous, shown first name blanked too); supports go.
+    "voice_signals": ([], ["created_by", "decided_by"]),
+    "voice_supports": (["user_id"], []),
+    "voice_progress": ([], ["created_by"]),
     # No person's id at all: places, networks, schedules, and the geocoding cache.
     "geocode_cache": ([], []),
     "locations": ([], []),
