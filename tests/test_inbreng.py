@@ -89,7 +89,13 @@ async def test_a_meeting_asks_the_buurts_groups_for_input_two_weeks_before_once(
     assert set(sent) == {GROUP_A, GROUP_B}, "only the groups of the buurt's networks"
     text = sent[GROUP_A]
     assert "Wijkraad over Spangen" in text and "vrijdag 15 januari 2027" in text
-    assert "?start=idee-spangen" in text and "?start=stem-spangen" in text
+    assert "?start=wijk-idee" in text and "?start=wijk-stem-" in text
+    # The links work: the buurt's ideas on /stem, and the way to /idee.
+    stem_link = text.split("?start=wijk-stem-")[1].split('"')[0]
+    calls = await bot.say(f"/start wijk-stem-{stem_link}", updates.RESIDENT)
+    assert "Spangen" in calls[-1].text and "Een plek voor tieners" in calls[-1].text
+    calls = await bot.say("/start wijk-idee", updates.RESIDENT)
+    assert "Tik op /idee" in calls[-1].text
 
 
 async def test_a_meeting_within_two_weeks_calls_at_once_and_strangers_are_refused(bot):

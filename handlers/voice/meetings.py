@@ -22,7 +22,7 @@ from domain.meetings import MEETING_KINDS, call_at, call_due, get_kind
 from domain.when import WhenError, parse_when
 from handlers.activities.post import ask_when_again
 from handlers.activities.reminders import wake_outbox
-from handlers.core.common import MenuCommand, Steps, add_conversation, current_state, deep_link, escape
+from handlers.core.common import MenuCommand, Steps, add_conversation, current_state, deep_link, escape, register_deep_link
 from storage.repositories import audit, groups, outbox
 from storage.repositories import meetings as repo
 from storage.repositories import voice as voice_repo
@@ -43,6 +43,12 @@ async def buurten_for(session: AsyncSession, context: KnooppuntContext, user_id:
     if user_id in context.settings.admin_ids:
         return sorted({b.name for b in gazetteer.buurten()})
     return sorted(await voice_repo.coordinated_buurten(session, user_id))
+
+
+def buurt_number(buurt: str) -> int:
+    """The buurt's place in the gazetteer, 1-based as /stem's views count it (0: all buurten)."""
+    names = [b.name for b in gazetteer.buurten()]
+    return names.index(buurt) + 1 if buurt in names else 0
 
 
 def buurt_slug(buurt: str) -> str:
@@ -253,15 +259,15 @@ def call_text(meeting: Meeting, translator, bot_username: str, tz) -> str:  # no
     _ = translator.gettext
     kind = get_kind(meeting.kind)
     local = meeting.starts_at.astimezone(tz)
-    slug = buurt_slug(meeting.buurt)
     lines = [
         _("🗣 <b>{kind} over {buurt}</b> op {day}.").format(kind=escape(_(kind.name) if kind else meeting.kind), buurt=escape(meeting.buurt),
                                                             day=datefmt.format_full_date(local.date(), locale=getattr(translator, "language", "nl"))),
         _("Wat moet daar op tafel? Wij nemen mee wat de buurt vraagt, met het aantal mensen dat het steunt."),
         "",
         _("💡 Heb je een idee of zie je iets wat beter kan? <a href=\"{link}\">Stuur het in</a> (/idee).").format(
-            link=deep_link(bot_username, "idee", slug)),
-        _("👍 Steun de ideeën van anderen: <a href=\"{link}\">bekijk ze</a> (/stem).").format(link=deep_link(bot_username, "stem", slug)),
+            link=deep_link(bot_username, CALL_LINK, "idee")),
+        _("👍 Steun de ideeën van anderen: <a href=\"{link}\">bekijk ze</a> (/stem).").format(
+            link=deep_link(bot_username, CALL_LINK, f"stem-{buurt_number(meeting.buurt)}")),
     ]
     return "\n".join(lines)
 
@@ -286,6 +292,24 @@ async def call_for_input(application: Application, meeting_id: int) -> int:
         audit.record(session, None, "meeting.called", "meeting", meeting_id, groups=count)
     wake_outbox(application)
     return count
+
+
+async def open_call_link(update: Update, context: KnooppuntContext, payload: str) -> None:
+    """The links of a call for input: "stem-<buurt>" shows that buurt's ideas on /stem (with their
+    support buttons); "idee" points to /idee, whose short conversation starts with one tap."""
+    what, _sep, raw = payload.partition("-")
+    if what == "stem":
+        from handlers.voice import board
+
+        number = choice_index(raw, len(gazetteer.buurten()) + 1) or 0
+        text, markup = await board.render(context, update.effective_user.id, board.View(buurt=number))
+        await update.effective_message.reply_text(text, reply_markup=markup)
+        return
+    await update.effective_message.reply_text(context.gettext("Heb je een idee voor de buurt, of zie je iets wat beter kan? Tik op /idee. Ik stel je een paar korte vragen."))
+
+
+CALL_LINK = "wijk"  # t.me/<bot>?start=wijk-idee and wijk-stem-<buurt number>
+register_deep_link(CALL_LINK, open_call_link)  # once per process: the table is module-wide
 
 
 def job_name(meeting_id: int) -> str:
