@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 from telegram import Update
 
@@ -14,6 +15,8 @@ from storage.tables_outbox import OutboxMessage
 from storage.tables_polls import Poll, PollAnswer, PollMessage
 from tests.fakes import updates
 from tests.groups_seed import COORDINATOR, OTHER_COORDINATOR, seed_linked_group, seed_network
+
+pytestmark = pytest.mark.storage  # also run against PostgreSQL (TEST_DATABASE_URL)
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # a Tuesday, 10:00 in Amsterdam
 GROUP_A, GROUP_B = -1001111, -1002222
