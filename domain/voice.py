@@ -233,8 +233,10 @@ def read_meeting_date(text: str, today: date) -> date | None:
 # -- reading -----------------------------------------------------------------------------------
 
 LIST_TEXT_CHARS = 220  # a signal's text in a list; the whole text is one tap away
-LIST_STEPS = 3  # the latest steps of a timeline shown in a list
-STEP_TEXT_CHARS = 160
+LIST_STEPS = 1  # the latest step of a timeline shown in a list (five signals stay within one message)
+FULL_STEPS = 5  # the latest steps shown with one signal
+STEP_TEXT_CHARS = 140
+MEETING_LIST_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -263,13 +265,15 @@ class SignalView:
 
 
 def progress_line(step: ProgressStep, translator: Translator, timezone: ZoneInfo, text_limit: int | None = None) -> str:
-    """One line of a timeline, HTML: "📣 Ingebracht, 12-01-2027 (Wijkraad): text"."""
+    """One line of a timeline, HTML: "📣 Ingebracht, 27-11-2026 (Wijkraad): text"; `text_limit`
+    shortens the text and the meeting's name (for lists)."""
     when = (step.meeting_date or step.at.astimezone(timezone).date()).strftime("%d-%m-%Y")
-    head = f"{escape(progress_label(step.status, translator))}, {when}"
-    if step.meeting_name:
-        head += f" ({escape(step.meeting_name)})"
     text = truncate(step.text, text_limit) if text_limit else step.text
-    return f"{head}: {escape(text)}"
+    values = {"step": escape(progress_label(step.status, translator)), "date": when, "text": escape(text)}
+    if step.meeting_name:
+        meeting = truncate(step.meeting_name, MEETING_LIST_CHARS) if text_limit else step.meeting_name
+        return translator.gettext("{step}, {date} ({meeting}): {text}").format(meeting=escape(meeting), **values)
+    return translator.gettext("{step}, {date}: {text}").format(**values)
 
 
 def support_count(count: int, translator: Translator) -> str:
@@ -279,7 +283,8 @@ def support_count(count: int, translator: Translator) -> str:
 def signal_block(view: SignalView, translator: Translator, timezone: ZoneInfo, *, number: int | None = None, full: bool = True) -> str:
     """A signal in HTML: its text, theme, buurt, who wrote it, the count and the timeline.
 
-    In a list (`full=False`) the text is shortened and only the latest steps are shown.
+    In a list (`full=False`) the text is shortened and only the latest step is shown; alone, the
+    latest FULL_STEPS (an older step is still in what supporters were told).
     """
     text = view.text if full else truncate(" ".join(view.text.split()), LIST_TEXT_CHARS)
     head = f"{number}. " if number is not None else ""
@@ -289,7 +294,7 @@ def signal_block(view: SignalView, translator: Translator, timezone: ZoneInfo, *
         f"{escape(theme_label(view.theme, translator))} · {escape(author)}",
         escape(support_count(view.supports, translator)),
     ]
-    steps = view.steps if full else view.steps[-LIST_STEPS:]
+    steps = view.steps[-FULL_STEPS:] if full else view.steps[-LIST_STEPS:]
     for step in steps:
         lines.append(progress_line(step, translator, timezone, None if full else STEP_TEXT_CHARS))
     return "\n".join(lines)

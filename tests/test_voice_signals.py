@@ -295,3 +295,38 @@ async def test_decline_with_a_reason_the_author_hears_and_merge_by_words(bot):
             AuditEntry.actor_id == KEES["id"]).order_by(AuditEntry.id)))
     assert details == [("signal_publish", None), ("signal_decline", {"reason": "Er staat een belediging in."}),
                        ("signal_merge", {"into": first.id})]
+
+
+async def test_stem_filters_and_pages_in_one_message_and_a_typed_reason_is_not_a_new_idea(bot):
+    from storage.repositories import voice as repo
+
+    async with bot.session_factory.begin() as session:
+        for n in range(7):
+            signal = await repo.add_signal(session, text=f"Idee {n + 1} voor meer groen in de straat", theme="groen" if n < 6 else "taal",
+                                           buurt="Spangen" if n % 2 == 0 else "Bospolder", created_by=None, now=NOW)
+            await repo.publish(session, signal.id, KEES["id"], NOW)
+            if n == 3:
+                await repo.toggle_support(session, signal.id, SUPPORTERS[1]["id"], NOW)
+    first = last(await bot.say("/stem", FATIMA))
+    assert "(1–5 van 7)" in first.text and first.text.index("1. <i>Idee 4") < first.text.index("2. <i>")  # most supported first
+    calls = await bot.press(first.callback_data("Volgende"), FATIMA, message_id=801)
+    page = last(calls)
+    assert page.method == "editMessageText" and int(page.params["message_id"]) == 801 and "(6–7 van 7)" in page.text
+    calls = await bot.press(first.callback_data("Kies thema"), FATIMA, message_id=801)
+    calls = await bot.press(last(calls).callback_data("Taal"), FATIMA, message_id=801)
+    assert "Thema: 💬 Taal" in last(calls).text and "Idee 7" in last(calls).text and "Idee 1 " not in last(calls).text
+    calls = await bot.press(last(calls).callback_data("Kies buurt"), FATIMA, message_id=801)
+    calls = await bot.press(last(calls).callback_data("Bospolder"), FATIMA, message_id=801)
+    assert "Buurt: Bospolder · Thema: 💬 Taal" in last(calls).text and "Hier staan nog geen ideeën" in last(calls).text
+    # In a group /stem points to the private chat.
+    group = updates.group_chat(GROUP_ID)
+    assert "privégesprek" in last(await bot.say("/stem", FATIMA, group)).text
+
+    # A coordinator's typed reason that sounds like an idea answers the question.
+    await submit(bot, text="Iemand moet de buurman op nummer 3 aanpakken, die is vervelend.")
+    [waiting] = [s for s in await rows(bot, VoiceSignal) if s.status == "submitted"]
+    await bot.press(f"vm:no:{waiting.id}", KEES)
+    calls = await bot.say("Mijn idee: noem geen buren, schrijf wat de buurt nodig heeft.", KEES)
+    assert "Afgewezen." in last(calls, KEES["id"]).text
+    [declined] = [s for s in await rows(bot, VoiceSignal) if s.id == waiting.id]
+    assert declined.decline_reason == "Mijn idee: noem geen buren, schrijf wat de buurt nodig heeft."

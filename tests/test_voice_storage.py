@@ -82,6 +82,9 @@ async def test_signal_life_cycle_supports_and_progress(sessions):
         changed = await repo.progress_since(session, NOW, NOW + timedelta(days=2))
         assert [(d.id, d.progress_status) for d in changed] == [(signal_id, "ingebracht")]
         assert await repo.status_counts(session) == {"published": 1, "ingebracht": 1}
+        assert [(s.id, n) for s, n in await repo.published_with_counts(session, buurt="Spangen", since=NOW)] == [(signal_id, 2)]
+        assert await repo.published_with_counts(session, buurt="Bospolder") == []
+        assert await repo.published_with_counts(session, since=NOW + timedelta(seconds=1)) == []
 
 
 async def test_merge_makes_the_author_a_supporter_and_decline_keeps_the_reason(sessions):

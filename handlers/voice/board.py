@@ -20,6 +20,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
 from domain import voice as rules
+from domain.htmltext import split_message
 from domain.ids import db_id, db_id_field, page_number
 from domain.paging import Page
 from handlers.core.common import MenuCommand, escape, page_buttons, register_deep_link
@@ -108,7 +109,7 @@ async def render(context: KnooppuntContext, user_id: int, view: View) -> tuple[s
         InlineKeyboardButton(_("🏘 Kies buurt"), callback_data=f"vs:fb:{view.data(0)}"),
         InlineKeyboardButton(_("🏷 Kies thema"), callback_data=f"vs:ft:{view.data(0)}"),
     ])
-    return "\n".join(lines).strip()[:4096], InlineKeyboardMarkup(rows)
+    return split_message("\n".join(lines).strip())[0], InlineKeyboardMarkup(rows)
 
 
 async def stem(update: Update, context: KnooppuntContext) -> None:
@@ -205,7 +206,7 @@ async def render_one(context: KnooppuntContext, user_id: int, signal_id: int) ->
     if coordinator:
         rows.append([InlineKeyboardButton(_("📌 Voortgang toevoegen"), callback_data=f"vp:n:{signal_id}")])
     rows.append([InlineKeyboardButton(_("📋 Alle ideeën"), callback_data="vs:l:0:0:0")])
-    return text[:4096], InlineKeyboardMarkup(rows)
+    return split_message(text)[0], InlineKeyboardMarkup(rows)
 
 
 async def open_deep_link(update: Update, context: KnooppuntContext, payload: str) -> None:

@@ -23,7 +23,7 @@ from domain import voice as rules
 from domain.htmltext import truncate
 from domain.i18n_markers import Translator
 from domain.ids import db_id_field
-from handlers.core.common import Steps, add_conversation, escape, show_result
+from handlers.core.common import Steps, add_conversation, escape
 from handlers.voice.common import language_of, queue_notice, refuse_press, stem_link, wake_outbox
 from storage.repositories import audit, outbox
 from storage.repositories import voice as repo

@@ -259,6 +259,28 @@ async def list_published(
     return [ListedSignal(signal, int(count), bool(is_mine)) for signal, count, is_mine in rows]
 
 
+async def published_with_counts(
+    session: AsyncSession, *, buurt: str | None = None, since: datetime | None = None, until: datetime | None = None
+) -> list[tuple[VoiceSignal, int]]:
+    """Published signals (of a buurt, published in [since, until)) with their support counts, by theme,
+    most supported first: what an input document for the wijkraad counts."""
+    counts = _support_counts().subquery()
+    supports_column = func.coalesce(counts.c.supports, 0)
+    query = (
+        select(VoiceSignal, supports_column)
+        .outerjoin(counts, counts.c.signal_id == VoiceSignal.id)
+        .where(VoiceSignal.status == PUBLISHED)
+        .order_by(VoiceSignal.theme, supports_column.desc(), VoiceSignal.id)
+    )
+    if buurt is not None:
+        query = query.where(VoiceSignal.buurt == buurt)
+    if since is not None:
+        query = query.where(VoiceSignal.published_at >= since)
+    if until is not None:
+        query = query.where(VoiceSignal.published_at < until)
+    return [(signal, int(count)) for signal, count in await session.execute(query)]
+
+
 async def published_buurten(session: AsyncSession) -> list[str]:
     """Buurten that have published signals, by name."""
     rows = await session.scalars(select(VoiceSignal.buurt).where(VoiceSignal.status == PUBLISHED).distinct().order_by(VoiceSignal.buurt))

@@ -137,3 +137,14 @@ def test_the_coordinator_counts_per_status():
     assert signal_count_lines({"submitted": 2, "published": 1, "ingebracht": 1}, NL) == [
         "<b>Ideeën uit de buurt</b>", "• 2 ideeën wachten op een besluit", "• 1 idee staat op /stem", "   📣 Ingebracht: 1",
     ]
+
+
+def test_a_list_of_five_long_signals_with_long_timelines_fits_one_message():
+    steps = tuple(voice.ProgressStep("ingebracht", "stap " * 100, "M" * 120, date(2026, 11, 27), datetime(2026, 11, 28, tzinfo=timezone.utc))
+                  for _ in range(8))
+    views = [voice.SignalView(n, "woord " * 90, "groen", "Oud-Mathenesse", "F" * 64, True, 999, steps) for n in range(5)]
+    blocks = [voice.signal_block(view, NL, TZ, number=n + 1, full=False) for n, view in enumerate(views)]
+    assert all(block.count("Ingebracht") == 1 for block in blocks)
+    assert len("\n\n".join(blocks)) < 3600  # room for the heading, filters and the hint
+    alone = voice.signal_block(views[0], NL, TZ)
+    assert alone.count("Ingebracht") == voice.FULL_STEPS
