@@ -230,3 +230,16 @@ async def test_closing_is_scheduled_from_the_database_at_start_up(bot):
 
 def test_poll_updates_are_asked_for():
     assert Update.POLL in Update.ALL_TYPES and Update.POLL_ANSWER in Update.ALL_TYPES
+
+
+def test_a_result_with_long_answers_and_many_groups_fits_one_message():
+    from bot.i18n import get_translator
+    from domain.polls import GroupTally, PollResult
+
+    options = tuple(f"{i} " + "een heel lang antwoord over de buurt " * 2 for i in range(10))
+    groups = tuple(GroupTally(f"Groep nummer {i} van de buurt", tuple(range(10)), 9) for i in range(30))
+    for language in ("nl", "ar"):
+        text = poll_handlers.result_text(PollResult("Vraag? " * 40, options, groups), get_translator(language))
+        assert len(text) <= 4096
+        assert "1. 0 een heel lang" in text and "1: 0 · 2: 1" in text, "long answers are numbered"
+    assert "andere groepen" in poll_handlers.result_text(PollResult("?", options, groups), get_translator("nl"))

@@ -34,7 +34,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain import datefmt
 from domain.ids import choice_index, db_id
-from domain.polls import MAX_OPTIONS, OPTION_MAX, QUESTION_MAX, PollResult, bar, options_problem, percentages, question_problem, split_options
+from domain.polls import MAX_OPTIONS, OPTION_MAX, QUESTION_MAX, PollResult, bar, options_problem, question_problem, split_options
 from domain.when import WhenError, parse_when
 from handlers.activities.post import ask_when_again
 from handlers.activities.reminders import wake_outbox
@@ -55,7 +55,9 @@ COMMANDS = [MenuCommand("peiling", N_("Een peiling in de groepen zetten (coördi
 NETWORKS, QUESTION, OPTIONS, ANONYMOUS, MULTIPLE, CLOSES, CONFIRM = range(180, 187)
 DRAFT = "poll_draft"
 CLOSE_GRACE_S = 7 * 24 * 3600  # a closing missed while the bot was down is caught up at start-up anyway
-GROUPS_LISTED = 12  # groups named one by one in a result; more are summed up (stays far below 4096)
+GROUPS_LISTED = 12  # groups named one by one in a result; more are summed up
+SHORT_OPTIONS = 60  # answers this short together are repeated in each group's line; longer ones are numbered
+TEXT_LIMIT = 3900  # a result stays below Telegram's 4096 characters, with room for "en 3 andere groepen"
 
 
 # -- starting -------------------------------------------------------------------------------------
@@ -330,8 +332,8 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
     schedule_close(context.application, poll.id, closes_at)
     wake_outbox(context.application)
     await query.message.reply_text(
-        context.ngettext("✅ De peiling gaat naar {n} groep. Ze sluit {when}. Dan zet ik de uitslag in de groep.",
-                         "✅ De peiling gaat naar {n} groepen. Ze sluit {when}. Dan zet ik de uitslag in elke groep.", len(targets))
+        context.ngettext("✅ De peiling gaat naar {n} groep. Ze sluit op {when}. Dan zet ik de uitslag in de groep.",
+                         "✅ De peiling gaat naar {n} groepen. Ze sluit op {when}. Dan zet ik de uitslag in elke groep.", len(targets))
         .format(n=len(targets), when=closes_words(closes_at, context)))
     return ConversationHandler.END
 
@@ -491,20 +493,30 @@ async def close_job(context: KnooppuntContext) -> None:
 
 
 def result_text(result: PollResult, translator) -> str:  # noqa: ANN001 - a gettext translator
-    """The result as posted in the groups: totals with bars, then each group's own numbers."""
+    """The result as posted in the groups: totals with bars, then each group's own numbers.
+
+    Long answers are numbered, so each group's line says "1: 3 · 2: 1" instead of repeating them;
+    groups are listed while the message stays within Telegram's 4096 characters.
+    """
     _ = translator.gettext
+    numbered = sum(len(option) for option in result.options) > SHORT_OPTIONS
     lines = [_("📊 <b>Uitslag van de peiling</b>"), f"<b>{escape(result.question)}</b>", ""]
-    for option, count, percent in result.ranked():
-        lines.append(f"{bar(percent)} {percent}% · {escape(option)} ({count})")
+    for number, (option, count, percent) in enumerate(result.ranked(), 1):
+        lines.append(f"{bar(percent)} {percent}% · " + (f"{number}. " if numbered else "") + f"{escape(option)} ({count})")
     lines += ["", translator.ngettext("{n} persoon deed mee.", "{n} mensen deden mee.", result.voters).format(n=result.voters)]
     if len(result.groups) > 1:
         lines += ["", _("<b>Per groep</b>")]
+        listed = 0
         for group in result.groups[:GROUPS_LISTED]:
-            shares = percentages(group.counts, group.voters)
-            parts = " · ".join(f"{escape(option)} {count}" for option, count in zip(result.options, group.counts, strict=True))
-            lines.append(translator.ngettext("{group} ({n} persoon): {answers}", "{group} ({n} mensen): {answers}", group.voters)
-                         .format(group=escape(group.title), n=group.voters, answers=parts if any(shares) else "–"))
-        rest = len(result.groups) - GROUPS_LISTED
+            labels = [str(number) + ":" if numbered else escape(option) for number, option in enumerate(result.options, 1)]
+            parts = " · ".join(f"{label} {count}" for label, count in zip(labels, group.counts, strict=True))
+            line = translator.ngettext("{group} ({n} persoon): {answers}", "{group} ({n} mensen): {answers}", group.voters).format(
+                group=escape(group.title), n=group.voters, answers=parts if group.voters else "–")
+            if len("\n".join([*lines, line])) > TEXT_LIMIT:
+                break
+            lines.append(line)
+            listed += 1
+        rest = len(result.groups) - listed
         if rest > 0:
             lines.append(translator.ngettext("en {n} andere groep", "en {n} andere groepen", rest).format(n=rest))
     return "\n".join(lines)
