@@ -238,3 +238,9 @@ async def test_cli_writes_markdown_csv_and_pdf(bot, database_url, tmp_path, monk
         with pytest.raises(SystemExit) as exit_info:
             run_cli(monkeypatch, database_url, *wrong)
         assert exit_info.value.code == 2
+
+
+def test_cli_does_not_create_an_empty_database(tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "nothing.db"
+    assert run_cli(monkeypatch, f"sqlite+aiosqlite:///{missing}", "--buurt", "Spangen", str(tmp_path / "x.pdf")) == 1
+    assert "No database at" in capsys.readouterr().err and not missing.exists()
