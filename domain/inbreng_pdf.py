@@ -9,8 +9,11 @@ it is laid out again with fewer quotes and polls.
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
@@ -40,6 +43,19 @@ MUTED = (90, 90, 90)
 LIGHT = (225, 232, 240)
 # (quotes per theme, polls) from roomy to compact; the first layout that fits two pages wins.
 LAYOUTS = ((2, POLLS_MAX), (1, 4), (1, 2), (0, 1))
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The characters DejaVu Sans can draw (both weights have the same set)."""
+    return frozenset(TTFont(str(FONTS / "DejaVuSans.ttf")).getBestCmap())
+
+
+def printable(text: str) -> str:
+    """`text` without what the font cannot draw (emoji, Chinese …), instead of empty boxes on paper."""
+    glyphs = _glyphs()
+    kept = "".join(c for c in text if ord(c) in glyphs or c in "\n\t")
+    return re.sub(r"[ \t]{2,}", " ", kept).strip()
 
 
 class _Document(FPDF):
@@ -76,7 +92,7 @@ class _Document(FPDF):
         self.ln(2)
         self.set_font(FONT, "B", size)
         self.set_text_color(*ACCENT)
-        self.multi_cell(0, size * 0.5, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, printable(text), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(*ACCENT)
         self.set_line_width(0.4)
         self.line(self.l_margin, self.get_y() + 0.8, self.w - self.r_margin, self.get_y() + 0.8)
@@ -87,7 +103,7 @@ class _Document(FPDF):
         self.set_font(FONT, "B" if bold else "", size)
         self.set_text_color(*color)
         self.set_x(self.l_margin + (0 if self.rtl else indent))
-        self.multi_cell(self.epw - indent, size * 0.5, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(self.epw - indent, size * 0.5, printable(text), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
 
     def quote(self, text: str) -> None:
@@ -113,7 +129,8 @@ class _Document(FPDF):
         for kind, width in cells:
             if kind == "text":
                 self.set_xy(x, top)
-                self.cell(width - 2, 6, option if len(option) <= 48 else option[:47] + "…", align=self.align)
+                shown = printable(option)
+                self.cell(width - 2, 6, shown if len(shown) <= 48 else shown[:47] + "…", align=self.align)
             elif kind == "bar":
                 self.set_fill_color(*LIGHT)
                 self.rect(x, top + 1.5, width - 4, 3, style="F")
@@ -135,7 +152,7 @@ def _render(data: Inbreng, translator: Translator, quotes: int, polls: int) -> F
     pdf.add_page()
     pdf.set_font(FONT, "B", 19)
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(0, 9, title(data, translator), align=pdf.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 9, printable(title(data, translator)), align=pdf.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.text_line(subtitle(data, translator), 10, color=MUTED)
     for kind, when in data.meetings:
         pdf.text_line(_("Voor: {meeting} op {day}").format(meeting=_(kind), day=day(when, translator)), 10, bold=True)

@@ -82,3 +82,9 @@ def test_meeting_calls_go_two_weeks_before_and_never_after_the_start():
     assert call_due(start, datetime(2027, 1, 1, 18, 30, tzinfo=timezone.utc))
     assert not call_due(start, start)
     assert get_kind("wijkraad").name == "Wijkraad" and get_kind("borrel") is None
+
+
+def test_the_pdf_leaves_out_what_its_font_cannot_draw_and_keeps_our_languages_letters():
+    from domain.inbreng_pdf import printable
+
+    assert printable("Meer bomen 🌳 graag 👍 — ğüşıöç łźżń ãõç عربي 你好") == "Meer bomen graag — ğüşıöç łźżń ãõç عربي"
