@@ -171,6 +171,12 @@ async def test_wrong_answers_are_explained_and_strangers_refused(bot):
     assert "Alleen coördinatoren van dit netwerk" in calls[-1].text
     calls = await bot.say("/poll", COORDINATOR, updates.group_chat(-1009999, "Niet gekoppeld"))
     assert "nog niet gekoppeld" in calls[-1].text
+    # A coordinator who never started the bot cannot get the questions privately: told in the group.
+    bot.api.fail_next("forbidden", "sendMessage")
+    calls = await bot.say("/peiling", COORDINATOR, group)
+    assert "Start eerst een gesprek met mij" in calls[-1].text and calls[-1].chat_id == GROUP_A
+    calls = await bot.say("Dit is geen antwoord", COORDINATOR)
+    assert not any("Typ de antwoorden" in text for text in bot.reply_texts(calls)), "no poll conversation was started"
 
     await bot.say("/poll", COORDINATOR)
     calls = await bot.press("pln:done", COORDINATOR)
