@@ -318,9 +318,10 @@ async def test_stem_filters_and_pages_in_one_message_and_a_typed_reason_is_not_a
     calls = await bot.press(last(calls).callback_data("Kies buurt"), FATIMA, message_id=801)
     calls = await bot.press(last(calls).callback_data("Bospolder"), FATIMA, message_id=801)
     assert "Buurt: Bospolder · Thema: 💬 Taal" in last(calls).text and "Hier staan nog geen ideeën" in last(calls).text
-    # In a group /stem points to the private chat.
+    # In a group /stem, /idee and /voortgang point to the private chat.
     group = updates.group_chat(GROUP_ID)
-    assert "privégesprek" in last(await bot.say("/stem", FATIMA, group)).text
+    for command in ("/stem", "/idee", "/voortgang 1", "/voice", "/idea", "/progress 1"):
+        assert "privégesprek. Stuur mij een bericht: @knooppunt_test_bot" in last(await bot.say(command, KEES, group)).text
 
     # A coordinator's typed reason that sounds like an idea answers the question.
     await submit(bot, text="Iemand moet de buurman op nummer 3 aanpakken, die is vervelend.")

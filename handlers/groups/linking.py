@@ -185,7 +185,7 @@ async def private_pointer(update: Update, context: KnooppuntContext) -> None:
 def _private_only_commands() -> list[str]:
     from handlers import all_commands
 
-    return sorted({item.command for item in all_commands() if item.private and not item.group})
+    return sorted({name for item in all_commands() if item.private and not item.group for name in item.names()})
 
 
 def register(application: Application) -> None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
@@ -113,11 +112,7 @@ async def render(context: KnooppuntContext, user_id: int, view: View) -> tuple[s
 
 
 async def stem(update: Update, context: KnooppuntContext) -> None:
-    if update.effective_chat.type != ChatType.PRIVATE:
-        await update.effective_message.reply_text(
-            context.gettext("Ideeën bekijken en steunen doe je in een privégesprek met mij: @{bot}").format(bot=context.bot.username)
-        )
-        return
+    """/stem in a group gets handlers.groups.linking's pointer to the private chat (a private-only command)."""
     text, markup = await render(context, update.effective_user.id, View())
     await update.effective_message.reply_text(text, reply_markup=markup)
 
@@ -231,7 +226,7 @@ register_deep_link(DEEP_LINK_PREFIX, open_deep_link)  # once per process: the ta
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler(["stem", "voice"], stem))
+    application.add_handler(CommandHandler(["stem", "voice"], stem, filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(list_pressed, pattern=r"^vs:l:"))
     application.add_handler(CallbackQueryHandler(filter_pressed, pattern=r"^vs:f[bt]:"))
     application.add_handler(CallbackQueryHandler(support_pressed, pattern=r"^vs:s:"))

@@ -160,12 +160,6 @@ async def start(update: Update, context: KnooppuntContext) -> str | int:
     return WHAT
 
 
-async def in_group(update: Update, context: KnooppuntContext) -> None:
-    await update.effective_message.reply_text(
-        context.gettext("Een idee stuur je in een privégesprek met mij: @{bot}").format(bot=context.bot.username)
-    )
-
-
 async def got_what(update: Update, context: KnooppuntContext) -> str:
     text = update.effective_message.text or ""
     try:
@@ -379,4 +373,3 @@ def build_conversation() -> ConversationHandler:
 
 def register(application: Application) -> None:
     add_conversation(application, build_conversation)
-    application.add_handler(CommandHandler(["idee", "idea"], in_group, filters=~PRIVATE))
