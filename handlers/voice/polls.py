@@ -450,7 +450,7 @@ async def poll_updated(update: Update, context: KnooppuntContext) -> None:
         if found is None:
             return
         copy, asked = found
-        if asked.anonymous and copy.stopped_at is None:
+        if asked.anonymous and asked.status == repo.OPEN:  # after the close the posted result is the kept one
             await repo.set_totals(session, copy, [option.voter_count for option in poll.options], poll.total_voter_count)
 
 
@@ -464,7 +464,7 @@ async def poll_answered(update: Update, context: KnooppuntContext) -> None:
         if found is None:
             return
         copy, asked = found
-        if asked.anonymous or copy.stopped_at is not None:
+        if asked.anonymous or asked.status != repo.OPEN:
             return
         options = await repo.options_of(session, asked.id)
         await repo.set_answer(session, copy, answer.user.id, list(answer.option_ids), len(options), context.now())
