@@ -160,6 +160,10 @@ async def test_anonymous_poll_started_in_a_group_counts_telegrams_totals(bot):
     result = [call.text for call in calls if call.chat_id == GROUP_A and call.method == "sendMessage"][0]
     assert "75% · ja (3)" in result and "50% · nee (2)" in result and "4 mensen deden mee." in result
     assert "Per groep" not in result, "one group: no table per group"
+    await bot.send(updates.poll_totals(poll, [9, 9], voters=18, closed=True))  # late totals: the posted result stays
+    async with bot.session_factory() as session:
+        copy = (await session.scalars(select(PollMessage))).one()
+        assert (copy.option_counts, copy.voters) == ([3, 2], 4)
 
 
 async def test_wrong_answers_are_explained_and_strangers_refused(bot):
