@@ -195,7 +195,7 @@ class LocalBotApi(BaseRequest):
                 "allows_multiple_answers": params.get("allows_multiple_answers", False) in (True, "true"),
                 "allows_revoting": True, "members_only": False,
             }
-        if method == "sendPhoto" or "photo" in params and isinstance(params.get("photo"), list):
+        if method == "sendPhoto" or ("photo" in params and isinstance(params.get("photo"), list)):
             message["photo"] = [{"file_id": f"photo{message_id}", "file_unique_id": f"p{message_id}", "width": 1, "height": 1}]
         markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:

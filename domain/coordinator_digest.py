@@ -11,6 +11,7 @@ from datetime import date
 from domain.datefmt import format_day
 from domain.htmltext import TELEGRAM_LIMIT, escape, split_message
 from domain.i18n_markers import Translator
+from domain.together import ExchangeFacts, overview_lines
 from domain.voice_digest import signal_count_lines
 
 SHOWN = 10  # names per list; more would bury the rest of the overview
@@ -27,6 +28,7 @@ class CoordinatorOverview:
     unreachable_groups: Sequence[str]
     unverified_days: int = 90
     signal_counts: Mapping[str, int] = field(default_factory=dict)  # signals of the network's buurten per status
+    exchange: ExchangeFacts | None = None  # vraag & aanbod between initiatives
 
 
 def _bold(text: str) -> str:
@@ -72,4 +74,6 @@ def compose_overview(o: CoordinatorOverview, *, translator: Translator, locale: 
     signals = signal_count_lines(o.signal_counts, translator)
     if signals:
         lines += ["", *signals]
+    if o.exchange is not None:
+        lines += overview_lines(o.exchange, translator)
     return split_message("\n".join(lines), limit)

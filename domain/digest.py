@@ -17,7 +17,6 @@ from domain.datefmt import format_day, format_time
 from domain.htmltext import TELEGRAM_LIMIT, escape, escape_attr, split_message, truncate
 from domain.i18n_markers import Translator
 from domain.recurrence import TZ, localize, to_utc
-from domain.voice_digest import VoiceDigestItem, compose_voice_section
 
 ANNOUNCEMENT_LIMIT = 280  # characters of an announcement shown in the digest; the rest is one tap away
 
@@ -69,21 +68,19 @@ def compose_group_digest(
     tz: ZoneInfo = TZ,
     skip_empty: bool = False,
     limit: int = TELEGRAM_LIMIT,
-    signals_new: Sequence[VoiceDigestItem] = (),
-    signals_changed: Sequence[VoiceDigestItem] = (),
+    extra_blocks: Sequence[str] = (),
 ) -> list[str] | None:
     """The digest for the week starting on ``week_start`` (local dates), as Telegram messages.
 
+    ``extra_blocks`` are ready Telegram HTML sections added at the end (vraag & aanbod, domain.together).
     Activities outside that week are left out. An empty week gives one short line that invites
-    initiatives to post, or None when ``skip_empty`` (the caller then sends nothing). Signals of the
-    buurt ("Wat de buurt vraagt", domain.voice_digest) come last.
+    initiatives to post, or None when ``skip_empty`` (the caller then sends nothing).
     """
     _ = translator.gettext
     week_end = week_start + timedelta(days=7)
     lo, hi = (to_utc(localize(datetime.combine(d, time()), tz)) for d in (week_start, week_end))
     in_week = sorted((a for a in activities if lo <= to_utc(a.start) < hi), key=lambda a: to_utc(a.start))
-    voice = compose_voice_section(signals_new, signals_changed, translator)
-    if not (in_week or initiatives or announcements or voice):
+    if not (in_week or initiatives or announcements or extra_blocks):
         if skip_empty:
             return None
         invite = _("Deze week staat er nog niets op de agenda van {network}. Organiseer je iets? Zet het erin met /activiteit, dan ziet de buurt het.")
@@ -107,6 +104,5 @@ def compose_group_digest(
             text = truncate(" ".join(a.text.split()), ANNOUNCEMENT_LIMIT)
             lines.append(f"• <i>{escape(a.initiative)}</i>: {escape(text)}")
         blocks.append("\n".join(lines))
-    if voice:
-        blocks.append(voice)
+    blocks += list(extra_blocks)
     return split_message("\n\n".join(blocks), limit)

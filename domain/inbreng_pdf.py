@@ -13,7 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fonttools ships no type hints
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
@@ -48,7 +48,8 @@ LAYOUTS = ((2, POLLS_MAX), (1, 4), (1, 2), (0, 1))
 @cache
 def _glyphs() -> frozenset[int]:
     """The characters DejaVu Sans can draw (both weights have the same set)."""
-    return frozenset(TTFont(str(FONTS / "DejaVuSans.ttf")).getBestCmap())
+    cmap: dict[int, str] = TTFont(str(FONTS / "DejaVuSans.ttf")).getBestCmap()
+    return frozenset(cmap)
 
 
 def printable(text: str) -> str:

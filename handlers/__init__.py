@@ -25,6 +25,7 @@ CAPABILITY_PACKAGES = [
     "handlers.groups",  # linking groups, digests
     "handlers.privacy",  # flood control, /privacy, /mijngegevens, /vergeetmij
     "handlers.voice",  # signals (/idee), support (/stem), progress, polls, meetings, the input document; before the directory's free text
+    "handlers.together",  # vraag & aanbod between initiatives, activities organised together
     "handlers.directory",  # last: its free-text questions take what nothing above took
 ]
 PACKAGES: list[ModuleType] = [import_module(name) for name in CAPABILITY_PACKAGES]

@@ -89,7 +89,7 @@ class AgendaQuestion:
         return ".".join([period, "-" if self.buurt is None else str(self.buurt), self.category or "-", "k" if self.children else "-"])
 
     @classmethod
-    def from_arg(cls, arg: str) -> "AgendaQuestion | None":
+    def from_arg(cls, arg: str) -> AgendaQuestion | None:
         parts = arg.split(".")
         if len(parts) != 4:
             return None
@@ -386,7 +386,7 @@ def is_public(activity) -> bool:  # noqa: ANN001
 async def shown_to(session, context: KnooppuntContext, activity, user_id: int) -> bool:  # noqa: ANN001
     if is_public(activity):
         return True
-    return await repo.is_member(session, user_id, activity.initiative_id) or await repo.may_moderate(
+    return await repo.may_edit_activity(session, user_id, activity) or await repo.may_moderate(
         session, context.settings.admin_ids, user_id, activity
     )
 
@@ -398,7 +398,9 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
         activity = await repo.get_activity(session, activity_id)
         if activity is None:
             return None
-        member = await repo.is_member(session, user_id, activity.initiative_id)
+        member = await repo.may_edit_activity(session, user_id, activity)
+        inviter = await repo.is_member(session, user_id, activity.initiative_id)
+        together_with = await repo.coorganiser_names(session, activity.id)
         moderator = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         if not (is_public(activity) or member or moderator):
             return None
@@ -412,9 +414,10 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
     # A series counts per date, so the card says which date; a one-off has only one.
     going_on = day_words(slot.start, context.language, tz) if slot is not None and activity.rrule else None
     limit = CAPTION_LIMIT if activity.photo_file_id else 4096
-    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit, going_on=going_on)
+    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit, going_on=going_on,
+                     together_with=together_with)
     markup = card_buttons(activity, gettext=_, rsvp=rsvp.status if rsvp else None, going=going, member=member,
-                          moderator=moderator, going_on=going_on)
+                          moderator=moderator, going_on=going_on, inviter=inviter)
     return activity, text, markup
 
 
@@ -460,7 +463,7 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
     loaded = await load_card(context, activity_id, user_id)
     if loaded is None:
         return
-    activity, text, markup = loaded
+    _activity, text, markup = loaded
     try:
         if query.message.photo:
             await query.edit_message_caption(caption=text, reply_markup=markup)

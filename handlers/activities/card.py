@@ -6,12 +6,11 @@ Shared by the agenda (residents), the posting conversation (preview) and the rem
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import datetime
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application
 
 from domain import datefmt
 from domain.agenda import Slot, next_occurrence, occurrences
@@ -90,7 +89,7 @@ def upcoming(activity: Activity, now: datetime, tz, count: int = UPCOMING_SHOWN)
 
 
 def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, going: int, limit: int = 4096,  # noqa: ANN001
-              going_on: str | None = None) -> str:
+              going_on: str | None = None, together_with: Sequence[str] = ()) -> str:
     """The card; `going_on` names the date the count is about (a series counts per date)."""
     _ = gettext
     lines = [f"<b>{escape(activity.title)}</b>"]
@@ -116,6 +115,8 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
         lines.append("📍 " + escape(where))
     lines.append("💶 " + (escape(cost_words(activity.cost)) if activity.cost else _("Gratis")))
     lines.append("🏠 " + escape(activity.initiative.name))
+    if together_with:  # initiatives that accepted to organise it together (handlers.together.coorganise)
+        lines.append(_("🤝 Samen met: {names}").format(names=escape(", ".join(together_with))))
     if going_on is not None:
         if activity.max_attendees is not None:
             lines.append(_("👥 {going} van {max} plekken bezet op {day}").format(going=going, max=activity.max_attendees, day=escape(going_on)))
@@ -138,7 +139,7 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
 
 
 def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool,  # noqa: ANN001
-                 going_on: str | None = None) -> InlineKeyboardMarkup:
+                 going_on: str | None = None, inviter: bool = False) -> InlineKeyboardMarkup:
     _ = gettext
     rows: list[list[InlineKeyboardButton]] = []
     if activity.status == "published":
@@ -161,6 +162,8 @@ def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, m
         manage.append(InlineKeyboardButton(_("🙈 Verbergen"), callback_data=f"ac:h:{activity.id}"))
     if manage:
         rows.append(manage)
+    if inviter and activity.status == "published":  # a member of the posting initiative: invite a co-organiser
+        rows.append([InlineKeyboardButton(_("🤝 Samen organiseren"), callback_data=f"tc:i:{activity.id}")])
     return InlineKeyboardMarkup(rows)
 
 

@@ -64,7 +64,7 @@ async def _load_checked(update: Update, context: KnooppuntContext, activity_id: 
         elif moderator:
             allowed = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         else:
-            allowed = await repo.is_member(session, user_id, activity.initiative_id)
+            allowed = await repo.may_edit_activity(session, user_id, activity)
         if allowed is False:
             audit.record_denied(session, user_id, attempted, "activity", activity_id)
     if allowed is None:
@@ -140,7 +140,7 @@ STEPS = Steps("activity_manage", N_("een wijziging"), ask, takes_location=_takes
 
 async def edit_value(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
-    activity_id, field = context.user_data.get("activity_edit", (None, None))
+    _activity_id, field = context.user_data.get("activity_edit", (None, None))
     message = update.effective_message
     text = message.text or ""
     changes: dict = {}
@@ -204,7 +204,7 @@ async def _apply(update: Update, context: KnooppuntContext, changes: dict) -> in
     user_id = update.effective_user.id
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
-        if activity is None or not await repo.is_member(session, user_id, activity.initiative_id):
+        if activity is None or not await repo.may_edit_activity(session, user_id, activity):
             if activity is not None:
                 audit.record_denied(session, user_id, "activity.edit", "activity", activity_id)
             activity = None

@@ -133,7 +133,12 @@ async def _card(context: KnooppuntContext, initiative_id: int, user_id: int) -> 
         rows.append([InlineKeyboardButton(pause[0], callback_data=pause[1]),
                      InlineKeyboardButton(_("🚪 Sluiten"), callback_data=f"own:x:{initiative_id}")])
         rows.append([InlineKeyboardButton(_("👥 Mede-eigenaar uitnodigen"), callback_data=f"own:i:{initiative_id}")])
-    return text, InlineKeyboardMarkup(rows)
+    from handlers.together.exchange import mine_section  # open vraag & aanbod, activities organised together
+
+    extra_lines, extra_rows = await mine_section(context, initiative_id)
+    if extra_lines:
+        text += "\n\n" + "\n".join(extra_lines)
+    return text, InlineKeyboardMarkup(rows + extra_rows)
 
 
 async def show(update: Update, context: KnooppuntContext) -> None:

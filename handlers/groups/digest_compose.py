@@ -12,7 +12,8 @@ from bot.i18n import get_translator
 from domain.coordinator_digest import CoordinatorOverview, compose_overview
 from domain.digest import DigestActivity, DigestAnnouncement, DigestInitiative, compose_group_digest
 from domain.taxonomy import get_category
-from domain.voice_digest import VoiceDigestItem
+from domain.together import digest_section
+from domain.voice_digest import VoiceDigestItem, compose_voice_section
 from handlers.core.common import deep_link
 from storage.repositories.digest_data import CoordinatorFacts, NetworkWeek
 from storage.repositories.voice import DigestSignal
@@ -42,15 +43,28 @@ def group_digest(week: NetworkWeek, moment: datetime, language: str, tz: ZoneInf
         [DigestInitiative(item.name, _category_label(item.category, language)) for item in week.new_initiatives],
         [DigestAnnouncement(item.initiative, item.text) for item in week.announcements],
         translator=get_translator(language), locale=language, tz=tz, skip_empty=skip_empty,
-        signals_new=[_signal(item, bot_username) for item in week.signals_new],
-        signals_changed=[_signal(item, bot_username) for item in week.signals_changed],
+        extra_blocks=[*_exchange_blocks(week, language, tz, bot_username), *_voice_blocks(week, language, bot_username)],
     )
     return messages or []
 
 
-def _signal(item: DigestSignal, bot_username: str) -> VoiceDigestItem:
-    return VoiceDigestItem(item.text, item.buurt, item.supports, deep_link(bot_username, SIGNAL_PREFIX, str(item.id)),
-                           item.progress_status, item.progress_text)
+def _voice_blocks(week: NetworkWeek, language: str, bot_username: str) -> list[str]:
+    """"Wat de buurt vraagt": the buurt's new signals (a link to support each) and what changed this week."""
+
+    def item(signal: DigestSignal) -> VoiceDigestItem:
+        return VoiceDigestItem(signal.text, signal.buurt, signal.supports, deep_link(bot_username, SIGNAL_PREFIX, str(signal.id)),
+                               signal.progress_status, signal.progress_text)
+
+    section = compose_voice_section([item(s) for s in week.signals_new], [item(s) for s in week.signals_changed],
+                                    get_translator(language))
+    return [section] if section else []
+
+
+def _exchange_blocks(week: NetworkWeek, language: str, tz: ZoneInfo, bot_username: str) -> list[str]:
+    """The open vraag & aanbod of the network, each with a link to respond in the bot."""
+    links = {item.item_id: deep_link(bot_username, "tg", str(item.item_id)) for item in week.exchange}
+    section = digest_section(week.exchange, get_translator(language), language, tz, link=links)
+    return [section] if section else []
 
 
 def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language: str, tz: ZoneInfo) -> list[str]:
@@ -66,6 +80,7 @@ def coordinator_digest(facts: list[CoordinatorFacts], moment: datetime, language
             unverified_listings=[item.name for item in network.unverified],
             unreachable_groups=network.unreachable_groups,
             signal_counts=network.signal_counts,
+            exchange=network.exchange,
         )
         messages += compose_overview(overview, translator=get_translator(language), locale=language)
     return messages

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.context import KnooppuntContext
@@ -22,7 +22,7 @@ from handlers.core import conversation_state
 from handlers.core.common import MenuCommand, escape, show_result
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.repositories import audit, outbox, personal_data, retention
+from storage.repositories import audit, outbox, personal_data, retention, together
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +119,10 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         tables = await personal_data.export(session, user_id)
         found = await personal_data.summary(session, user_id)
-    await update.effective_message.reply_text(readable_data(context, found))
+        exchange = await together.person_summary(session, user_id)
+    await update.effective_message.reply_text(readable_data(context, found, exchange))
     document = {
-        "about": "Knooppunt: everything stored about Telegram user {id}".format(id=user_id),
+        "about": f"Knooppunt: everything stored about Telegram user {user_id}",
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "telegram_user_id": user_id,
         "tables": tables,
@@ -133,7 +134,7 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
     )
 
 
-def readable_data(context: KnooppuntContext, found: personal_data.Summary) -> str:
+def readable_data(context: KnooppuntContext, found: personal_data.Summary, exchange: together.ExchangeSummary | None = None) -> str:
     """What we keep about this person, in sentences in their language, with names and dates."""
     _, ngettext = context.gettext, context.ngettext
     tz = context.settings.timezone
@@ -168,6 +169,7 @@ def readable_data(context: KnooppuntContext, found: personal_data.Summary) -> st
     for name in found.networks:
         lines.append(_("• Je bent coördinator van {name}.").format(name=f"<b>{escape(name)}</b>"))
     lines += signal_lines(context, found)
+    lines += together_lines(context, exchange)
     lines += ["", _("Alles weghalen? Typ /vergeetmij.")]
     return "\n".join(lines)[:4096]
 
@@ -189,6 +191,21 @@ def signal_lines(context: KnooppuntContext, found: personal_data.Summary) -> lis
             text=f"<i>{escape(truncate(text, 80))}</i>", state=escape(_(SIGNAL_STATES.get(status, status)))))
     for text in found.supports:
         lines.append(_("• Je steunt dit idee: {text}.").format(text=f"<i>{escape(truncate(text, 80))}</i>"))
+    return lines
+
+
+def together_lines(context: KnooppuntContext, exchange: together.ExchangeSummary | None) -> list[str]:
+    """Vraag & aanbod (handlers.together): how often the person responded, and what they posted."""
+    if exchange is None:
+        return []
+    responses, posted = exchange.responses, exchange.items_posted
+    lines = []
+    if responses:
+        lines.append(context.ngettext("• Je reageerde {n} keer op vraag & aanbod van initiatieven.",
+                                      "• Je reageerde {n} keer op vraag & aanbod van initiatieven.", responses).format(n=responses))
+    if posted:
+        lines.append(context.ngettext("• Je plaatste {n} vraag of aanbod voor je initiatief.",
+                                      "• Je plaatste {n} vragen of aanbiedingen voor je initiatief.", posted).format(n=posted))
     return lines
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
+from storage.db import rowcount
+from storage.repositories import together
 from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Network, User
 from storage.tables_activities import ActivityRsvp, Announcement, AnnouncementTarget, ReminderSent
 
@@ -15,7 +20,7 @@ GOING = "going"
 WAITING = "waiting"
 
 
-def _with_details():
+def _with_details() -> tuple[LoaderOption, ...]:
     return (selectinload(Activity.initiative).selectinload(Initiative.location), selectinload(Activity.location))
 
 
@@ -49,7 +54,7 @@ async def visible_activities(
     )
     if network_id is not None:
         query = query.where(
-            Activity.initiative_id.in_(select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id))
+            _in_initiatives(select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id))
         )
     if category is not None:
         query = query.where(Initiative.category == category)
@@ -63,7 +68,7 @@ async def activities_of_initiatives(session: AsyncSession, initiative_ids: list[
         return []
     query = (
         select(Activity)
-        .where(Activity.initiative_id.in_(initiative_ids), Activity.status != "cancelled")
+        .where(_in_initiatives(initiative_ids), Activity.status != "cancelled")
         .options(*_with_details())
         .order_by(Activity.starts_at)
     )
@@ -176,7 +181,7 @@ REMINDER_PENDING = "pending"
 REMINDER_FAILED = "failed"
 
 
-def _reminder_of(activity_id: int, occurrence_at: datetime):  # noqa: ANN202
+def _reminder_of(activity_id: int, occurrence_at: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return (ReminderSent.activity_id == activity_id, ReminderSent.occurrence_at == occurrence_at)
 
 
@@ -210,7 +215,7 @@ async def claim_reminder(session: AsyncSession, activity_id: int, user_id: int, 
         .where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id, ReminderSent.status == REMINDER_PENDING)
         .values(status=REMINDER_SENDING, sent_at=now)
     )
-    if claimed.rowcount:
+    if rowcount(claimed):
         return True
     exists = await session.scalar(select(ReminderSent.id).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id))
     if exists is not None:
@@ -276,11 +281,25 @@ async def get_target(session: AsyncSession, target_id: int) -> tuple[Announcemen
 
 
 async def is_member(session: AsyncSession, user_id: int, initiative_id: int) -> bool:
-    return await session.scalar(
+    return (await session.scalar(
         select(func.count()).select_from(InitiativeMember).where(
             InitiativeMember.user_id == user_id, InitiativeMember.initiative_id == initiative_id
         )
-    ) > 0
+    ) or 0) > 0
+
+
+async def may_edit_activity(session: AsyncSession, user_id: int, activity: Activity) -> bool:
+    """Members of the posting initiative and of initiatives that organise it together (storage.repositories.together)."""
+    return await together.may_edit_activity(session, user_id, activity)
+
+
+async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str]:
+    return await together.coorganiser_names(session, activity_id)
+
+
+def _in_initiatives(initiative_ids: Select[Any] | Sequence[int]) -> ColumnElement[bool]:
+    """Activities of these initiatives (ids or a select of ids), or organised together with one of them (accepted)."""
+    return Activity.initiative_id.in_(initiative_ids) | Activity.id.in_(together.coorganised_by(initiative_ids))
 
 
 async def delete_activity(session: AsyncSession, activity_id: int) -> None:

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain import together as together_rules
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
-from storage.repositories import voice
+from storage.repositories import together, voice
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
@@ -57,6 +58,7 @@ class NetworkWeek:
     # those with a progress step in the past week.
     signals_new: list[voice.DigestSignal] = field(default_factory=list)
     signals_changed: list[voice.DigestSignal] = field(default_factory=list)
+    exchange: list[together_rules.ListedItem] = field(default_factory=list)  # open vraag & aanbod
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,10 @@ class CoordinatorFacts:
     unverified: list[InitiativeItem]
     unreachable_groups: list[str]
     signal_counts: dict[str, int] = field(default_factory=dict)  # signals of the network's buurten per status
+    exchange: together_rules.ExchangeFacts | None = None  # vraag & aanbod: matched this week, open longest
 
 
-def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
+def _network_initiatives(network_id: int) -> Select[int]:
     return select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id)
 
 
@@ -85,7 +88,8 @@ async def upcoming_activities(session: AsyncSession, network_id: int, start: dat
         .where(
             Activity.status == "published",
             Initiative.status == "active",
-            Activity.initiative_id.in_(_network_initiatives(network_id)),
+            Activity.initiative_id.in_(_network_initiatives(network_id))
+            | Activity.id.in_(together.coorganised_by(_network_initiatives(network_id))),
             Activity.starts_at < end,
             or_(Activity.rrule.is_not(None), Activity.starts_at >= start),
         )
@@ -153,6 +157,7 @@ async def network_week(session: AsyncSession, network_id: int, network_name: str
         announcements=await announcements(session, network_id, now - timedelta(days=7), now),
         signals_new=await voice.new_published_since(session, since, now, buurten) if buurten else [],
         signals_changed=await voice.progress_since(session, now - timedelta(days=7), now, buurten) if buurten else [],
+        exchange=await together.listed_items(session, now, network_id=network_id),
     )
 
 
@@ -184,4 +189,11 @@ async def coordinator_facts(session: AsyncSession, network_id: int, network_name
         unverified=[InitiativeItem(row.id, row.name) for row in unverified],
         unreachable_groups=[title or "?" for title in unreachable],
         signal_counts=await voice.status_counts(session, buurten) if buurten else {},
+        exchange=await _exchange_facts(session, network_id, now),
     )
+
+
+async def _exchange_facts(session: AsyncSession, network_id: int, now: datetime) -> together_rules.ExchangeFacts:
+    listed = await together.listed_items(session, now, network_id=network_id)
+    matched = await together.matched_count(session, network_id, now - timedelta(days=7), now)
+    return together_rules.ExchangeFacts(matched=matched, open_count=len(listed), open_longest=together_rules.longest_open(listed, now))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.tables_polls import Meeting
 
 
@@ -32,7 +32,7 @@ async def upcoming(session: AsyncSession, now: datetime, buurt: str | None = Non
 
 async def mark_called(session: AsyncSession, meeting_id: int, now: datetime) -> bool:
     """The call for input is queued now; False when it was queued before (a restart, another process)."""
-    result = cast(CursorResult[Any], await session.execute(
+    result = await session.execute(
         update(Meeting).where(Meeting.id == meeting_id, Meeting.called_at.is_(None)).values(called_at=now)
-    ))
-    return bool(result.rowcount)
+    )
+    return bool(rowcount(result))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from domain.polls import GroupTally, PollResult, counts_from_answers
 from storage.models import GroupChat
 from storage.tables_polls import Poll, PollAnswer, PollMessage, PollOption
@@ -107,10 +107,10 @@ async def due_to_close(session: AsyncSession) -> list[Poll]:
 
 async def close(session: AsyncSession, poll_id: int, now: datetime) -> bool:
     """Open -> closed, once: False when it was closed already (another process, a restart)."""
-    result = cast(CursorResult[Any], await session.execute(
+    result = await session.execute(
         update(Poll).where(Poll.id == poll_id, Poll.status == OPEN).values(status=CLOSED, closed_at=now)
-    ))
-    return bool(result.rowcount)
+    )
+    return bool(rowcount(result))
 
 
 async def result(session: AsyncSession, poll: Poll) -> PollResult:

@@ -77,6 +77,11 @@ PERSON_COLUMNS = {
     "voice_signals": ([], ["created_by", "decided_by"]),
     "voice_supports": (["user_id"], []),
     "voice_progress": ([], ["created_by"]),
+    # Vraag & aanbod: a member's responses go; items and co-organisers stay with the initiatives.
+    "together_items": ([], ["created_by", "decided_by"]),
+    "together_item_networks": ([], []),
+    "together_responses": (["user_id"], ["decided_by"]),
+    "activity_coorganisers": ([], ["created_by", "decided_by"]),
     # No person's id at all: places, networks, schedules, and the geocoding cache.
     "geocode_cache": ([], []),
     "locations": ([], []),
