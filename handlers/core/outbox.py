@@ -45,6 +45,17 @@ MAINTENANCE_EVERY = timedelta(minutes=1)
 KEEP_SETTLED = timedelta(days=14)  # sent and failed rows, for questions like "did the digest go out?"
 KEEP_UPDATE_IDS = timedelta(days=1)
 
+# Rows whose `method` is not a text or photo message (a native poll, stopping one) are sent by the
+# capability that wrote them: SENDERS[method](application, row, extra) -> the sent Message or None.
+Sender = Callable[[Application, OutboxMessage, dict], Awaitable[Message | None]]
+SENDERS: dict[str, Sender] = {}
+
+
+def register_sender(method: str, sender: Sender) -> None:
+    if SENDERS.get(method, sender) is not sender:
+        raise ValueError(f"outbox method {method!r} is taken")
+    SENDERS[method] = sender
+
 
 @dataclass
 class OutboxWorker:
@@ -118,7 +129,7 @@ async def drain_once(application: Application, limit: int = BATCH) -> int:
     return len(rows)
 
 
-async def _send(application: Application, row: OutboxMessage, chat_id: int, thread_id: int | None) -> Message:
+async def _send(application: Application, row: OutboxMessage, chat_id: int, thread_id: int | None) -> Message | None:
     """Hand one row to Telegram; marks it "sending" just before the request leaves."""
     factory = application.bot_data.session_factory
 
@@ -132,6 +143,8 @@ async def _send(application: Application, row: OutboxMessage, chat_id: int, thre
         extra["rate_limit_args"] = Handed(handed)
     else:  # no limiter (tests): nothing waits between here and the request
         await handed()
+    if row.method in SENDERS:
+        return await SENDERS[row.method](application, row, extra)
     if row.method == "photo":
         return await application.bot.send_photo(chat_id, row.photo, caption=row.text, **extra)
     return await application.bot.send_message(chat_id, row.text, **extra)

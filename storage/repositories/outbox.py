@@ -43,16 +43,19 @@ async def enqueue(  # noqa: PLR0913 - the fields of one message
     thread_id: int | None = None,
     at: datetime | None = None,
     expires_at: datetime | None = None,
+    method: str | None = None,
 ) -> bool:
     """Add one message unless a row with the same idempotency key exists; True when added.
 
     A user marked unreachable (blocked the bot) gets the row as failed: recorded, never sent.
+    `method` other than message/photo is sent by a sender its capability registered
+    (handlers.core.outbox.register_sender), e.g. "poll".
     """
     status, error = PENDING, None
     if chat_id > 0 and await session.scalar(select(User.unreachable_since).where(User.id == chat_id)) is not None:
         status, error = FAILED, "unreachable"
     values = {
-        "chat_id": chat_id, "kind": kind, "method": "photo" if photo else "message", "text": text, "photo": photo,
+        "chat_id": chat_id, "kind": kind, "method": method or ("photo" if photo else "message"), "text": text, "photo": photo,
         "reply_markup": reply_markup, "thread_id": thread_id, "idempotency_key": key[:200], "status": status,
         "attempts": 0, "next_attempt_at": at or now, "expires_at": expires_at, "created_at": now, "last_error": error,
     }
