@@ -22,7 +22,7 @@ from domain.meetings import MEETING_KINDS, call_at, call_due, get_kind
 from domain.when import WhenError, parse_when
 from handlers.activities.post import ask_when_again
 from handlers.activities.reminders import wake_outbox
-from handlers.core.common import MenuCommand, Steps, add_conversation, current_state, deep_link, escape, register_deep_link
+from handlers.core.common import MenuCommand, Steps, add_conversation, deep_link, escape, register_deep_link
 from storage.repositories import audit, groups, outbox
 from storage.repositories import meetings as repo
 from storage.repositories import voice as voice_repo
@@ -215,7 +215,7 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
 
 
 async def back(update: Update, context: KnooppuntContext) -> int:
-    state = current_state(context.application, STEPS.name, update)
+    state = await STEPS.state(update, context)
     previous = PREVIOUS.get(state) if isinstance(state, int) else None
     if previous is None:
         await STEPS.first_question(update, context)
@@ -230,7 +230,7 @@ async def stop(update: Update, context: KnooppuntContext) -> int:
 
 
 async def other_input(update: Update, context: KnooppuntContext) -> int:
-    state = current_state(context.application, STEPS.name, update)
+    state = await STEPS.state(update, context)
     state = state if isinstance(state, int) else KIND
     await update.effective_message.reply_text(context.gettext("Typ je antwoord als tekst.") if state == WHEN else context.gettext("Tik op een van de knoppen."))
     return await ask(update, context, state)

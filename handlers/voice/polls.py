@@ -38,7 +38,7 @@ from domain.polls import MAX_OPTIONS, OPTION_MAX, QUESTION_MAX, PollResult, bar,
 from domain.when import WhenError, parse_when
 from handlers.activities.post import ask_when_again
 from handlers.activities.reminders import wake_outbox
-from handlers.core.common import MenuCommand, Steps, add_conversation, current_state, escape
+from handlers.core.common import MenuCommand, Steps, add_conversation, escape
 from handlers.core.outbox import register_sender
 from handlers.groups.linking import may_manage, networks_for
 from storage.repositories import audit, groups, users
@@ -339,7 +339,7 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
 
 
 async def back(update: Update, context: KnooppuntContext) -> int:
-    state = current_state(context.application, STEPS.name, update)
+    state = await STEPS.state(update, context)
     previous = PREVIOUS.get(state) if isinstance(state, int) else None
     if previous is None or (previous == NETWORKS and draft(context).get("from_group")):
         await STEPS.first_question(update, context)
@@ -354,13 +354,13 @@ async def stop(update: Update, context: KnooppuntContext) -> int:
 
 
 async def text_expected(update: Update, context: KnooppuntContext) -> int:
-    state = current_state(context.application, STEPS.name, update)
+    state = await STEPS.state(update, context)
     await update.effective_message.reply_text(context.gettext("Typ je antwoord als tekst."))
     return await ask(update, context, state if isinstance(state, int) else QUESTION)
 
 
 async def button_expected(update: Update, context: KnooppuntContext) -> int:
-    state = current_state(context.application, STEPS.name, update)
+    state = await STEPS.state(update, context)
     await update.effective_message.reply_text(context.gettext("Tik op een van de knoppen."))
     return await ask(update, context, state if isinstance(state, int) else QUESTION)
 
