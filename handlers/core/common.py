@@ -237,6 +237,16 @@ def edit_impossible(error: object) -> bool:
     return isinstance(error, BadRequest) and any(text in str(error).lower() for text in EDIT_IMPOSSIBLE)
 
 
+def not_modified(error: object) -> bool:
+    """Telegram refused an edit to what the message already says (a double press, an edit sent twice)."""
+    return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
+
+
+def edit_needless(error: object) -> bool:
+    """An edit that has nothing left to do: the message says it already, is gone, or is too old."""
+    return not_modified(error) or edit_impossible(error)
+
+
 async def show_result(update: Update, context: CallbackContext, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """Show a saved action's result in place of the pressed message, or as a new message when
     Telegram cannot edit that one any more: the person always sees what happened."""

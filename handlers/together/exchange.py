@@ -17,8 +17,11 @@ item (t.me/<bot>?start=tg-<id>); the response is made there, where the bot can a
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -26,6 +29,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import KnooppuntContext
 from bot.i18n import get_translator
 from domain import together as rules
+from domain.datefmt import format_day
 from domain.ids import db_id, db_id_field, page_number
 from domain.htmltext import truncate
 from domain.paging import page_of
@@ -34,12 +38,14 @@ from handlers.together import posts
 from storage.repositories import audit, outbox
 from storage.repositories import together as repo
 from storage.repositories import users
+from storage.tables_together import TogetherItem
 
 logger = logging.getLogger(__name__)
 
 LIST_PAGE = 5
 EXPIRY_JOB = "together-expiry"
 EXPIRY_EVERY = timedelta(hours=1)
+T = TypeVar("T")
 
 
 def card_key(response_id: int, user_id: int | None = None) -> str:
@@ -225,57 +231,68 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
 # -- settled, extended ---------------------------------------------------------------------------
 
 
-async def settle(update: Update, context: KnooppuntContext) -> None:
+async def _change_own_item(update: Update, context: KnooppuntContext, action: str,
+                           change: Callable[[AsyncSession, TogetherItem], Awaitable[T]]) -> tuple[TogetherItem, T] | None:
+    """A button on an item only its initiative's (active) members may press ("Geregeld", "Verlengen"):
+    `change` runs in one transaction when the presser is one; otherwise a pop-up and an audit entry.
+    The press is answered; None when it was refused."""
     query = update.callback_query
-    _ = context.gettext
     user_id = update.effective_user.id
     item_id = db_id_field(query.data, 2)
     async with context.session() as session:
         item = await repo.get_item(session, item_id) if item_id else None
         allowed = item is not None and await repo.is_active_member(session, user_id, item.initiative_id)
         if not allowed:
-            audit.record_denied(session, user_id, "together.settle", "together_item", item_id)
-            done = False
+            audit.record_denied(session, user_id, f"together.{action}", "together_item", item_id)
         else:
-            done = await repo.settle(session, item.id, user_id, context.now())
-            if done:
-                audit.record(session, user_id, "together.settled", "together_item", item.id)
+            result = await change(session, item)
     if not allowed:
-        await query.answer(_("Dit mag je niet doen."), show_alert=True)
-        return
+        await query.answer(context.gettext("Dit mag je niet doen."), show_alert=True)
+        return None
     await query.answer()
-    if not done:
-        await query.message.reply_text(_("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED
-                                       else _("Dit is al verlopen. Er is niets veranderd."))
+    return item, result
+
+
+async def settle(update: Update, context: KnooppuntContext) -> None:
+    user_id = update.effective_user.id
+
+    async def settle_item(session: AsyncSession, item: TogetherItem) -> bool:
+        if not await repo.settle(session, item.id, user_id, context.now()):
+            return False
+        audit.record(session, user_id, "together.settled", "together_item", item.id)
+        await posts.queue_group_edits(session, context.application, item.id)  # the groups' messages say so
+        return True
+
+    changed = await _change_own_item(update, context, "settle", settle_item)
+    if changed is None:
         return
-    await posts.update_group_posts(context.application, context.bot_data.session_factory, item.id)
+    item, done = changed
+    _ = context.gettext
+    if not done:
+        await update.callback_query.message.reply_text(_("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED
+                                                       else _("Dit is al verlopen. Er is niets veranderd."))
+        return
+    context.bot_data.outbox.wake()
     await show_result(update, context, _("✅ Geregeld! Het staat niet meer in de lijsten. Fijn dat het gelukt is."))
 
 
 async def extend(update: Update, context: KnooppuntContext) -> None:
-    query = update.callback_query
-    _ = context.gettext
     user_id = update.effective_user.id
-    item_id = db_id_field(query.data, 2)
-    async with context.session() as session:
-        item = await repo.get_item(session, item_id) if item_id else None
-        allowed = item is not None and await repo.is_active_member(session, user_id, item.initiative_id)
-        if not allowed:
-            audit.record_denied(session, user_id, "together.extend", "together_item", item_id)
-            new_expiry = None
-        else:
-            new_expiry = await repo.extend(session, item.id, context.now())
-            if new_expiry is not None:
-                audit.record(session, user_id, "together.extended", "together_item", item.id)
-    if not allowed:
-        await query.answer(_("Dit mag je niet doen."), show_alert=True)
-        return
-    await query.answer()
-    if new_expiry is None:
-        await query.message.reply_text(_("Verlengen kan één keer, en alleen zolang het nog openstaat."))
-        return
-    from domain.datefmt import format_day
 
+    async def extend_item(session: AsyncSession, item: TogetherItem) -> datetime | None:
+        new_expiry = await repo.extend(session, item.id, context.now())
+        if new_expiry is not None:
+            audit.record(session, user_id, "together.extended", "together_item", item.id)
+        return new_expiry
+
+    changed = await _change_own_item(update, context, "extend", extend_item)
+    if changed is None:
+        return
+    _item, new_expiry = changed
+    _ = context.gettext
+    if new_expiry is None:
+        await update.callback_query.message.reply_text(_("Verlengen kan één keer, en alleen zolang het nog openstaat."))
+        return
     day = format_day(rules.last_day(new_expiry, context.settings.timezone), locale=context.language)
     await show_result(update, context, _("⏳ Verlengd tot en met {day}.").format(day=escape(day)))
 
@@ -384,9 +401,8 @@ async def expiry_round(application: Application) -> tuple[int, int]:
         expired = await repo.expire_due(session, now)
         for item_id in expired:
             audit.record(session, None, "together.expired", "together_item", item_id)
-    for item_id in expired:
-        await posts.update_group_posts(application, services.session_factory, item_id)
-    if reminded:
+            await posts.queue_group_edits(session, application, item_id)  # the groups' messages say so
+    if reminded or expired:
         services.outbox.wake()
     return reminded, len(expired)
 
