@@ -16,6 +16,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackContext,
+    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -166,6 +167,12 @@ def add_conversation(application: Application, build: Callable[[], ConversationH
             handler.callback = _tracked(conversation.name, handler.callback, entry=id(handler) in entries)
     application.add_handler(conversation, CONVERSATION_GROUP)
     return conversation
+
+
+def add_buttons(application: Application, buttons: dict[str, Callable[..., Awaitable[object]]]) -> None:
+    """A capability's buttons: one CallbackQueryHandler per callback-data pattern, in this order."""
+    for pattern, callback in buttons.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
 
 
 class ConversationOver(Exception):
@@ -352,6 +359,29 @@ class Steps:
 
 STEP_GUIDES: dict[str, Steps] = {}
 FIRST_STEPS_KEY = "first_steps"  # user_data: conversation name -> the state its first question had
+
+
+def add_typed_answer(  # noqa: PLR0913 - the parts of one short conversation
+    application: Application,
+    steps: Steps,
+    pattern: str,
+    ask: Callable[..., Awaitable[object]],
+    state: object,
+    answered: Callable[..., Awaitable[object]],
+    stop: Callable[..., Awaitable[object]],
+) -> ConversationHandler:
+    """A button (callback data matching `pattern`) whose `ask` asks one question, answered by typing
+    in the private chat (`answered`, at `state`); /stop, /terug and /overslaan as in every conversation."""
+    return add_conversation(
+        application,
+        lambda: ConversationHandler(
+            entry_points=[CallbackQueryHandler(ask, pattern=pattern)],
+            states={state: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answered)]},
+            fallbacks=steps.fallbacks(stop),
+            name=steps.name,
+            allow_reentry=True,
+        ),
+    )
 
 
 async def _main_button_in_conversation(update: Update, context: CallbackContext) -> None:

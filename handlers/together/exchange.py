@@ -24,7 +24,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import get_translator
@@ -33,7 +33,7 @@ from domain.datefmt import format_day
 from domain.ids import db_id, db_id_field, page_number
 from domain.htmltext import truncate
 from domain.paging import page_of
-from handlers.core.common import PRIVATE, escape, page_buttons, page_heading, register_deep_link, show_result
+from handlers.core.common import PRIVATE, add_buttons, escape, page_buttons, page_heading, register_deep_link, show_result
 from handlers.together import posts
 from storage.repositories import audit, outbox
 from storage.repositories import together as repo
@@ -72,23 +72,22 @@ async def _item_view(context: KnooppuntContext, item_id: int, user_id: int) -> t
     return text, InlineKeyboardMarkup([[InlineKeyboardButton(posts.respond_label(item, _), callback_data=f"tg:h:{item.id}")]])
 
 
+async def _send_item(update: Update, context: KnooppuntContext, item_id: int | None) -> None:
+    """The item, with the presser's button, as a new message in this chat (or that it is gone)."""
+    shown = await _item_view(context, item_id or 0, update.effective_user.id)
+    text, markup = shown if shown is not None else (context.gettext("Deze vraag of dit aanbod bestaat niet meer."), None)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
 async def view(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     await query.answer()
-    shown = await _item_view(context, db_id_field(query.data, 2) or 0, update.effective_user.id)
-    if shown is None:
-        await query.message.reply_text(context.gettext("Deze vraag of dit aanbod bestaat niet meer."))
-        return
-    await context.bot.send_message(update.effective_chat.id, shown[0], reply_markup=shown[1])
+    await _send_item(update, context, db_id_field(query.data, 2))
 
 
 async def open_from_link(update: Update, context: KnooppuntContext, payload: str) -> None:
     """/start tg-<id>: the item, with its button, in the private chat."""
-    shown = await _item_view(context, db_id(payload) or 0, update.effective_user.id)
-    if shown is None:
-        await update.effective_message.reply_text(context.gettext("Deze vraag of dit aanbod bestaat niet meer."))
-        return
-    await update.effective_message.reply_text(shown[0], reply_markup=shown[1])
+    await _send_item(update, context, db_id(payload))
 
 
 # -- "Ik kan helpen" ----------------------------------------------------------------------------
@@ -427,9 +426,11 @@ register_deep_link(posts.DEEP_LINK, open_from_link)
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler(["vraagaanbod", "exchange"], list_command, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(list_page, pattern=r"^tl:"))
-    application.add_handler(CallbackQueryHandler(view, pattern=r"^tg:v:"))
-    application.add_handler(CallbackQueryHandler(respond, pattern=r"^tg:h:"))
-    application.add_handler(CallbackQueryHandler(decide, pattern=r"^tg:[ad]:"))
-    application.add_handler(CallbackQueryHandler(settle, pattern=r"^tg:s:"))
-    application.add_handler(CallbackQueryHandler(extend, pattern=r"^tg:x:"))
+    add_buttons(application, {
+        r"^tl:": list_page,
+        r"^tg:v:": view,
+        r"^tg:h:": respond,
+        r"^tg:[ad]:": decide,
+        r"^tg:s:": settle,
+        r"^tg:x:": extend,
+    })
