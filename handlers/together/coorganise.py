@@ -23,7 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ConversationHandler
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_, get_translator
+from bot.i18n import N_
 from domain import together as rules
 from domain.ids import db_id
 from handlers.core.common import Steps, add_buttons, add_typed_answer, escape, show_result, step_hint
@@ -159,16 +159,13 @@ async def invite(update: Update, context: KnooppuntContext) -> None:
         if new:
             audit.record(session, user_id, "together.invited", "activity", activity.id, initiative=invited_id)
             inviter = await repo.initiative_name(session, activity.initiative_id)
-            for member in await repo.member_ids(session, invited_id):
-                language = await posts.language_of(session, member, default)
-                gettext = get_translator(language).gettext
-                text = gettext("🤝 <b>{initiative}</b> vraagt jullie om samen <b>{title}</b> te organiseren. Doen jullie mee?").format(
-                    initiative=escape(inviter), title=escape(activity.title))
-                markup = InlineKeyboardMarkup([[
+            await posts.tell_members(
+                session, invited_id, f"card:tco:{activity.id}-{invited_id}:", now, default,
+                lambda gettext: gettext("🤝 <b>{initiative}</b> vraagt jullie om samen <b>{title}</b> te organiseren. Doen jullie mee?").format(
+                    initiative=escape(inviter), title=escape(activity.title)),
+                lambda gettext: InlineKeyboardMarkup([[
                     InlineKeyboardButton(gettext("✅ Ja, samen"), callback_data=f"tc:a:{activity.id}:{invited_id}"),
-                    InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tc:d:{activity.id}:{invited_id}")]])
-                await outbox.enqueue(session, member, "together", text, f"card:tco:{activity.id}-{invited_id}:{member}", now,
-                                     reply_markup=markup.to_dict())
+                    InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tc:d:{activity.id}:{invited_id}")]]))
             name = await repo.initiative_name(session, invited_id)
         elif not invited_ok:
             audit.record_denied(session, user_id, "together.invite", "initiative", invited_id)
@@ -212,13 +209,11 @@ async def answer(update: Update, context: KnooppuntContext) -> None:
                              "activity", activity.id, initiative=ids[1])
                 await outbox.cancel(session, f"card:tco:{ids[0]}-{ids[1]}:", "decided")
                 invited = await repo.initiative_name(session, ids[1])
-                for member in await repo.member_ids(session, activity.initiative_id):
-                    language = await posts.language_of(session, member, default)
-                    gettext = get_translator(language).gettext
-                    text = (gettext("🤝 {initiative} organiseert <b>{title}</b> samen met jullie.") if action == "accept" else
-                            gettext("{initiative} doet niet mee met <b>{title}</b>.")).format(
-                        initiative=escape(invited), title=escape(activity.title))
-                    await outbox.enqueue(session, member, "together", text, f"decision:tco:{ids[0]}-{ids[1]}:{member}", now)
+                await posts.tell_members(
+                    session, activity.initiative_id, f"decision:tco:{ids[0]}-{ids[1]}:", now, default,
+                    lambda gettext: (gettext("🤝 {initiative} organiseert <b>{title}</b> samen met jullie.") if action == "accept" else
+                                     gettext("{initiative} doet niet mee met <b>{title}</b>.")).format(
+                        initiative=escape(invited), title=escape(activity.title)))
         else:
             audit.record_denied(session, user_id, f"together.coorganise_{action}", "activity", ids[0] if ids else None)
     if outcome == "denied":
@@ -248,13 +243,6 @@ def _invitation_state(context: KnooppuntContext, status: str | None) -> str:
     return _("Deze uitnodiging bestaat niet meer.")
 
 
-async def _tell_members(session, initiative_id: int, key: str, now, default: str, write) -> None:  # noqa: ANN001
-    """One outbox row per member of an initiative, in their own language: write(gettext) -> text."""
-    for member in await repo.member_ids(session, initiative_id):
-        language = await posts.language_of(session, member, default)
-        await outbox.enqueue(session, member, "together", write(get_translator(language).gettext), f"{key}:{member}", now)
-
-
 async def withdraw(update: Update, context: KnooppuntContext) -> None:
     """The posting initiative withdraws an invitation the other has not answered yet."""
     query = update.callback_query
@@ -272,8 +260,8 @@ async def withdraw(update: Update, context: KnooppuntContext) -> None:
             audit.record(session, user_id, "together.invitation_withdrawn", "activity", activity.id, initiative=invited_id)
             await outbox.cancel(session, f"card:tco:{activity.id}-{invited_id}:", "withdrawn")
             inviter = await repo.initiative_name(session, activity.initiative_id)
-            await _tell_members(
-                session, invited_id, f"decision:tcw:{activity.id}-{invited_id}", now, context.settings.default_language,
+            await posts.tell_members(
+                session, invited_id, f"decision:tcw:{activity.id}-{invited_id}:", now, context.settings.default_language,
                 lambda gettext: gettext("{initiative} vraagt jullie niet meer om samen <b>{title}</b> te organiseren. "
                                         "De uitnodiging is ingetrokken.").format(initiative=escape(inviter), title=escape(activity.title)))
             status = None
@@ -353,8 +341,8 @@ async def leave(update: Update, context: KnooppuntContext) -> None:
         if done:
             audit.record(session, user_id, "together.coorganise_left", "activity", activity.id, initiative=initiative_id)
             leaving = await repo.initiative_name(session, initiative_id)
-            await _tell_members(
-                session, activity.initiative_id, f"decision:tcl:{activity.id}-{initiative_id}", now,
+            await posts.tell_members(
+                session, activity.initiative_id, f"decision:tcl:{activity.id}-{initiative_id}:", now,
                 context.settings.default_language,
                 lambda gettext: gettext("{initiative} organiseert <b>{title}</b> niet meer samen met jullie.").format(
                     initiative=escape(leaving), title=escape(activity.title)))

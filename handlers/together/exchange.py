@@ -126,13 +126,11 @@ async def respond(update: Update, context: KnooppuntContext) -> None:
                 audit.record(session, user.id, "together.responded", "together_item", item.id, response=response.id, initiative=helping)
                 helper_name = await repo.initiative_name(session, helping)
                 asker_name = await repo.initiative_name(session, item.initiative_id)
-                for member in await repo.member_ids(session, item.initiative_id):
-                    language = await posts.language_of(session, member, default)
-                    gettext = get_translator(language).gettext
-                    text = _card_text(gettext, item.direction, item.text, helper_name, user.first_name or "?")
-                    markup = InlineKeyboardMarkup([[InlineKeyboardButton(gettext("✅ Accepteren"), callback_data=f"tg:a:{response.id}"),
-                                                    InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tg:d:{response.id}")]])
-                    await outbox.enqueue(session, member, "together", text, card_key(response.id, member), now, reply_markup=markup.to_dict())
+                await posts.tell_members(
+                    session, item.initiative_id, card_key(response.id), now, default,
+                    lambda gettext: _card_text(gettext, item.direction, item.text, helper_name, user.first_name or "?"),
+                    lambda gettext: InlineKeyboardMarkup([[InlineKeyboardButton(gettext("✅ Accepteren"), callback_data=f"tg:a:{response.id}"),
+                                                           InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tg:d:{response.id}")]]))
     if outcome == "gone":
         await query.answer(_closed_text(context, item.status if item is not None else None), show_alert=True)
         return
@@ -231,13 +229,15 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
 
 
 async def _change_own_item(update: Update, context: KnooppuntContext, action: str,
-                           change: Callable[[AsyncSession, TogetherItem], Awaitable[T]]) -> tuple[TogetherItem, T] | None:
+                           change: Callable[[AsyncSession, TogetherItem], Awaitable[T | None]],
+                           unchanged: Callable[[TogetherItem], str]) -> T | None:
     """A button on an item only its initiative's (active) members may press ("Geregeld", "Verlengen"):
-    `change` runs in one transaction when the presser is one; otherwise a pop-up and an audit entry.
-    The press is answered; None when it was refused."""
+    `change` runs in one transaction when the presser is one (None: it changed nothing, and the
+    presser reads `unchanged(item)`); otherwise a pop-up and an audit entry. The press is answered."""
     query = update.callback_query
     user_id = update.effective_user.id
     item_id = db_id_field(query.data, 2)
+    result: T | None = None
     async with context.session() as session:
         item = await repo.get_item(session, item_id) if item_id else None
         allowed = item is not None and await repo.is_active_member(session, user_id, item.initiative_id)
@@ -249,33 +249,32 @@ async def _change_own_item(update: Update, context: KnooppuntContext, action: st
         await query.answer(context.gettext("Dit mag je niet doen."), show_alert=True)
         return None
     await query.answer()
-    return item, result
+    if result is None:
+        await query.message.reply_text(unchanged(item))
+    return result
 
 
 async def settle(update: Update, context: KnooppuntContext) -> None:
+    _ = context.gettext
     user_id = update.effective_user.id
 
-    async def settle_item(session: AsyncSession, item: TogetherItem) -> bool:
+    async def settle_item(session: AsyncSession, item: TogetherItem) -> bool | None:
         if not await repo.settle(session, item.id, user_id, context.now()):
-            return False
+            return None
         audit.record(session, user_id, "together.settled", "together_item", item.id)
         await posts.queue_group_edits(session, context.application, item.id)  # the groups' messages say so
         return True
 
-    changed = await _change_own_item(update, context, "settle", settle_item)
-    if changed is None:
-        return
-    item, done = changed
-    _ = context.gettext
-    if not done:
-        await update.callback_query.message.reply_text(_("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED
-                                                       else _("Dit is al verlopen. Er is niets veranderd."))
-        return
-    context.bot_data.outbox.wake()
-    await show_result(update, context, _("✅ Geregeld! Het staat niet meer in de lijsten. Fijn dat het gelukt is."))
+    def unchanged(item: TogetherItem) -> str:
+        return _("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED else _("Dit is al verlopen. Er is niets veranderd.")
+
+    if await _change_own_item(update, context, "settle", settle_item, unchanged):
+        context.bot_data.outbox.wake()
+        await show_result(update, context, _("✅ Geregeld! Het staat niet meer in de lijsten. Fijn dat het gelukt is."))
 
 
 async def extend(update: Update, context: KnooppuntContext) -> None:
+    _ = context.gettext
     user_id = update.effective_user.id
 
     async def extend_item(session: AsyncSession, item: TogetherItem) -> datetime | None:
@@ -284,16 +283,11 @@ async def extend(update: Update, context: KnooppuntContext) -> None:
             audit.record(session, user_id, "together.extended", "together_item", item.id)
         return new_expiry
 
-    changed = await _change_own_item(update, context, "extend", extend_item)
-    if changed is None:
-        return
-    _item, new_expiry = changed
-    _ = context.gettext
-    if new_expiry is None:
-        await update.callback_query.message.reply_text(_("Verlengen kan één keer, en alleen zolang het nog openstaat."))
-        return
-    day = format_day(rules.last_day(new_expiry, context.settings.timezone), locale=context.language)
-    await show_result(update, context, _("⏳ Verlengd tot en met {day}.").format(day=escape(day)))
+    new_expiry = await _change_own_item(update, context, "extend", extend_item,
+                                        lambda _item: _("Verlengen kan één keer, en alleen zolang het nog openstaat."))
+    if new_expiry is not None:
+        day = format_day(rules.last_day(new_expiry, context.settings.timezone), locale=context.language)
+        await show_result(update, context, _("⏳ Verlengd tot en met {day}.").format(day=escape(day)))
 
 
 # -- /mijn -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -123,6 +124,21 @@ async def queue_group_edits(session: AsyncSession, application: Application, ite
 
 async def language_of(session: AsyncSession, user_id: int, default: str) -> str:
     return user_language(await users.get_user(session, user_id), default)
+
+
+Gettext = Callable[[str], str]
+
+
+async def tell_members(  # noqa: PLR0913 - who, the key, and what they read
+    session: AsyncSession, initiative_id: int, key_prefix: str, now: datetime, default: str,
+    write: Callable[[Gettext], str], buttons: Callable[[Gettext], InlineKeyboardMarkup] | None = None,
+) -> None:
+    """One outbox row per member of an initiative (key `<key_prefix><member>`), in their own language:
+    write(gettext) -> the text, buttons(gettext) -> its buttons."""
+    for member in await repo.member_ids(session, initiative_id):
+        gettext = get_translator(await language_of(session, member, default)).gettext
+        markup = buttons(gettext).to_dict() if buttons is not None else None
+        await outbox.enqueue(session, member, "together", write(gettext), f"{key_prefix}{member}", now, reply_markup=markup)
 
 
 def item_link(bot_username: str, item_id: int) -> str:
