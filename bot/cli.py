@@ -31,6 +31,8 @@ COMMAND_MODULES: list[str] = [
     "bot.governance_cli",
     # -- activities: export-ical
     "bot.cli_activities",
+    # -- voice: inbreng (the input document of a buurt for the wijkraad)
+    "bot.cli_inbreng",
     # -- trust: backup
     "bot.backup",
     # -- operations: demo (try the bot in the terminal, no token), health (for containers and monitors)

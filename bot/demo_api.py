@@ -22,7 +22,7 @@ from telegram.request import BaseRequest, RequestData
 BOT_USER = {"id": 7000000, "is_bot": True, "first_name": "Knooppunt", "username": "knooppunt_demo_bot"}
 LONG_POLL_CAP = 1.0  # seconds a getUpdates waits at most, so stopping is quick
 MESSAGE_METHODS = {
-    "sendMessage", "sendVenue", "sendLocation", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage",
+    "sendMessage", "sendVenue", "sendLocation", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage", "sendPoll",
 }
 
 
@@ -148,6 +148,11 @@ class LocalBotApi(BaseRequest):
         if method == "getChat":
             chat_id = int(params["chat_id"])
             return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup", "title": "Groep"}
+        if method == "stopPoll":  # a poll of /peiling closes: Telegram answers with the final poll
+            stored = self.messages.get((int(params["chat_id"]), int(params["message_id"])), {})
+            if "poll" in stored:
+                stored["poll"]["is_closed"] = True
+                return stored["poll"]
         if method == "getChatMember":
             return {"status": "administrator", "user": {"id": int(params["user_id"]), "is_bot": False, "first_name": "?"},
                     "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
@@ -178,6 +183,17 @@ class LocalBotApi(BaseRequest):
         if method == "sendDocument" or "document" in params:
             message["document"] = params.get("document") if isinstance(params.get("document"), dict) else {
                 "file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}"
+            }
+        if method == "sendPoll" or "poll" in params:
+            options = params.get("options") or []
+            options = json.loads(options) if isinstance(options, str) else options
+            message["poll"] = params.get("poll") or {
+                "id": f"poll{message_id}", "question": params["question"], "total_voter_count": 0, "is_closed": False,
+                "options": [{"text": o["text"] if isinstance(o, dict) else str(o), "voter_count": 0, "persistent_id": str(i)}
+                            for i, o in enumerate(options)],
+                "is_anonymous": params.get("is_anonymous", True) not in (False, "false"), "type": "regular",
+                "allows_multiple_answers": params.get("allows_multiple_answers", False) in (True, "true"),
+                "allows_revoting": True, "members_only": False,
             }
         if method == "sendPhoto" or ("photo" in params and isinstance(params.get("photo"), list)):
             message["photo"] = [{"file_id": f"photo{message_id}", "file_unique_id": f"p{message_id}", "width": 1, "height": 1}]

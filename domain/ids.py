@@ -45,3 +45,11 @@ def db_id_after(data: str, prefix: str) -> int | None:
 def page_number(text: str | None, last: int = 9999) -> int:
     """A page number from callback data; anything odd is the first page (0)."""
     return _bounded(text, last) or 0
+
+
+def choice_index(text: str | None, count: int) -> int | None:
+    """A 0-based index of one of `count` buttons (callback data such as "ovb:3"), or None."""
+    if text is None or not _DIGITS.fullmatch(text) or len(text) > 4:
+        return None
+    value = int(text)
+    return value if 0 <= value < count else None

@@ -76,6 +76,28 @@ async def test_429_and_5xx_are_not_sent_and_are_tried_again_later_in_order(bot):
     assert [c.text for c in bot.replies(await bot.drain())] == ["een", "twee"]
 
 
+async def test_an_edit_row_edits_its_message_once_and_a_needless_edit_counts_as_done(bot):
+    clock = _setup(bot)
+    async with bot.session_factory.begin() as session:
+        for n in range(4):  # one chat: its rows go one at a time, in order
+            await outbox.enqueue_edit(session, GROUP, 50 + n, "notice", f"<b>Klaar</b> {n}", f"e{n}", NOW)
+    # Nothing left to do (already says so, deleted, too old): done. A bad edit: refused, not retried.
+    for reason in ("message is not modified: specified new message content and reply markup are exactly the same",
+                   "message to edit not found", "message can't be edited", "can't parse entities"):
+        bot.api.fail_next("bad_request", "editMessageText", reason)
+    assert await bot.drain() == []
+    rows = await _rows(bot)
+    assert [(rows[f"e{n}"].status, rows[f"e{n}"].attempts, rows[f"e{n}"].message_id) for n in range(4)] == [
+        ("sent", 1, 50), ("sent", 1, 51), ("sent", 1, 52), ("failed", 1, 53)]
+    clock.moment = NOW + timedelta(hours=1)
+    assert await bot.drain() == []
+    async with bot.session_factory.begin() as session:
+        await outbox.enqueue_edit(session, USER, 77, "notice", "Nieuw", "e-ok", NOW + timedelta(hours=1))
+    [edit] = await bot.drain()
+    assert (edit.method, edit.chat_id, int(edit.params["message_id"]), edit.text, edit.buttons()) == ("editMessageText", USER, 77, "Nieuw", [])
+    assert ((await _rows(bot))["e-ok"].status, (await _rows(bot))["e-ok"].message_id) == ("sent", 77)
+
+
 async def test_blocked_user_is_marked_until_they_write_again(bot):
     _setup(bot)
     async with bot.session_factory.begin() as session:

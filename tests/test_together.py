@@ -250,6 +250,8 @@ async def test_reminder_the_day_before_extend_once_then_expiry(bot, world, clock
     assert any("Verlengen kan één keer" in c.text for c in calls)
     clock.moment = datetime(2026, 12, 20, 0, 30, tzinfo=AMS).astimezone(timezone.utc)
     assert (await expiry_round(bot.app))[1] == 1
+    [edit] = [c for c in await bot.drain() if c.chat_id == GROUP_X["id"]]  # the outbox edits the group's message
+    assert edit.method == "editMessageText" and "⌛ Verlopen." in edit.text and not edit.buttons()
     calls = await bot.say("/vraagaanbod", RESIDENT)
     assert "partytent" not in calls[-1].text
     # 90 days after it closed the retention job deletes it.

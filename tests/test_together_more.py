@@ -69,6 +69,8 @@ async def test_old_group_messages_are_edited_when_settled_or_expired(bot, world,
     # The chairs expired on 21 December: the expiry round edits its group message all the same.
     bot.api.clear()
     assert (await expiry_round(bot.app))[1] == 1
+    assert not bot.api.calls, "the job only writes outbox rows"
+    await bot.drain()
     [edit] = [c for c in bot.api.calls if c.method == "editMessageText"]
     assert edit.chat_id == GROUP_X["id"] and int(edit.params["message_id"]) == kept[chairs].message_id
     assert "⌛ Verlopen." in edit.text and "stoelen" in edit.text and not edit.buttons()

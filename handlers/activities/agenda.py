@@ -45,6 +45,7 @@ from handlers.core.common import (
     BUTTON_AGENDA,
     MenuCommand,
     Steps,
+    add_buttons,
     add_conversation,
     button_filter,
     deep_link,
@@ -595,11 +596,13 @@ def register(application: Application) -> None:
     add_conversation(application, near_me_conversation)
     application.add_handler(CommandHandler(["agenda", "events"], agenda))
     application.add_handler(MessageHandler(button_filter(BUTTON_AGENDA), agenda))
-    application.add_handler(CallbackQueryHandler(back_to_menu, pattern=r"^ag:m$"))
-    application.add_handler(CallbackQueryHandler(choose_filter, pattern=r"^ag:[bcn]$"))
-    application.add_handler(CallbackQueryHandler(show_list, pattern=r"^ag:[wBCNGQ]:"))
-    application.add_handler(CallbackQueryHandler(open_card, pattern=r"^ac:o:"))
-    application.add_handler(CallbackQueryHandler(rsvp, pattern=r"^ac:r:"))
-    application.add_handler(CallbackQueryHandler(unrsvp, pattern=r"^ac:x:"))
-    application.add_handler(CallbackQueryHandler(send_ics, pattern=r"^ac:i:"))
-    application.add_handler(CallbackQueryHandler(send_route, pattern=r"^ac:p:"))
+    add_buttons(application, {
+        r"^ag:m$": back_to_menu,
+        r"^ag:[bcn]$": choose_filter,
+        r"^ag:[wBCNGQ]:": show_list,
+        r"^ac:o:": open_card,
+        r"^ac:r:": rsvp,
+        r"^ac:x:": unrsvp,
+        r"^ac:i:": send_ics,
+        r"^ac:p:": send_route,
+    })

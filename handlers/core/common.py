@@ -17,6 +17,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackContext,
+    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -180,6 +181,12 @@ def add_conversation(application: Application, build: Callable[[], ConversationH
     return conversation
 
 
+def add_buttons(application: Application, buttons: dict[str, Callable[..., Awaitable[object]]]) -> None:
+    """A capability's buttons: one CallbackQueryHandler per callback-data pattern, in this order."""
+    for pattern, callback in buttons.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+
+
 class ConversationOver(Exception):
     """Raised by a step that finds its conversation over after all (an expired draft): the
     conversation ends and the update goes on to the rest of the bot, which answers it as usual."""
@@ -247,6 +254,16 @@ EDIT_IMPOSSIBLE = ("message to edit not found", "message can't be edited")
 
 def edit_impossible(error: object) -> bool:
     return isinstance(error, BadRequest) and any(text in str(error).lower() for text in EDIT_IMPOSSIBLE)
+
+
+def not_modified(error: object) -> bool:
+    """Telegram refused an edit to what the message already says (a double press, an edit sent twice)."""
+    return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
+
+
+def edit_needless(error: object) -> bool:
+    """An edit that has nothing left to do: the message says it already, is gone, or is too old."""
+    return not_modified(error) or edit_impossible(error)
 
 
 async def show_result(update: Update, context: CallbackContext, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
@@ -354,6 +371,29 @@ class Steps:
 
 STEP_GUIDES: dict[str, Steps] = {}
 FIRST_STEPS_KEY = "first_steps"  # user_data: conversation name -> the state its first question had
+
+
+def add_typed_answer(  # noqa: PLR0913 - the parts of one short conversation
+    application: Application,
+    steps: Steps,
+    pattern: str,
+    ask: Callable[..., Awaitable[object]],
+    state: object,
+    answered: Callable[..., Awaitable[object]],
+    stop: Callable[..., Awaitable[object]],
+) -> ConversationHandler:
+    """A button (callback data matching `pattern`) whose `ask` asks one question, answered by typing
+    in the private chat (`answered`, at `state`); /stop, /terug and /overslaan as in every conversation."""
+    return add_conversation(
+        application,
+        lambda: ConversationHandler(
+            entry_points=[CallbackQueryHandler(ask, pattern=pattern)],
+            states={state: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answered)]},
+            fallbacks=steps.fallbacks(stop),
+            name=steps.name,
+            allow_reentry=True,
+        ),
+    )
 
 
 async def _main_button_in_conversation(update: Update, context: CallbackContext) -> None:

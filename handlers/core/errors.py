@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from handlers.core import database_outage
-from handlers.core.common import edit_impossible
+from handlers.core.common import edit_impossible, not_modified
 from storage.repositories import outbox, users
 
 ADMIN_NOTICE_EVERY_S = 600  # one notice per kind of error and kind of update per 10 minutes
@@ -21,16 +21,11 @@ ADMIN_NOTICE = N_("⚠️ Er ging iets mis in de bot: {kind} bij {update}. De de
 logger = logging.getLogger(__name__)
 
 
-def _not_modified(error: object) -> bool:
-    """A double press edits a message to what it already says: harmless, nothing to apologise for."""
-    return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
-
-
 async def on_error(update: object, context: KnooppuntContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     if await database_outage.handle(update, context):
         return
-    if _not_modified(context.error):
+    if not_modified(context.error):  # a double press: harmless, nothing to apologise for
         logger.debug("Update %s: message not modified (a double press)", update_id)
         return
     if edit_impossible(context.error):

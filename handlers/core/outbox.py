@@ -30,6 +30,7 @@ from bot.rate_limit import Handed, SendingRateLimiter
 from bot.telegram_request import ReplyScope
 from domain.retry_policy import OUTBOX_BACKOFF, OUTBOX_GIVE_UP_AFTER, backoff_delay
 from handlers.groups import digest_jobs
+from handlers.core.common import edit_needless
 from handlers.core.telegram_faults import BLOCKED, MIGRATED, TRANSIENT, classify, retry_after_seconds
 from storage.db import database_unavailable
 from storage.repositories import audit, groups
@@ -45,6 +46,41 @@ LEASE = timedelta(minutes=2)  # a claim older than this belongs to a dead worker
 MAINTENANCE_EVERY = timedelta(minutes=1)
 KEEP_SETTLED = timedelta(days=14)  # sent and failed rows, for questions like "did the digest go out?"
 KEEP_UPDATE_IDS = timedelta(days=1)
+
+# Rows whose `method` is not a text or photo message (a native poll, stopping one, an edit) are sent
+# by the sender registered for it: SENDERS[method](application, row, extra) -> the sent Message or
+# None (nothing to send any more: the row counts as done).
+Sender = Callable[[Application, OutboxMessage, dict], Awaitable[Message | None]]
+SENDERS: dict[str, Sender] = {}
+
+
+def register_sender(method: str, sender: Sender) -> None:
+    if SENDERS.get(method, sender) is not sender:
+        raise ValueError(f"outbox method {method!r} is taken")
+    SENDERS[method] = sender
+
+
+async def edit_text(application: Application, row: OutboxMessage, extra: dict) -> Message | None:
+    """Sender of method "edit_text" (rows written by repositories.outbox.enqueue_edit): the message
+    `row.message_id` in `row.chat_id` gets the row's text and buttons (none: its buttons go).
+
+    An edit Telegram refuses because there is nothing to do (the message says that already, was
+    deleted, or can no longer be edited) is done, not retried: sending it again changes nothing.
+    """
+    if row.message_id is None:
+        return None
+    kwargs = {key: extra[key] for key in ("reply_markup", "rate_limit_args") if key in extra}
+    try:
+        edited = await application.bot.edit_message_text(row.text, chat_id=row.chat_id, message_id=row.message_id, **kwargs)
+    except BadRequest as exc:
+        if not edit_needless(exc):
+            raise
+        logger.info("Outbox edit %s of message %s in %s not needed: %s", row.kind, row.message_id, row.chat_id, exc)
+        return None
+    return edited if isinstance(edited, Message) else None
+
+
+register_sender(repo.EDIT_TEXT, edit_text)
 
 
 @dataclass
@@ -71,8 +107,9 @@ def worker_of(application: Application) -> OutboxWorker:
 # A capability that edits its messages later, at any age (the outbox's own history is kept only
 # KEEP_SETTLED), registers a listener for its idempotency-key prefix. The listener runs in the
 # transaction that marks the row sent, with Telegram's message id, and stores it in the capability's
-# own table (e.g. handlers.together.posts: the groups' messages of an item). It must not raise.
-SentListener = Callable[[AsyncSession, OutboxMessage, int], Awaitable[None]]
+# own table (e.g. handlers.together.posts: the groups' messages of an item), and may write rows of
+# its own in that transaction (an edit of a message that went out after its item closed). It must not raise.
+SentListener = Callable[[Application, AsyncSession, OutboxMessage, int], Awaitable[None]]
 SENT_LISTENERS: dict[str, SentListener] = {}
 
 
@@ -82,12 +119,12 @@ def on_sent(key_prefix: str, listener: SentListener) -> None:
     SENT_LISTENERS[key_prefix] = listener
 
 
-async def _tell_listeners(session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
+async def _tell_listeners(application: Application, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
     if message_id is None:
         return
     for prefix, listener in SENT_LISTENERS.items():
         if row.idempotency_key.startswith(prefix):
-            await listener(session, row, message_id)
+            await listener(application, session, row, message_id)
 
 
 # -- one round ------------------------------------------------------------------------------------
@@ -115,11 +152,11 @@ async def drain_once(application: Application, limit: int = BATCH) -> int:
             async with services.session_factory.begin() as session:
                 for row_id, message_id in sent:
                     await repo.mark_sent(session, row_id, services.now(), message_id)
-                    await _tell_listeners(session, by_id[row_id], message_id)
+                    await _tell_listeners(application, session, by_id[row_id], message_id)
     return len(rows)
 
 
-async def _send(application: Application, row: OutboxMessage, chat_id: int, thread_id: int | None) -> Message:
+async def _send(application: Application, row: OutboxMessage, chat_id: int, thread_id: int | None) -> Message | None:
     """Hand one row to Telegram; marks it "sending" just before the request leaves."""
     factory = application.bot_data.session_factory
 
@@ -133,6 +170,8 @@ async def _send(application: Application, row: OutboxMessage, chat_id: int, thre
         extra["rate_limit_args"] = Handed(handed)
     else:  # no limiter (tests): nothing waits between here and the request
         await handed()
+    if row.method in SENDERS:
+        return await SENDERS[row.method](application, row, extra)
     if row.method == "photo":
         return await application.bot.send_photo(chat_id, row.photo, caption=row.text, **extra)
     return await application.bot.send_message(chat_id, row.text, **extra)

@@ -15,13 +15,13 @@ from datetime import datetime, timezone
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, ConversationHandler
 
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain import registration as rules
-from handlers.core.common import Steps, add_conversation, escape, step_hint
+from handlers.core.common import Steps, add_typed_answer, escape, step_hint
 from handlers.governance.initiative_text import FIELD_LABELS, as_data, category_label, summary
 from storage.repositories import audit, networks, outbox, registrations, roles, stewardship, users
 
@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 END = ConversationHandler.END
 REASON = "reason"
-PRIVATE = filters.ChatType.PRIVATE
 
 
 def now() -> datetime:
@@ -362,13 +361,4 @@ def _outcome_for_applicant(kind: str, approve: bool, name: str, reason: str | No
 
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(approve_pressed, pattern=r"^(apr|chg):ok:"))
-    add_conversation(
-        application,
-        lambda: ConversationHandler(
-                entry_points=[CallbackQueryHandler(reject_pressed, pattern=r"^(apr|chg):no:")],
-                states={REASON: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, reason_given)]},
-                fallbacks=STEPS.fallbacks(reason_cancelled),
-                name="afwijzen",
-                allow_reentry=True,
-            ),
-    )
+    add_typed_answer(application, STEPS, r"^(apr|chg):no:", reject_pressed, REASON, reason_given, reason_cancelled)

@@ -29,6 +29,7 @@ from handlers.core.common import (
     PAGE_SIZE,
     MenuCommand,
     Steps,
+    add_buttons,
     add_conversation,
     deep_link,
     escape,
@@ -595,9 +596,11 @@ def register(application: Application) -> None:
             ),
     )
     application.add_handler(CommandHandler(["mijn", "mine"], mine, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(mine_page, pattern=r"^own:l:"))
-    application.add_handler(CallbackQueryHandler(show, pattern=r"^own:v:"))
-    application.add_handler(CallbackQueryHandler(field_menu, pattern=r"^own:f:"))
-    application.add_handler(CallbackQueryHandler(verify, pattern=r"^own:ok:"))
-    application.add_handler(CallbackQueryHandler(invite, pattern=r"^own:i:"))
-    application.add_handler(CallbackQueryHandler(change_status, pattern=r"^own:(p|r|x|xx):"))
+    add_buttons(application, {
+        r"^own:l:": mine_page,
+        r"^own:v:": show,
+        r"^own:f:": field_menu,
+        r"^own:ok:": verify,
+        r"^own:i:": invite,
+        r"^own:(p|r|x|xx):": change_status,
+    })

@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import Application, ConversationHandler
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_, get_translator
+from bot.i18n import N_
 from domain import together as rules
 from domain.ids import db_id
-from handlers.core.common import PRIVATE, Steps, add_conversation, escape, show_result, step_hint
+from handlers.core.common import Steps, add_buttons, add_typed_answer, escape, show_result, step_hint
 from handlers.together import posts
 from storage.models import Activity
 from storage.repositories import activities as activities_repo
@@ -48,19 +48,27 @@ def _ids(data: str, pattern: str) -> tuple[int, int | None] | None:
     return int(match.group(1)), int(second) if second is not None else None
 
 
-async def _own_activity(update: Update, context: KnooppuntContext, activity_id: int, attempted: str) -> Activity | None:
-    """The activity when the presser is a member of the (active) initiative that posted it."""
+async def _own_activity(update: Update, context: KnooppuntContext, pattern: str, attempted: str) -> tuple[Activity, int | None] | None:
+    """The pressed button's activity (and the initiative its data names, if any) when the presser is a
+    member of the (active) initiative that posted it. The press is answered: None when the data is
+    not ours, or when refused (a pop-up and an audit entry)."""
+    query = update.callback_query
+    ids = _ids(query.data, pattern)
+    if ids is None:
+        await query.answer()
+        return None
     user_id = update.effective_user.id
     async with context.session() as session:
-        activity = await activities_repo.get_activity(session, activity_id)
+        activity = await activities_repo.get_activity(session, ids[0])
         allowed = activity is not None and activity.status != "cancelled" and await repo.is_active_member(
             session, user_id, activity.initiative_id)
         if not allowed:
-            audit.record_denied(session, user_id, attempted, "activity", activity_id)
-    if not allowed:
-        await update.callback_query.answer(context.gettext("Dit mag je niet doen."), show_alert=True)
+            audit.record_denied(session, user_id, attempted, "activity", ids[0])
+    if not allowed or activity is None:
+        await query.answer(context.gettext("Dit mag je niet doen."), show_alert=True)
         return None
-    return activity
+    await query.answer()
+    return activity, ids[1]
 
 
 def _candidate_markup(context: KnooppuntContext, activity_id: int, found: list) -> InlineKeyboardMarkup:  # noqa: ANN001
@@ -71,13 +79,10 @@ def _candidate_markup(context: KnooppuntContext, activity_id: int, found: list) 
 
 async def candidates(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
-    ids = _ids(query.data, r"tc:i:(\d{1,10})")
-    activity = await _own_activity(update, context, ids[0], "together.invite") if ids else None
-    if activity is None:
-        if ids is None:
-            await query.answer()
+    found = await _own_activity(update, context, r"tc:i:(\d{1,10})", "together.invite")
+    if found is None:
         return
-    await query.answer()
+    activity = found[0]
     async with context.read_session() as session:
         found = await repo.coorganiser_candidates(session, activity)
         waiting = await repo.open_invitations(session, activity.id)
@@ -95,15 +100,10 @@ async def candidates(update: Update, context: KnooppuntContext) -> None:
 
 
 async def search_start(update: Update, context: KnooppuntContext) -> int:
-    query = update.callback_query
-    ids = _ids(query.data, r"tc:q:(\d{1,10})")
-    activity = await _own_activity(update, context, ids[0], "together.invite") if ids else None
-    if activity is None:
-        if ids is None:
-            await query.answer()
+    found = await _own_activity(update, context, r"tc:q:(\d{1,10})", "together.invite")
+    if found is None:
         return END
-    await query.answer()
-    context.user_data[SEARCHING] = activity.id
+    context.user_data[SEARCHING] = found[0].id
     await ask(update, context, SEARCH)
     return SEARCH
 
@@ -146,13 +146,10 @@ STEPS = Steps("together_search", N_("een uitnodiging om samen te organiseren"), 
 async def invite(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     _ = context.gettext
-    ids = _ids(query.data, r"tc:p:(\d{1,10}):(\d{1,10})")
-    activity = await _own_activity(update, context, ids[0], "together.invite") if ids else None
-    if activity is None or ids is None:
-        if ids is None:
-            await query.answer()
+    found = await _own_activity(update, context, r"tc:p:(\d{1,10}):(\d{1,10})", "together.invite")
+    if found is None or found[1] is None:
         return
-    invited_id = ids[1]
+    activity, invited_id = found
     user_id = update.effective_user.id
     now = context.now()
     default = context.settings.default_language
@@ -162,20 +159,16 @@ async def invite(update: Update, context: KnooppuntContext) -> None:
         if new:
             audit.record(session, user_id, "together.invited", "activity", activity.id, initiative=invited_id)
             inviter = await repo.initiative_name(session, activity.initiative_id)
-            for member in await repo.member_ids(session, invited_id):
-                language = await posts.language_of(session, member, default)
-                gettext = get_translator(language).gettext
-                text = gettext("🤝 <b>{initiative}</b> vraagt jullie om samen <b>{title}</b> te organiseren. Doen jullie mee?").format(
-                    initiative=escape(inviter), title=escape(activity.title))
-                markup = InlineKeyboardMarkup([[
+            await posts.tell_members(
+                session, invited_id, f"card:tco:{activity.id}-{invited_id}:", now, default,
+                lambda gettext: gettext("🤝 <b>{initiative}</b> vraagt jullie om samen <b>{title}</b> te organiseren. Doen jullie mee?").format(
+                    initiative=escape(inviter), title=escape(activity.title)),
+                lambda gettext: InlineKeyboardMarkup([[
                     InlineKeyboardButton(gettext("✅ Ja, samen"), callback_data=f"tc:a:{activity.id}:{invited_id}"),
-                    InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tc:d:{activity.id}:{invited_id}")]])
-                await outbox.enqueue(session, member, "together", text, f"card:tco:{activity.id}-{invited_id}:{member}", now,
-                                     reply_markup=markup.to_dict())
+                    InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tc:d:{activity.id}:{invited_id}")]]))
             name = await repo.initiative_name(session, invited_id)
         elif not invited_ok:
             audit.record_denied(session, user_id, "together.invite", "initiative", invited_id)
-    await query.answer()
     if not invited_ok:
         await query.message.reply_text(_("Dat initiatief kun je niet uitnodigen."))
         return
@@ -216,13 +209,11 @@ async def answer(update: Update, context: KnooppuntContext) -> None:
                              "activity", activity.id, initiative=ids[1])
                 await outbox.cancel(session, f"card:tco:{ids[0]}-{ids[1]}:", "decided")
                 invited = await repo.initiative_name(session, ids[1])
-                for member in await repo.member_ids(session, activity.initiative_id):
-                    language = await posts.language_of(session, member, default)
-                    gettext = get_translator(language).gettext
-                    text = (gettext("🤝 {initiative} organiseert <b>{title}</b> samen met jullie.") if action == "accept" else
-                            gettext("{initiative} doet niet mee met <b>{title}</b>.")).format(
-                        initiative=escape(invited), title=escape(activity.title))
-                    await outbox.enqueue(session, member, "together", text, f"decision:tco:{ids[0]}-{ids[1]}:{member}", now)
+                await posts.tell_members(
+                    session, activity.initiative_id, f"decision:tco:{ids[0]}-{ids[1]}:", now, default,
+                    lambda gettext: (gettext("🤝 {initiative} organiseert <b>{title}</b> samen met jullie.") if action == "accept" else
+                                     gettext("{initiative} doet niet mee met <b>{title}</b>.")).format(
+                        initiative=escape(invited), title=escape(activity.title)))
         else:
             audit.record_denied(session, user_id, f"together.coorganise_{action}", "activity", ids[0] if ids else None)
     if outcome == "denied":
@@ -252,24 +243,14 @@ def _invitation_state(context: KnooppuntContext, status: str | None) -> str:
     return _("Deze uitnodiging bestaat niet meer.")
 
 
-async def _tell_members(session, initiative_id: int, key: str, now, default: str, write) -> None:  # noqa: ANN001
-    """One outbox row per member of an initiative, in their own language: write(gettext) -> text."""
-    for member in await repo.member_ids(session, initiative_id):
-        language = await posts.language_of(session, member, default)
-        await outbox.enqueue(session, member, "together", write(get_translator(language).gettext), f"{key}:{member}", now)
-
-
 async def withdraw(update: Update, context: KnooppuntContext) -> None:
     """The posting initiative withdraws an invitation the other has not answered yet."""
     query = update.callback_query
     _ = context.gettext
-    ids = _ids(query.data, r"tc:w:(\d{1,10}):(\d{1,10})")
-    activity = await _own_activity(update, context, ids[0], "together.withdraw") if ids else None
-    if activity is None or ids is None or ids[1] is None:
-        if ids is None:
-            await query.answer()
+    found = await _own_activity(update, context, r"tc:w:(\d{1,10}):(\d{1,10})", "together.withdraw")
+    if found is None or found[1] is None:
         return
-    invited_id = ids[1]
+    activity, invited_id = found
     user_id = update.effective_user.id
     now = context.now()
     async with context.session() as session:
@@ -279,15 +260,14 @@ async def withdraw(update: Update, context: KnooppuntContext) -> None:
             audit.record(session, user_id, "together.invitation_withdrawn", "activity", activity.id, initiative=invited_id)
             await outbox.cancel(session, f"card:tco:{activity.id}-{invited_id}:", "withdrawn")
             inviter = await repo.initiative_name(session, activity.initiative_id)
-            await _tell_members(
-                session, invited_id, f"decision:tcw:{activity.id}-{invited_id}", now, context.settings.default_language,
+            await posts.tell_members(
+                session, invited_id, f"decision:tcw:{activity.id}-{invited_id}:", now, context.settings.default_language,
                 lambda gettext: gettext("{initiative} vraagt jullie niet meer om samen <b>{title}</b> te organiseren. "
                                         "De uitnodiging is ingetrokken.").format(initiative=escape(inviter), title=escape(activity.title)))
             status = None
         else:
             row = await repo.coorganiser(session, activity.id, invited_id)
             status = row.status if row is not None else None
-    await query.answer()
     if not done:
         await query.message.reply_text(_invitation_answer(context, status, name))
         return
@@ -361,8 +341,8 @@ async def leave(update: Update, context: KnooppuntContext) -> None:
         if done:
             audit.record(session, user_id, "together.coorganise_left", "activity", activity.id, initiative=initiative_id)
             leaving = await repo.initiative_name(session, initiative_id)
-            await _tell_members(
-                session, activity.initiative_id, f"decision:tcl:{activity.id}-{initiative_id}", now,
+            await posts.tell_members(
+                session, activity.initiative_id, f"decision:tcl:{activity.id}-{initiative_id}:", now,
                 context.settings.default_language,
                 lambda gettext: gettext("{initiative} organiseert <b>{title}</b> niet meer samen met jullie.").format(
                     initiative=escape(leaving), title=escape(activity.title)))
@@ -376,19 +356,12 @@ async def leave(update: Update, context: KnooppuntContext) -> None:
 
 
 def register(application: Application) -> None:
-    add_conversation(
-        application,
-        lambda: ConversationHandler(
-            entry_points=[CallbackQueryHandler(search_start, pattern=r"^tc:q:")],
-            states={SEARCH: [MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, search_text)]},
-            fallbacks=STEPS.fallbacks(stop),
-            name="together_search",
-            allow_reentry=True,
-        ),
-    )
-    application.add_handler(CallbackQueryHandler(candidates, pattern=r"^tc:i:"))
-    application.add_handler(CallbackQueryHandler(invite, pattern=r"^tc:p:"))
-    application.add_handler(CallbackQueryHandler(answer, pattern=r"^tc:[ad]:"))
-    application.add_handler(CallbackQueryHandler(withdraw, pattern=r"^tc:w:"))
-    application.add_handler(CallbackQueryHandler(leave_ask, pattern=r"^tc:l:"))
-    application.add_handler(CallbackQueryHandler(leave, pattern=r"^tc:L:"))
+    add_typed_answer(application, STEPS, r"^tc:q:", search_start, SEARCH, search_text, stop)
+    add_buttons(application, {
+        r"^tc:i:": candidates,
+        r"^tc:p:": invite,
+        r"^tc:[ad]:": answer,
+        r"^tc:w:": withdraw,
+        r"^tc:l:": leave_ask,
+        r"^tc:L:": leave,
+    })

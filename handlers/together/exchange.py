@@ -17,29 +17,35 @@ item (t.me/<bot>?start=tg-<id>); the response is made there, where the bot can a
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import get_translator
 from domain import together as rules
+from domain.datefmt import format_day
 from domain.ids import db_id, db_id_field, page_number
 from domain.htmltext import truncate
 from domain.paging import page_of
-from handlers.core.common import PRIVATE, escape, page_buttons, page_heading, register_deep_link, show_result
+from handlers.core.common import PRIVATE, add_buttons, escape, page_buttons, page_heading, register_deep_link, show_result
 from handlers.together import posts
 from storage.repositories import audit, outbox
 from storage.repositories import together as repo
 from storage.repositories import users
+from storage.tables_together import TogetherItem
 
 logger = logging.getLogger(__name__)
 
 LIST_PAGE = 5
 EXPIRY_JOB = "together-expiry"
 EXPIRY_EVERY = timedelta(hours=1)
+T = TypeVar("T")
 
 
 def card_key(response_id: int, user_id: int | None = None) -> str:
@@ -66,23 +72,22 @@ async def _item_view(context: KnooppuntContext, item_id: int, user_id: int) -> t
     return text, InlineKeyboardMarkup([[InlineKeyboardButton(posts.respond_label(item, _), callback_data=f"tg:h:{item.id}")]])
 
 
+async def _send_item(update: Update, context: KnooppuntContext, item_id: int | None) -> None:
+    """The item, with the presser's button, as a new message in this chat (or that it is gone)."""
+    shown = await _item_view(context, item_id or 0, update.effective_user.id)
+    text, markup = shown if shown is not None else (context.gettext("Deze vraag of dit aanbod bestaat niet meer."), None)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
 async def view(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     await query.answer()
-    shown = await _item_view(context, db_id_field(query.data, 2) or 0, update.effective_user.id)
-    if shown is None:
-        await query.message.reply_text(context.gettext("Deze vraag of dit aanbod bestaat niet meer."))
-        return
-    await context.bot.send_message(update.effective_chat.id, shown[0], reply_markup=shown[1])
+    await _send_item(update, context, db_id_field(query.data, 2))
 
 
 async def open_from_link(update: Update, context: KnooppuntContext, payload: str) -> None:
     """/start tg-<id>: the item, with its button, in the private chat."""
-    shown = await _item_view(context, db_id(payload) or 0, update.effective_user.id)
-    if shown is None:
-        await update.effective_message.reply_text(context.gettext("Deze vraag of dit aanbod bestaat niet meer."))
-        return
-    await update.effective_message.reply_text(shown[0], reply_markup=shown[1])
+    await _send_item(update, context, db_id(payload))
 
 
 # -- "Ik kan helpen" ----------------------------------------------------------------------------
@@ -121,13 +126,11 @@ async def respond(update: Update, context: KnooppuntContext) -> None:
                 audit.record(session, user.id, "together.responded", "together_item", item.id, response=response.id, initiative=helping)
                 helper_name = await repo.initiative_name(session, helping)
                 asker_name = await repo.initiative_name(session, item.initiative_id)
-                for member in await repo.member_ids(session, item.initiative_id):
-                    language = await posts.language_of(session, member, default)
-                    gettext = get_translator(language).gettext
-                    text = _card_text(gettext, item.direction, item.text, helper_name, user.first_name or "?")
-                    markup = InlineKeyboardMarkup([[InlineKeyboardButton(gettext("✅ Accepteren"), callback_data=f"tg:a:{response.id}"),
-                                                    InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tg:d:{response.id}")]])
-                    await outbox.enqueue(session, member, "together", text, card_key(response.id, member), now, reply_markup=markup.to_dict())
+                await posts.tell_members(
+                    session, item.initiative_id, card_key(response.id), now, default,
+                    lambda gettext: _card_text(gettext, item.direction, item.text, helper_name, user.first_name or "?"),
+                    lambda gettext: InlineKeyboardMarkup([[InlineKeyboardButton(gettext("✅ Accepteren"), callback_data=f"tg:a:{response.id}"),
+                                                           InlineKeyboardButton(gettext("Nee dank je"), callback_data=f"tg:d:{response.id}")]]))
     if outcome == "gone":
         await query.answer(_closed_text(context, item.status if item is not None else None), show_alert=True)
         return
@@ -225,59 +228,66 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
 # -- settled, extended ---------------------------------------------------------------------------
 
 
-async def settle(update: Update, context: KnooppuntContext) -> None:
+async def _change_own_item(update: Update, context: KnooppuntContext, action: str,
+                           change: Callable[[AsyncSession, TogetherItem], Awaitable[T | None]],
+                           unchanged: Callable[[TogetherItem], str]) -> T | None:
+    """A button on an item only its initiative's (active) members may press ("Geregeld", "Verlengen"):
+    `change` runs in one transaction when the presser is one (None: it changed nothing, and the
+    presser reads `unchanged(item)`); otherwise a pop-up and an audit entry. The press is answered."""
     query = update.callback_query
-    _ = context.gettext
     user_id = update.effective_user.id
     item_id = db_id_field(query.data, 2)
+    result: T | None = None
     async with context.session() as session:
         item = await repo.get_item(session, item_id) if item_id else None
         allowed = item is not None and await repo.is_active_member(session, user_id, item.initiative_id)
         if not allowed:
-            audit.record_denied(session, user_id, "together.settle", "together_item", item_id)
-            done = False
+            audit.record_denied(session, user_id, f"together.{action}", "together_item", item_id)
         else:
-            done = await repo.settle(session, item.id, user_id, context.now())
-            if done:
-                audit.record(session, user_id, "together.settled", "together_item", item.id)
+            result = await change(session, item)
     if not allowed:
-        await query.answer(_("Dit mag je niet doen."), show_alert=True)
-        return
+        await query.answer(context.gettext("Dit mag je niet doen."), show_alert=True)
+        return None
     await query.answer()
-    if not done:
-        await query.message.reply_text(_("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED
-                                       else _("Dit is al verlopen. Er is niets veranderd."))
-        return
-    await posts.update_group_posts(context.application, context.bot_data.session_factory, item.id)
-    await show_result(update, context, _("✅ Geregeld! Het staat niet meer in de lijsten. Fijn dat het gelukt is."))
+    if result is None:
+        await query.message.reply_text(unchanged(item))
+    return result
+
+
+async def settle(update: Update, context: KnooppuntContext) -> None:
+    _ = context.gettext
+    user_id = update.effective_user.id
+
+    async def settle_item(session: AsyncSession, item: TogetherItem) -> bool | None:
+        if not await repo.settle(session, item.id, user_id, context.now()):
+            return None
+        audit.record(session, user_id, "together.settled", "together_item", item.id)
+        await posts.queue_group_edits(session, context.application, item.id)  # the groups' messages say so
+        return True
+
+    def unchanged(item: TogetherItem) -> str:
+        return _("Dit is al geregeld. Er is niets veranderd.") if item.status == rules.SETTLED else _("Dit is al verlopen. Er is niets veranderd.")
+
+    if await _change_own_item(update, context, "settle", settle_item, unchanged):
+        context.bot_data.outbox.wake()
+        await show_result(update, context, _("✅ Geregeld! Het staat niet meer in de lijsten. Fijn dat het gelukt is."))
 
 
 async def extend(update: Update, context: KnooppuntContext) -> None:
-    query = update.callback_query
     _ = context.gettext
     user_id = update.effective_user.id
-    item_id = db_id_field(query.data, 2)
-    async with context.session() as session:
-        item = await repo.get_item(session, item_id) if item_id else None
-        allowed = item is not None and await repo.is_active_member(session, user_id, item.initiative_id)
-        if not allowed:
-            audit.record_denied(session, user_id, "together.extend", "together_item", item_id)
-            new_expiry = None
-        else:
-            new_expiry = await repo.extend(session, item.id, context.now())
-            if new_expiry is not None:
-                audit.record(session, user_id, "together.extended", "together_item", item.id)
-    if not allowed:
-        await query.answer(_("Dit mag je niet doen."), show_alert=True)
-        return
-    await query.answer()
-    if new_expiry is None:
-        await query.message.reply_text(_("Verlengen kan één keer, en alleen zolang het nog openstaat."))
-        return
-    from domain.datefmt import format_day
 
-    day = format_day(rules.last_day(new_expiry, context.settings.timezone), locale=context.language)
-    await show_result(update, context, _("⏳ Verlengd tot en met {day}.").format(day=escape(day)))
+    async def extend_item(session: AsyncSession, item: TogetherItem) -> datetime | None:
+        new_expiry = await repo.extend(session, item.id, context.now())
+        if new_expiry is not None:
+            audit.record(session, user_id, "together.extended", "together_item", item.id)
+        return new_expiry
+
+    new_expiry = await _change_own_item(update, context, "extend", extend_item,
+                                        lambda _item: _("Verlengen kan één keer, en alleen zolang het nog openstaat."))
+    if new_expiry is not None:
+        day = format_day(rules.last_day(new_expiry, context.settings.timezone), locale=context.language)
+        await show_result(update, context, _("⏳ Verlengd tot en met {day}.").format(day=escape(day)))
 
 
 # -- /mijn -----------------------------------------------------------------------------------------
@@ -384,9 +394,8 @@ async def expiry_round(application: Application) -> tuple[int, int]:
         expired = await repo.expire_due(session, now)
         for item_id in expired:
             audit.record(session, None, "together.expired", "together_item", item_id)
-    for item_id in expired:
-        await posts.update_group_posts(application, services.session_factory, item_id)
-    if reminded:
+            await posts.queue_group_edits(session, application, item_id)  # the groups' messages say so
+    if reminded or expired:
         services.outbox.wake()
     return reminded, len(expired)
 
@@ -411,9 +420,11 @@ register_deep_link(posts.DEEP_LINK, open_from_link)
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler(["vraagaanbod", "exchange"], list_command, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(list_page, pattern=r"^tl:"))
-    application.add_handler(CallbackQueryHandler(view, pattern=r"^tg:v:"))
-    application.add_handler(CallbackQueryHandler(respond, pattern=r"^tg:h:"))
-    application.add_handler(CallbackQueryHandler(decide, pattern=r"^tg:[ad]:"))
-    application.add_handler(CallbackQueryHandler(settle, pattern=r"^tg:s:"))
-    application.add_handler(CallbackQueryHandler(extend, pattern=r"^tg:x:"))
+    add_buttons(application, {
+        r"^tl:": list_page,
+        r"^tg:v:": view,
+        r"^tg:h:": respond,
+        r"^tg:[ad]:": decide,
+        r"^tg:s:": settle,
+        r"^tg:x:": extend,
+    })

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.i18n import get_translator, user_language
@@ -24,6 +24,7 @@ from storage.tables_outbox import OutboxMessage
 from storage.tables_together import TogetherItem
 
 POST_PREFIX = "together:post:"  # outbox keys of the items' group messages
+EDIT_PREFIX = "together:edit:"  # outbox keys of the edits that close them
 DEEP_LINK = "tg"  # t.me/<bot>?start=tg-<item id>: the item in the private chat, to respond there
 
 
@@ -79,42 +80,65 @@ def _item_of_key(key: str) -> int | None:
     return db_id(parts[2]) if len(parts) == 4 else None
 
 
-async def remember_group_message(session: AsyncSession, row: OutboxMessage, message_id: int) -> None:
-    """Outbox listener: a group message of an item was sent; keep where it landed, for editing later."""
-    item_id = _item_of_key(row.idempotency_key)
-    if item_id is not None:
-        await repo.record_group_message(session, item_id, row.chat_id, message_id)
+def edit_key(item_id: int, chat_id: int) -> str:
+    """Outbox key of the edit that closes an item's group message (an item closes once)."""
+    return f"{EDIT_PREFIX}{item_id}:{chat_id}"
 
 
-async def update_group_posts(application: Application, session_factory: object, item_id: int) -> None:
-    """After settling or expiry: groups' messages say so (no button); unsent ones are dropped.
+async def remember_group_message(application: Application, session: AsyncSession, row: OutboxMessage, message_id: int) -> None:
+    """Outbox listener: a group message of an item was sent; keep where it landed, for editing later.
 
-    The messages are found in together_group_messages (recorded when the outbox sent them), so a
-    message of any age is edited, not only those still in the outbox's 14-day history.
+    It may have left while the item was being settled or expired (in flight, so not dropped then):
+    it is closed right away, in this same transaction.
     """
-    tz = application.bot_data.settings.timezone
-    async with session_factory.begin() as session:  # type: ignore[attr-defined]
-        item = await repo.get_item(session, item_id)
-        if item is None:
-            return
-        name = await repo.initiative_name(session, item.initiative_id)
-        await outbox.cancel(session, post_key(item_id), "closed")
-        sent = await repo.group_messages(session, item_id)
-        languages = {}
-        for chat_id, _message_id in sent:
-            group = await groups_repo.get_group(session, chat_id)
-            languages[chat_id] = group.language if group is not None else application.bot_data.settings.default_language
-    for chat_id, message_id in sent:
-        language = languages[chat_id]
-        try:
-            await application.bot.edit_message_text(item_text(item, name, get_translator(language).gettext, language, tz),
-                                                    chat_id=chat_id, message_id=message_id)
-        except TelegramError:
-            pass  # deleted, too old to edit, or the bot left: the lists and digests no longer show it anyway
+    item_id = _item_of_key(row.idempotency_key)
+    if item_id is not None and await repo.record_group_message(session, item_id, row.chat_id, message_id):
+        await queue_group_edits(session, application, item_id, chat_id=row.chat_id)
+
+
+async def queue_group_edits(session: AsyncSession, application: Application, item_id: int, *, chat_id: int | None = None) -> int:
+    """The item was settled or has expired: its groups' messages say so, without a button.
+
+    In the transaction of that change: unsent group messages are dropped, and an edit is queued
+    (outbox, key `together:edit:<item>:<chat>`) for every message in together_group_messages, so
+    a message of any age is edited, not only those still in the outbox's 14-day history. `chat_id`:
+    only that group's message. Nothing while the item is open.
+    """
+    item = await repo.get_item(session, item_id)
+    if item is None or item.status == rules.OPEN:
+        return 0
+    services = application.bot_data
+    tz = services.settings.timezone
+    name = await repo.initiative_name(session, item.initiative_id)
+    await outbox.cancel(session, post_key(item_id), "closed")
+    count = 0
+    for chat, message_id in await repo.group_messages(session, item_id):
+        if chat_id is not None and chat != chat_id:
+            continue
+        group = await groups_repo.get_group(session, chat)
+        language = group.language if group is not None else services.settings.default_language
+        text = item_text(item, name, get_translator(language).gettext, language, tz)
+        count += await outbox.enqueue_edit(session, chat, message_id, "together", text, edit_key(item_id, chat), services.now())
+    return count
 
 
 async def language_of(session: AsyncSession, user_id: int, default: str) -> str:
     return user_language(await users.get_user(session, user_id), default)
+
+
+Gettext = Callable[[str], str]
+
+
+async def tell_members(  # noqa: PLR0913 - who, the key, and what they read
+    session: AsyncSession, initiative_id: int, key_prefix: str, now: datetime, default: str,
+    write: Callable[[Gettext], str], buttons: Callable[[Gettext], InlineKeyboardMarkup] | None = None,
+) -> None:
+    """One outbox row per member of an initiative (key `<key_prefix><member>`), in their own language:
+    write(gettext) -> the text, buttons(gettext) -> its buttons."""
+    for member in await repo.member_ids(session, initiative_id):
+        gettext = get_translator(await language_of(session, member, default)).gettext
+        markup = buttons(gettext).to_dict() if buttons is not None else None
+        await outbox.enqueue(session, member, "together", write(gettext), f"{key_prefix}{member}", now, reply_markup=markup)
 
 
 def item_link(bot_username: str, item_id: int) -> str:

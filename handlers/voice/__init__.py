@@ -1,6 +1,5 @@
-"""The wijk a voice: signals (/idee), moderation, support (/stem) and what came of them (/voortgang).
-
-Polls, meetings and the input document for the wijkraad join this package later (docs/voice.md).
+"""The wijk a voice: signals (/idee), moderation, support (/stem) and what came of them (/voortgang);
+polls (/peiling), meetings (/overleg) and the input document for the wijkraad (/inbreng). See docs/voice.md.
 """
 
 from __future__ import annotations
@@ -19,6 +18,9 @@ MODULES: list[ModuleType] = [
     import_module("handlers.voice.progress"),  # /voortgang: what came of a signal, told to its supporters
     import_module("handlers.voice.submit"),  # /idee and free text "ik heb een idee" (a conversation)
     import_module("handlers.voice.board"),  # /stem: published signals, support, the deep link stem-<id>
+    import_module("handlers.voice.polls"),  # /peiling, /poll: native polls per group, totals, closing
+    import_module("handlers.voice.meetings"),  # /overleg, /meeting: meetings and the call for input two weeks before
+    import_module("handlers.voice.inbreng"),  # /inbreng, /input: the input document (PDF, Markdown)
 ]
 
 

@@ -30,6 +30,7 @@ SENDING = "sending"  # handed to Telegram; the answer is not recorded yet
 SENT = "sent"
 FAILED = "failed"  # refused, blocked, expired or cancelled: never tried again
 OPEN = (PENDING, CLAIMED, SENDING)
+EDIT_TEXT = "edit_text"  # a row that edits a message sent before (handlers.core.outbox.edit_text)
 
 
 async def enqueue(  # noqa: PLR0913 - the fields of one message
@@ -45,23 +46,44 @@ async def enqueue(  # noqa: PLR0913 - the fields of one message
     thread_id: int | None = None,
     at: datetime | None = None,
     expires_at: datetime | None = None,
+    method: str | None = None,
+    message_id: int | None = None,
 ) -> bool:
     """Add one message unless a row with the same idempotency key exists; True when added.
 
     A user marked unreachable (blocked the bot) gets the row as failed: recorded, never sent.
+    `method` other than message/photo is sent by a sender its capability registered
+    (handlers.core.outbox.register_sender), e.g. "poll"; `message_id` is the message it acts on.
     """
     status, error = PENDING, None
     if chat_id > 0 and await session.scalar(select(User.unreachable_since).where(User.id == chat_id)) is not None:
         status, error = FAILED, "unreachable"
     values = {
-        "chat_id": chat_id, "kind": kind, "method": "photo" if photo else "message", "text": text, "photo": photo,
+        "chat_id": chat_id, "kind": kind, "method": method or ("photo" if photo else "message"), "text": text, "photo": photo,
         "reply_markup": reply_markup, "thread_id": thread_id, "idempotency_key": key[:200], "status": status,
         "attempts": 0, "next_attempt_at": at or now, "expires_at": expires_at, "created_at": now, "last_error": error,
+        "message_id": message_id,
     }
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
     result = await session.execute(statement)
     return bool(rowcount(result))
+
+
+async def enqueue_edit(  # noqa: PLR0913 - the fields of one edit
+    session: AsyncSession,
+    chat_id: int,
+    message_id: int,
+    kind: str,
+    text: str,
+    key: str,
+    now: datetime,
+    *,
+    reply_markup: dict[str, Any] | None = None,
+) -> bool:
+    """Edit the text (and buttons; None removes them) of message `message_id` in `chat_id`, once
+    per key. It waits behind the chat's earlier rows like any message; True when added."""
+    return await enqueue(session, chat_id, kind, text, key, now, reply_markup=reply_markup, method=EDIT_TEXT, message_id=message_id)
 
 
 async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: int) -> list[OutboxMessage]:
@@ -104,10 +126,11 @@ async def mark_handed(session: AsyncSession, row_id: int) -> None:
 
 
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime, message_id: int | None) -> None:
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id)
-        .values(status=SENT, sent_at=now, message_id=message_id, last_error=None, attempts=OutboxMessage.attempts + 1)
-    )
+    """Telegram took it; `message_id` None keeps what the row had (an edit's target)."""
+    values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": None, "attempts": OutboxMessage.attempts + 1}
+    if message_id is not None:
+        values["message_id"] = message_id
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
 
 
 async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str, *, count: bool = True) -> None:

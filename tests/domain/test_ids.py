@@ -35,3 +35,11 @@ def test_page_numbers():
     assert page_number("0") == 0
     assert page_number("99999999999999") == 0
     assert page_number("x") == 0
+
+
+def test_choice_index_is_a_button_position_within_bounds():
+    from domain.ids import choice_index
+
+    assert choice_index("0", 2) == 0 and choice_index("1", 2) == 1
+    assert choice_index("2", 2) is None and choice_index("-1", 2) is None and choice_index("x", 2) is None
+    assert choice_index(None, 2) is None and choice_index("99999", 100000) is None

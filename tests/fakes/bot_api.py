@@ -19,7 +19,7 @@ BOT_ID = 7000001
 BOT_USERNAME = "knooppunt_test_bot"
 SEND_METHODS = {
     "sendMessage", "sendVenue", "sendLocation", "sendPhoto", "sendDocument", "copyMessage",
-    "forwardMessage", "sendMediaGroup",
+    "forwardMessage", "sendMediaGroup", "sendPoll",
 }
 
 
@@ -36,7 +36,7 @@ class ApiCall:
 
     @property
     def text(self) -> str:
-        return self.params.get("text") or self.params.get("caption") or ""
+        return self.params.get("text") or self.params.get("caption") or self.params.get("question") or ""
 
     @property
     def reply_markup(self) -> dict | None:
@@ -74,6 +74,7 @@ class FakeBotAPI(BaseRequest):
         self.username = username
         self._faults: deque[Fault] = deque()
         self._message_id = 1000
+        self.polls: dict[tuple[int, int], dict[str, Any]] = {}  # (chat id, message id) -> the poll sent there
 
     # -- BaseRequest --------------------------------------------------------------------------
     @property
@@ -153,6 +154,12 @@ class FakeBotAPI(BaseRequest):
             return []
         if api_method in SEND_METHODS or (api_method.startswith("edit") and "inline_message_id" not in params):
             return self._message(api_method, params)
+        if api_method == "stopPoll":
+            poll = self.polls.get((int(params["chat_id"]), int(params["message_id"])))
+            if poll is None:
+                return None  # Telegram: Bad Request (the fault is scripted with fail_next when a test needs it)
+            poll["is_closed"] = True
+            return poll
         if api_method == "getChat":
             chat_id = int(params["chat_id"])
             return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup", "title": "Groep"}
@@ -188,6 +195,18 @@ class FakeBotAPI(BaseRequest):
             message["document"] = {"file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}"}
         if api_method == "sendPhoto":
             message["photo"] = [{"file_id": f"photo{message_id}", "file_unique_id": f"p{message_id}", "width": 1, "height": 1}]
+        if api_method == "sendPoll":
+            options = params["options"]
+            options = json.loads(options) if isinstance(options, str) else options
+            message["poll"] = {
+                "id": f"poll{message_id}", "question": params["question"], "total_voter_count": 0, "is_closed": False,
+                "options": [{"text": o["text"] if isinstance(o, dict) else str(o), "voter_count": 0, "persistent_id": f"o{i}"}
+                            for i, o in enumerate(options)],
+                "allows_revoting": True, "members_only": False,
+                "is_anonymous": params.get("is_anonymous", True) not in (False, "false", "False"), "type": "regular",
+                "allows_multiple_answers": params.get("allows_multiple_answers", False) in (True, "true", "True"),
+            }
+            self.polls[(chat_id, message_id)] = message["poll"]
         if isinstance(params.get("reply_markup"), dict) and "inline_keyboard" in params["reply_markup"]:
             message["reply_markup"] = params["reply_markup"]
         return message

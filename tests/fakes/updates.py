@@ -111,3 +111,16 @@ def my_chat_member(chat: dict, by: dict, old: str = "left", new: str = "member")
             "new_chat_member": {"user": bot_user, "status": new},
         },
     }
+
+
+def poll_answer(poll_id: str, voter: dict, option_ids: list[int]) -> dict:
+    """Someone answered (or, with no options, took back) a non-anonymous poll the bot sent."""
+    body = {"poll_id": poll_id, "user": voter, "option_ids": option_ids, "option_persistent_ids": [f"o{i}" for i in option_ids]}
+    return {"update_id": next(_update_ids), "poll_answer": body}
+
+
+def poll_totals(poll: dict, counts: list[int], voters: int | None = None, closed: bool = False) -> dict:
+    """Telegram's new totals of a poll the bot sent (`poll` as the fake Bot API recorded it)."""
+    options = [{**option, "voter_count": count} for option, count in zip(poll["options"], counts, strict=True)]
+    body = {**poll, "options": options, "total_voter_count": sum(counts) if voters is None else voters, "is_closed": closed}
+    return {"update_id": next(_update_ids), "poll": body}

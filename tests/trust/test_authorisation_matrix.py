@@ -271,6 +271,10 @@ FORGED = [
     # the /idee steps only inside the presser's own conversation
     "vm:ok:{a}", "vm:ok:abc", "vm:mg:{a}", "vm:no:{a}", "vm:in:{a}:{b}", "vm:r:{a}:p", "vm:r:{a}:zz", "vp:n:{a}", "vp:n:x",
     "vp:s:ingebracht", "vp:d:0", "vp:ok", "vi:send", "vi:again", "vi:t:evil", "vi:b:999", "vi:n:1", "vs:o:99999999999",
+    # polls, meetings and the input document (tests/test_voice_polls.py, tests/test_inbreng.py): steps of the
+    # presser's own conversation, and documents only for the buurten the presser coordinates
+    "pln:{n}", "pln:done", "pla:1", "plm:0", "plw:c:0", "plc:ok", "ovk:wijkraad", "ovb:0", "ovw:c:0", "ovc:ok",
+    "inb:spangen", "inb:..", "inp:spangen:3:nl", "inp:spangen:4:nl", "inp:spangen:3:xx", "inp:x",
     # vraag & aanbod and co-organising (tests/test_together.py has the journeys and the abuse cases)
     "tg:h:99999", "tg:h:abc", "tg:a:99999", "tg:d:abc", "tg:s:99999", "tg:s:", "tg:x:99999", "tg:v:99999",
     "tc:i:99999", "tc:i:abc", "tc:p:{act}:{a}", "tc:p:99999:{b}", "tc:p:{act}:abc", "tc:a:{act}:{b}", "tc:d:{act}:{a}",
@@ -302,6 +306,9 @@ PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's 
     "admin": "alias of beheer", "digest_pause": "alias of digest_pauze", "digest_resume": "alias of digest_hervat",
     "digest_time": "alias of digest_tijd", "digest_preview": "alias of digest_voorbeeld", "digest_empty": "alias of digest_leeg",
     "voortgang": "tests/test_voice_signals.py (refused for residents and other buurten)", "progress": "alias of voortgang",
+    "peiling": "tests/test_voice_polls.py (strangers, other networks' coordinators)", "poll": "alias of peiling",
+    "overleg": "tests/test_inbreng.py (residents, coordinators without a buurt)", "meeting": "alias of overleg",
+    "inbreng": "tests/test_inbreng.py (residents, forged buurt)", "input": "alias of inbreng",
     "vraag": "tests/test_together.py (members of an active initiative only)", "ask": "alias of vraag",
     "aanbod": "tests/test_together.py (members of an active initiative only)", "offer": "alias of aanbod",
 }

@@ -90,6 +90,12 @@ PERSON_COLUMNS = {
     "schedules": ([], []),
     "initiative_languages": ([], []),
     "initiative_networks": ([], []),
+    # Polls and meetings (docs/voice.md): who answered a poll with names is erased with the person.
+    "polls": ([], ["created_by"]),
+    "poll_options": ([], []),
+    "poll_messages": (["chat_id"], []),  # group ids are negative: never a person's
+    "poll_answers": (["user_id"], []),
+    "meetings": ([], ["created_by"]),
 }
 
 

@@ -1,7 +1,7 @@
 """together: vraag & aanbod between initiatives (items, their networks, their group messages, responses) and co-organisers of activities
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import storage.models
 
 revision = "0013"
-down_revision = "0011"  # the lead re-chains this after the migrations merged before it (0011: voice signals)
+down_revision = "0012"  # after 0011 (voice signals) and 0012 (voice polls)
 branch_labels = None
 depends_on = None
 
