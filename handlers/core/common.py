@@ -170,6 +170,7 @@ def add_conversation(application: Application, build: Callable[[], ConversationH
         conversation = build()
     if conversation.name is None:
         raise ValueError("a conversation needs a name (its Steps guide)")
+    _PER_CHAT[conversation.name] = conversation.per_chat
     entries = {id(handler) for handler in conversation.entry_points}
     handlers = [*conversation.entry_points, *conversation.fallbacks, *(h for hs in conversation.states.values() for h in hs)]
     wrapped: set[int] = set()
@@ -193,9 +194,18 @@ class ConversationOver(Exception):
 
 
 STEPS_KEY = "conversation_steps"  # user_data: {conversation name: {chat id: the step it is at}}
+# A conversation with per_chat=False (started in a group, continued in the private chat) has one
+# step per person, whatever the chat: it is noted under ANY_CHAT.
+ANY_CHAT = 0
+_PER_CHAT: dict[str, bool] = {}
+
+
+def _chat_key(name: str, chat_id: int) -> int:
+    return chat_id if _PER_CHAT.get(name, True) else ANY_CHAT
 
 
 def _note_state(context: CallbackContext, name: str, chat_id: int, state: object) -> None:
+    chat_id = _chat_key(name, chat_id)
     steps = context.user_data.setdefault(STEPS_KEY, {}).setdefault(name, {})
     if state == ConversationHandler.END:
         steps.pop(chat_id, None)
@@ -207,7 +217,7 @@ def noted_state(context: CallbackContext, name: str, update: Update) -> object |
     """The step this chat is at in the conversation called `name`, as its callbacks returned it."""
     if context.user_data is None or update.effective_chat is None:
         return None
-    return context.user_data.get(STEPS_KEY, {}).get(name, {}).get(update.effective_chat.id)
+    return context.user_data.get(STEPS_KEY, {}).get(name, {}).get(_chat_key(name, update.effective_chat.id))
 
 
 def _tracked(name: str, callback: Callable[..., Awaitable[object]], *, entry: bool) -> Callable[..., Awaitable[object]]:
