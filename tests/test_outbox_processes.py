@@ -164,5 +164,6 @@ def test_two_processes_on_one_postgres_send_every_digest_reminder_and_answer_onc
         assert all(code == 0 for code, _output in results), results
         assert _sends(api, GROUP_IDS) == {chat_id: 1 for chat_id in GROUP_IDS}
         assert _sends(api, RESIDENTS, "Soep koken") == {user_id: 1 for user_id in RESIDENTS}
-        answers = _sends(api, [p["id"] for p in people])
-        assert answers == {p["id"]: 1 for p in people}
+        # /start answers a newcomer with a greeting and the language offer: each exactly once.
+        assert _sends(api, [p["id"] for p in people], "Hallo Buur") == {p["id"]: 1 for p in people}
+        assert _sends(api, [p["id"] for p in people]) == {p["id"]: 2 for p in people}
