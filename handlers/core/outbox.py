@@ -6,8 +6,10 @@ rate limiter, and settles each one: sent, pending again later (timeouts, 5xx, 42
 in the database), or failed (refused; blocked users and removed groups are marked). A row is
 claimed before it is sent and marked "sending" the moment it leaves for Telegram; at most
 IN_FLIGHT rows are on their way at once, so a crash can count at most that many unanswered
-messages as sent (never more than one per chat); nothing is ever sent twice by design.
-See docs/architecture.md.
+messages as sent (never more than one per chat); nothing is ever sent twice by design: a row is
+marked "sending" only while this worker still holds its claim. On PostgreSQL each worker holds an
+advisory lock while its process lives, so the claims of a dead process are released at once by
+the others (or by the restarted one). See docs/architecture.md.
 """
 
 from __future__ import annotations
