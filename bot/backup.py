@@ -17,7 +17,6 @@ import fcntl
 import os
 import re
 import sqlite3
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path

@@ -62,7 +62,7 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)  # KNOOPPUNT_DATA_DIR: the default database (and backups) live here
     api_base_url: str | None = None
     admin_ids: frozenset[int] = frozenset()
-    timezone: ZoneInfo = ZoneInfo("Europe/Amsterdam")
+    timezone: ZoneInfo = ZoneInfo("Europe/Amsterdam")  # noqa: RUF009 - a ZoneInfo is immutable (one per key)
     default_language: str = "nl"
     log_level: str = "INFO"
     geocoder: str = "none"  # none / pdok / nominatim: street addresses (postcodes and buurten work offline)

@@ -179,7 +179,7 @@ class LocalBotApi(BaseRequest):
             message["document"] = params.get("document") if isinstance(params.get("document"), dict) else {
                 "file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}"
             }
-        if method == "sendPhoto" or "photo" in params and isinstance(params.get("photo"), list):
+        if method == "sendPhoto" or ("photo" in params and isinstance(params.get("photo"), list)):
             message["photo"] = [{"file_id": f"photo{message_id}", "file_unique_id": f"p{message_id}", "width": 1, "height": 1}]
         markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:

@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
@@ -36,7 +37,7 @@ class ReplyScope:
     """
 
     _current: contextvars.ContextVar[object | None] = contextvars.ContextVar("knooppunt_reply_scope", default=None)
-    _live: set[object] = set()
+    _live: ClassVar[set[object]] = set()
 
     @classmethod
     def active(cls) -> bool:

@@ -81,7 +81,8 @@ def build_calendar(items: Iterable[CalendarEvent], *, tz: ZoneInfo, now: datetim
     # The VTIMEZONE starts in the first activity's year (the library default starts in 1970).
     first = min((item.start for item in items), default=now).astimezone(tz).date()
     calendar.add_missing_timezones(first_date=date(first.year, 1, 1), last_date=max(date(2038, 1, 1), date(now.year + 3, 1, 1)))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical() unannotated
+    return ical
 
 
 def google_calendar_link(item: CalendarEvent) -> str:

@@ -116,4 +116,5 @@ def format_when(start: datetime, end: datetime | None, now: datetime, *, transla
 
 def short_weekday(weekday: int, *, locale: str) -> str:
     """"ma" / "Mon" (Babel, CLDR), Monday = 0."""
-    return Locale.parse(locale).days["format"]["abbreviated"][weekday].rstrip(".")
+    name: str = Locale.parse(locale).days["format"]["abbreviated"][weekday]
+    return name.rstrip(".")

@@ -9,12 +9,14 @@ category matcher in taxonomy.py.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from domain.geo import BoundingBox, bounding_box, haversine_m
 
@@ -159,7 +161,7 @@ class PlaceMatch:
     end: int
 
 
-def _data(name: str):
+def _data(name: str) -> Traversable:
     return files("domain").joinpath("data", name)
 
 
@@ -176,7 +178,8 @@ def pc4_index() -> dict[str, Pc4]:
 
 @cache
 def buurten() -> tuple[Buurt, ...]:
-    with _data("delfshaven-buurten.csv").open(encoding="utf-8", newline="") as handle:
+    # Traversable.open() takes no newline= in its typed protocol; csv wants newline="" (same as open()).
+    with io.TextIOWrapper(_data("delfshaven-buurten.csv").open("rb"), encoding="utf-8", newline="") as handle:
         return tuple(
             Buurt(
                 name=row["buurt"],

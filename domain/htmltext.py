@@ -87,7 +87,7 @@ _Stack = tuple[tuple[str, str], ...]  # (tag name, raw opening tag), outermost f
 
 def _push_pop(stack: _Stack, atom: _Atom) -> _Stack:
     if atom.open_tag is not None:
-        return stack + ((atom.open_tag, atom.raw),)
+        return (*stack, (atom.open_tag, atom.raw))
     if atom.close_tag is not None and stack and stack[-1][0] == atom.close_tag:
         return stack[:-1]
     return stack
@@ -118,7 +118,8 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         return [text] if _visible(text).strip() else []
     atoms = _atoms(text)
     chunks: list[str] = []
-    start, stack_at_start = 0, ()
+    start = 0
+    stack_at_start: _Stack = ()
     while start < len(atoms):
         head = _reopeners(stack_at_start)
         length, stack = utf16_len(head), stack_at_start
@@ -135,6 +136,7 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
             length += utf16_len(atom.raw)
             stack = _push_pop(stack, atom)
             i += 1
+        cut: tuple[int, int, _Stack] | None
         if i == len(atoms) and length + utf16_len(_closers(stack)) <= limit:
             cut = (i, i, stack)
         else:

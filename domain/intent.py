@@ -8,6 +8,7 @@ When the words point two ways it says so (`choices`), so the bot can ask instead
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -55,7 +56,7 @@ def _word_sets(language: str | None) -> list[Words]:
     return [w for code in order if (w := words_for(code)) is not None]
 
 
-def _tables(words: Words) -> list[tuple[str, dict[str, object]]]:
+def _tables(words: Words) -> list[tuple[str, Mapping[str, object]]]:
     return [("intent", words.intents), ("category", words.categories), ("weekday", words.weekdays)]
 
 
@@ -65,6 +66,8 @@ def _phrase(phrase: str, codes: tuple[str, ...]) -> tuple[str, str, int] | None:
     best: tuple[str, str, int] | None = None
     for code in codes:
         words = words_for(code)
+        if words is None:  # codes come from _word_sets: every one has words
+            continue
         for kind, table in _tables(words):
             if phrase in table:
                 return kind, str(table[phrase]), 0
@@ -81,13 +84,13 @@ def _hits(text: str, language: str | None) -> list[_Hit]:
     codes = tuple(words.language for words in _word_sets(language))
     found: list[_Hit] = []
     for phrase, start, _end, count in ngrams(tokens, MAX_PHRASE_WORDS):
-        hit = _phrase(phrase, codes)
-        if hit is not None:
-            found.append(_Hit(hit[0], hit[1], start, count, hit[2]))
+        known = _phrase(phrase, codes)
+        if known is not None:
+            found.append(_Hit(known[0], known[1], start, count, known[2]))
     found.sort(key=lambda h: (-h.words, h.typos, h.start))
     starts = {t.start: i for i, t in enumerate(tokens)}
     taken: set[int] = set()
-    chosen = []
+    chosen: list[_Hit] = []
     for hit in found:
         first = starts[hit.start]
         span = set(range(first, first + hit.words))

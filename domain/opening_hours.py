@@ -360,10 +360,10 @@ class _FreeParser:
 
     def day_list(self) -> list[int]:
         if self.kind() != "day":
-            last = self.at
-            while self.kind(last - self.at + 1) not in ("end", "day", "comma"):
-                last += 1
-            raise self.fail("which days? Start with days, like 'ma-vr'", self.at, last)
+            last_at = self.at
+            while self.kind(last_at - self.at + 1) not in ("end", "day", "comma"):
+                last_at += 1
+            raise self.fail("which days? Start with days, like 'ma-vr'", self.at, last_at)
         selected: list[int] = []
         self.list_daypart = None
         while self.kind() == "day":
@@ -553,12 +553,12 @@ def _wall_clock(day: date, minutes: int, tz: ZoneInfo) -> datetime:
 
 def _merged_intervals(schedule: WeeklySchedule, today: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
     """UTC intervals from yesterday (ranges past midnight) to a week ahead, touching ones joined."""
-    intervals = []
+    intervals: list[tuple[datetime, datetime]] = []
     for offset in range(-1, 8):
         day = today + timedelta(days=offset)
         for r in schedule.days[day.weekday()]:
-            end = r.end + (MINUTES_PER_DAY if r.crosses_midnight else 0)
-            intervals.append((_wall_clock(day, r.start, tz), _wall_clock(day, end, tz)))
+            end_minutes = r.end + (MINUTES_PER_DAY if r.crosses_midnight else 0)
+            intervals.append((_wall_clock(day, r.start, tz), _wall_clock(day, end_minutes, tz)))
     merged: list[tuple[datetime, datetime]] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:

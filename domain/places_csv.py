@@ -197,12 +197,13 @@ def _read_row(number: int, row: dict[str, str]) -> tuple[PlaceRecord | None, lis
         if not _is_language(code):
             problem("languages", f"'{code}' is not a two-letter language code (ISO 639-1) such as nl, en, ar, tr")
 
-    schedule = None
+    schedule: WeeklySchedule | None = None
     if row["opening_hours"]:
-        schedule = _opening_hours(row["opening_hours"])
-        if isinstance(schedule, OpeningHoursError):
-            problem("opening_hours", f"{schedule.reason}: '{schedule.fragment}' (example: Mo-Th 10:00-16:00; Sa 12:00-17:00)")
-            schedule = None
+        parsed = _opening_hours(row["opening_hours"])
+        if isinstance(parsed, OpeningHoursError):
+            problem("opening_hours", f"{parsed.reason}: '{parsed.fragment}' (example: Mo-Th 10:00-16:00; Sa 12:00-17:00)")
+        else:
+            schedule = parsed
 
     wheelchair = row["wheelchair"].lower() or "unknown"
     if wheelchair not in WHEELCHAIR_VALUES:
@@ -246,7 +247,8 @@ def _opening_hours(text: str) -> WeeklySchedule | OpeningHoursError | None:
     return schedule
 
 
-def _point(row: dict[str, str], postcode: str | None, problem) -> tuple[tuple[float, float] | None, bool]:  # noqa: ANN001
+def _point(row: dict[str, str], postcode: str | None,
+           problem: Callable[[str, str], None]) -> tuple[tuple[float, float] | None, bool]:
     lat_text, lon_text = row["latitude"].replace(",", "."), row["longitude"].replace(",", ".")
     if lat_text or lon_text:
         if not (lat_text and lon_text):

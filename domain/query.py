@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TypedDict, Unpack
 
 from domain.gazetteer import GeocodeResult, buurt_key, buurt_named, fuzzy_lookup, find_place_in_text, lookup_postcode, normalize_text
 from domain.gazetteer import Location as GazetteerLocation
@@ -209,6 +210,16 @@ class Origin:
         return cls("buurt", place.lat, place.lon, buurt_key(place), place.buurt or place.name)
 
 
+class _Filters(TypedDict, total=False):
+    """What Question.changed may change (its fields but the origin)."""
+
+    category: str | None
+    open_now: bool
+    wheelchair: bool
+    language: str | None
+    offset: int
+
+
 @dataclass(frozen=True)
 class Question:
     """A directory question as its answer shows it: where, what, which filters, which page."""
@@ -224,7 +235,7 @@ class Question:
     def has_filters(self) -> bool:
         return bool(self.category or self.open_now or self.wheelchair or self.language)
 
-    def changed(self, **changes: object) -> Question:
+    def changed(self, **changes: Unpack[_Filters]) -> Question:
         """The same question with other filters; any change of what is asked starts at page 1."""
         if "offset" not in changes:
             changes["offset"] = 0

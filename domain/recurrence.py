@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -71,7 +71,7 @@ class Recurrence:
     def _wall(self, dt: datetime) -> datetime:
         return dt.astimezone(self.tz).replace(tzinfo=None)
 
-    def _rrule(self) -> rrule:
+    def _rrule(self) -> rrule | rruleset:
         return rrulestr(self.rule, dtstart=self._wall(self.first_start))
 
     def _occurrence(self, wall_start: datetime) -> Occurrence:

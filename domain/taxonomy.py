@@ -73,12 +73,12 @@ def _terms() -> dict[str, Category]:
             terms.setdefault(normalize_text(term), category)
     for module in all_words():
         for code, phrases in getattr(module, "CATEGORIES", {}).items():
-            category = get_category(code)
-            if category is None:
+            found = get_category(code)
+            if found is None:
                 continue
             for phrase in phrases:
                 for variant in phrase_variants(module, phrase):
-                    terms.setdefault(normalize_text(variant), category)
+                    terms.setdefault(normalize_text(variant), found)
     return terms
 
 

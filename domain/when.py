@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -152,7 +152,7 @@ _FUZZY_WORDS.update({name: _MONTHS[month][0] for name, month in _MONTH_OF.items(
 
 # Words that may stay behind once everything meaningful is taken out.
 _FILLER = {"om", "at", "on", "op", "de", "het", "the", "van", "vanaf", "from", "uur", "en", "and", "-", ":", "/",
-           "ca", "rond", "around", "tegen", "is", "in", "we", "starten", "begint", "start", "beginnen", "vanaf"}
+           "ca", "rond", "around", "tegen", "is", "in", "we", "starten", "begint", "start", "beginnen"}
 _KNOWN = (set(_WEEKDAY_WORDS) | set(_ON_DAYS) | set(_MONTH_OF) | set(_ORDINAL_OF) | set(_NUMBERS) | set(_RELATIVE_DAYS)
           | set(clocks.DAYPART_OF) | _FILLER | {w for h in _HOLIDAYS for w in h.split()} | {
               "vandaag", "vanavond", "vanmiddag", "vanochtend", "vanmorgen", "vannacht", "tonight", "volgende",
@@ -163,7 +163,7 @@ _KNOWN = (set(_WEEKDAY_WORDS) | set(_ON_DAYS) | set(_MONTH_OF) | set(_ORDINAL_OF
               "noon", "midday", "midnight", "middernacht", "other", "latenacht", "morgenvroeg", "vroeg", "between", "tussen"})
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
@@ -363,7 +363,7 @@ def _day_of_month(day: int, today: date) -> date:
         raise WhenError("invalid_date")
     first = today.replace(day=1)
     for months in range(13):
-        month = first + relativedelta(months=months)
+        month: date = first + relativedelta(months=months)
         try:
             found = month.replace(day=day)
         except ValueError:
@@ -458,7 +458,7 @@ def _times(text: _Text, daypart: str | None, *, as_end: bool = False,
         clock = _clock(m["t"])
         if clock.kind == "bare" and m["pre"] is None and not re.search(r"uur|u$|h$", m["t"]):
             raise WhenError("unreadable")  # a lone number is no time ("blub 5")
-        if as_end and clock.kind in ("padded", "midnight") or (as_end and clock.hour == 0):
+        if (as_end and clock.kind in ("padded", "midnight")) or (as_end and clock.hour == 0):
             return [(clock.minutes, None)]
         starts = clocks.start_readings(clock, daypart, midnight_start=mode, night_end=night_end)
         return [(start, None) for start in starts]
@@ -491,9 +491,9 @@ def _two_days(words: str, now: datetime, tz: ZoneInfo) -> When | None:
             last = _read(right, first.start, tz, as_end=True, night_end=first.start.astimezone(tz).hour >= 18)
         except WhenError:
             continue
-        if first.end is None and first.rrule is None and last.end is None and last.rrule is None:
-            if to_utc(last.start) - to_utc(first.start) <= timedelta(days=14):
-                return When(first.start, last.start)
+        if (first.end is None and first.rrule is None and last.end is None and last.rrule is None
+                and to_utc(last.start) - to_utc(first.start) <= timedelta(days=14)):
+            return When(first.start, last.start)
     return None
 
 
@@ -596,8 +596,8 @@ def _pick_day(on_date: date | None, weekday: tuple[date, bool] | None, relative:
         return other, 0
     if other is not None:
         return other, 0
-    if wd_day is not None:
-        return wd_day, 7 if weekday[1] else 0
+    if weekday is not None:
+        return weekday[0], 7 if weekday[1] else 0
     return None, 1
 
 

@@ -7,18 +7,21 @@ session_factory.begin() as session:` and everything it does commits or rolls bac
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, CursorResult, ExceptionContext, Result, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # dbapi_connection: the driver's own connection (aiosqlite's adapter), not typed by SQLAlchemy
         # Let SQLAlchemy (not the driver) decide when transactions begin, so BEGIN IMMEDIATE below
         # takes the write lock up front and waits on busy_timeout instead of failing mid-way.
         dbapi_connection.isolation_level = None
@@ -30,7 +33,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001
+    def _on_begin(connection: Connection) -> None:
         # A read takes no write lock: it neither waits for writers nor makes them wait.
         read_only = connection.get_execution_options().get("postgresql_readonly", False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
@@ -63,12 +66,12 @@ def _drop_connection_when_unavailable(engine: AsyncEngine) -> None:
     connection so the pool opens fresh ones, and the bot recovers once the file is writable again."""
 
     @event.listens_for(engine.sync_engine, "handle_error")
-    def _on_error(context) -> None:  # noqa: ANN001 - ExceptionContext
+    def _on_error(context: ExceptionContext) -> None:
         if database_unavailable(context.original_exception) or database_unavailable(context.sqlalchemy_exception):
             context.is_disconnect = True
 
 
-def create_engine(database_url: str, **kwargs) -> AsyncEngine:
+def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -86,3 +89,9 @@ def create_session_factory(engine: AsyncEngine, *, read_only: bool = False) -> a
     BEGIN on SQLite instead of BEGIN IMMEDIATE, BEGIN READ ONLY on PostgreSQL)."""
     bind = engine.execution_options(postgresql_readonly=True) if read_only else engine
     return async_sessionmaker(bind, expire_on_commit=False)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. AsyncSession.execute() is typed as returning a Result;
+    for these statements it is a CursorResult, which has the count."""
+    return cast(CursorResult[Any], result).rowcount

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 
-ConversationDict = dict[tuple[int, ...], object]
+ConversationDict = dict[tuple[int | str, ...], object]  # PTB's ConversationKey: (chat id, user id)
+UserOrChatData = dict[Any, Any]  # never stored here (store_data is all False)
 ConversationLoader = Callable[[AsyncSession], Awaitable[ConversationDict]]
 
 CONVERSATION_LOADERS: dict[str, ConversationLoader] = {}
@@ -27,7 +28,7 @@ def register_conversation_loader(name: str, loader: ConversationLoader) -> None:
     CONVERSATION_LOADERS[name] = loader
 
 
-class DatabaseConversationPersistence(BasePersistence[dict, dict, Any]):
+class DatabaseConversationPersistence(BasePersistence[UserOrChatData, UserOrChatData, Any]):
     def __init__(self) -> None:
         super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=False, callback_data=False), update_interval=60)
         self.session_factory: async_sessionmaker[AsyncSession] | None = None  # set by bot.app
@@ -39,14 +40,14 @@ class DatabaseConversationPersistence(BasePersistence[dict, dict, Any]):
         async with self.session_factory() as session:
             return await loader(session)
 
-    async def update_conversation(self, name: str, key: tuple[int, ...], new_state: object | None) -> None:
+    async def update_conversation(self, name: str, key: tuple[int | str, ...], new_state: object | None) -> None:
         """Nothing to do: the handlers wrote the state with their answer."""
 
     # Nothing else is persisted (store_data is all False), so these are never asked for anything.
-    async def get_user_data(self) -> dict[int, dict]:
+    async def get_user_data(self) -> dict[int, UserOrChatData]:
         return {}
 
-    async def get_chat_data(self) -> dict[int, dict]:
+    async def get_chat_data(self) -> dict[int, UserOrChatData]:
         return {}
 
     async def get_bot_data(self) -> Any:
@@ -55,10 +56,10 @@ class DatabaseConversationPersistence(BasePersistence[dict, dict, Any]):
     async def get_callback_data(self) -> None:
         return None
 
-    async def update_user_data(self, user_id: int, data: dict) -> None:
+    async def update_user_data(self, user_id: int, data: UserOrChatData) -> None:
         pass
 
-    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+    async def update_chat_data(self, chat_id: int, data: UserOrChatData) -> None:
         pass
 
     async def update_bot_data(self, data: Any) -> None:
@@ -73,10 +74,10 @@ class DatabaseConversationPersistence(BasePersistence[dict, dict, Any]):
     async def drop_chat_data(self, chat_id: int) -> None:
         pass
 
-    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+    async def refresh_user_data(self, user_id: int, user_data: UserOrChatData) -> None:
         pass
 
-    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+    async def refresh_chat_data(self, chat_id: int, chat_data: UserOrChatData) -> None:
         pass
 
     async def refresh_bot_data(self, bot_data: Any) -> None:

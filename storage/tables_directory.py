@@ -7,9 +7,11 @@ Also keeps `initiatives.search_text` in step with name and description, whoever 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import Float, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from domain.gazetteer import normalize_text
 from storage.models import Base, Initiative, UTCDateTime, utcnow
@@ -45,5 +47,5 @@ def search_text_for(name: str | None, description: str | None) -> str:
 
 @event.listens_for(Initiative, "before_insert")
 @event.listens_for(Initiative, "before_update")
-def _refresh_search_text(_mapper, _connection, target: Initiative) -> None:  # noqa: ANN001
+def _refresh_search_text(_mapper: Mapper[Any], _connection: Connection, target: Initiative) -> None:
     target.search_text = search_text_for(target.name, target.description)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,7 +24,7 @@ class RegistrationDraft(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     step: Mapped[str] = mapped_column(String(20))
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
@@ -47,7 +48,7 @@ class ChangeRequest(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String(20))
-    value: Mapped[dict] = mapped_column(JSON)  # {"value": ...}
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"value": ...}
     requested_by: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)

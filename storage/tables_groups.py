@@ -29,7 +29,7 @@ class DigestDelivery(Base):
     period: Mapped[str] = mapped_column(String(16))  # "2026-W50" (weekly) or "2026-12-07" (daily)
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(10), default="sending")  # sending / sent / failed / skipped
-    parts: Mapped[list | None] = mapped_column(JSON)
+    parts: Mapped[list[str] | None] = mapped_column(JSON)
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)
     in_flight: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(String(200))

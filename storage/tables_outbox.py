@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,7 +32,7 @@ class OutboxMessage(Base):
     method: Mapped[str] = mapped_column(String(12), default="message")  # message / photo
     text: Mapped[str] = mapped_column(Text)  # HTML text, or the photo's caption
     photo: Mapped[str | None] = mapped_column(String(255))  # Telegram file_id
-    reply_markup: Mapped[dict | None] = mapped_column(JSON)
+    reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)  # forum topic of a group
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")

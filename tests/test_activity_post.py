@@ -58,7 +58,7 @@ async def test_member_posts_one_off_and_weekly_and_resident_finds_both(bot, worl
                         "\nKlopt dat? Of typ het opnieuw."]
     async with bot.session_factory() as session:
         rows = (await session.scalars(select(Activity).order_by(Activity.id))).all()
-        places = {l.id: l for l in (await session.scalars(select(Location))).all()}
+        places = {place.id: place for place in (await session.scalars(select(Location))).all()}
     assert [(a.title, a.rrule, a.cost, a.status, a.created_by) for a in rows] == [
         ("Kerstmarkt", None, "€ 2,50", "published", MEMBER["id"]),
         ("Koffie-ochtend", "FREQ=WEEKLY;BYDAY=TU", None, "published", MEMBER["id"]),

@@ -7,7 +7,6 @@ from datetime import timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-import handlers.directory.search
 from bot.places_cli import import_records
 from domain.geo import haversine_m
 from domain.places_csv import read_places

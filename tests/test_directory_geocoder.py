@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 import bot.geocoder
-import handlers.directory.search
 from bot.config import ConfigError, load_settings
 from bot.geocoder import NominatimGeocoder, PdokGeocoder, make_geocoder
 from bot.places_cli import import_records
@@ -109,13 +108,13 @@ def test_geocoder_configuration():
     assert load_settings(base).geocoder == "none"
     assert make_geocoder("none", "ua") is None
     assert isinstance(make_geocoder(load_settings({**base, "GEOCODER": "PDOK"}).geocoder, "ua"), PdokGeocoder)
-    with pytest.raises(ConfigError, match="^GEOCODER: expected one of none, pdok, nominatim"):
+    with pytest.raises(ConfigError, match=r"^GEOCODER: expected one of none, pdok, nominatim"):
         load_settings({**base, "GEOCODER": "google"})
-    with pytest.raises(ConfigError, match="^GEOCODER_USER_AGENT"):
+    with pytest.raises(ConfigError, match=r"^GEOCODER_USER_AGENT"):
         load_settings({**base, "GEOCODER": "nominatim"})
     settings = load_settings({**base, "GEOCODER": "nominatim", "GEOCODER_USER_AGENT": "Kp/1 (a@b.nl)"})
     assert isinstance(make_geocoder(settings.geocoder, settings.geocoder_user_agent), NominatimGeocoder)
-    with pytest.raises(ConfigError, match="^GEOCODER_URL"):
+    with pytest.raises(ConfigError, match=r"^GEOCODER_URL"):
         load_settings({**base, "GEOCODER_URL": "ftp://x"})
 
 

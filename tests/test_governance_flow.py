@@ -8,7 +8,6 @@ from sqlalchemy import select
 from bot.app import build_application
 from storage.models import AuditEntry, Initiative, InitiativeMember, Location, Network, NetworkCoordinator, Schedule
 from storage.tables_governance import RegistrationDraft
-from tests.conftest import ADMIN_ID
 from tests.fakes import updates
 from tests.fakes.bot_api import FakeBotAPI
 from tests.harness import BotHarness
@@ -136,7 +135,7 @@ async def test_register_approve_and_owner_is_told(bot):
 
 
 async def test_restart_in_the_middle_loses_nothing(bot, settings):
-    network_id, _other = await seed_networks(bot)
+    _network_id, _other = await seed_networks(bot)
     await bot.say("/aanmelden", VOLUNTEER)
     await bot.say("Taalcafé De Brug", VOLUNTEER)
     await bot.press("reg:cat:taalcafe", VOLUNTEER)

@@ -81,7 +81,7 @@ async def test_bot_added_introduces_itself(bot, clock):
 
 
 async def test_coordinator_links_group_sets_time_and_gets_exactly_one_digest(bot, clock):
-    network_id, (koffie_id, wandel_id) = await _network_with_week(bot)
+    _network_id, (koffie_id, wandel_id) = await _network_with_week(bot)
     [done] = bot.replies(await _add_and_link(bot))
     assert "gekoppeld aan Buurthuiskamers Delfshaven" in done.text
     # One minute ahead of "now" (Monday 09:59).

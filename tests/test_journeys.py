@@ -16,7 +16,6 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-import handlers.directory.search
 from handlers.activities.reminders import job_name
 from storage.models import (
     Activity,

@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-import handlers.directory.search
 from bot.i18n import FSI, PDI
 from bot.places_cli import import_records
 from domain.places_csv import read_places
@@ -82,7 +81,7 @@ def seen(calls) -> list[str]:
 
 @pytest.mark.parametrize("language", ["tr", "ar", "pl", "pt"])
 async def test_resident_journey_shows_no_dutch(bot, world, language):
-    question, help_word, greeting, spoken = QUESTIONS[language]
+    question, help_word, greeting, _spoken = QUESTIONS[language]
     resident = updates.user(5100 + len(language) + ord(language[0]), "Maria", language)
     weekly = await add_activity(bot.session_factory, world, "Koffie-ochtend", datetime(2026, 12, 1, 10, tzinfo=TZ),
                                 datetime(2026, 12, 1, 12, tzinfo=TZ), rrule="FREQ=WEEKLY;BYDAY=TU")

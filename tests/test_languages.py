@@ -6,7 +6,6 @@ from datetime import timezone
 
 import pytest
 
-import handlers.directory.search
 from bot.places_cli import import_records
 from domain.places_csv import read_places
 from tests.directory_data import NOW, PLACES_CSV

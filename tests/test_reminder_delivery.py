@@ -61,7 +61,7 @@ async def rows(bot) -> list:
 
 
 async def test_queued_once_with_the_activity_start_as_expiry(bot, coming):
-    activity, clock = coming
+    activity, _clock = coming
     await run_job(bot, job_name(activity))
     await run_job(bot, job_name(activity))  # a second run (restart, other process) queues nothing
     [sent] = reminders(bot.api)

@@ -12,7 +12,6 @@ from datetime import timezone
 import pytest
 from sqlalchemy import select, update
 
-import handlers.directory.search
 from bot.places_cli import import_records
 from domain.places_csv import read_places
 from storage.models import Initiative, Location

@@ -319,7 +319,7 @@ async def test_the_readme_examples_give_the_answer_they_promise(bot, world):
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")  # noqa: ASYNC240 - read once
     residents = next(line for line in readme.split("\n\n") if "**Residents**" in line)
     examples = [" ".join(e.split()) for e in re.findall(r'\*"([^"]+)"\*', residents)]
     assert examples == ["waar is een buurthuiskamer bij mij in de buurt?", "wat is er zaterdag te doen?"]

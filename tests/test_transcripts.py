@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import handlers.directory.search
 from bot.places_cli import import_records
 from domain.places_csv import read_places
 from tests.activity_seed import COORDINATOR, MEMBER, NOW, TZ, add_activity, seed
@@ -143,7 +142,7 @@ async def test_five_journeys_read_well_and_are_written_to_docs(bot, world):
     english = journeys[1].text()
     for dutch in ("Fijn dat", "Dat begrijp ik niet", "Ik kan alleen tekst", " komt op ", "Wat zoek je"):
         assert dutch not in english, dutch
-    silent = [line for j in journeys for line, after in zip(j.lines, [*j.lines[1:], ">>"]) if line.startswith(">>") and after.startswith(">>")]
+    silent = [line for j in journeys for line, after in zip(j.lines, [*j.lines[1:], ">>"], strict=True) if line.startswith(">>") and after.startswith(">>")]
     assert silent == [], f"no answer to: {silent}"
     document = "\n".join([
         "# Read-through transcripts",

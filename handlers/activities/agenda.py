@@ -89,7 +89,7 @@ class AgendaQuestion:
         return ".".join([period, "-" if self.buurt is None else str(self.buurt), self.category or "-", "k" if self.children else "-"])
 
     @classmethod
-    def from_arg(cls, arg: str) -> "AgendaQuestion | None":
+    def from_arg(cls, arg: str) -> AgendaQuestion | None:
         parts = arg.split(".")
         if len(parts) != 4:
             return None
@@ -460,7 +460,7 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
     loaded = await load_card(context, activity_id, user_id)
     if loaded is None:
         return
-    activity, text, markup = loaded
+    _activity, text, markup = loaded
     try:
         if query.message.photo:
             await query.edit_message_caption(caption=text, reply_markup=markup)

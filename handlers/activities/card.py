@@ -6,12 +6,10 @@ Shared by the agenda (residents), the posting conversation (preview) and the rem
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application
 
 from domain import datefmt
 from domain.agenda import Slot, next_occurrence, occurrences

@@ -140,7 +140,7 @@ STEPS = Steps("activity_manage", N_("een wijziging"), ask, takes_location=_takes
 
 async def edit_value(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
-    activity_id, field = context.user_data.get("activity_edit", (None, None))
+    _activity_id, field = context.user_data.get("activity_edit", (None, None))
     message = update.effective_message
     text = message.text or ""
     changes: dict = {}

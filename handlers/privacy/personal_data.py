@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.context import KnooppuntContext
@@ -119,7 +119,7 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
         found = await personal_data.summary(session, user_id)
     await update.effective_message.reply_text(readable_data(context, found))
     document = {
-        "about": "Knooppunt: everything stored about Telegram user {id}".format(id=user_id),
+        "about": f"Knooppunt: everything stored about Telegram user {user_id}",
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "telegram_user_id": user_id,
         "tables": tables,

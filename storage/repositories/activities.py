@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
+from storage.db import rowcount
 from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Network, User
 from storage.tables_activities import ActivityRsvp, Announcement, AnnouncementTarget, ReminderSent
 
@@ -15,7 +17,7 @@ GOING = "going"
 WAITING = "waiting"
 
 
-def _with_details():
+def _with_details() -> tuple[LoaderOption, ...]:
     return (selectinload(Activity.initiative).selectinload(Initiative.location), selectinload(Activity.location))
 
 
@@ -176,7 +178,7 @@ REMINDER_PENDING = "pending"
 REMINDER_FAILED = "failed"
 
 
-def _reminder_of(activity_id: int, occurrence_at: datetime):  # noqa: ANN202
+def _reminder_of(activity_id: int, occurrence_at: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return (ReminderSent.activity_id == activity_id, ReminderSent.occurrence_at == occurrence_at)
 
 
@@ -210,7 +212,7 @@ async def claim_reminder(session: AsyncSession, activity_id: int, user_id: int, 
         .where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id, ReminderSent.status == REMINDER_PENDING)
         .values(status=REMINDER_SENDING, sent_at=now)
     )
-    if claimed.rowcount:
+    if rowcount(claimed):
         return True
     exists = await session.scalar(select(ReminderSent.id).where(*_reminder_of(activity_id, occurrence_at), ReminderSent.user_id == user_id))
     if exists is not None:
@@ -276,11 +278,11 @@ async def get_target(session: AsyncSession, target_id: int) -> tuple[Announcemen
 
 
 async def is_member(session: AsyncSession, user_id: int, initiative_id: int) -> bool:
-    return await session.scalar(
+    return (await session.scalar(
         select(func.count()).select_from(InitiativeMember).where(
             InitiativeMember.user_id == user_id, InitiativeMember.initiative_id == initiative_id
         )
-    ) > 0
+    ) or 0) > 0
 
 
 async def delete_activity(session: AsyncSession, activity_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -51,7 +51,7 @@ async def entries_for(session: AsyncSession, subject_type: str, subject_id: obje
     )
 
 
-def format_entry(entry: AuditEntry, timezone) -> str:  # noqa: ANN001 - a ZoneInfo
+def format_entry(entry: AuditEntry, timezone: tzinfo) -> str:
     """One line for the command line: local time with its zone (CET/CEST), actor, action, subject, details."""
     when = entry.at.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S %Z")
     actor = str(entry.actor_id) if entry.actor_id is not None else "system"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -67,7 +67,7 @@ class CoordinatorFacts:
     unreachable_groups: list[str]
 
 
-def _network_initiatives(network_id: int):  # noqa: ANN202 - a select of initiative ids
+def _network_initiatives(network_id: int) -> Select[int]:
     return select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id)
 
 

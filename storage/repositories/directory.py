@@ -9,21 +9,22 @@ enough candidates lie inside its inscribed circle, and only those get an exact d
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, literal, select, text, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, exists, func, insert, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from domain.gazetteer import normalize_text
 from domain.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 from domain.places_csv import PlaceRecord
 from domain.opening_hours import MINUTES_PER_DAY, TimeRange, WeeklySchedule
 from domain.ranking import nearby_rank
-from storage.models import Initiative, InitiativeLanguage, InitiativeNetwork, Location, Network, Schedule
+from storage.models import Base, Initiative, InitiativeLanguage, InitiativeNetwork, Location, Network, Schedule
 from storage.tables_directory import GeocodeCache, fetched_day, search_text_for
 
 VERIFIED_FOR = timedelta(days=180)
@@ -36,13 +37,13 @@ WHEELCHAIR_OK = ("yes", "limited")
 # -- filters shared by every resident-facing query -------------------------------------------------
 
 
-def visible_to_residents(now: datetime, *, box_driven: bool = False):  # noqa: ANN201 - SQL expression
+def visible_to_residents(now: datetime, *, box_driven: bool = False) -> ColumnElement[bool]:
     """Active, and verified (or created) within VERIFIED_FOR."""
     status = _unindexed(Initiative.status) if box_driven else Initiative.status
     return and_(status == "active", func.coalesce(Initiative.last_verified_at, Initiative.created_at) >= now - VERIFIED_FOR)
 
 
-def _unindexed(column):  # noqa: ANN001, ANN202 - SQL expressions
+def _unindexed(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
     """The column as an expression no index serves, so the latitude/longitude box drives the query.
 
     Without statistics SQLite would otherwise walk ix_initiatives_status (every active place)
@@ -60,7 +61,7 @@ class PlaceFilter:
     language: str | None = None  # ISO 639-1
     wheelchair: bool = False
 
-    def conditions(self, now: datetime, *, box_driven: bool = False) -> list:
+    def conditions(self, now: datetime, *, box_driven: bool = False) -> list[ColumnElement[bool]]:
         found = [visible_to_residents(now, box_driven=box_driven)]
         if self.category:
             found.append((_unindexed(Initiative.category) if box_driven else Initiative.category) == self.category)
@@ -153,7 +154,7 @@ async def nearest(
     limit: int = 5,
     offset: int = 0,
     place_filter: PlaceFilter = PlaceFilter(),
-    is_open=None,  # noqa: ANN001 - callable(Initiative) -> bool, used when place_filter.open_now
+    is_open: Callable[[Initiative], bool] | None = None,  # used when place_filter.open_now
     prefer_language: str | None = None,  # the resident's language: such places come first in their distance band
 ) -> NearbyResult:
     """The `limit` nearest visible places after `offset`, nearest first (ties by id).
@@ -292,7 +293,7 @@ class ImportOutcome:
 class _Existing:
     id: int
     location_id: int | None
-    compare: tuple
+    compare: tuple[object, ...]
 
 
 async def missing_networks(session: AsyncSession, names: Iterable[str]) -> list[str]:
@@ -303,7 +304,7 @@ async def missing_networks(session: AsyncSession, names: Iterable[str]) -> list[
 
 
 async def import_places(
-    session: AsyncSession, records: Sequence[PlaceRecord], now: datetime, progress=None  # noqa: ANN001 - callable(int)
+    session: AsyncSession, records: Sequence[PlaceRecord], now: datetime, progress: Callable[[int], object] | None = None
 ) -> ImportOutcome:
     """Add or update every record; networks named but missing are created (the caller checked)."""
     outcome = ImportOutcome()
@@ -363,13 +364,15 @@ async def import_places(
     return outcome
 
 
-async def _existing_places(session: AsyncSession, network_names_by_id: dict[int, str]) -> tuple[dict, dict]:
+async def _existing_places(
+    session: AsyncSession, network_names_by_id: dict[int, str]
+) -> tuple[dict[str, _Existing], dict[tuple[str, str], _Existing]]:
     """Every initiative's comparable state, by external_id and by (casefolded name, postcode).
 
     Plain Core queries on the session's connection: no ORM objects for tens of thousands of rows.
     """
     connection = await session.connection()
-    schedules: dict[int, list] = {}
+    schedules: dict[int, list[tuple[int, str, str]]] = {}
     for initiative_id, weekday, opens_at, closes_at in await connection.execute(
         select(Schedule.initiative_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at)
     ):
@@ -420,7 +423,7 @@ def _schedule_rows(schedule: WeeklySchedule | None) -> tuple[tuple[int, str, str
     return tuple(sorted((row.weekday, row.opens_at, row.closes_at) for row in rows_from_schedule(schedule)))
 
 
-def _wanted(record: PlaceRecord) -> tuple:
+def _wanted(record: PlaceRecord) -> tuple[object, ...]:
     return (
         record.external_id, record.name, record.category, record.description, record.address, record.postcode,
         round(record.latitude, 6), round(record.longitude, 6), record.approximate,
@@ -432,14 +435,14 @@ def _wanted(record: PlaceRecord) -> tuple:
     )
 
 
-def _location_values(record: PlaceRecord) -> dict:
+def _location_values(record: PlaceRecord) -> dict[str, Any]:
     return {
         "name": record.name[:120], "address": record.address, "postcode": record.postcode,
         "latitude": record.latitude, "longitude": record.longitude, "approximate": record.approximate, "buurt": record.buurt,
     }
 
 
-def _initiative_values(record: PlaceRecord, now: datetime) -> dict:
+def _initiative_values(record: PlaceRecord, now: datetime) -> dict[str, Any]:
     return {
         "external_id": record.external_id, "name": record.name, "category": record.category,
         "description": record.description, "phone": record.phone, "email": record.email, "website": record.website,
@@ -450,7 +453,12 @@ def _initiative_values(record: PlaceRecord, now: datetime) -> dict:
     }
 
 
-async def _insert_returning(session: AsyncSession, model, values: list[dict]) -> list[int]:  # noqa: ANN001
+def _table(model: type[Base]) -> Table:
+    """A model's Core table (DeclarativeBase types __table__ as any FromClause; ours are Tables)."""
+    return cast(Table, model.__table__)
+
+
+async def _insert_returning(session: AsyncSession, model: type[Initiative | Location], values: list[dict[str, Any]]) -> list[int]:
     """Insert many rows with ids reserved up front; their ids in the order given.
 
     RETURNING in a guaranteed order would make SQLite insert one row per statement, so the ids
@@ -459,20 +467,20 @@ async def _insert_returning(session: AsyncSession, model, values: list[dict]) ->
     """
     if not values:
         return []
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         reserved = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
         ids = list(await session.scalars(reserved, {"table": model.__tablename__, "count": len(values)}))
     else:
-        first = await session.scalar(select(func.coalesce(func.max(model.id), 0))) + 1
+        first = (await session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
         ids = list(range(first, first + len(values)))
     # Core, not ORM, insert: the ORM splits a batch wherever a value switches between NULL and not.
-    await session.execute(insert(model.__table__), [{**row, "id": new_id} for row, new_id in zip(values, ids, strict=True)])
+    await session.execute(insert(_table(model)), [{**row, "id": new_id} for row, new_id in zip(values, ids, strict=True)])
     return ids
 
 
-async def _update_by_id(session: AsyncSession, model, values: list[dict]) -> None:  # noqa: ANN001
+async def _update_by_id(session: AsyncSession, model: type[Initiative | Location], values: list[dict[str, Any]]) -> None:
     """One executemany UPDATE … WHERE id = ? for all rows (Core: the ORM would batch by NULL pattern)."""
-    table = model.__table__
+    table = _table(model)
     columns = [key for key in values[0] if key != "id"]
     statement = update(table).where(table.c.id == bindparam("row_id")).values({c: bindparam(c) for c in columns})
     await session.execute(statement, [{**{c: row[c] for c in columns}, "row_id": row["id"]} for row in values])
@@ -490,7 +498,7 @@ async def _insert_children(session: AsyncSession, pairs: list[tuple[int, PlaceRe
     ]
     for model, values in ((Schedule, schedules), (InitiativeLanguage, languages), (InitiativeNetwork, networks)):
         if values:
-            await session.execute(insert(model.__table__), values)
+            await session.execute(insert(_table(model)), values)
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:

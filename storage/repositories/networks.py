@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import Network, NetworkCoordinator
 
 NETWORK_NAME_MAX = 100
@@ -103,4 +104,4 @@ async def remove_coordinator(session: AsyncSession, network_id: int, user_id: in
     result = await session.execute(
         delete(NetworkCoordinator).where(NetworkCoordinator.network_id == network_id, NetworkCoordinator.user_id == user_id)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))

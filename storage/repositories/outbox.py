@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.db import rowcount
 from storage.models import User
 from storage.tables_outbox import HandledUpdate, OutboxMessage
 
@@ -38,7 +40,7 @@ async def enqueue(  # noqa: PLR0913 - the fields of one message
     now: datetime,
     *,
     photo: str | None = None,
-    reply_markup: dict | None = None,
+    reply_markup: dict[str, Any] | None = None,
     thread_id: int | None = None,
     at: datetime | None = None,
     expires_at: datetime | None = None,
@@ -55,10 +57,10 @@ async def enqueue(  # noqa: PLR0913 - the fields of one message
         "reply_markup": reply_markup, "thread_id": thread_id, "idempotency_key": key[:200], "status": status,
         "attempts": 0, "next_attempt_at": at or now, "expires_at": expires_at, "created_at": now, "last_error": error,
     }
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
     result = await session.execute(statement)
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: int) -> list[OutboxMessage]:
@@ -73,7 +75,7 @@ async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: in
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=OutboxMessage, skip_locked=True)
     ids = list(await session.scalars(query))
     if not ids:
@@ -115,7 +117,7 @@ async def mark_sent(session: AsyncSession, row_id: int, now: datetime, message_i
 
 async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str, *, count: bool = True) -> None:
     """Not sent (timeout, 5xx, 429): pending again from `at`. A refused send is not a sent one."""
-    values: dict = {"status": PENDING, "next_attempt_at": at, "last_error": error[:200], "claimed_at": None, "claimed_by": None}
+    values: dict[str, Any] = {"status": PENDING, "next_attempt_at": at, "last_error": error[:200], "claimed_at": None, "claimed_by": None}
     if count:
         values["attempts"] = OutboxMessage.attempts + 1
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
@@ -135,7 +137,7 @@ async def fail_open_rows(session: AsyncSession, chat_id: int, error: str) -> int
         .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_((PENDING, CLAIMED)))
         .values(status=FAILED, last_error=error[:200])
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 async def mark_user_unreachable(session: AsyncSession, user_id: int, now: datetime) -> None:
@@ -163,7 +165,7 @@ async def _release(session: AsyncSession, now: datetime, *conditions: ColumnElem
         update(OutboxMessage).where(OutboxMessage.status == SENDING, *conditions)
         .values(status=SENT, sent_at=now, last_error="in flight at a crash: counted as sent")
     )
-    return released.rowcount, settled.rowcount
+    return rowcount(released), rowcount(settled)
 
 
 async def release_stale(session: AsyncSession, now: datetime, lease: timedelta, *, lockable: bool = True) -> tuple[int, int]:
@@ -244,7 +246,7 @@ async def expire(session: AsyncSession, now: datetime) -> int:
         .where(OutboxMessage.status == PENDING, OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
         .values(status=FAILED, last_error="expired")
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 async def cancel(session: AsyncSession, key_prefix: str, reason: str) -> int:
@@ -254,7 +256,7 @@ async def cancel(session: AsyncSession, key_prefix: str, reason: str) -> int:
         .where(OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True), OutboxMessage.status == PENDING)
         .values(status=FAILED, last_error=reason[:200])
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 async def cancel_for_chat(session: AsyncSession, chat_id: int, kind: str, reason: str) -> int:
@@ -264,13 +266,13 @@ async def cancel_for_chat(session: AsyncSession, chat_id: int, kind: str, reason
         .where(OutboxMessage.chat_id == chat_id, OutboxMessage.kind == kind, OutboxMessage.status == PENDING)
         .values(status=FAILED, last_error=reason[:200])
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 async def forget_chat(session: AsyncSession, chat_id: int) -> int:
     """A person asked to be forgotten: every message to them, waiting or sent, is deleted."""
     result = await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))
-    return result.rowcount
+    return rowcount(result)
 
 
 async def prune(session: AsyncSession, before: datetime) -> int:
@@ -278,7 +280,7 @@ async def prune(session: AsyncSession, before: datetime) -> int:
     result = await session.execute(
         delete(OutboxMessage).where(OutboxMessage.status.in_((SENT, FAILED)), OutboxMessage.created_at < before)
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 async def sent_messages(session: AsyncSession, key_prefix: str) -> list[tuple[int, int]]:
@@ -289,7 +291,7 @@ async def sent_messages(session: AsyncSession, key_prefix: str) -> list[tuple[in
                OutboxMessage.message_id.is_not(None))
         .order_by(OutboxMessage.id)
     )
-    return [(chat_id, message_id) for chat_id, message_id in rows]
+    return [(chat_id, message_id) for chat_id, message_id in rows if message_id is not None]  # the query keeps only those
 
 
 async def by_key(session: AsyncSession, key: str) -> OutboxMessage | None:
@@ -315,13 +317,13 @@ async def next_due(session: AsyncSession) -> datetime | None:
 
 async def first_time(session: AsyncSession, update_id: int, now: datetime) -> bool:
     """Record `update_id` as handled; False when it was handled before (a redelivered webhook)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
         insert(HandledUpdate).values(update_id=update_id, handled_at=now).on_conflict_do_nothing(index_elements=["update_id"])
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def prune_handled(session: AsyncSession, before: datetime) -> int:
     result = await session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before))
-    return result.rowcount
+    return rowcount(result)

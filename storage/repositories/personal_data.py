@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Table, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import Base, Initiative, InitiativeMember, InitiativeNetwork, NetworkCoordinator
 
 SUBJECT_COLUMNS = frozenset({"user_id", "chat_id", "target_id"})
@@ -32,13 +33,11 @@ NOT_PERSONAL: frozenset[str] = frozenset({
 FORGOTTEN_ACTOR = 0  # stands in for a forgotten person where the column may not be empty
 
 
-def person_columns(table: Table) -> tuple[list[Column], list[Column]]:
+def person_columns(table: Table) -> tuple[list[Column[Any]], list[Column[Any]]]:
     """(subject columns, actor columns) of one table."""
     subjects, actors = [], []
     for column in table.columns:
-        if table.name == "users" and column.name == "id":
-            subjects.append(column)
-        elif column.name in SUBJECT_COLUMNS:
+        if (table.name == "users" and column.name == "id") or column.name in SUBJECT_COLUMNS:
             subjects.append(column)
         elif column.name in ACTOR_COLUMNS:
             actors.append(column)
@@ -109,7 +108,7 @@ async def hand_over_initiatives(session: AsyncSession, user_id: int) -> list[Han
         )
         if other_owners:
             continue
-        initiative = await session.get(Initiative, initiative_id)
+        initiative = await session.get_one(Initiative, initiative_id)
         successor = await session.scalar(
             select(InitiativeMember)
             .where(InitiativeMember.initiative_id == initiative_id, InitiativeMember.user_id != user_id)
@@ -147,13 +146,13 @@ async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
         subjects, actors = person_columns(table)
         if subjects:
             deleted = await session.execute(delete(table).where(or_(*[column == user_id for column in subjects])))
-            if deleted.rowcount:
-                counts[table.name] = counts.get(table.name, 0) + deleted.rowcount
+            if rowcount(deleted):
+                counts[table.name] = counts.get(table.name, 0) + rowcount(deleted)
         for column in actors:
             blank = None if column.nullable else FORGOTTEN_ACTOR
             changed = await session.execute(update(table).where(column == user_id).values({column.name: blank}))
-            if changed.rowcount:
-                counts[table.name] = counts.get(table.name, 0) + changed.rowcount
+            if rowcount(changed):
+                counts[table.name] = counts.get(table.name, 0) + rowcount(changed)
     audit = Base.metadata.tables["audit_log"]
     await session.execute(
         update(audit).where(audit.c.subject_type == "user", audit.c.subject_id == str(user_id)).values(subject_id=None)
@@ -197,4 +196,4 @@ async def summary(session: AsyncSession, user_id: int) -> Summary:
     reminders = await session.scalar(
         select(func.count()).select_from(ReminderSent).where(ReminderSent.user_id == user_id, ReminderSent.status == "sent")
     )
-    return Summary(user, [tuple(r) for r in rsvp_rows], [tuple(r) for r in member_rows], list(networks), reminders or 0)
+    return Summary(user, [tuple(r) for r in rsvp_rows], [(name, role) for name, role in member_rows], list(networks), reminders or 0)

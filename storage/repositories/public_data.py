@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -33,7 +33,7 @@ class PlaceQuery:
     category: str | None = None
     buurt: str | None = None
 
-    def conditions(self, now: datetime) -> list:
+    def conditions(self, now: datetime) -> list[ColumnElement[bool]]:
         found = [visible_to_residents(now), Initiative.location_id.is_not(None)]
         found += [Initiative.search_text.contains(term, autoescape=True) for term in normalize_text(self.words).split()]
         if self.category:

@@ -7,12 +7,14 @@ press at the same time exactly one wins, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.opening_hours import WeeklySchedule
+from storage.db import rowcount
 from storage.models import (
     Initiative,
     InitiativeLanguage,
@@ -36,7 +38,7 @@ async def get_draft(session: AsyncSession, user_id: int, not_before: datetime | 
     return draft
 
 
-async def save_draft(session: AsyncSession, user_id: int, chat_id: int, step: str, data: dict, now: datetime) -> RegistrationDraft:
+async def save_draft(session: AsyncSession, user_id: int, chat_id: int, step: str, data: dict[str, Any], now: datetime) -> RegistrationDraft:
     draft = await session.get(RegistrationDraft, user_id)
     if draft is None:
         draft = RegistrationDraft(user_id=user_id, chat_id=chat_id, step=step, data=dict(data), updated_at=now)
@@ -86,7 +88,7 @@ def schedule_rows(schedule: WeeklySchedule) -> list[Schedule]:
     return rows
 
 
-def location_from(place: dict, name: str) -> Location:
+def location_from(place: dict[str, Any], name: str) -> Location:
     return Location(
         name=name[:120],
         address=(place.get("address") or None) and place["address"][:200],
@@ -100,7 +102,7 @@ def location_from(place: dict, name: str) -> Location:
 
 
 async def create_pending_initiative(
-    session: AsyncSession, user_id: int, data: dict, schedule: WeeklySchedule | None, now: datetime
+    session: AsyncSession, user_id: int, data: dict[str, Any], schedule: WeeklySchedule | None, now: datetime
 ) -> Initiative:
     """Store the finished draft as an initiative waiting for approval (status 'pending')."""
     location = location_from(data["place"], data["name"])
@@ -176,7 +178,7 @@ async def decide(
 
     Approval makes it active and verified now, and its applicant an owner.
     """
-    values: dict = {"status": "active" if approve else "rejected", "updated_at": now}
+    values: dict[str, Any] = {"status": "active" if approve else "rejected", "updated_at": now}
     if approve:
         values["last_verified_at"] = now
     result = await session.execute(
@@ -185,7 +187,7 @@ async def decide(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     session.add(
         InitiativeDecision(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import Activity
 from storage.tables_activities import ActivityRsvp, ReminderSent
 
@@ -23,10 +24,10 @@ async def purge(session: AsyncSession, now: datetime, tz: ZoneInfo) -> dict[str,
     cutoff = now - KEEP_AFTER_ACTIVITY
     one_off = select(Activity.id).where(Activity.rrule.is_(None), func.coalesce(Activity.ends_at, Activity.starts_at) < cutoff)
     rsvps = await session.execute(delete(ActivityRsvp).where(ActivityRsvp.activity_id.in_(one_off)))
-    removed_rsvps = rsvps.rowcount
+    removed_rsvps = rowcount(rsvps)
     series = select(Activity.id).where(Activity.rrule.is_not(None))
-    removed_rsvps += (await session.execute(
+    removed_rsvps += rowcount(await session.execute(
         delete(ActivityRsvp).where(ActivityRsvp.activity_id.in_(series), ActivityRsvp.occurrence_at < cutoff)
-    )).rowcount
+    ))
     reminders = await session.execute(delete(ReminderSent).where(ReminderSent.occurrence_at < cutoff))
-    return {"activity_rsvps": removed_rsvps, "activity_reminders_sent": reminders.rowcount}
+    return {"activity_rsvps": removed_rsvps, "activity_reminders_sent": rowcount(reminders)}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.opening_hours import WeeklySchedule
+from storage.db import rowcount
 from storage.models import Initiative, InitiativeLanguage, InitiativeMember, InitiativeNetwork, Schedule
 from storage.repositories.registrations import load_initiative, location_from, schedule_rows
 from storage.tables_governance import ChangeRequest, Invitation
@@ -18,7 +20,7 @@ FIELDS_NEEDING_APPROVAL = ("name", "category", "networks")
 SIMPLE_FIELDS = ("description", "phone", "email", "website", "wheelchair")
 
 
-async def apply_change(session: AsyncSession, initiative: Initiative, field: str, value, now: datetime) -> None:  # noqa: ANN001
+async def apply_change(session: AsyncSession, initiative: Initiative, field: str, value: Any, now: datetime) -> None:
     """Write one field. `initiative` must come from load_initiative (collections loaded).
 
     value: str for simple fields, name and category; list[int] for networks; list[str] for
@@ -53,7 +55,7 @@ async def set_status(session: AsyncSession, initiative_id: int, from_statuses: t
         .values(status=to_status, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def verify(session: AsyncSession, initiative_id: int, now: datetime) -> None:
@@ -65,7 +67,7 @@ async def verify(session: AsyncSession, initiative_id: int, now: datetime) -> No
 # -- change requests ---------------------------------------------------------------------------
 
 
-async def request_change(session: AsyncSession, initiative_id: int, field: str, value, requested_by: int, now: datetime) -> ChangeRequest:  # noqa: ANN001
+async def request_change(session: AsyncSession, initiative_id: int, field: str, value: Any, requested_by: int, now: datetime) -> ChangeRequest:
     request = ChangeRequest(initiative_id=initiative_id, field=field, value={"value": value}, requested_by=requested_by, created_at=now)
     session.add(request)
     await session.flush()
@@ -84,11 +86,13 @@ async def decide_change(session: AsyncSession, request_id: int, decider_id: int,
         .values(status="approved" if approve else "rejected", decided_by=decider_id, reason=reason, decided_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     if approve:
-        request = await session.get(ChangeRequest, request_id, populate_existing=True)
+        request = await session.get_one(ChangeRequest, request_id, populate_existing=True)
         initiative = await load_initiative(session, request.initiative_id)
+        if initiative is None:  # the request's foreign key keeps its initiative
+            raise LookupError(f"change request {request_id}: initiative {request.initiative_id} is gone")
         await apply_change(session, initiative, request.field, request.value["value"], now)
     return True
 
@@ -122,7 +126,7 @@ async def redeem_invitation(session: AsyncSession, token: str, user_id: int, now
         .values(used_by=user_id, used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return "used", invitation
     session.add(InitiativeMember(initiative_id=invitation.initiative_id, user_id=user_id, role="owner", added_at=now))
     await session.flush()

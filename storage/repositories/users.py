@@ -28,7 +28,7 @@ async def record_contact(
     statement = insert(User).values(
         id=user_id, first_name=first_name, first_seen_at=now, last_seen_at=now, telegram_language=telegram_language
     )
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[User.id],
         set_={
             "last_seen_at": statement.excluded.last_seen_at,
@@ -37,7 +37,7 @@ async def record_contact(
             "telegram_language": func.coalesce(statement.excluded.telegram_language, User.telegram_language),
         },
     ).returning(User.language)
-    return await session.scalar(statement, execution_options={"synchronize_session": False})
+    return await session.scalar(upsert, execution_options={"synchronize_session": False})
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:

@@ -2,7 +2,6 @@ import gettext
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 

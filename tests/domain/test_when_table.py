@@ -21,7 +21,7 @@ def shown(found: When) -> str:
     text = start.strftime("%Y-%m-%d %H:%M")
     if found.end is not None:
         end = found.end.astimezone(TZ)
-        if end.date() == start.date() or (end.date() - start.date()).days == 1 and end.time() < start.time():
+        if end.date() == start.date() or ((end.date() - start.date()).days == 1 and end.time() < start.time()):
             text += end.strftime("-%H:%M")
         else:
             text += end.strftime("-%Y-%m-%d %H:%M")

@@ -39,7 +39,7 @@ async def test_many_concurrent_writers_never_see_database_is_locked(database_url
     factory = create_session_factory(engine)
 
     async def writer(number: int) -> None:
-        for step in range(TRANSACTIONS):
+        for _step in range(TRANSACTIONS):
             async with factory.begin() as session:
                 seen = await session.scalar(select(func.count()).select_from(AuditEntry))
                 session.add(AuditEntry(action="load", detail={"seen": seen, "writer": number}))

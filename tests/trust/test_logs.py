@@ -66,7 +66,6 @@ async def test_directory_logs_no_question_postcode_coordinates_or_address(bot, d
 
     import httpx
 
-    import handlers.directory.search
     from bot.config import setup_logging
     from bot.geocoder import PdokGeocoder
     from bot.places_cli import import_records

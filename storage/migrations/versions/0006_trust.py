@@ -4,10 +4,6 @@ Revision ID: 0006
 Revises: 0005
 """
 
-from alembic import op
-import sqlalchemy as sa
-import storage.models
-
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
