@@ -105,7 +105,7 @@ async def mark_handed(session: AsyncSession, row_id: int, worker: str | None = N
     if worker is not None:
         query = query.where(OutboxMessage.claimed_by == worker)
     result = await session.execute(query.values(status=SENDING))
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime, message_id: int | None) -> None:
