@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
+from handlers.core.outbox import drop_lock
 from handlers.core.common import set_mini_app
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
@@ -107,4 +108,5 @@ async def post_init(application: Application) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
+    await drop_lock(application)  # the outbox worker's liveness lock (PostgreSQL), if the worker never ran
     await application.bot_data.engine.dispose()
