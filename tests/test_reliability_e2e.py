@@ -249,3 +249,23 @@ def test_a_residents_start_is_answered_at_once_while_one_chat_is_under_429_and_a
     assert code == 0, output
     assert "Traceback" not in output, output[-3000:]
     assert TOKEN not in output
+
+
+def test_a_stop_during_an_outage_does_not_wait_for_the_replies_retries(tmp_path):
+    """SIGTERM while a reply is being tried again through 502s: the retries give up at once and the
+    bot stops within stop_bot's 10 s, instead of after the minute a reply may be retried."""
+    with BotApiStandIn() as api:
+        process = start_bot(api, migrated(tmp_path))
+        try:
+            api.wait_for(lambda c: c.method == "getUpdates", timeout=60)
+            api.outage(120, "502")
+            api.push_update(updates.command("start", sender=updates.RESIDENT))
+            deadline = time.monotonic() + 20
+            while len(api.refused) < 3:  # the reply is in its retries (0.5 s, 1 s, then 2 s apart)
+                assert time.monotonic() < deadline, "the reply was never tried"
+                time.sleep(0.05)
+        finally:
+            code, output = stop_bot(process)  # asserts it stopped within 10 s
+    assert code == 0, output
+    assert "Traceback" not in output, output[-3000:]
+    assert "Telegram did not take the reply" in output
