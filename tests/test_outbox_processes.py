@@ -135,7 +135,7 @@ def test_sigkill_during_an_outbox_round_with_429_and_5xx_loses_and_doubles_nothi
         second = start_bot(api, tmp_path / "knooppunt.db", DATABASE_URL=url)
         try:
             # A row that met a fault twice waits its backoff (10 s, then 1 minute): allow for it.
-            if not _wait(lambda: all(_sends(api, GROUP_IDS).values()), 100):
+            if not _wait(lambda: all(_sends(api, GROUP_IDS).values()), 150):
                 rows = [(r.chat_id, r.status, r.attempts, r.last_error, r.next_attempt_at) for r in asyncio.run(_rows(url)) if r.chat_id in GROUP_IDS]
                 pytest.fail(f"not all groups got it: {_sends(api, GROUP_IDS)} {rows}")
             time.sleep(2.0)  # anything sent twice would show up by now
