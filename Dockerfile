@@ -1,6 +1,7 @@
 # Knooppunt in a container: the same install and the same start as the README (and the tests).
 # No Docker engine ran on the development machine, so this file was not built there; every step
-# in it is one the README and the test suite run: `pip install -e .` (the README's install command;
+# in it is one the README and the test suite run: `pip install -e ".[postgres]"` (the README's install command
+# for PostgreSQL, which compose.yaml runs;
 # an editable install reads translations, postcode data and migrations from the source tree, as in
 # the tests), `python -m bot` and `python -m bot health`.
 FROM python:3.11-slim
@@ -17,7 +18,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY domain ./domain
-RUN pip install -e . \
+RUN pip install -e ".[postgres]" \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin knooppunt \
     && mkdir -p /data && chown knooppunt /data
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.cli_common import bounded_int, partial_name, refusal, target_problem
+from domain.counting import counted
 from bot.config import Settings, describe_database, sqlite_path
 
 EXIT_BAD_INPUT = 1
@@ -175,7 +176,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     if folder is not None and args.keep:
         removed = prune(folder, args.keep)
         if removed:
-            print(f"Removed {len(removed)} older backup(s), kept the {args.keep} newest: " + ", ".join(p.name for p in removed))
+            print(f"Removed {counted(len(removed), 'older backup', 'older backups')}, kept the {args.keep} newest: " + ", ".join(p.name for p in removed))
     return 0
 
 

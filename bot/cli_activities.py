@@ -17,7 +17,7 @@ FEED_DAYS = 365
 async def export(settings: Settings, network: str | None, now: datetime) -> tuple[bytes, str | None] | None:
     """The feed as bytes and the network's name; None when no network has that id or name."""
     from domain.calendar_file import build_calendar
-    from handlers.activities.card import calendar_event, upcoming
+    from storage.activity_facts import calendar_event, upcoming
     from storage.db import create_engine, create_session_factory
     from storage.repositories import activities as repo
     from storage.repositories.networks import find_network

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.cli_common import refusal, target_problem, write_atomically
 from bot.config import Settings
+from domain.counting import counted
 from domain.places_csv import CsvRejected, PlaceRecord, PlaceRow, Problem, read_places, write_places
 from storage.db import create_engine, create_session_factory
 from storage.models import Initiative
@@ -81,12 +82,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         f"({len(records)} rows in {seconds:.1f} s)."
     )
     if outcome.created_networks:
-        print(f"Created {len(outcome.created_networks)} network(s): " + ", ".join(outcome.created_networks))
+        print(f"Created {counted(len(outcome.created_networks), 'network', 'networks')}: " + ", ".join(outcome.created_networks))
     return 0
 
 
 def _rejected(path: Path, problems: list[Problem], hint: str | None = None) -> int:
-    print(f"{path}: nothing imported, {len(problems)} problem(s):", file=sys.stderr)
+    print(f"{path}: nothing imported, {counted(len(problems), 'problem', 'problems')}:", file=sys.stderr)
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
     if hint:
@@ -124,7 +125,7 @@ class UnknownNetworks(Exception):
     """Rows name networks that do not exist (and --create-networks was not given)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} unknown network(s)")
+        super().__init__(counted(len(problems), "unknown network", "unknown networks"))
         self.problems = problems
 
 
@@ -138,7 +139,7 @@ def unknown_network_problems(records: list[PlaceRecord], missing: list[str], exi
     problems = []
     for name in missing:
         rows = first_rows[name]
-        more = f" (and {len(rows) - 1} more row(s))" if len(rows) > 1 else ""
+        more = f" (and {counted(len(rows) - 1, 'more row', 'more rows')})" if len(rows) > 1 else ""
         close = difflib.get_close_matches(name, existing, n=1, cutoff=0.6)
         if not close:
             folded = {n.casefold(): n for n in existing}
@@ -185,7 +186,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         print(f"Cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{count} place(s) written to {args.file}.", file=sys.stderr)
+    print(f"{counted(count, 'place', 'places')} written to {args.file}.", file=sys.stderr)
     return 0
 
 

@@ -27,7 +27,7 @@ from bot.i18n import LOCALES_DIR, SOURCE_LANGUAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_PACKAGES = ("bot", "handlers", "domain", "storage", "web")
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "NN_": (1, 2), "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
 COLUMNS = ("msgid", "context", "current translation", "notes")
 PLURAL_CONTEXT = re.compile(r"^plural form (\d+) of (\d+)")

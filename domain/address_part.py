@@ -43,3 +43,15 @@ def address_part(text: str) -> str | None:
 
 def _starts_street(word: str) -> bool:
     return bool(word) and (word[0].isupper() or word.startswith("'s") or word.lower() in _PREFIXES or bool(_ORDINAL.match(word)))
+
+
+def join_address(*parts: str | None) -> str:
+    """Address parts joined with commas, leaving out a part an earlier one already says.
+
+    Typed addresses often hold the postcode ("Pijlstraat 12, 3024 AB") that is stored separately too.
+    """
+    kept: list[str] = []
+    for part in parts:
+        if part and not any(part.casefold() in earlier.casefold() for earlier in kept):
+            kept.append(part)
+    return ", ".join(kept)

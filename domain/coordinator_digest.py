@@ -4,13 +4,15 @@ after that). Extends domain.digest, whose picture only counts what waits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from domain.datefmt import format_day
 from domain.htmltext import TELEGRAM_LIMIT, escape, split_message
 from domain.i18n_markers import Translator
+from domain.together import ExchangeFacts, overview_lines
+from domain.voice_digest import signal_count_lines
 
 SHOWN = 10  # names per list; more would bury the rest of the overview
 
@@ -25,6 +27,8 @@ class CoordinatorOverview:
     unverified_listings: Sequence[str]
     unreachable_groups: Sequence[str]
     unverified_days: int = 90
+    signal_counts: Mapping[str, int] = field(default_factory=dict)  # signals of the network's buurten per status
+    exchange: ExchangeFacts | None = None  # vraag & aanbod between initiatives
 
 
 def _bold(text: str) -> str:
@@ -67,4 +71,9 @@ def compose_overview(o: CoordinatorOverview, *, translator: Translator, locale: 
         lines += [f"• {escape(name)}" for name in o.unreachable_groups]
     if not (o.awaiting_approval or o.unverified_listings or o.unreachable_groups):
         lines += ["", escape(_("Alle buurtplekken zijn gecontroleerd en alle groepen zijn bereikt."))]
+    signals = signal_count_lines(o.signal_counts, translator)
+    if signals:
+        lines += ["", *signals]
+    if o.exchange is not None:
+        lines += overview_lines(o.exchange, translator)
     return split_message("\n".join(lines), limit)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 
 from domain.i18n_markers import Translator
 from domain.recurrence import TZ
+from domain.weekdays import RRULE_DAYS
 
-_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def format_time(moment: datetime, tz: ZoneInfo = TZ) -> str:
@@ -24,26 +23,37 @@ def format_time(moment: datetime, tz: ZoneInfo = TZ) -> str:
     return moment.astimezone(tz).strftime("%H:%M")
 
 
+# Where a language writes a date in another order or with words of its own (CLDR's full date
+# formats): Turkish puts the weekday last, Arabic has its comma, Portuguese says "de".
+_DAY_PATTERNS = {"tr": "d MMMM EEEE", "ar": "EEEE، d MMMM", "pt": "EEEE, d 'de' MMMM"}
+_FULL_PATTERNS = {"tr": "d MMMM y EEEE", "ar": "EEEE، d MMMM y", "pt": "EEEE, d 'de' MMMM 'de' y"}
+
+
+def _code(locale: str) -> str:
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
 def format_day(day: date, *, locale: str) -> str:
-    """Day heading without year: "maandag 7 december" / "Monday 7 December"."""
-    return format_date(day, "EEEE d MMMM", locale=locale)
+    """Day heading without year: "maandag 7 december" / "Monday 7 December" / "7 Aralık Pazartesi"."""
+    return format_date(day, _DAY_PATTERNS.get(_code(locale), "EEEE d MMMM"), locale=locale)
 
 
 def format_full_date(day: date, *, locale: str) -> str:
-    """"zaterdag 5 december 2026" / "Saturday 5 December 2026"."""
-    return format_date(day, "EEEE d MMMM y", locale=locale)
+    """"zaterdag 5 december 2026" / "Saturday 5 December 2026" / "sábado, 5 de dezembro de 2026"."""
+    return format_date(day, _FULL_PATTERNS.get(_code(locale), "EEEE d MMMM y"), locale=locale)
 
 
 def format_moment(start: datetime, end: datetime | None = None, *, locale: str, tz: ZoneInfo = TZ) -> str:
     """"zaterdag 5 december 2026, 14:00 – 16:00"; an end on another day gets its own date."""
     start_local = start.astimezone(tz)
-    text = f"{format_full_date(start_local.date(), locale=locale)}, {format_time(start_local, tz)}"
+    comma = "،" if _code(locale) == "ar" else ","  # Arabic writes its own comma
+    text = f"{format_full_date(start_local.date(), locale=locale)}{comma} {format_time(start_local, tz)}"
     if end is None:
         return text
     end_local = end.astimezone(tz)
     if end_local.date() == start_local.date():
         return f"{text} – {format_time(end_local, tz)}"
-    return f"{text} – {format_full_date(end_local.date(), locale=locale)}, {format_time(end_local, tz)}"
+    return f"{text} – {format_full_date(end_local.date(), locale=locale)}{comma} {format_time(end_local, tz)}"
 
 
 def day_label(day: date, today: date, *, translator: Translator, locale: str) -> str:
@@ -66,9 +76,9 @@ def format_recurrence(rule: str, start: datetime, end: datetime | None = None, *
     _ = translator.gettext
     parts = dict(part.split("=", 1) for part in rule.upper().split(";"))
     freq, byday, interval = parts.pop("FREQ", ""), parts.pop("BYDAY", ""), parts.pop("INTERVAL", "1")
-    if parts or byday[-2:] not in _RRULE_DAYS:
+    if parts or byday[-2:] not in RRULE_DAYS:
         raise ValueError(f"cannot say this rule in words: {rule}")
-    weekday = Locale.parse(locale).days["format"]["wide"][_RRULE_DAYS.index(byday[-2:])]
+    weekday = weekday_name(RRULE_DAYS.index(byday[-2:]), locale=locale)
     nth = byday[:-2]
     if freq == "WEEKLY" and not nth and interval == "1":
         phrase = _("elke {weekday}").format(weekday=weekday)
@@ -114,7 +124,11 @@ def format_when(start: datetime, end: datetime | None, now: datetime, *, transla
     return f"{text} – {_day_phrase(end_local.date(), today, translator=translator, locale=locale)}, {format_time(end_local, tz)}"
 
 
+def weekday_name(weekday: int, *, locale: str) -> str:
+    """"maandag" / "Monday" / "Pazartesi" (Babel's CLDR table), Monday = 0: the one table of day names shown."""
+    return str(get_day_names("wide", locale=locale)[weekday])
+
+
 def short_weekday(weekday: int, *, locale: str) -> str:
-    """"ma" / "Mon" (Babel, CLDR), Monday = 0."""
-    name: str = Locale.parse(locale).days["format"]["abbreviated"][weekday]
-    return name.rstrip(".")
+    """"ma" / "Mon" (Babel's CLDR table), Monday = 0."""
+    return str(get_day_names("abbreviated", locale=locale)[weekday]).rstrip(".")

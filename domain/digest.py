@@ -8,15 +8,17 @@ as a list of messages, already split to Telegram's size.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from domain import together as together_rules
 from domain.datefmt import format_day, format_time
 from domain.htmltext import TELEGRAM_LIMIT, escape, escape_attr, split_message, truncate
 from domain.i18n_markers import Translator
 from domain.recurrence import TZ, localize, to_utc
+from domain.voice_digest import DigestSignal
 
 ANNOUNCEMENT_LIMIT = 280  # characters of an announcement shown in the digest; the rest is one tap away
 
@@ -40,6 +42,60 @@ class DigestInitiative:
 class DigestAnnouncement:
     initiative: str
     text: str
+
+
+AnnouncementItem = DigestAnnouncement  # as storage.repositories.digest_data reads it: the same thing
+
+
+# -- what storage.repositories.digest_data reads for a digest (plain values, no ORM objects) ----------
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    activity_id: int
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime | None
+    title: str
+    place: str | None
+    initiative: str
+
+
+@dataclass(frozen=True)
+class InitiativeItem:
+    initiative_id: int
+    name: str
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkWeek:
+    """Everything a group digest shows for one network."""
+
+    network_id: int
+    network_name: str
+    activities: list[ActivityItem]
+    new_initiatives: list[InitiativeItem]
+    announcements: list[AnnouncementItem]
+    # "Wat de buurt vraagt": signals of the network's buurten published since the last digest, and
+    # those with a progress step in the past week.
+    signals_new: list[DigestSignal] = field(default_factory=list)
+    signals_changed: list[DigestSignal] = field(default_factory=list)
+    exchange: list[together_rules.ListedItem] = field(default_factory=list)  # open vraag & aanbod
+
+
+@dataclass(frozen=True)
+class CoordinatorFacts:
+    """One network's line in a coordinator digest."""
+
+    network_id: int
+    network_name: str
+    pending: list[InitiativeItem]
+    new_initiatives: list[InitiativeItem]
+    upcoming_activities: int
+    unverified: list[InitiativeItem]
+    unreachable_groups: list[str]
+    signal_counts: dict[str, int] = field(default_factory=dict)  # signals of the network's buurten per status
+    exchange: together_rules.ExchangeFacts | None = None  # vraag & aanbod: matched this week, open longest
 
 
 def _bold(text: str) -> str:
@@ -68,9 +124,11 @@ def compose_group_digest(
     tz: ZoneInfo = TZ,
     skip_empty: bool = False,
     limit: int = TELEGRAM_LIMIT,
+    extra_blocks: Sequence[str] = (),
 ) -> list[str] | None:
     """The digest for the week starting on ``week_start`` (local dates), as Telegram messages.
 
+    ``extra_blocks`` are ready Telegram HTML sections added at the end (vraag & aanbod, domain.together).
     Activities outside that week are left out. An empty week gives one short line that invites
     initiatives to post, or None when ``skip_empty`` (the caller then sends nothing).
     """
@@ -78,7 +136,7 @@ def compose_group_digest(
     week_end = week_start + timedelta(days=7)
     lo, hi = (to_utc(localize(datetime.combine(d, time()), tz)) for d in (week_start, week_end))
     in_week = sorted((a for a in activities if lo <= to_utc(a.start) < hi), key=lambda a: to_utc(a.start))
-    if not (in_week or initiatives or announcements):
+    if not (in_week or initiatives or announcements or extra_blocks):
         if skip_empty:
             return None
         invite = _("Deze week staat er nog niets op de agenda van {network}. Organiseer je iets? Zet het erin met /activiteit, dan ziet de buurt het.")
@@ -102,4 +160,5 @@ def compose_group_digest(
             text = truncate(" ".join(a.text.split()), ANNOUNCEMENT_LIMIT)
             lines.append(f"• <i>{escape(a.initiative)}</i>: {escape(text)}")
         blocks.append("\n".join(lines))
+    blocks += list(extra_blocks)
     return split_message("\n\n".join(blocks), limit)

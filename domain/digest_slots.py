@@ -10,11 +10,10 @@ import re
 from datetime import time
 
 from domain.schedule import Schedule
-from domain.weekdays import WEEKDAYS
+from domain.weekdays import CRON_DAYS, WEEKDAYS
 from domain.when import WhenError, read_weekly_time
 
 DAYS = tuple(names[0] for names in WEEKDAYS)  # "maandag" .. "zondag"
-CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def read_slot(text: str) -> tuple[int | None, str]:

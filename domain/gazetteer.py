@@ -23,10 +23,13 @@ from domain.geo import BoundingBox, bounding_box, haversine_m
 BUURT_LABEL_RADIUS_M = 1500.0
 MAX_NAME_WORDS = 3  # longest buurt name in words ("het nieuwe westen")
 
-_POSTCODE_WHOLE = re.compile(r"([1-9]\d{3})(?:[\s-]*([a-z]{2}))?", re.IGNORECASE)
+# The one Dutch postcode rule: four digits (not starting with 0), then maybe two letters ("3024",
+# "3024 AB", "3024ab", "3024-AB"). Match with fullmatch on a field; group 1 the digits, 2 the letters.
+_PC4 = r"([1-9]\d{3})"
+POSTCODE = re.compile(_PC4 + r"(?:[\s-]*([a-z]{2}))?", re.IGNORECASE)
 # Inside a sentence, letters count only when glued on ("3024AB") or in capitals ("3024 AB"), so
 # "3026 in Spangen" keeps its "in".
-_POSTCODE_IN_TEXT = re.compile(r"(?<![\w.,:])([1-9]\d{3})(?:([a-zA-Z]{2})|[ -]([A-Z]{2}))?(?![\w:])")
+_POSTCODE_IN_TEXT = re.compile(r"(?<![\w.,:])" + _PC4 + r"(?:([a-zA-Z]{2})|[ -]([A-Z]{2}))?(?![\w:])")
 _WORD = re.compile(r"\w+")
 _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "ß": "ss", "ـ": ""})  # ـ: Arabic tatweel (stretching)
 
@@ -256,7 +259,7 @@ def buurt_key(place: Location) -> str:
 
 def geocode(text: str) -> GeocodeResult | None:
     """The whole text as a postcode or a buurt name; None when it is neither."""
-    match = _POSTCODE_WHOLE.fullmatch(text.strip())
+    match = POSTCODE.fullmatch(text.strip())
     if match:
         return lookup_postcode(match.group(1), match.group(2))
     return lookup_buurt(text)

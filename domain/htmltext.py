@@ -30,9 +30,9 @@ _ATTR = re.compile(r"([a-z][a-z-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'))?")
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 
 
-def escape(text: str) -> str:
-    """Escape user text for HTML mode; Telegram only needs &, < and > escaped."""
-    return html.escape(text, quote=False)
+def escape(text: str | None) -> str:
+    """Escape user text for HTML mode; Telegram only needs &, < and > escaped. None is ""."""
+    return html.escape(text or "", quote=False)
 
 
 def escape_attr(value: str) -> str:

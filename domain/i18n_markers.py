@@ -25,6 +25,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for extraction (like ngettext's first two arguments); translate it later with
+    ngettext and the count."""
+    return singular, plural
+
+
 def language_of(translator: Translator) -> str:
     """The translator's language for Babel number formatting (bot translators carry `.language`)."""
     return getattr(translator, "language", SOURCE_LANGUAGE)

@@ -1,4 +1,4 @@
-"""Understand a resident's free text: where should it go (places, agenda, help, registration)?
+"""Understand a resident's free text: where should it go (places, agenda, help, registration, an idea)?
 
 One pure layer for every typed question. It reads the words of every language that has a module
 in domain/words (the resident's own first), forgives typos with the gazetteer's edit distance, and
@@ -22,8 +22,8 @@ MAX_FUZZY_WORDS = 2
 PERIODS = ("today", "tomorrow", "weekend", "this_week")
 
 # Where a message goes.
-PLACES, AGENDA, HELP, REGISTER, GREETING, THANKS, LANGUAGE, ASK, UNKNOWN = (
-    "places", "agenda", "help", "register", "greeting", "thanks", "language", "ask", "unknown",
+PLACES, AGENDA, HELP, REGISTER, GREETING, THANKS, LANGUAGE, ASK, UNKNOWN, IDEA = (
+    "places", "agenda", "help", "register", "greeting", "thanks", "language", "ask", "unknown", "idea",
 )
 
 
@@ -126,6 +126,8 @@ def understand(text: str, language: str | None = None) -> Understanding:
     def route(to: str, choices: tuple[str, ...] = ()) -> Understanding:
         return Understanding(to, places, period, buurt, category, children, choices)
 
+    if "idea" in intents:  # "ik heb een idee voor een speeltuin in Spangen": an idea, not a search
+        return route(IDEA)
     if "register" in intents and not agenda_words:
         return route(REGISTER)
     if "language" in intents and not (agenda_words or category or places.place or near_me or open_now):

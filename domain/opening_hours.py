@@ -15,14 +15,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from domain import clock as clocks
-from domain.datefmt import short_weekday
-from domain.i18n_markers import N_, Translator
+from domain.datefmt import short_weekday, weekday_name
+from domain.i18n_markers import Translator
 from domain.weekdays import fuzzy_weekday
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MINUTES_PER_DAY = 24 * 60
 OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-WEEKDAY_NAMES = (N_("maandag"), N_("dinsdag"), N_("woensdag"), N_("donderdag"), N_("vrijdag"), N_("zaterdag"), N_("zondag"))
 _OSM_APPOINTMENT = '"by appointment"'
 
 
@@ -580,7 +579,7 @@ def describe_status(status: OpenStatus, translator: Translator) -> str:
     if status.opens_at is None or status.opens_in_days is None:
         return _("Op afspraak") if status.by_appointment else _("Gesloten")
     when = status.opens_at.strftime("%H:%M")
-    weekday = _(WEEKDAY_NAMES[status.opens_at.weekday()])
+    weekday = weekday_name(status.opens_at.weekday(), locale=getattr(translator, "language", "nl"))
     if status.opens_in_days == 0:
         return _("Gesloten. Vandaag open vanaf {time}").format(time=when)
     if status.opens_in_days == 1:

@@ -16,7 +16,9 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from domain.gazetteer import UnknownPostcode, buurt_for_point, lookup_postcode, pc4_index
+from domain import contact
+from domain.counting import counted, nouns
+from domain.gazetteer import POSTCODE, UnknownPostcode, buurt_for_point, lookup_postcode, pc4_index
 from domain.geo import InvalidCoordinates, haversine_m, validate_coordinates
 from domain.opening_hours import OpeningHoursError, WeeklySchedule, parse_osm
 from domain.taxonomy import get_category, match_category
@@ -34,9 +36,6 @@ MAX_NETWORK_NAME = 100
 # (PC4 areas in cities are ~1 km across; rural ones up to a few km).
 MAX_FROM_POSTCODE_M = 3_000
 PROGRESS_EVERY = 500
-_POSTCODE = re.compile(r"([1-9]\d{3})\s*([A-Za-z]{2})?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[\d\s()-]{6,}")
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ class CsvRejected(Exception):
     """The file has problems; nothing may be imported."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(counted(len(problems), "problem", "problems"))
         self.problems = problems
 
 
@@ -137,13 +136,13 @@ def _check_header(header: list[str]) -> list[Problem]:
     problems = []
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        problems.append(Problem(1, None, f"missing column(s): {', '.join(missing)}"))
+        problems.append(Problem(1, None, f"missing {nouns(missing, 'column', 'columns')}: {', '.join(missing)}"))
     unknown = [c for c in header if c not in COLUMNS]
     if unknown:
-        problems.append(Problem(1, None, f"unknown column(s): {', '.join(repr(c) for c in unknown)}"))
+        problems.append(Problem(1, None, f"unknown {nouns(unknown, 'column', 'columns')}: {', '.join(repr(c) for c in unknown)}"))
     doubled = sorted({c for c in header if header.count(c) > 1})
     if doubled:
-        problems.append(Problem(1, None, f"column(s) more than once: {', '.join(doubled)}"))
+        problems.append(Problem(1, None, f"{nouns(doubled, 'column', 'columns')} more than once: {', '.join(doubled)}"))
     return problems
 
 
@@ -169,7 +168,7 @@ def _read_row(number: int, row: dict[str, str]) -> tuple[PlaceRecord | None, lis
 
     postcode = None
     if row["postcode"]:
-        match = _POSTCODE.fullmatch(row["postcode"])
+        match = POSTCODE.fullmatch(row["postcode"])
         if match is None:
             problem("postcode", f"'{row['postcode']}' is not a Dutch postcode like 3024 or 3024 AB")
         else:
@@ -177,12 +176,12 @@ def _read_row(number: int, row: dict[str, str]) -> tuple[PlaceRecord | None, lis
 
     point, approximate = _point(row, postcode, problem)
 
-    email = row["email"] or None
-    if email and not _EMAIL.fullmatch(email):
-        problem("email", f"'{email}' is not an e-mail address")
-    phone = row["phone"] or None
-    if phone and not _PHONE.fullmatch(phone):
-        problem("phone", f"'{phone}' is not a phone number (digits, spaces, +, - and brackets)")
+    email = contact.clean_email(row["email"]) if row["email"] else None
+    if row["email"] and email is None:
+        problem("email", f"'{row['email']}' is not an e-mail address")
+    phone = contact.clean_phone(row["phone"]) if row["phone"] else None
+    if row["phone"] and phone is None:
+        problem("phone", f"'{row['phone']}' is not a phone number (Dutch, or international with +country)")
     website = row["website"] or None
     if website and not re.fullmatch(r"https?://\S+\.\S+", website):
         problem("website", f"'{website}' must start with https:// or http://")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TypedDict, Unpack
 
-from domain.gazetteer import GeocodeResult, buurt_key, buurt_named, fuzzy_lookup, find_place_in_text, lookup_postcode, normalize_text
+from domain.gazetteer import POSTCODE, GeocodeResult, buurt_key, buurt_named, fuzzy_lookup, find_place_in_text, lookup_postcode, normalize_text
 from domain.gazetteer import Location as GazetteerLocation
 from domain.geo import InvalidCoordinates, validate_coordinates
 from domain.taxonomy import get_category, match_category, match_category_typos
@@ -151,7 +151,6 @@ MAX_OFFSET = 200
 _COORD_SCALE = 10_000  # 4 decimals: about 10 m, plenty for "nearest first"
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _INT = re.compile(r"-?\d{1,7}")
-_POSTCODE_KEY = re.compile(r"([1-9]\d{3})([A-Z]{2})?")
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ class Origin:
                 return None
             return cls("here" if kind == "h" else "address", *point)
         if kind == "p":
-            match = _POSTCODE_KEY.fullmatch(rest)
+            match = POSTCODE.fullmatch(rest)
             found = lookup_postcode(match.group(1), match.group(2)) if match else None
             return cls.of_place(found) if isinstance(found, GazetteerLocation) else None
         if kind == "b":

@@ -11,7 +11,8 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
-from domain.i18n_markers import N_
+from domain import contact
+from domain.i18n_markers import N_, NN_, Translator
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 1000
@@ -26,17 +27,27 @@ INVITATION_VALID_FOR = timedelta(days=7)
 LANGUAGE_CHOICES = ("nl", "en", "ar", "tr", "pl", "es", "fr", "pt", "uk", "so")
 WHEELCHAIR_CHOICES = ("yes", "limited", "no", "unknown")
 
-_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()-]+$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
 
 
 class FieldError(ValueError):
-    """`message` is a Dutch msgid (marked with N_) to translate and show; `limit` fills {limit}."""
+    """`message` is a Dutch msgid (marked with N_) to translate and show, or a plural pair (NN_) counted
+    by `limit`, which fills {limit}. Show it with `describe_field_error`."""
 
-    def __init__(self, message: str, limit: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | tuple[str, str], limit: int | None = None) -> None:
+        singular, plural = message if isinstance(message, tuple) else (message, None)
+        super().__init__(singular)
+        self.message = singular
+        self.plural = plural
         self.limit = limit
+
+
+def describe_field_error(error: FieldError, translator: Translator) -> str:
+    """The error in the reader's language, its count through ngettext."""
+    if error.limit is None:
+        return translator.gettext(error.message)
+    if error.plural is not None:
+        return translator.ngettext(error.message, error.plural, error.limit).format(limit=error.limit)
+    return translator.gettext(error.message).format(limit=error.limit)
 
 
 def clean_name(text: str) -> str:
@@ -44,7 +55,7 @@ def clean_name(text: str) -> str:
     if len(name) < 2:
         raise FieldError(N_("Die naam is te kort. Typ de naam van je initiatief."))
     if len(name) > NAME_MAX:
-        raise FieldError(N_("Die naam is te lang. Gebruik hoogstens {limit} tekens."), NAME_MAX)
+        raise FieldError(NN_("Die naam is te lang. Gebruik hoogstens {limit} teken.", "Die naam is te lang. Gebruik hoogstens {limit} tekens."), NAME_MAX)
     return name
 
 
@@ -53,22 +64,21 @@ def clean_description(text: str) -> str:
     if len(description) < 10:
         raise FieldError(N_("Vertel iets meer, in minstens een zin."))
     if len(description) > DESCRIPTION_MAX:
-        raise FieldError(N_("Die beschrijving is te lang. Gebruik hoogstens {limit} tekens."), DESCRIPTION_MAX)
+        raise FieldError(NN_("Die beschrijving is te lang. Gebruik hoogstens {limit} teken.", "Die beschrijving is te lang. Gebruik hoogstens {limit} tekens."), DESCRIPTION_MAX)
     return description
 
 
 def clean_phone(text: str) -> str:
-    """Dutch numbers (010 123 4567, 06-12345678) or international ones (+31 ...)."""
-    phone = text.strip()
-    digits = re.sub(r"\D", "", phone)
-    if not _PHONE_ALLOWED.match(phone) or not 9 <= len(digits) <= 15:
+    """Dutch numbers (010 123 4567, 06-12345678) or international ones (+31 ...): domain.contact's rule."""
+    phone = contact.clean_phone(text)
+    if phone is None:
         raise FieldError(N_("Dat lijkt geen telefoonnummer. Bijvoorbeeld: 010 123 4567 of 06 12345678."))
-    return " ".join(phone.split())
+    return phone
 
 
 def clean_email(text: str) -> str:
-    email = text.strip()
-    if len(email) > 254 or not _EMAIL.match(email):
+    email = contact.clean_email(text)
+    if email is None:
         raise FieldError(N_("Dat lijkt geen e-mailadres. Bijvoorbeeld: info@buurthuis.nl"))
     return email
 
@@ -90,7 +100,7 @@ def clean_reason(text: str) -> str:
     if not reason:
         raise FieldError(N_("Typ een korte reden."))
     if len(reason) > REASON_MAX:
-        raise FieldError(N_("Die reden is te lang. Gebruik hoogstens {limit} tekens."), REASON_MAX)
+        raise FieldError(NN_("Die reden is te lang. Gebruik hoogstens {limit} teken.", "Die reden is te lang. Gebruik hoogstens {limit} tekens."), REASON_MAX)
     return reason
 
 

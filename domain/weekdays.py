@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from domain.gazetteer import edit_distance
 
-# Monday first. The first name of each entry is the Dutch name, the second the English one.
+# Monday first, as Python's weekday() and iCalendar's BYDAY codes (RFC 5545) count.
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # APScheduler's CronTrigger day_of_week
+
+# Monday first. The first name of each entry is the Dutch name, the second the English one (what
+# people type; names shown come from Babel: domain.datefmt.weekday_name).
 WEEKDAYS: tuple[tuple[str, ...], ...] = (
     ("maandag", "monday", "ma", "maa", "maan", "mon", "mo", "maandags", "mondays"),
     ("dinsdag", "tuesday", "di", "din", "dins", "tue", "tues", "tu", "dinsdags", "tuesdays"),

@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from domain import clock as clocks
 from domain.gazetteer import edit_distance
 from domain.recurrence import TZ, Recurrence, localize, to_utc
-from domain.weekdays import SHORT_ENGLISH, WEEKDAY_OF, WEEKDAYS, fuzzy_weekday, typo_limit
+from domain.weekdays import RRULE_DAYS, SHORT_ENGLISH, WEEKDAY_OF, WEEKDAYS, fuzzy_weekday, typo_limit
 
 __all__ = ["ASK_REASONS", "REASONS", "TZ", "When", "WhenError", "localize", "parse_when", "read_weekly_time", "to_utc"]
 
@@ -79,7 +79,6 @@ class WhenError(ValueError):
 
 _WEEKDAY_WORDS = {name: day for name, day in WEEKDAY_OF.items() if name not in SHORT_ENGLISH and not name.endswith("s")}
 _ON_DAYS = {name: day for name, day in WEEKDAY_OF.items() if name.endswith("s") and len(name) > 5}  # "vrijdags"
-_RRULE_DAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 _MONTHS = {
     1: ("januari", "january", "jan"), 2: ("februari", "february", "feb"),
@@ -418,13 +417,13 @@ def _recurrence(text: _Text) -> str | None:
     if (m := text.take(_MONTHLY)) is not None:
         if m["every"] is None and m["ofmonth"] is None:
             raise WhenError("unreadable")
-        return f"FREQ=MONTHLY;BYDAY={_ORDINAL_OF[m['ord']]}{_RRULE_DAY[_WEEKDAY_WORDS[m['wd']]]}"
+        return f"FREQ=MONTHLY;BYDAY={_ORDINAL_OF[m['ord']]}{RRULE_DAYS[_WEEKDAY_WORDS[m['wd']]]}"
     if (m := text.take(_WEEKLY)) is not None:
         interval = ";INTERVAL=2" if m["two"] else ""
         days = _days_of(m["days"], _WEEKDAY_WORDS)
-        return f"FREQ=WEEKLY{interval};BYDAY={','.join(_RRULE_DAY[d] for d in days)}"
+        return f"FREQ=WEEKLY{interval};BYDAY={','.join(RRULE_DAYS[d] for d in days)}"
     if (m := text.take(_ON_DAYS_WEEKLY)) is not None:
-        return f"FREQ=WEEKLY;BYDAY={','.join(_RRULE_DAY[d] for d in _days_of(m['days'], _ON_DAYS))}"
+        return f"FREQ=WEEKLY;BYDAY={','.join(RRULE_DAYS[d] for d in _days_of(m['days'], _ON_DAYS))}"
     if text.take(_WORKDAYS) is not None:
         return "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
     if text.take(_WEEKENDS) is not None:

@@ -24,6 +24,8 @@ CAPABILITY_PACKAGES = [
     "handlers.activities",  # posting, editing, announcements, reminders, the agenda
     "handlers.groups",  # linking groups, digests
     "handlers.privacy",  # flood control, /privacy, /mijngegevens, /vergeetmij
+    "handlers.voice",  # signals (/idee), support (/stem), progress; before the directory's free text
+    "handlers.together",  # vraag & aanbod between initiatives, activities organised together
     "handlers.directory",  # last: its free-text questions take what nothing above took
 ]
 PACKAGES: list[ModuleType] = [import_module(name) for name in CAPABILITY_PACKAGES]

@@ -265,5 +265,7 @@ from storage import (  # noqa: E402
     tables_governance,
     tables_groups,
     tables_outbox,  # the outbox: every message the bot sends on its own
+    tables_together,  # vraag & aanbod between initiatives, activities organised together
     tables_trust,
+    tables_voice,  # signals, supports and progress of /idee and /stem
 )

@@ -48,7 +48,7 @@ async def test_import_twice_then_round_trip(cli, tmp_path, database_url, capsys)
     assert await _run(cli, "import-places", str(path), "--create-networks") == 0
     out = capsys.readouterr().out
     assert "10 added, 0 updated, 0 unchanged" in out
-    assert "Created 2 network(s): Buurthuiskamers Delfshaven, Netwerk Speeltuinen" in out
+    assert "Created 2 networks: Buurthuiskamers Delfshaven, Netwerk Speeltuinen" in out
     assert await count(database_url, Initiative) == 10
     assert await count(database_url, Network) == 2  # created from the file
     assert await count(database_url, InitiativeLanguage) == 3
@@ -85,7 +85,7 @@ async def test_bom_is_accepted(cli, tmp_path, database_url, capsys):
     ("content", "expected"),
     [
         (PLACES_CSV.replace(",", ";"), "row 1: the columns are separated by semicolons"),
-        (PLACES_CSV.replace(",wheelchair", "", 1), "row 1: missing column(s): wheelchair"),
+        (PLACES_CSV.replace(",wheelchair", "", 1), "row 1: missing column: wheelchair"),
         (PLACES_CSV.replace("Th 10:00-16:00", "Th 10:00-25:00"), "row 3, column opening_hours: impossible time: '10:00-25:00'"),
         (PLACES_CSV.replace("Sa 12:00-17:00", "zaterdag middag"), "row 4, column opening_hours"),
         (PLACES_CSV.replace("51.9128", "191.9128"), "row 3, column latitude"),
@@ -111,7 +111,7 @@ async def test_every_problem_is_reported(cli, tmp_path, capsys):
     broken = PLACES_CSV.replace("Th 10:00-16:00", "Th 10-16").replace(",speeltuin,", ",glijbaan,").replace(",limited", ",maybe")
     assert await _run(cli, "import-places", str(write(tmp_path, broken))) == 1
     err = capsys.readouterr().err
-    assert "3 problem(s)" in err
+    assert "3 problems" in err
     assert "row 3, column opening_hours" in err
     assert "row 4, column wheelchair" in err
     assert "row 10, column category" in err

@@ -35,3 +35,35 @@ async def test_a_read_does_not_wait_for_a_writer_and_cannot_write(database_url):
     finally:
         await asyncio.sleep(0)
         await engine.dispose()
+
+
+async def test_a_long_read_does_not_make_a_concurrent_write_fail(database_url):
+    """A read session stays open (a long answer) while a write session starts, writes and commits:
+    the write neither fails with "database is locked" nor waits for the read to end (SQLite: the read
+    begins deferred, WAL lets a writer commit next to it; PostgreSQL: readers never block writers)."""
+    engine = create_engine(database_url)
+    writes, reads = create_session_factory(engine), create_session_factory(engine, read_only=True)
+    reading_started, write_done = asyncio.Event(), asyncio.Event()
+    seen: list[int] = []
+
+    async def long_read() -> None:
+        async with reads.begin() as reading:
+            seen.append(await reading.scalar(select(func.count()).select_from(User)))
+            reading_started.set()
+            await write_done.wait()  # the read transaction is still open while the write commits
+            seen.append(await reading.scalar(select(func.count()).select_from(User)))
+
+    async def write() -> None:
+        await reading_started.wait()
+        async with writes.begin() as writing:
+            await users.record_contact(writing, 7, "Cas", datetime.now(timezone.utc))
+        write_done.set()
+
+    try:
+        await asyncio.wait_for(asyncio.gather(long_read(), write()), timeout=60)
+        assert write_done.is_set() and seen[0] == 0
+        async with reads.begin() as reading:
+            assert await reading.scalar(select(func.count()).select_from(User)) == 1
+    finally:
+        await asyncio.sleep(0)
+        await engine.dispose()

@@ -36,7 +36,7 @@ from domain.places_csv import write_places
 from domain.taxonomy import CATEGORIES
 from domain.webapp_auth import InitDataError, validate_init_data
 from handlers.activities.reminders import schedule_reminder
-from handlers.activities.agenda import rsvp_answer, try_rsvp
+from domain.rsvp_words import rsvp_answer
 from storage.repositories import activities as activity_repo
 from storage.repositories import directory as directory_repo
 from storage.repositories import public_data
@@ -323,7 +323,7 @@ class Site:
             return JSONResponse({"error": "stale" if error.stale else "unauthorised"}, status_code=403 if error.stale else 401)
         reminders_on = True
         async with self.application.bot_data.session_factory.begin() as session:
-            activity, result, slot = await try_rsvp(session, activity_id, user.id, now, self.settings.timezone)
+            activity, result, slot = await activity_repo.try_rsvp(session, activity_id, user.id, now, self.settings.timezone)
             if result == "going":
                 person = await activity_repo.get_user(session, user.id)
                 reminders_on = person is None or person.reminders_enabled

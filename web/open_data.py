@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.i18n import language_name_in
 from domain.opening_hours import OSM_DAYS
 from domain.taxonomy import TAXONOMY_NAME, get_category
-from handlers.activities.card import upcoming, where_words
+from storage.activity_facts import upcoming, where_words
 from storage.models import Activity, Initiative
 from storage.repositories.directory import weekly_schedule
 

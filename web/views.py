@@ -15,8 +15,8 @@ from domain.calendar_file import CalendarEvent
 from domain.opening_hours import describe_status, status_at
 from domain.recurrence import to_utc
 from domain.taxonomy import get_category
-from handlers.activities.card import calendar_event, upcoming, where_words
-from handlers.core.common import join_address
+from domain.address_part import join_address
+from storage.activity_facts import calendar_event, upcoming, where_words
 from storage.models import Activity, Initiative
 from storage.repositories.directory import weekly_schedule
 

@@ -18,7 +18,7 @@ from types import ModuleType
 from domain.gazetteer import normalize_text
 
 INTENT_NAMES = ("help", "agenda", "places", "near_me", "open_now", "register", "today", "tomorrow",
-                "weekend", "this_week", "children", "language", "greeting", "thanks")
+                "weekend", "this_week", "children", "language", "greeting", "thanks", "idea")
 ARABIC_ARTICLE = "ال"
 
 

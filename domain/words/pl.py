@@ -32,6 +32,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "open_now": ("teraz otwarte", "otwarte teraz", "teraz otwarty", "otwarty teraz", "czynne teraz", "teraz czynne",
                  "jest otwarte"),
     "register": ("zgłoś", "zgłosić", "zgłoszenie", "zarejestruj", "rejestracja"),
+    "idea": ("mam pomysł", "mam propozycję", "propozycja", "chcę coś zaproponować", "pomysł na osiedle",
+             "pomysł dla dzielnicy", "sugestia", "mój pomysł"),
     "today": ("dzisiaj", "dziś"),
     "tomorrow": ("jutro",),
     "weekend": ("weekend", "w weekend", "ten weekend", "sobota i niedziela"),

@@ -33,6 +33,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
                 "mais perto"),
     "open_now": ("aberto agora", "aberta agora", "agora aberto", "está aberto", "abertos agora"),
     "register": ("registar", "registo", "registar iniciativa", "inscrever"),
+    "idea": ("tenho uma ideia", "ideia para o bairro", "minha ideia", "quero sugerir", "quero propor", "tenho uma sugestão",
+             "sugestão", "uma sugestão", "proposta", "tenho uma proposta"),
     "today": ("hoje",),
     "tomorrow": ("amanhã", "amanha"),
     "weekend": ("fim de semana", "fim-de-semana", "este fim de semana", "sábado e domingo"),

@@ -29,6 +29,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
                 "yakınlarda", "civarımda", "etrafımda", "çevremde"),
     "open_now": ("şimdi açık", "şu an açık", "şu anda açık", "açık olan", "açık mı", "hâlâ açık"),
     "register": ("kaydet", "kayıt", "girişim kaydet", "kaydolmak", "başvuru"),
+    "idea": ("bir fikrim var", "fikrim var", "önerim var", "bir önerim var", "öneri", "öneride bulunmak",
+             "bir şey önermek istiyorum", "önermek istiyorum", "mahalle için fikir"),
     "today": ("bugün", "bu gün"),
     "tomorrow": ("yarın",),
     "weekend": ("hafta sonu", "haftasonu", "bu hafta sonu", "cumartesi pazar"),

@@ -24,7 +24,7 @@ from domain.ids import db_id, page_number
 from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
-from domain.agenda import for_children, reminder_stage, window
+from domain.agenda import for_children, window
 from domain.calendar_file import build_calendar, google_calendar_link
 from domain.datefmt import format_day
 from domain.geo import format_distance, haversine_m
@@ -32,15 +32,15 @@ from domain.recurrence import to_utc
 from domain.taxonomy import CATEGORIES, get_category
 from handlers.activities.card import (
     CAPTION_LIMIT,
-    calendar_event,
     card_buttons,
     card_text,
     day_words,
-    next_slot,
     short_day,
     slot_in_window,
 )
 from handlers.activities.reminders import notify, schedule_reminder
+from domain.rsvp_words import rsvp_answer
+from storage.activity_facts import calendar_event, next_slot
 from handlers.core.common import (
     BUTTON_AGENDA,
     MenuCommand,
@@ -161,7 +161,7 @@ async def choose_filter(update: Update, context: KnooppuntContext) -> None:
         rows = [[InlineKeyboardButton(c.display_name(context.translator), callback_data=f"ag:C:{c.code}:0")] for c in CATEGORIES]
     else:
         title = _("Kies een netwerk:")
-        async with context.session() as session:
+        async with context.read_session() as session:
             networks = await repo.all_networks(session)
         rows = [[InlineKeyboardButton(n.name[:60], callback_data=f"ag:N:{n.id}:0")] for n in networks]
         if not rows:
@@ -386,7 +386,7 @@ def is_public(activity) -> bool:  # noqa: ANN001
 async def shown_to(session, context: KnooppuntContext, activity, user_id: int) -> bool:  # noqa: ANN001
     if is_public(activity):
         return True
-    return await repo.is_member(session, user_id, activity.initiative_id) or await repo.may_moderate(
+    return await repo.may_edit_activity(session, user_id, activity) or await repo.may_moderate(
         session, context.settings.admin_ids, user_id, activity
     )
 
@@ -398,7 +398,10 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
         activity = await repo.get_activity(session, activity_id)
         if activity is None:
             return None
-        member = await repo.is_member(session, user_id, activity.initiative_id)
+        member = await repo.may_edit_activity(session, user_id, activity)
+        inviter = await repo.is_member(session, user_id, activity.initiative_id)
+        together_with = await repo.coorganiser_names(session, activity.id)
+        coorganiser = await repo.coorganising_initiative(session, user_id, activity.id)
         moderator = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         if not (is_public(activity) or member or moderator):
             return None
@@ -412,9 +415,10 @@ async def load_card(context: KnooppuntContext, activity_id: int, user_id: int): 
     # A series counts per date, so the card says which date; a one-off has only one.
     going_on = day_words(slot.start, context.language, tz) if slot is not None and activity.rrule else None
     limit = CAPTION_LIMIT if activity.photo_file_id else 4096
-    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit, going_on=going_on)
+    text = card_text(activity, gettext=_, language=context.language, tz=tz, now=now, going=going, limit=limit, going_on=going_on,
+                     together_with=together_with)
     markup = card_buttons(activity, gettext=_, rsvp=rsvp.status if rsvp else None, going=going, member=member,
-                          moderator=moderator, going_on=going_on)
+                          moderator=moderator, going_on=going_on, inviter=inviter, coorganiser=coorganiser)
     return activity, text, markup
 
 
@@ -470,42 +474,7 @@ async def refresh_card(query, context: KnooppuntContext, activity_id: int, user_
         logger.debug("Card %s not redrawn: %s", activity_id, exc)
 
 
-# What "Ik kom" answers when there is no date to sign up for, by try_rsvp's outcome.
-RSVP_ANSWERS = {
-    "cancelled": N_("Deze activiteit gaat niet door. Je kunt je er niet meer voor aanmelden."),
-    "over": N_("Deze activiteit is al voorbij."),
-}
-
-
-def rsvp_answer(gettext, language: str, tz, result: str, slot, now, reminders_on: bool = True) -> str:  # noqa: ANN001
-    """What "Ik kom" answers, the same in the bot and the Mini App: the date it is for, and only the
-    reminder that will really come."""
-    _ = gettext
-    if result in RSVP_ANSWERS or slot is None:
-        return _(RSVP_ANSWERS.get(result, RSVP_ANSWERS["over"]))
-    day = day_words(slot.start, language, tz)
-    if result == "already":
-        return _("Je had je al aangemeld voor {day}.").format(day=day)
-    if result == "waiting":
-        return _("Het is vol op {day}. Je staat op de wachtlijst. Komt er een plek vrij, dan hoor je het van mij.").format(day=day)
-    return " ".join([_("Fijn dat je komt op {day}! 🎉").format(day=day), reminder_promise(gettext, tz, slot, now, reminders_on)])
-
-
-async def try_rsvp(session, activity_id: int | None, user_id: int, now, tz):  # noqa: ANN001, ANN201
-    """(activity, outcome, slot) of "Ik kom": gone / cancelled / over, or add_rsvp's going / waiting / already.
-
-    One rule for the bot's button and the Mini App: the RSVP is for the next (or current) date of the
-    activity, `slot`; the caller schedules the reminder when 'going'.
-    """
-    activity = await repo.get_activity(session, activity_id) if activity_id else None
-    if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
-        return activity, "gone", None
-    if activity.status == "cancelled":
-        return activity, "cancelled", None
-    slot = next_slot(activity, now, tz)
-    if slot is None:
-        return activity, "over", None
-    return activity, await repo.add_rsvp(session, activity, user_id, now, to_utc(slot.start)), slot
+try_rsvp = repo.try_rsvp  # one rule for the bot's button and the Mini App (storage.repositories.activities)
 
 
 async def rsvp(update: Update, context: KnooppuntContext) -> None:
@@ -531,19 +500,6 @@ async def rsvp(update: Update, context: KnooppuntContext) -> None:
         schedule_reminder(context.application, activity, now)
     if result in ("going", "waiting", "already"):
         await refresh_card(query, context, activity.id, user_id)
-
-
-def reminder_promise(gettext, tz, slot, now, reminders_on: bool) -> str:  # noqa: ANN001
-    """Only what will really happen: a reminder the day before, a few hours before, or none."""
-    _ = gettext
-    if not reminders_on:
-        return _("Je herinneringen staan uit. Aanzetten? Typ /herinneringen.")
-    moment = reminder_stage(to_utc(now), to_utc(slot.start))
-    if moment == "day":
-        return _("Je krijgt de dag ervoor een herinnering. Liever niet? Typ /herinneringen.")
-    if moment == "soon":
-        return _("Je krijgt 3 uur van tevoren een herinnering. Liever niet? Typ /herinneringen.")
-    return _("Het begint om {time}. Tot straks!").format(time=slot.start.astimezone(tz).strftime("%H:%M"))
 
 
 async def unrsvp(update: Update, context: KnooppuntContext) -> None:

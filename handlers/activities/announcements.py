@@ -4,7 +4,6 @@ networks. A network can ask for a coordinator's approval first; at most 3 per in
 from __future__ import annotations
 
 import logging
-import warnings
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,18 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
 
 from domain.ids import db_id
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from handlers.activities.reminders import queue_notice, wake_outbox
-from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, escape, step_hint
+from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, escape, step_hint
 from storage.models import Initiative
 from storage.repositories import activities as repo
 from storage.repositories import audit, roles
 from storage.repositories import outbox
-from storage.tables_activities import Announcement, AnnouncementTarget
+from storage.tables_activities import Announcement
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +39,7 @@ def group_text(initiative_name: str, text: str, translator) -> str:  # noqa: ANN
 
 async def over_limit(context: KnooppuntContext, initiative_id: int) -> bool:
     since = context.now() - timedelta(days=7)
-    async with context.session() as session:
+    async with context.read_session() as session:
         return await repo.announcements_since(session, initiative_id, since) >= WEEKLY_LIMIT
 
 
@@ -66,7 +64,7 @@ async def start(update: Update, context: KnooppuntContext) -> int:
 
 async def ask_initiative(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         mine = await roles.member_initiatives(session, update.effective_user.id, ("active",))
     buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"bi:{i.id}")] for i in mine]
     await update.effective_message.reply_text(_("Voor welk initiatief is het bericht?") + "\n\n" + step_hint(_, back=False),
@@ -93,7 +91,9 @@ async def chosen(update: Update, context: KnooppuntContext, initiative: Initiati
     _ = context.gettext
     if await over_limit(context, initiative.id):
         await update.effective_message.reply_text(
-            _("{name} heeft deze week al {n} berichten gestuurd. Dat is het maximum. Probeer het over een paar dagen weer.").format(
+            context.ngettext("{name} heeft deze week al {n} bericht gestuurd. Dat is het maximum. Probeer het over een paar dagen weer.",
+                             "{name} heeft deze week al {n} berichten gestuurd. Dat is het maximum. Probeer het over een paar dagen weer.",
+                             WEEKLY_LIMIT).format(
                 name=escape(initiative.name), n=WEEKLY_LIMIT))
         return ConversationHandler.END
     context.user_data[DRAFT] = {"initiative_id": initiative.id, "name": initiative.name, "networks": []}
@@ -103,7 +103,7 @@ async def chosen(update: Update, context: KnooppuntContext, initiative: Initiati
 async def ask_text(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
     await update.effective_message.reply_text(
-        _("Typ je bericht. Kort en duidelijk, maximaal {max} tekens.").format(max=TEXT_MAX) + "\n\n" + step_hint(_))
+        context.ngettext("Typ je bericht. Kort en duidelijk, maximaal {max} teken.", "Typ je bericht. Kort en duidelijk, maximaal {max} tekens.", TEXT_MAX).format(max=TEXT_MAX) + "\n\n" + step_hint(_))
     return TEXT
 
 
@@ -118,7 +118,9 @@ async def text_given(update: Update, context: KnooppuntContext) -> int:
     text = (update.effective_message.text or "").strip()
     if not text or len(text) > TEXT_MAX:
         await update.effective_message.reply_text(
-            _("Je bericht is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak het korter.").format(n=len(text), max=TEXT_MAX))
+            context.ngettext("Je bericht is {n} teken. Het mag hoogstens {max} tekens zijn. Maak het korter.",
+                             "Je bericht is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak het korter.", len(text)).format(
+                n=len(text), max=TEXT_MAX))
         return TEXT
     context.user_data[DRAFT]["text"] = text
     return await ask_photo(update, context)
@@ -147,7 +149,7 @@ async def photo_expected(update: Update, context: KnooppuntContext) -> int:
 async def network_markup(context: KnooppuntContext) -> InlineKeyboardMarkup | None:
     _ = context.gettext
     d = context.user_data[DRAFT]
-    async with context.session() as session:
+    async with context.read_session() as session:
         networks = await repo.networks_of_initiative(session, d["initiative_id"])
     if not networks:
         return None
@@ -180,7 +182,7 @@ async def network_toggled(update: Update, context: KnooppuntContext) -> int:
         await show_preview(update, context)
         return CONFIRM
     raw = query.data.removeprefix("bn:")
-    async with context.session() as session:
+    async with context.read_session() as session:
         allowed = {n.id for n in await repo.networks_of_initiative(session, d["initiative_id"])}
     if db_id(raw) in allowed:
         network_id = db_id(raw)
@@ -234,7 +236,7 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
     user_id = update.effective_user.id
     now = context.now()
     async with context.session() as session:
-        initiative = await session.get(Initiative, d["initiative_id"])
+        initiative = await repo.get_initiative(session, d["initiative_id"])
         allowed = initiative is not None and initiative.status == "active" and \
             await roles.member_role(session, user_id, d["initiative_id"]) is not None
         if not allowed:
@@ -245,19 +247,11 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
         else:
             outcome = "ok"
             networks = {n.id: n for n in await repo.networks_of_initiative(session, d["initiative_id"])}
-            announcement = Announcement(initiative_id=d["initiative_id"], text=d["text"], photo_file_id=d.get("photo"),
-                                        created_by=user_id, created_at=now)
-            session.add(announcement)
-            await session.flush()
-            targets = []
-            for network_id in d["networks"]:
-                if network_id not in networks:
-                    continue
-                target = AnnouncementTarget(announcement_id=announcement.id, network_id=network_id,
-                                            status="pending" if networks[network_id].announcements_need_approval else "posted")
-                session.add(target)
-                targets.append(target)
-            await session.flush()
+            announcement, targets = await repo.create_announcement(
+                session, initiative_id=d["initiative_id"], text=d["text"], photo_file_id=d.get("photo"), created_by=user_id, now=now,
+                targets=[(network_id, "pending" if networks[network_id].announcements_need_approval else "posted")
+                         for network_id in d["networks"] if network_id in networks],
+            )
             audit.record(session, user_id, "announcement.created", "announcement", announcement.id)
             lines = []
             for target in targets:
@@ -273,7 +267,9 @@ async def confirm(update: Update, context: KnooppuntContext) -> int:
         await query.message.reply_text(_("Voor dat initiatief mag je geen bericht sturen. Er is niets verstuurd."))
         return ConversationHandler.END
     if outcome == "limit":
-        await query.message.reply_text(_("Dit initiatief heeft deze week al {n} berichten gestuurd. Er is niets verstuurd.").format(n=WEEKLY_LIMIT))
+        await query.message.reply_text(context.ngettext(
+            "Dit initiatief heeft deze week al {n} bericht gestuurd. Er is niets verstuurd.",
+            "Dit initiatief heeft deze week al {n} berichten gestuurd. Er is niets verstuurd.", WEEKLY_LIMIT).format(n=WEEKLY_LIMIT))
         return ConversationHandler.END
     wake_outbox(context.application)
     await query.message.reply_text("\n".join(lines) or _("Er is niets verstuurd."))
@@ -321,9 +317,7 @@ async def decide(update: Update, context: KnooppuntContext) -> None:
                 result = "gone"  # paused or closed since it was written: nothing goes out in its name
             else:
                 now = context.now()
-                target.status = "posted" if approve else "rejected"
-                target.decided_by = user_id
-                target.decided_at = now
+                repo.decide_target(target, approve=approve, decided_by=user_id, now=now)
                 audit.record(session, user_id, "announcement.approved" if approve else "announcement.rejected",
                              "announcement", announcement.id, network=network.id)
                 result = "ok"
@@ -395,8 +389,5 @@ def conversation() -> ConversationHandler:
 
 
 def register(application: Application) -> None:
-    with warnings.catch_warnings():
-        # Buttons and messages answer the same conversation: per_message=False is meant.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        application.add_handler(conversation())
+    add_conversation(application, conversation)
     application.add_handler(CallbackQueryHandler(decide, pattern=r"^an:"))

@@ -6,22 +6,22 @@ Shared by the agenda (residents), the posting conversation (preview) and the rem
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import get_translator
 from domain import datefmt
-from domain.agenda import Slot, next_occurrence, occurrences
-from domain.calendar_file import CalendarEvent
+from domain.agenda import Slot, occurrences
 from domain.htmltext import truncate
-from domain.recurrence import to_utc
-from handlers.core.common import escape, join_address
+from handlers.core.common import escape
 from handlers.governance.initiative_text import GettextTranslator
+from storage.activity_facts import upcoming, where_words
 from storage.models import Activity
 
 CAPTION_LIMIT = 1024
-UPCOMING_SHOWN = 3
 _BARE_AMOUNT = re.compile(r"\d{1,4}(?:[.,]\d{1,2})?(?:,-)?")  # occurrences of a recurring activity on its card
 
 
@@ -45,12 +45,6 @@ def day_words(start: datetime, language: str, tz) -> str:  # noqa: ANN001
     return datefmt.format_day(start.astimezone(tz).date(), locale=language)
 
 
-def next_slot(activity: Activity, now: datetime, tz) -> Slot | None:  # noqa: ANN001
-    """The date "Ik kom" is about now: the next (or current) occurrence."""
-    slots = upcoming(activity, now, tz, count=1)
-    return slots[0] if slots else None
-
-
 def short_day(start: datetime, language: str, tz) -> str:  # noqa: ANN001
     """'za 5 dec 14:00' for list buttons."""
     local = start.astimezone(tz)
@@ -62,35 +56,11 @@ def cost_words(cost: str) -> str:
     return f"€ {cost.strip()}" if _BARE_AMOUNT.fullmatch(cost.strip()) else cost
 
 
-def where_words(activity: Activity) -> str | None:
-    location = activity.location
-    if location is None:
-        return None
-    return join_address(location.name, location.address, location.postcode) or location.buurt or None
-
-
-def upcoming(activity: Activity, now: datetime, tz, count: int = UPCOMING_SHOWN) -> list[Slot]:  # noqa: ANN001
-    """The next occurrence(s): one for a one-off (while it lasts), a few for a series."""
-    if activity.rrule is None:
-        end = activity.ends_at or activity.starts_at
-        if to_utc(end) < to_utc(now):
-            return []
-        return [Slot(activity.starts_at.astimezone(tz), activity.ends_at.astimezone(tz) if activity.ends_at else None)]
-    found: list[Slot] = []
-    after = now
-    while len(found) < count:
-        slot = next_occurrence(activity.starts_at, activity.ends_at, activity.rrule, after, tz)
-        if slot is None:
-            break
-        found.append(slot)
-        after = slot.start
-    return found
-
-
 def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, going: int, limit: int = 4096,  # noqa: ANN001
-              going_on: str | None = None) -> str:
+              going_on: str | None = None, together_with: Sequence[str] = ()) -> str:
     """The card; `going_on` names the date the count is about (a series counts per date)."""
     _ = gettext
+    ngettext = get_translator(language).ngettext
     lines = [f"<b>{escape(activity.title)}</b>"]
     if activity.status == "cancelled":
         lines.append(_("❌ Deze activiteit gaat niet door."))
@@ -114,19 +84,20 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
         lines.append("📍 " + escape(where))
     lines.append("💶 " + (escape(cost_words(activity.cost)) if activity.cost else _("Gratis")))
     lines.append("🏠 " + escape(activity.initiative.name))
+    if together_with:  # initiatives that accepted to organise it together (handlers.together.coorganise)
+        lines.append(_("🤝 Samen met: {names}").format(names=escape(", ".join(together_with))))
     if going_on is not None:
         if activity.max_attendees is not None:
-            lines.append(_("👥 {going} van {max} plekken bezet op {day}").format(going=going, max=activity.max_attendees, day=escape(going_on)))
-        elif going == 1:
-            lines.append(_("👥 1 persoon komt op {day}").format(day=escape(going_on)))
+            lines.append(ngettext("👥 {going} van {max} plek bezet op {day}", "👥 {going} van {max} plekken bezet op {day}",
+                                  activity.max_attendees).format(going=going, max=activity.max_attendees, day=escape(going_on)))
         elif going:
-            lines.append(_("👥 {going} mensen komen op {day}").format(going=going, day=escape(going_on)))
+            lines.append(ngettext("👥 {going} persoon komt op {day}", "👥 {going} mensen komen op {day}", going).format(
+                going=going, day=escape(going_on)))
     elif activity.max_attendees is not None:
-        lines.append(_("👥 {going} van {max} plekken bezet").format(going=going, max=activity.max_attendees))
-    elif going == 1:
-        lines.append(_("👥 1 persoon komt"))
+        lines.append(ngettext("👥 {going} van {max} plek bezet", "👥 {going} van {max} plekken bezet", activity.max_attendees).format(
+            going=going, max=activity.max_attendees))
     elif going:
-        lines.append(_("👥 {going} komen").format(going=going))
+        lines.append(ngettext("👥 {going} persoon komt", "👥 {going} komen", going).format(going=going))
     text = "\n".join(lines)
     if activity.description:
         room = limit - len(text) - 2
@@ -136,7 +107,7 @@ def card_text(activity: Activity, *, gettext, language: str, tz, now: datetime, 
 
 
 def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, member: bool, moderator: bool,  # noqa: ANN001
-                 going_on: str | None = None) -> InlineKeyboardMarkup:
+                 going_on: str | None = None, inviter: bool = False, coorganiser: int | None = None) -> InlineKeyboardMarkup:
     _ = gettext
     rows: list[list[InlineKeyboardButton]] = []
     if activity.status == "published":
@@ -159,26 +130,11 @@ def card_buttons(activity: Activity, *, gettext, rsvp: str | None, going: int, m
         manage.append(InlineKeyboardButton(_("🙈 Verbergen"), callback_data=f"ac:h:{activity.id}"))
     if manage:
         rows.append(manage)
+    if inviter and activity.status == "published":  # a member of the posting initiative: invite a co-organiser
+        rows.append([InlineKeyboardButton(_("🤝 Samen organiseren"), callback_data=f"tc:i:{activity.id}")])
+    if coorganiser is not None and activity.status != "cancelled":  # a member of a co-organising initiative: leave again
+        rows.append([InlineKeyboardButton(_("🚪 Niet meer samen organiseren"), callback_data=f"tc:l:{activity.id}:{coorganiser}")])
     return InlineKeyboardMarkup(rows)
-
-
-def calendar_event(activity: Activity, *, bot_link: str | None = None) -> CalendarEvent:
-    location = activity.location
-    return CalendarEvent(
-        uid=f"activity-{activity.id}@knooppunt",
-        title=activity.title,
-        start=activity.starts_at,
-        end=activity.ends_at,
-        rrule=activity.rrule,
-        description=activity.description,
-        location=where_words(activity),
-        latitude=location.latitude if location else None,
-        longitude=location.longitude if location else None,
-        organizer=activity.initiative.name,
-        organizer_email=activity.initiative.email,
-        url=bot_link,
-        updated=activity.updated_at,
-    )
 
 
 def slot_in_window(activity: Activity, lo: datetime, hi: datetime, now: datetime, tz) -> Slot | None:  # noqa: ANN001

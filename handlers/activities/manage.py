@@ -7,7 +7,6 @@ changes nothing, is answered politely and written to the audit log.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
@@ -20,7 +19,6 @@ from handlers.activities.post import (
     WHEN_EXAMPLES,
     cost_problem,
     description_problem,
-    new_location,
     place_from_point,
     place_from_text,
     title_problem,
@@ -64,7 +62,7 @@ async def _load_checked(update: Update, context: KnooppuntContext, activity_id: 
         elif moderator:
             allowed = await repo.may_moderate(session, context.settings.admin_ids, user_id, activity)
         else:
-            allowed = await repo.is_member(session, user_id, activity.initiative_id)
+            allowed = await repo.may_edit_activity(session, user_id, activity)
         if allowed is False:
             audit.record_denied(session, user_id, attempted, "activity", activity_id)
     if allowed is None:
@@ -114,11 +112,13 @@ async def ask(update: Update, context: KnooppuntContext, state: object) -> None:
     """The question of an edit or of hiding (also when it is asked again)."""
     _ = context.gettext
     if state == HIDE_REASON:
-        async with context.session() as session:
+        async with context.read_session() as session:
             activity = await repo.get_activity(session, context.user_data.get("activity_hide") or 0)
         title = escape_title(activity) if activity else ""
-        question = _("Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Gebruik hoogstens {max} tekens.").format(
-            title=title, max=REASON_MAX)
+        question = context.ngettext(
+            "Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Gebruik hoogstens {max} teken.",
+            "Waarom verberg je <b>{title}</b>? Wie hem plaatste, krijgt je uitleg. Gebruik hoogstens {max} tekens.", REASON_MAX,
+        ).format(title=title, max=REASON_MAX)
     else:
         questions = {
             "title": _("Typ de nieuwe naam."),
@@ -156,7 +156,7 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
     elif message.text is None:
         problem = _("Stuur je antwoord als tekst.") + "\n\n" + step_hint(_, back=False)
     elif field == "title":
-        problem = title_problem(text, _)
+        problem = title_problem(text, context.translator)
         changes["title"] = " ".join(text.split())
     elif field == "when":
         try:
@@ -164,10 +164,10 @@ async def edit_value(update: Update, context: KnooppuntContext) -> int:
         except WhenError as error:
             return await _ask_when_again(update, context, error, text)
     elif field == "desc":
-        problem = description_problem(text, _)
+        problem = description_problem(text, context.translator)
         changes["description"] = text.strip() or None
     elif field == "cost":
-        problem = cost_problem(text, _)
+        problem = cost_problem(text, context.translator)
         changes["cost"] = None if text.strip().lower() in ("gratis", "free", "0") else " ".join(text.split())
     if problem:
         await message.reply_text(problem)
@@ -204,27 +204,12 @@ async def _apply(update: Update, context: KnooppuntContext, changes: dict) -> in
     user_id = update.effective_user.id
     async with context.session() as session:
         activity = await repo.get_activity(session, activity_id) if activity_id else None
-        if activity is None or not await repo.is_member(session, user_id, activity.initiative_id):
+        if activity is None or not await repo.may_edit_activity(session, user_id, activity):
             if activity is not None:
                 audit.record_denied(session, user_id, "activity.edit", "activity", activity_id)
             activity = None
         else:
-            if "title" in changes:
-                activity.title = changes["title"]
-            if "description" in changes:
-                activity.description = changes["description"]
-            if "cost" in changes:
-                activity.cost = changes["cost"]
-            if "when" in changes:
-                when = changes["when"]
-                activity.starts_at = datetime.fromisoformat(when["start"])
-                activity.ends_at = datetime.fromisoformat(when["end"]) if when["end"] else None
-                activity.rrule = when["rrule"]
-            if "place" in changes:
-                location = new_location(changes["place"])
-                session.add(location)
-                await session.flush()
-                activity.location_id = location.id
+            await repo.apply_changes(session, activity, changes)
             audit.record(session, user_id, "activity.edited", "activity", activity.id, field=field)
             attendees = await repo.attendee_ids(session, activity.id)
     context.user_data.pop("activity_edit", None)
@@ -271,9 +256,7 @@ async def cancel_do(update: Update, context: KnooppuntContext) -> None:
     if activity is None:
         return
     async with context.session() as session:
-        stored = await session.get(Activity, activity.id)
-        already = stored.status == "cancelled"
-        stored.status = "cancelled"
+        already = not await repo.cancel_activity(session, activity.id)
         attendees = [] if already else await repo.attendee_ids(session, activity.id)
         if not already:
             audit.record(session, update.effective_user.id, "activity.cancelled", "activity", activity.id)
@@ -306,7 +289,7 @@ async def hide_reason(update: Update, context: KnooppuntContext) -> int:
     reason = " ".join((update.effective_message.text or "").split())
     if not reason or len(reason) > REASON_MAX:
         await update.effective_message.reply_text(
-            _("Typ een korte reden, maximaal {max} tekens.").format(max=REASON_MAX) + "\n\n" + step_hint(_, back=False))
+            context.ngettext("Typ een korte reden, maximaal {max} teken.", "Typ een korte reden, maximaal {max} tekens.", REASON_MAX).format(max=REASON_MAX) + "\n\n" + step_hint(_, back=False))
         return HIDE_REASON
     activity_id = context.user_data.pop("activity_hide", None)
     user_id = update.effective_user.id
@@ -316,8 +299,7 @@ async def hide_reason(update: Update, context: KnooppuntContext) -> int:
         if activity is not None and not allowed:
             audit.record_denied(session, user_id, "activity.hide", "activity", activity_id)
         if allowed:
-            activity.status = "hidden"
-            activity.hidden_reason = reason
+            repo.hide_activity(activity, reason)
             audit.record(session, user_id, "activity.hidden", "activity", activity.id, reason=reason)
     if not allowed:
         await update.effective_message.reply_text(_("Dat mag je niet doen bij deze activiteit. Er is niets veranderd."))

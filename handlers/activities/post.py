@@ -23,6 +23,7 @@ from handlers.activities.agenda import send_card
 from handlers.core.common import SKIP_COMMANDS, MenuCommand, Steps, add_conversation, deep_link, escape
 from handlers.governance.initiative_text import GettextTranslator
 from storage.models import Activity, Initiative, Location
+from storage.repositories import activities as repo
 from storage.repositories import audit, roles
 
 logger = logging.getLogger(__name__)
@@ -50,23 +51,28 @@ WHEN_PROBLEMS = {
 # -- checks shared with editing ------------------------------------------------------------------
 
 
-def title_problem(text: str, _) -> str | None:  # noqa: ANN001
+def title_problem(text: str, translator) -> str | None:  # noqa: ANN001
+    _ = translator.gettext
     if not text.strip():
         return _("Typ een naam voor de activiteit.")
-    if len(text.strip()) > TITLE_MAX:
-        return _("Die naam is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=TITLE_MAX)
+    n = len(text.strip())
+    if n > TITLE_MAX:
+        return translator.ngettext("Die naam is {n} teken. Het mag hoogstens {max} tekens zijn. Maak hem korter.",
+                                   "Die naam is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.", n).format(n=n, max=TITLE_MAX)
     return None
 
 
-def description_problem(text: str, _) -> str | None:  # noqa: ANN001
-    if len(text.strip()) > DESCRIPTION_MAX:
-        return _("Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.").format(n=len(text.strip()), max=DESCRIPTION_MAX)
+def description_problem(text: str, translator) -> str | None:  # noqa: ANN001
+    n = len(text.strip())
+    if n > DESCRIPTION_MAX:
+        return translator.ngettext("Je tekst is {n} teken. Het mag hoogstens {max} tekens zijn. Maak hem korter.",
+                                   "Je tekst is {n} tekens. Het mag hoogstens {max} tekens zijn. Maak hem korter.", n).format(n=n, max=DESCRIPTION_MAX)
     return None
 
 
-def cost_problem(text: str, _) -> str | None:  # noqa: ANN001
+def cost_problem(text: str, translator) -> str | None:  # noqa: ANN001
     if len(text.strip()) > COST_MAX:
-        return _("Schrijf de prijs korter, maximaal {max} tekens. Bijvoorbeeld: € 2,50").format(max=COST_MAX)
+        return translator.ngettext("Schrijf de prijs korter, maximaal {max} teken. Bijvoorbeeld: € 2,50", "Schrijf de prijs korter, maximaal {max} tekens. Bijvoorbeeld: € 2,50", COST_MAX).format(max=COST_MAX)
     return None
 
 
@@ -151,8 +157,8 @@ def place_from_point(lat: float, lon: float) -> dict:
 
 
 def new_location(place: dict) -> Location:
-    return Location(name=place["name"], address=place["address"], postcode=place["postcode"], latitude=place["lat"],
-                    longitude=place["lon"], buurt=place["buurt"], approximate=place["approximate"], city="Rotterdam")
+    """The draft's place as an unsaved Location (the preview shows it)."""
+    return repo.location_from_place(place)
 
 
 # -- the questions ------------------------------------------------------------------------------
@@ -172,7 +178,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
     d = draft(context)
     steps = STEPS.hint(context, state)
     if state == INITIATIVE:
-        async with context.session() as session:
+        async with context.read_session() as session:
             mine = await roles.member_initiatives(session, update.effective_user.id, ("active",))
         if len(mine) == 1:
             d["initiative_id"], d["initiative_name"], d["own_place"] = mine[0].id, mine[0].name, mine[0].location_id
@@ -182,7 +188,7 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
         buttons = [[InlineKeyboardButton(i.name[:60], callback_data=f"pi:{i.id}")] for i in mine]
         await say(update, _("Voor welk initiatief is de activiteit?") + "\n\n" + STEPS.hint(context, state), InlineKeyboardMarkup(buttons))
     elif state == TITLE:
-        await say(update, _("Hoe heet de activiteit? Gebruik hoogstens {max} tekens.").format(max=TITLE_MAX) + "\n\n" + steps)
+        await say(update, context.ngettext("Hoe heet de activiteit? Gebruik hoogstens {max} teken.", "Hoe heet de activiteit? Gebruik hoogstens {max} tekens.", TITLE_MAX).format(max=TITLE_MAX) + "\n\n" + steps)
     elif state == WHEN:
         await say(update, _("Wanneer is het?") + "\n" + _(WHEN_EXAMPLES) + "\n\n" + steps)
     elif state == WHEN_CONFIRM:
@@ -193,15 +199,15 @@ async def ask(update: Update, context: KnooppuntContext, state: int) -> int:
     elif state == WHERE:
         buttons = None
         if d.get("own_place"):
-            async with context.session() as session:
-                place = await session.get(Location, d["own_place"])
+            async with context.read_session() as session:
+                place = await repo.get_location(session, d["own_place"])
             label = (place.name or place.address or d["initiative_name"]) if place else d["initiative_name"]
             buttons = InlineKeyboardMarkup([[InlineKeyboardButton("📍 " + label[:50], callback_data="pl:own")]])
         where = (_("Waar is het? Is het op jullie vaste plek? Tik dan op de knop. Of typ een adres met postcode, of stuur een locatie.")
                  if buttons else _("Waar is het? Typ een adres met postcode, of stuur een locatie."))
         await say(update, where + "\n\n" + steps, buttons)
     elif state == DESCRIPTION:
-        await say(update, _("Vertel kort wat er gebeurt. Gebruik hoogstens {max} tekens.").format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
+        await say(update, context.ngettext("Vertel kort wat er gebeurt. Gebruik hoogstens {max} teken.", "Vertel kort wat er gebeurt. Gebruik hoogstens {max} tekens.", DESCRIPTION_MAX).format(max=DESCRIPTION_MAX) + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == PHOTO:
         await say(update, _("Wil je er een foto bij? Stuur die dan. Dat hoeft niet.") + "\n\n" + STEPS.hint(context, state, skip=True))
     elif state == COST:
@@ -229,8 +235,8 @@ async def show_preview(update: Update, context: KnooppuntContext) -> None:
     d = draft(context)
     location = None
     if d.get("place") == "own" and d.get("own_place"):
-        async with context.session() as session:
-            location = await session.get(Location, d["own_place"])
+        async with context.read_session() as session:
+            location = await repo.get_location(session, d["own_place"])
     elif isinstance(d.get("place"), dict):
         location = new_location(d["place"])
     activity = preview_activity(d, context, location)
@@ -285,7 +291,7 @@ async def initiative_chosen(update: Update, context: KnooppuntContext) -> int:
 
 async def title_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text
-    problem = title_problem(text, context.gettext)
+    problem = title_problem(text, context.translator)
     if problem:
         await say(update, problem)
         return TITLE
@@ -363,7 +369,7 @@ async def place_shared(update: Update, context: KnooppuntContext) -> int:
 
 async def description_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text
-    problem = description_problem(text, context.gettext)
+    problem = description_problem(text, context.translator)
     if problem:
         await say(update, problem)
         return DESCRIPTION
@@ -388,7 +394,7 @@ async def photo_skipped(update: Update, context: KnooppuntContext) -> int:
 
 async def cost_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text
-    problem = cost_problem(text, context.gettext)
+    problem = cost_problem(text, context.translator)
     if problem:
         await say(update, problem)
         return COST
@@ -412,7 +418,7 @@ async def publish(update: Update, context: KnooppuntContext) -> int:
         return ConversationHandler.END
     user_id = update.effective_user.id
     async with context.session() as session:
-        initiative = await session.get(Initiative, d["initiative_id"])
+        initiative = await repo.get_initiative(session, d["initiative_id"])
         if initiative is None or initiative.status != "active" or await roles.member_role(session, user_id, initiative.id) is None:
             audit.record_denied(session, user_id, "activity.post", "initiative", d["initiative_id"])
             allowed = False
@@ -420,19 +426,9 @@ async def publish(update: Update, context: KnooppuntContext) -> int:
             allowed = True
             location_id = initiative.location_id if d.get("place") == "own" else None
             if isinstance(d.get("place"), dict):
-                location = new_location(d["place"])
-                session.add(location)
-                await session.flush()
-                location_id = location.id
-            activity = Activity(
-                initiative_id=initiative.id, title=d["title"], description=d.get("description"),
-                starts_at=datetime.fromisoformat(d["when"]["start"]),
-                ends_at=datetime.fromisoformat(d["when"]["end"]) if d["when"]["end"] else None,
-                rrule=d["when"]["rrule"], location_id=location_id, photo_file_id=d.get("photo"), cost=d.get("cost"),
-                status="published", created_by=user_id,
-            )
-            session.add(activity)
-            await session.flush()
+                location_id = await repo.add_place(session, d["place"])
+            activity = await repo.create_activity(session, initiative_id=initiative.id, draft=d, location_id=location_id,
+                                                  created_by=user_id)
             audit.record(session, user_id, "activity.created", "activity", activity.id, initiative=initiative.id)
     if not allowed:
         await say(update, _("Je mag voor dit initiatief geen activiteit meer plaatsen. Er is niets geplaatst."))

@@ -17,7 +17,8 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain.agenda import REMINDER_DAY_BEFORE, REMINDER_SOON_BEFORE
 from domain.recurrence import to_utc
-from handlers.activities.card import upcoming, when_words
+from handlers.activities.card import when_words
+from storage.activity_facts import upcoming
 from handlers.core.common import MenuCommand, escape, show_result
 from storage.models import Activity
 from storage.repositories import activities as repo
@@ -133,7 +134,7 @@ def reminder_message(activity: Activity, slot, language: str, tz, stage: str) ->
 
 async def reminders_toggle(update: Update, context: KnooppuntContext) -> None:
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         user = await repo.get_user(session, update.effective_user.id)
         enabled = True if user is None else user.reminders_enabled
     buttons = InlineKeyboardMarkup([[

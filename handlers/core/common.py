@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import functools
 import re
 import warnings
 from urllib.parse import urlencode
@@ -24,8 +24,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import SOURCE_LANGUAGE, N_, available_languages, get_translator, language_name
+from domain.address_part import join_address  # noqa: F401 - re-exported for the handlers
+from domain.htmltext import escape  # noqa: F401 - the one escape, re-exported for the handlers
 from domain.paging import Page
-from handlers.core import conversation_state
 
 
 @dataclass(frozen=True)
@@ -115,11 +116,6 @@ def button_filter(label: str) -> filters.BaseFilter:
     return filters.ChatType.PRIVATE & filters.Regex(pattern)
 
 
-def escape(text: str | None) -> str:
-    """Escape user text for Telegram's HTML parse mode."""
-    return html.escape(text or "", quote=False)
-
-
 # Deep links (t.me/<bot>?start=<prefix>-<payload>) are routed by prefix to the capability that
 # made them, e.g. "inv" (co-owner invitations) or "act" (an activity card). See handlers.core.start.
 DeepLinkHandler = Callable[..., Awaitable[None]]  # (update, context, payload: str) -> None
@@ -140,29 +136,76 @@ def deep_link(bot_username: str, prefix: str, payload: str) -> str:
     return f"https://t.me/{bot_username}?start={argument}"
 
 
-def join_address(*parts: str | None) -> str:
-    """Address parts joined with commas, leaving out a part an earlier one already says.
-
-    Typed addresses often hold the postcode ("Pijlstraat 12, 3024 AB") that is stored separately too.
-    """
-    kept: list[str] = []
-    for part in parts:
-        if part and not any(part.casefold() in earlier.casefold() for earlier in kept):
-            kept.append(part)
-    return ", ".join(kept)
+CONVERSATION_GROUP = -1  # after the step guard (-5), before the rest of the bot (0)
 
 
-def add_conversation(application: Application, build: Callable[[], ConversationHandler], group: int = 0) -> ConversationHandler:
+def add_conversation(application: Application, build: Callable[[], ConversationHandler]) -> ConversationHandler:
     """Build and register a conversation whose steps take both buttons and messages.
 
-    That mix (per_message=False) is meant; PTB warns about it when the handler is built, so only
-    that warning is silenced here.
+    Conversations get their own group, before the rest of the bot. Every callback is wrapped
+    (`_tracked`): the step it returns is noted in user_data (what the step guard and /terug read),
+    and a step that was handled stops the update there (`ApplicationHandlerStop(state)`, PTB's way
+    to set a state and stop later groups). A conversation that turns out to be over — ended from
+    outside (/vergeetmij clears user_data) or expired (a step raises ConversationOver) — ends
+    without stopping the update, so the rest of the bot answers it as usual.
+
+    The mix of buttons and messages (per_message=False) is meant; PTB warns about it when the
+    handler is built, so only that warning is silenced here.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
         conversation = build()
-    application.add_handler(conversation, group)
+    if conversation.name is None:
+        raise ValueError("a conversation needs a name (its Steps guide)")
+    entries = {id(handler) for handler in conversation.entry_points}
+    handlers = [*conversation.entry_points, *conversation.fallbacks, *(h for hs in conversation.states.values() for h in hs)]
+    wrapped: set[int] = set()
+    for handler in handlers:
+        if id(handler) not in wrapped:
+            wrapped.add(id(handler))
+            handler.callback = _tracked(conversation.name, handler.callback, entry=id(handler) in entries)
+    application.add_handler(conversation, CONVERSATION_GROUP)
     return conversation
+
+
+class ConversationOver(Exception):
+    """Raised by a step that finds its conversation over after all (an expired draft): the
+    conversation ends and the update goes on to the rest of the bot, which answers it as usual."""
+
+
+STEPS_KEY = "conversation_steps"  # user_data: {conversation name: {chat id: the step it is at}}
+
+
+def _note_state(context: CallbackContext, name: str, chat_id: int, state: object) -> None:
+    steps = context.user_data.setdefault(STEPS_KEY, {}).setdefault(name, {})
+    if state == ConversationHandler.END:
+        steps.pop(chat_id, None)
+    elif state is not None:
+        steps[chat_id] = state
+
+
+def noted_state(context: CallbackContext, name: str, update: Update) -> object | None:
+    """The step this chat is at in the conversation called `name`, as its callbacks returned it."""
+    if context.user_data is None or update.effective_chat is None:
+        return None
+    return context.user_data.get(STEPS_KEY, {}).get(name, {}).get(update.effective_chat.id)
+
+
+def _tracked(name: str, callback: Callable[..., Awaitable[object]], *, entry: bool) -> Callable[..., Awaitable[object]]:
+    @functools.wraps(callback)
+    async def step(update: Update, context: CallbackContext) -> object:
+        guide = STEP_GUIDES.get(name)
+        if not entry and guide is not None and await guide.state(update, context) is None:
+            return ConversationHandler.END  # ended from outside: not an answer, the rest of the bot takes it
+        try:
+            state = await callback(update, context)
+        except ConversationOver:
+            _note_state(context, name, update.effective_chat.id, ConversationHandler.END)
+            return ConversationHandler.END
+        _note_state(context, name, update.effective_chat.id, state)
+        raise ApplicationHandlerStop(state)
+
+    return step
 
 
 PAGE_SIZE = 20  # items per page in lists that grow (/beheer, /mijn): well within 4096 characters and 100 buttons
@@ -215,20 +258,6 @@ async def refuse(update: Update, text: str) -> None:
         await update.effective_message.reply_text(text)
 
 
-async def pass_on(update: Update, context: CallbackContext, after: BaseHandler, group: int = 0) -> bool:
-    """Let the handlers registered after `after` in its group answer the update, as if `after` had not
-    taken it (PTB runs only the first match of a group). True when one of them did."""
-    group_handlers = context.application.handlers.get(group, [])
-    if after not in group_handlers:
-        return False
-    for handler in group_handlers[group_handlers.index(after) + 1 :]:
-        check = handler.check_update(update)
-        if check is not None and check is not False:
-            await handler.handle_update(update, context.application, check, context)
-            return True
-    return False
-
-
 # -- multi-step conversations -------------------------------------------------------------------
 # Every conversation understands the same commands, every question ends with the same hint, and a
 # main-keyboard button pressed halfway gets the same answer (see Steps and register_step_guard).
@@ -261,6 +290,9 @@ class Steps:
     reask: Callable[..., Awaitable[None]]  # (update, context, state): ask the current question again
     takes_location: Callable[[CallbackContext, object], bool] = _never  # a shared location answers this step
     alive: Callable[..., Awaitable[bool]] | None = None  # (update, context): False when it ran out after all
+    # (update, context): the step kept in the capability's own table, for a conversation that outlives a
+    # restart (its ConversationHandler is persistent) while user_data does not
+    resume: Callable[..., Awaitable[object | None]] | None = None
 
     def __post_init__(self) -> None:
         STEP_GUIDES[self.name] = self
@@ -269,7 +301,7 @@ class Steps:
         """/stop, /terug and /overslaan for every step: a state's own handlers come first."""
 
         async def go_back(update: Update, context: CallbackContext) -> object:
-            if back is None or self.is_first(context, current_state(context.application, self.name, update)):
+            if back is None or self.is_first(context, await self.state(update, context)):
                 return await self.first_question(update, context)
             return await back(update, context)
 
@@ -291,33 +323,32 @@ class Steps:
         """step_hint for `state`: without "Terug" at the first question this person got."""
         return step_hint(context.gettext, back=not self.is_first(context, state), skip=skip)
 
+    async def state(self, update: Update, context: CallbackContext) -> object | None:
+        """The step this person is at (None: not in this conversation)."""
+        state = noted_state(context, self.name, update)
+        if state is None and self.resume is not None:
+            state = await self.resume(update, context)
+        return state
+
     async def first_question(self, update: Update, context: CallbackContext) -> None:
         """/terug where there is no earlier question."""
         await update.effective_message.reply_text(context.gettext("Dit is de eerste vraag. Stoppen? Typ /stop."))
-        await self.reask(update, context, current_state(context.application, self.name, update))
+        await self.reask(update, context, await self.state(update, context))
 
     async def cannot_skip(self, update: Update, context: CallbackContext) -> None:
         await update.effective_message.reply_text(context.gettext("Deze vraag kun je niet overslaan."))
-        await self.reask(update, context, current_state(context.application, self.name, update))
+        await self.reask(update, context, await self.state(update, context))
 
 
 STEP_GUIDES: dict[str, Steps] = {}
 FIRST_STEPS_KEY = "first_steps"  # user_data: conversation name -> the state its first question had
 
 
-def current_state(application: Application, name: str, update: Update) -> object | None:
-    """The step this chat is at in the conversation called `name` (None: not in it)."""
-    for handler in application.handlers.get(0, []):
-        if isinstance(handler, ConversationHandler) and handler.name == name:
-            return conversation_state.state_of(handler, update)
-    return None
-
-
 async def _main_button_in_conversation(update: Update, context: CallbackContext) -> None:
     """A main-keyboard button (or the location button) pressed halfway a conversation is not an answer:
     the conversation stays and its question comes again. A location where a place is asked passes."""
-    for name, guide in STEP_GUIDES.items():
-        state = current_state(context.application, name, update)
+    for guide in STEP_GUIDES.values():
+        state = await guide.state(update, context)
         if state is None or state == ConversationHandler.END:
             continue
         if update.effective_message.location and guide.takes_location(context, state):

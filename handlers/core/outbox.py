@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
@@ -67,6 +68,29 @@ def worker_of(application: Application) -> OutboxWorker:
     return application.bot_data.outbox
 
 
+# -- where a message landed ------------------------------------------------------------------------
+# A capability that edits its messages later, at any age (the outbox's own history is kept only
+# KEEP_SETTLED), registers a listener for its idempotency-key prefix. The listener runs in the
+# transaction that marks the row sent, with Telegram's message id, and stores it in the capability's
+# own table (e.g. handlers.together.posts: the groups' messages of an item). It must not raise.
+SentListener = Callable[[AsyncSession, OutboxMessage, int], Awaitable[None]]
+SENT_LISTENERS: dict[str, SentListener] = {}
+
+
+def on_sent(key_prefix: str, listener: SentListener) -> None:
+    if SENT_LISTENERS.get(key_prefix, listener) is not listener:
+        raise ValueError(f"outbox key prefix {key_prefix!r} already has a listener")
+    SENT_LISTENERS[key_prefix] = listener
+
+
+async def _tell_listeners(session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
+    if message_id is None:
+        return
+    for prefix, listener in SENT_LISTENERS.items():
+        if row.idempotency_key.startswith(prefix):
+            await listener(session, row, message_id)
+
+
 # -- one round ------------------------------------------------------------------------------------
 
 async def drain_once(application: Application, limit: int = BATCH) -> int:
@@ -90,9 +114,11 @@ async def drain_once(application: Application, limit: int = BATCH) -> int:
         outcomes = await asyncio.gather(*(gated(row) for row in rows))
         sent = [outcome for outcome in outcomes if outcome is not None]
         if sent:  # one transaction for the round's successes (the rows are 'sending' until then)
+            by_id = {row.id: row for row in rows}
             async with services.session_factory.begin() as session:
                 for row_id, message_id in sent:
                     await repo.mark_sent(session, row_id, services.now(), message_id)
+                    await _tell_listeners(session, by_id[row_id], message_id)
     return len(rows)
 
 

@@ -260,7 +260,7 @@ async def geocode_address(context: KnooppuntContext, text: str) -> Origin | None
     text = address_part(text) or text[:MAX_QUERY_CHARS]  # the geocoder and its cache see the address only
     key = normalize_text(text)[:200]
     now = context.now()
-    async with context.session() as session:
+    async with context.read_session() as session:
         cached = await directory.cached_geocode(session, geocoder.name, key, now)
     if cached is not None:
         found = (cached.latitude, cached.longitude, cached.label) if cached.latitude is not None else None
@@ -414,7 +414,7 @@ async def chosen_category(update: Update, context: KnooppuntContext, category: s
 
 async def show_place(update: Update, context: KnooppuntContext, place_id: int, question: Question) -> None:
     now = context.now()
-    async with context.session() as session:
+    async with context.read_session() as session:
         initiative = await directory.get_visible(session, place_id, now=now)
     if initiative is None or initiative.location is None:
         text, keyboard = await render_answer(context, question)
@@ -431,7 +431,7 @@ async def send_pin(update: Update, context: KnooppuntContext, place_id: int) -> 
     _ = context.gettext
     query = update.callback_query
     now = context.now()
-    async with context.session() as session:
+    async with context.read_session() as session:
         initiative = await directory.get_visible(session, place_id, now=now)
     if initiative is None or initiative.location is None:
         await refuse(update, _("Deze plek staat niet meer in de lijst."))

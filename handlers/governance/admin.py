@@ -36,7 +36,7 @@ async def _is_admin(update: Update, context: KnooppuntContext, attempted: str, s
 async def _overview(context: KnooppuntContext, number: int = 0) -> tuple[str, InlineKeyboardMarkup]:
     """One page of networks (PAGE_SIZE), so many networks never exceed a message or a keyboard."""
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         found = await networks.list_networks(session)
         coordinators = await networks.coordinators_by_network(session)
     page = page_of(found, number, PAGE_SIZE)
@@ -56,7 +56,7 @@ async def _overview(context: KnooppuntContext, number: int = 0) -> tuple[str, In
 
 async def _network_card(context: KnooppuntContext, network_id: int) -> tuple[str, InlineKeyboardMarkup] | None:
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         network = await networks.get_network(session, network_id)
         if network is None:
             return None
@@ -165,7 +165,7 @@ async def got_network_name(update: Update, context: KnooppuntContext) -> str | i
     except networks.NetworkNameError as error:
         problem = {
             "taken": _("Die naam bestaat al. Kies een andere naam."),
-            "too long": _("Die naam is te lang. Gebruik hoogstens {limit} tekens.").format(limit=networks.NETWORK_NAME_MAX),
+            "too long": context.ngettext("Die naam is te lang. Gebruik hoogstens {limit} teken.", "Die naam is te lang. Gebruik hoogstens {limit} tekens.", networks.NETWORK_NAME_MAX).format(limit=networks.NETWORK_NAME_MAX),
         }.get(str(error), _("Typ een naam."))
         await update.effective_message.reply_text(problem)
         return NETWORK_NAME

@@ -276,8 +276,7 @@ async def reason_given(update: Update, context: KnooppuntContext) -> str | int:
     try:
         reason = rules.clean_reason(update.effective_message.text)
     except rules.FieldError as error:
-        message = context.gettext(error.message)
-        await update.effective_message.reply_text(message.format(limit=error.limit) if error.limit else message)
+        await update.effective_message.reply_text(rules.describe_field_error(error, context.translator))
         return REASON
     context.user_data.pop("rejecting", None)
     await decide(update, context, kind, subject_id, approve=False, reason=reason)

@@ -120,7 +120,7 @@ async def mine_page(update: Update, context: KnooppuntContext) -> None:
 
 async def _card(context: KnooppuntContext, initiative_id: int, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     _ = context.gettext
-    async with context.session() as session:
+    async with context.read_session() as session:
         initiative = await registrations.load_initiative(session, initiative_id)
         data = as_data(initiative)
         names = await registrations.network_names(session, data["networks"])
@@ -133,7 +133,12 @@ async def _card(context: KnooppuntContext, initiative_id: int, user_id: int) -> 
         rows.append([InlineKeyboardButton(pause[0], callback_data=pause[1]),
                      InlineKeyboardButton(_("🚪 Sluiten"), callback_data=f"own:x:{initiative_id}")])
         rows.append([InlineKeyboardButton(_("👥 Mede-eigenaar uitnodigen"), callback_data=f"own:i:{initiative_id}")])
-    return text, InlineKeyboardMarkup(rows)
+    from handlers.together.exchange import mine_section  # open vraag & aanbod, activities organised together
+
+    extra_lines, extra_rows = await mine_section(context, initiative_id)
+    if extra_lines:
+        text += "\n\n" + "\n".join(extra_lines)
+    return text, InlineKeyboardMarkup(rows + extra_rows)
 
 
 async def show(update: Update, context: KnooppuntContext) -> None:
@@ -170,7 +175,7 @@ async def start_edit(update: Update, context: KnooppuntContext) -> str | int:
             await update.callback_query.answer()
         return END
     await update.callback_query.answer()
-    async with context.session() as session:
+    async with context.read_session() as session:
         current = as_data(await registrations.load_initiative(session, initiative_id))
     context.user_data["editing"] = {"id": initiative_id, "field": field, "chosen": current[field] if field in ("networks", "languages") else None}
     return await _ask(update, context, EDIT_TEXT if field in TEXT_FIELDS else EDIT_CHOICE)
@@ -186,8 +191,8 @@ async def _ask(update: Update, context: KnooppuntContext, state: object) -> str 
     hint = "\n\n" + step_hint(_, back=False)
     if field in TEXT_FIELDS:
         prompts = {
-            "name": _("Typ de nieuwe naam (hoogstens {limit} tekens).").format(limit=rules.NAME_MAX),
-            "description": _("Typ de nieuwe beschrijving (hoogstens {limit} tekens).").format(limit=rules.DESCRIPTION_MAX),
+            "name": context.ngettext("Typ de nieuwe naam (hoogstens {limit} teken).", "Typ de nieuwe naam (hoogstens {limit} tekens).", rules.NAME_MAX).format(limit=rules.NAME_MAX),
+            "description": context.ngettext("Typ de nieuwe beschrijving (hoogstens {limit} teken).", "Typ de nieuwe beschrijving (hoogstens {limit} tekens).", rules.DESCRIPTION_MAX).format(limit=rules.DESCRIPTION_MAX),
             "phone": _("Typ het nieuwe telefoonnummer, of - om het weg te halen."),
             "email": _("Typ het nieuwe e-mailadres, of - om het weg te halen."),
             "website": _("Typ de nieuwe website, of - om hem weg te halen."),
@@ -216,7 +221,7 @@ async def _choice_markup(context: KnooppuntContext, field: str, chosen) -> Inlin
     if field == "wheelchair":
         return InlineKeyboardMarkup([[InlineKeyboardButton(_(label), callback_data=f"ed:{code}")] for code, label in WHEELCHAIR_LABELS.items()])
     if field == "networks":
-        async with context.session() as session:
+        async with context.read_session() as session:
             found = await networks.list_networks(session)
         return InlineKeyboardMarkup([[InlineKeyboardButton(("✅ " if n.id in chosen else "▫️ ") + n.name, callback_data=f"ed:{n.id}")] for n in found] + [done])
     buttons = [InlineKeyboardButton(("✅ " if code in chosen else "") + language_label(code, context.language), callback_data=f"ed:{code}")
@@ -257,8 +262,7 @@ async def got_text(update: Update, context: KnooppuntContext) -> str | int:
         else:
             value = cleaners[field](text)
     except rules.FieldError as error:
-        reply = _(error.message)
-        await message.reply_text(reply.format(limit=error.limit) if error.limit else reply)
+        await message.reply_text(rules.describe_field_error(error, context.translator))
         return EDIT_TEXT
     except OpeningHoursError as error:
         question, markup, choices = hours_question(error, context.translator, context.language, "ed:hours:")
@@ -306,7 +310,7 @@ async def got_choice(update: Update, context: KnooppuntContext) -> str | int:
             return EDIT_CHOICE
         return await _save(update, context, sorted(chosen))
     if field == "networks":
-        async with context.session() as session:
+        async with context.read_session() as session:
             valid = {n.id for n in await networks.list_networks(session)}
         if db_id(choice) not in valid:
             return EDIT_CHOICE
@@ -461,6 +465,10 @@ async def invite(update: Update, context: KnooppuntContext) -> None:
     )
 
 
+# Said to the inviter in their own language (approval.queue_to translates it): N_ so the extractor sees it.
+JOINED = N_("{who} is nu mede-eigenaar van {initiative}.")
+
+
 async def accept_invitation(update: Update, context: KnooppuntContext, payload: str) -> None:
     _ = context.gettext
     user = update.effective_user
@@ -473,7 +481,7 @@ async def accept_invitation(update: Update, context: KnooppuntContext, payload: 
             who = user.first_name or str(user.id)
             await approval.queue_to(
                 session, context, invitation.created_by, inviter_language,
-                lambda g: (g("{who} is nu mede-eigenaar van {initiative}.").format(who=escape(who), initiative=escape(name)), None),
+                lambda g: (g(JOINED).format(who=escape(who), initiative=escape(name)), None),
                 f"joined:{invitation.initiative_id}:{user.id}")
         else:
             audit.record_denied(session, user.id, "join", "invitation", None, why=outcome)
@@ -515,7 +523,7 @@ async def freshness_check(context: KnooppuntContext) -> None:
         for coordinator, items in flagged.items():
             # Many stale initiatives (an import, an admin who gets every network) make a long note: in parts.
             language = await approval.language_of(session, coordinator, default)
-            note, _markup = _flag_note(items)(get_translator(language).gettext)
+            note, _markup = _flag_note(items, language)(get_translator(language).gettext)
             for index, part in enumerate(split_message(note)):
                 await approval.queue_to(session, context, coordinator, language, lambda _g, text=part: (text, None),
                                         f"freshness-flag:{month}:{coordinator}:{index}")
@@ -533,11 +541,13 @@ def _ask_owner(initiative_id: int, data: dict, names: list[str], language: str):
     return build
 
 
-def _flag_note(items: list[tuple[str, int, bool]]):  # noqa: ANN202
+def _flag_note(items: list[tuple[str, int, bool]], language: str):  # noqa: ANN202
+    ngettext = get_translator(language).ngettext
+
     def build(_):  # noqa: ANN001, ANN202
         lines = [_("⚠️ Deze initiatieven zijn lang niet bevestigd door hun eigenaar:")]
         for name, days, hidden in items:
-            line = _("• {name}: {days} dagen").format(name=escape(name), days=days)
+            line = ngettext("• {name}: {days} dag", "• {name}: {days} dagen", days).format(name=escape(name), days=days)
             if hidden:
                 line += " " + _("(niet meer zichtbaar voor bewoners)")
             lines.append(line)

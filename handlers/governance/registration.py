@@ -38,11 +38,11 @@ from handlers.core.common import (
     button_filter,
     escape,
     main_keyboard,
-    pass_on,
+    ConversationOver,
     step_hint,
 )
 from handlers.governance.initiative_text import WHEELCHAIR_LABELS, hours_question, language_label, parse_hours, place_label, summary
-from storage.persistence import register_conversation_loader
+from storage.persistence import ConversationStore, register_conversation_store
 from storage.repositories import audit, networks, registrations
 
 logger = logging.getLogger(__name__)
@@ -78,13 +78,13 @@ async def ask(update: Update, context: KnooppuntContext, step: str, data: dict) 
     chat_id = update.effective_chat.id
     markup = None
     if step == "name":
-        text = _("Hoe heet je initiatief? (hoogstens {limit} tekens)").format(limit=rules.NAME_MAX)
+        text = context.ngettext("Hoe heet je initiatief? (hoogstens {limit} teken)", "Hoe heet je initiatief? (hoogstens {limit} tekens)", rules.NAME_MAX).format(limit=rules.NAME_MAX)
     elif step == "category":
         text = _("Wat voor soort initiatief is het? Kies hieronder.")
         buttons = [InlineKeyboardButton(_(c.name), callback_data=f"reg:cat:{c.code}") for c in CATEGORIES]
         markup = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
     elif step == "description":
-        text = _("Vertel in een paar zinnen wat jullie doen. (hoogstens {limit} tekens)").format(limit=rules.DESCRIPTION_MAX)
+        text = context.ngettext("Vertel in een paar zinnen wat jullie doen. (hoogstens {limit} teken)", "Vertel in een paar zinnen wat jullie doen. (hoogstens {limit} tekens)", rules.DESCRIPTION_MAX).format(limit=rules.DESCRIPTION_MAX)
     elif step == "networks":
         text = _("Bij welke netwerken hoort je initiatief? Tik om te kiezen, dan op Klaar.")
         markup = await _networks_markup(context, data.get("networks", []))
@@ -121,7 +121,7 @@ async def ask(update: Update, context: KnooppuntContext, step: str, data: dict) 
             [[InlineKeyboardButton(_(label), callback_data=f"reg:wc:{code}")] for code, label in WHEELCHAIR_LABELS.items()]
         )
     else:  # confirm
-        async with context.session() as session:
+        async with context.read_session() as session:
             names = await registrations.network_names(session, data.get("networks", []))
         text = "\n".join([_("<b>Klopt alles?</b>"), "", summary(data, names, _, context.language), "",
                           _("Tik op Versturen. Dan kijkt een coördinator ernaar.")])
@@ -130,7 +130,7 @@ async def ask(update: Update, context: KnooppuntContext, step: str, data: dict) 
 
 
 async def _networks_markup(context: KnooppuntContext, chosen: list[int]) -> InlineKeyboardMarkup:
-    async with context.session() as session:
+    async with context.read_session() as session:
         found = await networks.list_networks(session)
     rows = [[InlineKeyboardButton(("✅ " if n.id in chosen else "▫️ ") + n.name, callback_data=f"reg:net:{n.id}")] for n in found]
     rows.append([InlineKeyboardButton(context.gettext("Klaar ✔️"), callback_data="reg:net:done")])
@@ -183,12 +183,8 @@ async def _load(update: Update, context: KnooppuntContext) -> dict | None:
         )
     if update.effective_message is not None and update.callback_query is None:
         # The message was meant for the bot as a whole now: it still gets its usual answer.
-        await pass_on(update, context, _conversation_of(context.application))
+        raise ConversationOver
     return None
-
-
-def _conversation_of(application: Application) -> ConversationHandler:
-    return next(h for h in application.handlers[0] if isinstance(h, ConversationHandler) and h.name == CONVERSATION)
 
 
 async def _advance(update: Update, context: KnooppuntContext, data: dict, step: str) -> str:
@@ -208,8 +204,7 @@ async def _tell(update: Update, text: str) -> None:
 
 
 async def _field_error(update: Update, context: KnooppuntContext, error: rules.FieldError) -> None:
-    message = context.gettext(error.message)
-    await _tell(update, message.format(limit=error.limit) if error.limit else message)
+    await _tell(update, rules.describe_field_error(error, context.translator))
 
 
 # -- entry, stop, back --------------------------------------------------------------------------
@@ -218,7 +213,7 @@ async def _field_error(update: Update, context: KnooppuntContext, error: rules.F
 async def start(update: Update, context: KnooppuntContext) -> str | int:
     _ = context.gettext
     user_id = update.effective_user.id
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, user_id, not_before=now() - rules.DRAFT_EXPIRES_AFTER)
         pending = await registrations.pending_count(session, user_id)
     if draft is not None:
@@ -226,7 +221,10 @@ async def start(update: Update, context: KnooppuntContext) -> str | int:
         await ask(update, context, draft.step, dict(draft.data))
         return draft.step
     if pending >= rules.MAX_PENDING_PER_PERSON:
-        await _tell(update, _("Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.").format(count=pending))
+        await _tell(update, context.ngettext(
+            "Je hebt al {count} aanmelding die wacht op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+            "Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+            pending).format(count=pending))
         return END
     await _tell(update, _("Leuk dat je je initiatief aanmeldt! Ik stel je een paar vragen. Een coördinator kijkt er daarna naar."))
     return await _advance(update, context, {}, "name")
@@ -247,7 +245,7 @@ async def back(update: Update, context: KnooppuntContext) -> str | int:
     data = await _load(update, context)
     if data is None:
         return END
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id)
     step = draft.step
     if step == ORDER[0]:
@@ -314,7 +312,7 @@ async def got_description(update: Update, context: KnooppuntContext) -> str | in
     except rules.FieldError as error:
         await _field_error(update, context, error)
         return "description"
-    async with context.session() as session:
+    async with context.read_session() as session:
         data["has_networks"] = bool(await networks.list_networks(session))
     if not data["has_networks"]:  # nothing to choose from: an admin will look at it
         data["networks"] = []
@@ -335,7 +333,7 @@ async def got_network_button(update: Update, context: KnooppuntContext) -> str |
             await _tell(update, context.gettext("Kies minstens één netwerk."))
             return "networks"
         return await _advance(update, context, data, "place")
-    async with context.session() as session:
+    async with context.read_session() as session:
         network = await networks.get_network(session, db_id(choice)) if db_id(choice) is not None else None
     if network is None:
         await _tell(update, context.gettext("Die keuze ken ik niet. Kies een van de knoppen."))
@@ -536,7 +534,10 @@ async def submit(update: Update, context: KnooppuntContext) -> str | int:
         return await _advance(update, context, data, "name")
     async with context.session() as session:
         if await registrations.pending_count(session, user_id) >= rules.MAX_PENDING_PER_PERSON:
-            await _tell(update, _("Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.").format(count=rules.MAX_PENDING_PER_PERSON))
+            await _tell(update, context.ngettext(
+                "Je hebt al {count} aanmelding die wacht op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+                "Je hebt al {count} aanmeldingen die wachten op goedkeuring. Wacht tot een coördinator ernaar heeft gekeken.",
+                rules.MAX_PENDING_PER_PERSON).format(count=rules.MAX_PENDING_PER_PERSON))
             return "confirm"
         valid_networks = {n.id for n in await networks.list_networks(session)}
         data["networks"] = [n for n in data.get("networks", []) if n in valid_networks]
@@ -563,12 +564,22 @@ async def in_group(update: Update, context: KnooppuntContext) -> None:
     )
 
 
-async def load_conversations(session) -> dict:  # noqa: ANN001
+async def load_draft_steps(session) -> dict:  # noqa: ANN001
     """For storage.persistence: the drafts still alive, as conversation states."""
     return await registrations.active_draft_steps(session, now() - rules.DRAFT_EXPIRES_AFTER)
 
 
-register_conversation_loader(CONVERSATION, load_conversations)
+async def save_draft_step(session, key: tuple, state: object | None) -> None:  # noqa: ANN001
+    """For storage.persistence: PTB's state of (chat_id, user_id). The steps wrote the draft with each
+    answer already; a conversation that ended leaves no draft behind."""
+    user_id = key[-1]
+    if state is None:
+        await registrations.delete_draft(session, user_id)
+    else:
+        await registrations.set_step(session, user_id, str(state))
+
+
+register_conversation_store(CONVERSATION, ConversationStore(load=load_draft_steps, save=save_draft_step))
 
 
 async def expire_drafts(context: KnooppuntContext) -> None:
@@ -582,7 +593,7 @@ async def expire_drafts(context: KnooppuntContext) -> None:
         for draft in expired:
             user = await users.get_user(session, draft.user_id)
             targets.append((draft.chat_id, user_language(user, context.settings.default_language)))
-            await session.delete(draft)
+            await registrations.delete_draft(session, draft.user_id)
     for chat_id, language in targets:
         _ = get_translator(language).gettext
         try:
@@ -594,19 +605,27 @@ async def expire_drafts(context: KnooppuntContext) -> None:
 
 
 async def _alive(update: Update, context: KnooppuntContext) -> bool:
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id, not_before=now() - rules.DRAFT_EXPIRES_AFTER)
     return draft is not None
 
 
 async def _reask(update: Update, context: KnooppuntContext, state: object) -> None:
-    async with context.session() as session:
+    async with context.read_session() as session:
         draft = await registrations.get_draft(session, update.effective_user.id)
     if draft is not None:
         await ask(update, context, draft.step, dict(draft.data))
 
 
-STEPS = Steps(CONVERSATION, N_("je aanmelding"), _reask, takes_location=lambda context, state: state == "place", alive=_alive)
+async def _resume(update: Update, context: KnooppuntContext) -> str | None:
+    """After a restart: the step of the draft (the conversation itself is persistent)."""
+    async with context.read_session() as session:
+        draft = await registrations.get_draft(session, update.effective_user.id, not_before=now() - rules.DRAFT_EXPIRES_AFTER)
+    return draft.step if draft is not None else None
+
+
+STEPS = Steps(CONVERSATION, N_("je aanmelding"), _reask, takes_location=lambda context, state: state == "place", alive=_alive,
+              resume=_resume)
 
 
 def build_conversation() -> ConversationHandler:

@@ -24,8 +24,9 @@ from domain.digest_resume import MISSED, SEND, resume_decision
 from domain.digest_slots import cron_fields
 from domain.schedule import Schedule, last_fire, missed_run
 from handlers.groups.digest_compose import coordinator_digest, group_digest
-from storage.models import GroupChat, Network, User
+from storage.models import GroupChat
 from storage.repositories import audit, digest_data, groups, outbox, roles
+from storage.repositories import networks as networks_repo, users as users_repo
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def group_schedule(group: GroupChat, application: Application) -> Schedule:
 async def compose_group(session: AsyncSession, application: Application, group: GroupChat, moment: datetime, since: datetime | None = None) -> list[str]:
     """The digest a group gets at `moment`: from the data as it is now."""
     settings = application.bot_data.settings
-    network = await session.get(Network, group.network_id)
+    network = await networks_repo.get_network(session, group.network_id)
     if network is None:
         return []
     if since is None:
@@ -181,7 +182,7 @@ async def compose_coordinator(session: AsyncSession, application: Application, u
         await digest_data.coordinator_facts(session, network.id, network.name, moment, settings.timezone)
         for network in await groups.networks(session, network_ids)
     ]
-    user = await session.get(User, user_id)
+    user = await users_repo.get_user(session, user_id)
     language = user_language(user, settings.default_language)
     return coordinator_digest(facts, moment, language, settings.timezone)
 

@@ -8,8 +8,10 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
-from bot.i18n import N_, available_languages, language_name
-from domain.digest_slots import DAYS, read_slot
+from bot.i18n import N_, SOURCE_LANGUAGE, available_languages, language_name
+from domain.datefmt import weekday_name
+from domain.digest_slots import read_slot
+from domain.weekdays import WEEKDAYS
 from handlers.groups import digest_jobs
 from handlers.core.common import MenuCommand, escape, show_result
 from handlers.groups.linking import GROUP_TYPES, may_manage
@@ -75,10 +77,13 @@ def _when(context: KnooppuntContext, weekday: int | None, hhmm: str) -> str:
     _ = context.gettext
     if weekday is None:
         return _("elke dag om {time}").format(time=hhmm)
-    return _("elke {day} om {time}").format(day=_(DAY_NAMES[weekday]), time=hhmm)
+    return _("elke {day} om {time}").format(day=weekday_name(weekday, locale=context.language), time=hhmm)
 
 
-DAY_NAMES = (N_("maandag"), N_("dinsdag"), N_("woensdag"), N_("donderdag"), N_("vrijdag"), N_("zaterdag"), N_("zondag"))
+def _day_words(language: str) -> str:
+    """The day names /digest_tijd reads (domain.weekdays: Dutch and English), in the reader's language where it can."""
+    column = 0 if language == SOURCE_LANGUAGE else 1
+    return ", ".join(names[column] for names in WEEKDAYS)
 
 
 async def set_time(update: Update, context: KnooppuntContext) -> None:
@@ -91,7 +96,7 @@ async def set_time(update: Update, context: KnooppuntContext) -> None:
         weekday, hhmm = read_slot(" ".join(context.args))
     except ValueError as exc:
         reasons = {
-            "day": _("Die dag ken ik niet. Kies uit: {days} of dagelijks.").format(days=", ".join(DAYS)),
+            "day": _("Die dag ken ik niet. Kies uit: {days} of dagelijks.").format(days=_day_words(context.language)),
             "time": _("Ik snap de tijd niet. Schrijf er een tijd bij, bijvoorbeeld: /digest_tijd vrijdag 16:00"),
             "dst": _("Kies een tijd buiten 02:00–03:00; die tijd bestaat niet altijd door de zomertijd."),
         }
@@ -100,7 +105,7 @@ async def set_time(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_time")
         for group in targets or []:
-            group.digest_weekday, group.digest_time = weekday, hhmm
+            groups.set_digest_options(group, slot=(weekday, hhmm))
             audit.record(session, update.effective_user.id, "digest_time", "group_chat", group.chat_id, weekday=weekday, time=hhmm)
     if await _refuse_or_empty(update, context, targets):
         return
@@ -116,7 +121,7 @@ async def _set_paused(update: Update, context: KnooppuntContext, paused: bool) -
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_pause" if paused else "digest_resume")
         for group in targets or []:
-            group.digest_paused = paused
+            groups.set_digest_options(group, paused=paused)
             audit.record(session, update.effective_user.id, "digest_pause" if paused else "digest_resume", "group_chat", group.chat_id)
     if await _refuse_or_empty(update, context, targets):
         return
@@ -149,7 +154,7 @@ async def empty_weeks(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_empty")
         for group in targets or []:
-            group.digest_skip_empty = choice == "stil"
+            groups.set_digest_options(group, skip_empty=choice == "stil")
     if await _refuse_or_empty(update, context, targets):
         return
     if choice == "stil":
@@ -217,7 +222,7 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
     async with context.session() as session:
         targets = await _targets(update, context, session, "digest_language")
         for group in targets or []:
-            group.language = code
+            groups.set_digest_options(group, language=code)
             audit.record(session, update.effective_user.id, "digest_language", "group_chat", group.chat_id, language=code)
     if await _refuse_or_empty(update, context, targets):
         return

@@ -18,6 +18,7 @@ from handlers.core.common import MenuCommand, escape, show_result
 from handlers.groups.digest_jobs import schedule_group, unschedule_group
 from storage.models import Network
 from storage.repositories import audit, groups, roles
+from storage.repositories import networks as networks_repo
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ async def link_chosen(update: Update, context: KnooppuntContext) -> None:
     raw = query.data.removeprefix(LINK_PREFIX)
     network_id = db_id(raw)
     async with context.session() as session:
-        network = await session.get(Network, network_id) if network_id is not None else None
+        network = await networks_repo.get_network(session, network_id) if network_id is not None else None
         allowed = network is not None and chat.type in GROUP_TYPES and await may_manage(session, context, user.id, network.id)
         current = await groups.get_group(session, chat.id) if allowed else None
         if current is not None and current.network_id not in (None, network.id):
@@ -185,7 +186,7 @@ async def private_pointer(update: Update, context: KnooppuntContext) -> None:
 def _private_only_commands() -> list[str]:
     from handlers import all_commands
 
-    return sorted({item.command for item in all_commands() if item.private and not item.group})
+    return sorted({name for item in all_commands() if item.private and not item.group for name in item.names()})
 
 
 def register(application: Application) -> None:

@@ -12,16 +12,16 @@ from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain.datefmt import format_full_date
-from handlers.core import conversation_state
+from domain.htmltext import truncate
 from handlers.core.common import MenuCommand, escape, show_result
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.repositories import audit, outbox, personal_data, retention
+from storage.repositories import audit, outbox, personal_data, retention, together
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ def privacy_more_text(context: KnooppuntContext) -> str:
             _("• Belangrijke acties, zoals een initiatief goedkeuren: wie het deed en wanneer."),
             _("• Typ je een adres? Dan zoekt een kaartdienst dat adres op, zonder je naam of nummer."),
             _("• Het initiatief ziet hoeveel mensen komen, niet wie."),
+            _("• Je ideeën (/idee) en wat je steunt (/stem). Anderen zien alleen hoeveel mensen een idee steunen, nooit wie."),
             _("• Coördinatoren zien wie een initiatief aanmeldt of wijzigt."),
             _("• De beheerders van Knooppunt zien alles, alleen voor onderhoud."),
             _("• Alles behalve aanmeldingen bewaren we tot je zegt dat het weg moet."),
@@ -114,10 +115,11 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
         return
     _ = context.gettext
     user_id = update.effective_user.id
-    async with context.session() as session:
+    async with context.read_session() as session:
         tables = await personal_data.export(session, user_id)
         found = await personal_data.summary(session, user_id)
-    await update.effective_message.reply_text(readable_data(context, found))
+        exchange = await together.person_summary(session, user_id)
+    await update.effective_message.reply_text(readable_data(context, found, exchange))
     document = {
         "about": f"Knooppunt: everything stored about Telegram user {user_id}",
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -131,7 +133,7 @@ async def my_data(update: Update, context: KnooppuntContext) -> None:
     )
 
 
-def readable_data(context: KnooppuntContext, found: personal_data.Summary) -> str:
+def readable_data(context: KnooppuntContext, found: personal_data.Summary, exchange: together.ExchangeSummary | None = None) -> str:
     """What we keep about this person, in sentences in their language, with names and dates."""
     _, ngettext = context.gettext, context.ngettext
     tz = context.settings.timezone
@@ -165,8 +167,45 @@ def readable_data(context: KnooppuntContext, found: personal_data.Summary) -> st
         lines.append(text.format(name=f"<b>{escape(name)}</b>"))
     for name in found.networks:
         lines.append(_("• Je bent coördinator van {name}.").format(name=f"<b>{escape(name)}</b>"))
+    lines += signal_lines(context, found)
+    lines += together_lines(context, exchange)
     lines += ["", _("Alles weghalen? Typ /vergeetmij.")]
     return "\n".join(lines)[:4096]
+
+
+SIGNAL_STATES = {
+    "submitted": N_("een coördinator kijkt ernaar"),
+    "published": N_("staat op /stem"),
+    "declined": N_("afgewezen"),
+    "merged": N_("samengevoegd met een ander idee"),
+}
+
+
+def signal_lines(context: KnooppuntContext, found: personal_data.Summary) -> list[str]:
+    """The ideas this person sent (/idee) and supports (/stem): no one else sees who supports what."""
+    _ = context.gettext
+    lines = []
+    for text, status in found.signals:
+        lines.append(_("• Je stuurde dit idee in: {text} ({state}).").format(
+            text=f"<i>{escape(truncate(text, 80))}</i>", state=escape(_(SIGNAL_STATES.get(status, status)))))
+    for text in found.supports:
+        lines.append(_("• Je steunt dit idee: {text}.").format(text=f"<i>{escape(truncate(text, 80))}</i>"))
+    return lines
+
+
+def together_lines(context: KnooppuntContext, exchange: together.ExchangeSummary | None) -> list[str]:
+    """Vraag & aanbod (handlers.together): how often the person responded, and what they posted."""
+    if exchange is None:
+        return []
+    responses, posted = exchange.responses, exchange.items_posted
+    lines = []
+    if responses:
+        lines.append(context.ngettext("• Je reageerde {n} keer op vraag & aanbod van initiatieven.",
+                                      "• Je reageerde {n} keer op vraag & aanbod van initiatieven.", responses).format(n=responses))
+    if posted:
+        lines.append(context.ngettext("• Je plaatste {n} vraag of aanbod voor je initiatief.",
+                                      "• Je plaatste {n} vragen of aanbiedingen voor je initiatief.", posted).format(n=posted))
+    return lines
 
 
 def language_name(code: str, locale: str) -> str:
@@ -193,6 +232,7 @@ async def forget_me(update: Update, context: KnooppuntContext) -> None:
         [
             _("<b>Wil je dat Knooppunt je vergeet?</b>"),
             _("Ik verwijder dan je gegevens, je aanmeldingen voor activiteiten en je herinneringen."),
+            _("Je steun voor ideeën gaat weg. Ideeën die je instuurde blijven staan, maar zonder je naam."),
             _("Ben je de enige eigenaar van een initiatief? Dan gaat het naar een mede-eigenaar. Is die er niet, dan zet ik het op pauze en vertel ik het de coördinator."),
             _("Dit kun je niet ongedaan maken."),
         ]
@@ -227,31 +267,14 @@ async def forget_answer(update: Update, context: KnooppuntContext) -> None:
         counts = await personal_data.erase(session, user_id)
         await outbox.forget_chat(session, user_id)  # messages to them, waiting or sent, go too
         audit.record(session, None, "user_forgotten", "user", None, rows=sum(counts.values()))
+    # Their drafts are gone from the database; clearing user_data ends every conversation they were in
+    # too (handlers.core.common.add_conversation: a step without its noted state is not an answer).
     context.user_data.clear()
-    ended = end_conversations(context.application, user_id)
-    logger.info("User %s was forgotten (%s rows, %s conversations ended)", user_id, sum(counts.values()), ended)
+    logger.info("User %s was forgotten (%s rows)", user_id, sum(counts.values()))
     await show_result(update, context,
         _("Klaar. Ik heb je gegevens verwijderd. Stuur je mij later weer een bericht, dan begin ik opnieuw met alleen je id en taal.")
     )
     context.bot_data.outbox.wake()
-
-
-def end_conversations(application: Application, user_id: int) -> int:
-    """End every conversation the person is in (registration, activity, announcement, edits...).
-
-    Their drafts are gone from the database; the in-memory state must go too, or the next message
-    would resume a step and write under a person who asked to be forgotten. PTB has no public way
-    to end another handler's conversation: handlers.core.conversation_state uses its own END transition.
-    """
-    ended = 0
-    pending: list[BaseHandler] = [handler for group in application.handlers.values() for handler in group]
-    while pending:
-        handler = pending.pop()
-        if not isinstance(handler, ConversationHandler):
-            continue
-        pending.extend(handler.entry_points + handler.fallbacks + [h for hs in handler.states.values() for h in hs])
-        ended += conversation_state.end_for_user(handler, user_id)
-    return ended
 
 
 async def _queue_handover_notes(session: AsyncSession, context: KnooppuntContext, handover: personal_data.Handover, coordinators: set[int]) -> None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from domain.agenda import Slot
+from domain.recurrence import to_utc
+from storage.activity_facts import next_slot
 from storage.db import rowcount
-from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Network, User
+from storage.repositories import together
+from storage.models import Activity, GroupChat, Initiative, InitiativeMember, InitiativeNetwork, Location, Network, User
 from storage.tables_activities import ActivityRsvp, Announcement, AnnouncementTarget, ReminderSent
 
 GOING = "going"
@@ -51,7 +58,7 @@ async def visible_activities(
     )
     if network_id is not None:
         query = query.where(
-            Activity.initiative_id.in_(select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id))
+            _in_initiatives(select(InitiativeNetwork.initiative_id).where(InitiativeNetwork.network_id == network_id))
         )
     if category is not None:
         query = query.where(Initiative.category == category)
@@ -65,7 +72,7 @@ async def activities_of_initiatives(session: AsyncSession, initiative_ids: list[
         return []
     query = (
         select(Activity)
-        .where(Activity.initiative_id.in_(initiative_ids), Activity.status != "cancelled")
+        .where(_in_initiatives(initiative_ids), Activity.status != "cancelled")
         .options(*_with_details())
         .order_by(Activity.starts_at)
     )
@@ -285,6 +292,132 @@ async def is_member(session: AsyncSession, user_id: int, initiative_id: int) -> 
     ) or 0) > 0
 
 
+async def may_edit_activity(session: AsyncSession, user_id: int, activity: Activity) -> bool:
+    """Members of the posting initiative and of initiatives that organise it together (storage.repositories.together)."""
+    return await together.may_edit_activity(session, user_id, activity)
+
+
+async def coorganiser_names(session: AsyncSession, activity_id: int) -> list[str]:
+    return await together.coorganiser_names(session, activity_id)
+
+
+async def coorganising_initiative(session: AsyncSession, user_id: int, activity_id: int) -> int | None:
+    """The initiative through which this person organises the activity together with the posting one."""
+    return await together.coorganising_initiative(session, user_id, activity_id)
+
+
+def _in_initiatives(initiative_ids: Select[Any] | Sequence[int]) -> ColumnElement[bool]:
+    """Activities of these initiatives (ids or a select of ids), or organised together with one of them (accepted)."""
+    return Activity.initiative_id.in_(initiative_ids) | Activity.id.in_(together.coorganised_by(initiative_ids))
+
+
 async def delete_activity(session: AsyncSession, activity_id: int) -> None:
     """Used by tests and admins: the row and (by cascade) its RSVPs and reminders."""
     await session.execute(delete(Activity).where(Activity.id == activity_id))
+
+
+# -- writing activities and announcements (the handlers call these; they never add rows themselves) --
+
+
+async def get_initiative(session: AsyncSession, initiative_id: int) -> Initiative | None:
+    return await session.get(Initiative, initiative_id)
+
+
+async def get_location(session: AsyncSession, location_id: int) -> Location | None:
+    return await session.get(Location, location_id)
+
+
+def location_from_place(place: dict[str, Any]) -> Location:
+    """A place as the conversations keep it in their draft (a typed address or a shared location)."""
+    return Location(name=place["name"], address=place["address"], postcode=place["postcode"], latitude=place["lat"],
+                    longitude=place["lon"], buurt=place["buurt"], approximate=place["approximate"], city="Rotterdam")
+
+
+async def add_place(session: AsyncSession, place: dict[str, Any]) -> int:
+    """Store a draft's place as a new location; its id."""
+    location = location_from_place(place)
+    session.add(location)
+    await session.flush()
+    return location.id
+
+
+async def create_activity(session: AsyncSession, *, initiative_id: int, draft: dict[str, Any], location_id: int | None,
+                          created_by: int) -> Activity:
+    """A published activity from the posting conversation's draft (title, when, description, photo, cost)."""
+    when = draft["when"]
+    activity = Activity(
+        initiative_id=initiative_id, title=draft["title"], description=draft.get("description"),
+        starts_at=datetime.fromisoformat(when["start"]), ends_at=datetime.fromisoformat(when["end"]) if when["end"] else None,
+        rrule=when["rrule"], location_id=location_id, photo_file_id=draft.get("photo"), cost=draft.get("cost"),
+        status="published", created_by=created_by,
+    )
+    session.add(activity)
+    await session.flush()
+    return activity
+
+
+async def apply_changes(session: AsyncSession, activity: Activity, changes: dict[str, Any]) -> None:
+    """An edit of title, description, cost, when ({start, end, rrule}) or place (a draft place)."""
+    for field in ("title", "description", "cost"):
+        if field in changes:
+            setattr(activity, field, changes[field])
+    if "when" in changes:
+        when = changes["when"]
+        activity.starts_at = datetime.fromisoformat(when["start"])
+        activity.ends_at = datetime.fromisoformat(when["end"]) if when["end"] else None
+        activity.rrule = when["rrule"]
+    if "place" in changes:
+        activity.location_id = await add_place(session, changes["place"])
+
+
+async def cancel_activity(session: AsyncSession, activity_id: int) -> bool:
+    """Mark it cancelled; False when it already was (or is gone)."""
+    activity = await session.get(Activity, activity_id)
+    if activity is None or activity.status == "cancelled":
+        return False
+    activity.status = "cancelled"
+    return True
+
+
+def hide_activity(activity: Activity, reason: str) -> None:
+    """A coordinator hides it from the agenda, with the reason its poster is told."""
+    activity.status = "hidden"
+    activity.hidden_reason = reason
+
+
+def decide_target(target: AnnouncementTarget, *, approve: bool, decided_by: int, now: datetime) -> None:
+    """A coordinator's decision on an announcement for one network."""
+    target.status = "posted" if approve else "rejected"
+    target.decided_by = decided_by
+    target.decided_at = now
+
+
+async def create_announcement(session: AsyncSession, *, initiative_id: int, text: str, photo_file_id: str | None,
+                              created_by: int, now: datetime,
+                              targets: list[tuple[int, str]]) -> tuple[Announcement, list[AnnouncementTarget]]:
+    """The announcement and one target per (network id, status: "pending" or "posted")."""
+    announcement = Announcement(initiative_id=initiative_id, text=text, photo_file_id=photo_file_id, created_by=created_by, created_at=now)
+    session.add(announcement)
+    await session.flush()
+    rows = [AnnouncementTarget(announcement_id=announcement.id, network_id=network_id, status=status) for network_id, status in targets]
+    session.add_all(rows)
+    await session.flush()
+    return announcement, rows
+
+
+async def try_rsvp(session: AsyncSession, activity_id: int | None, user_id: int, now: datetime,
+                   tz: ZoneInfo) -> tuple[Activity | None, str, Slot | None]:
+    """(activity, outcome, slot) of "Ik kom": gone / cancelled / over, or add_rsvp's going / waiting / already.
+
+    One rule for the bot's button and the Mini App: the RSVP is for the next (or current) date of the
+    activity, `slot`; the caller schedules the reminder when 'going'.
+    """
+    activity = await get_activity(session, activity_id) if activity_id else None
+    if activity is None or activity.status == "hidden" or activity.initiative.status != "active":
+        return activity, "gone", None
+    if activity.status == "cancelled":
+        return activity, "cancelled", None
+    slot = next_slot(activity, now, tz)
+    if slot is None:
+        return activity, "over", None
+    return activity, await add_rsvp(session, activity, user_id, now, to_utc(slot.start)), slot

@@ -1,11 +1,11 @@
 """What goes into a digest: read from the database for one network and one week.
 
-Returns plain values (no ORM objects), so composing a digest is pure and needs no session.
+Returns plain values (no ORM objects): the data classes of domain.digest, so composing a digest is
+pure and needs no session.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,58 +13,14 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain import together as together_rules
+from domain.digest import ActivityItem, AnnouncementItem, CoordinatorFacts, InitiativeItem, NetworkWeek
 from domain.recurrence import Recurrence, to_utc
 from storage.models import Activity, GroupChat, Initiative, InitiativeNetwork
+from storage.repositories import together, voice
 from storage.tables_activities import Announcement, AnnouncementTarget
 
 UNVERIFIED_AFTER = timedelta(days=90)
-
-
-@dataclass(frozen=True)
-class ActivityItem:
-    activity_id: int
-    starts_at: datetime  # aware, UTC
-    ends_at: datetime | None
-    title: str
-    place: str | None
-    initiative: str
-
-
-@dataclass(frozen=True)
-class InitiativeItem:
-    initiative_id: int
-    name: str
-    category: str = ""
-
-
-@dataclass(frozen=True)
-class AnnouncementItem:
-    initiative: str
-    text: str
-
-
-@dataclass(frozen=True)
-class NetworkWeek:
-    """Everything a group digest shows for one network."""
-
-    network_id: int
-    network_name: str
-    activities: list[ActivityItem]
-    new_initiatives: list[InitiativeItem]
-    announcements: list[AnnouncementItem]
-
-
-@dataclass(frozen=True)
-class CoordinatorFacts:
-    """One network's line in a coordinator digest."""
-
-    network_id: int
-    network_name: str
-    pending: list[InitiativeItem]
-    new_initiatives: list[InitiativeItem]
-    upcoming_activities: int
-    unverified: list[InitiativeItem]
-    unreachable_groups: list[str]
 
 
 def _network_initiatives(network_id: int) -> Select[int]:
@@ -79,7 +35,8 @@ async def upcoming_activities(session: AsyncSession, network_id: int, start: dat
         .where(
             Activity.status == "published",
             Initiative.status == "active",
-            Activity.initiative_id.in_(_network_initiatives(network_id)),
+            Activity.initiative_id.in_(_network_initiatives(network_id))
+            | Activity.id.in_(together.coorganised_by(_network_initiatives(network_id))),
             Activity.starts_at < end,
             or_(Activity.rrule.is_not(None), Activity.starts_at >= start),
         )
@@ -136,13 +93,18 @@ async def announcements(session: AsyncSession, network_id: int, start: datetime,
 
 
 async def network_week(session: AsyncSession, network_id: int, network_name: str, now: datetime, since: datetime, tz: ZoneInfo) -> NetworkWeek:
-    """The next 7 days of activities, initiatives new since `since`, announcements of the past week."""
+    """The next 7 days of activities, initiatives and signals new since `since`, announcements and
+    signal progress of the past week."""
+    buurten = await voice.buurten_of_networks(session, [network_id])
     return NetworkWeek(
         network_id=network_id,
         network_name=network_name,
         activities=await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz),
         new_initiatives=await new_initiatives(session, network_id, since, now),
         announcements=await announcements(session, network_id, now - timedelta(days=7), now),
+        signals_new=await voice.new_published_since(session, since, now, buurten) if buurten else [],
+        signals_changed=await voice.progress_since(session, now - timedelta(days=7), now, buurten) if buurten else [],
+        exchange=await together.listed_items(session, now, network_id=network_id),
     )
 
 
@@ -164,6 +126,7 @@ async def coordinator_facts(session: AsyncSession, network_id: int, network_name
     unreachable = await session.scalars(
         select(GroupChat.title).where(GroupChat.network_id == network_id, GroupChat.active.is_(False)).order_by(GroupChat.title)
     )
+    buurten = await voice.buurten_of_networks(session, [network_id])
     return CoordinatorFacts(
         network_id=network_id,
         network_name=network_name,
@@ -172,4 +135,12 @@ async def coordinator_facts(session: AsyncSession, network_id: int, network_name
         upcoming_activities=len(await upcoming_activities(session, network_id, now, now + timedelta(days=7), tz)),
         unverified=[InitiativeItem(row.id, row.name) for row in unverified],
         unreachable_groups=[title or "?" for title in unreachable],
+        signal_counts=await voice.status_counts(session, buurten) if buurten else {},
+        exchange=await _exchange_facts(session, network_id, now),
     )
+
+
+async def _exchange_facts(session: AsyncSession, network_id: int, now: datetime) -> together_rules.ExchangeFacts:
+    listed = await together.listed_items(session, now, network_id=network_id)
+    matched = await together.matched_count(session, network_id, now - timedelta(days=7), now)
+    return together_rules.ExchangeFacts(matched=matched, open_count=len(listed), open_longest=together_rules.longest_open(listed, now))

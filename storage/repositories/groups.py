@@ -113,6 +113,20 @@ async def coordinators_of(session: AsyncSession, network_id: int) -> list[int]:
 
 # -- deliveries --------------------------------------------------------------------------------
 
+def set_digest_options(group: GroupChat, *, slot: tuple[int | None, str] | None = None, paused: bool | None = None,
+                       skip_empty: bool | None = None, language: str | None = None) -> None:
+    """What a coordinator sets for a group's digest: its slot (weekday or None for daily, "HH:MM"),
+    paused, quiet in an empty week, its language."""
+    if slot is not None:
+        group.digest_weekday, group.digest_time = slot
+    if paused is not None:
+        group.digest_paused = paused
+    if skip_empty is not None:
+        group.digest_skip_empty = skip_empty
+    if language is not None:
+        group.language = language
+
+
 async def get_delivery(session: AsyncSession, kind: str, target_id: int, period: str) -> DigestDelivery | None:
     return await session.scalar(
         select(DigestDelivery).where(

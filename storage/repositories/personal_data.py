@@ -12,7 +12,7 @@ neither list, so a new capability cannot quietly escape /mijngegevens and /verge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -29,7 +29,13 @@ NOT_PERSONAL: frozenset[str] = frozenset({
     "handled_updates.update_id",  # Telegram's update counter
     "outbox.thread_id",  # a forum topic of a group
     "outbox.message_id",  # Telegram's id of a sent message (chat_id is the person)
+    "together_group_messages.message_id",  # Telegram's id of an item's message in a group
 })
+# Columns that only mean something next to the person's id, blanked with it: a signal's shown first
+# name goes when its author is forgotten (the text stays, anonymous).
+BLANK_WITH_ACTOR: dict[str, dict[str, Any]] = {
+    "voice_signals.created_by": {"show_first_name": False, "author_first_name": None},
+}
 FORGOTTEN_ACTOR = 0  # stands in for a forgotten person where the column may not be empty
 
 
@@ -150,7 +156,8 @@ async def erase(session: AsyncSession, user_id: int) -> dict[str, int]:
                 counts[table.name] = counts.get(table.name, 0) + rowcount(deleted)
         for column in actors:
             blank = None if column.nullable else FORGOTTEN_ACTOR
-            changed = await session.execute(update(table).where(column == user_id).values({column.name: blank}))
+            values = {column.name: blank, **BLANK_WITH_ACTOR.get(f"{table.name}.{column.name}", {})}
+            changed = await session.execute(update(table).where(column == user_id).values(values))
             if rowcount(changed):
                 counts[table.name] = counts.get(table.name, 0) + rowcount(changed)
     audit = Base.metadata.tables["audit_log"]
@@ -169,6 +176,8 @@ class Summary:
     initiatives: list[tuple[str, str]]  # (initiative name, owner/editor)
     networks: list[str]  # networks this person coordinates
     reminders_received: int
+    signals: list[tuple[str, str]] = field(default_factory=list)  # (text, status) of the ideas they sent (/idee)
+    supports: list[str] = field(default_factory=list)  # texts of the ideas they support (/stem)
 
 
 async def summary(session: AsyncSession, user_id: int) -> Summary:
@@ -196,4 +205,9 @@ async def summary(session: AsyncSession, user_id: int) -> Summary:
     reminders = await session.scalar(
         select(func.count()).select_from(ReminderSent).where(ReminderSent.user_id == user_id, ReminderSent.status == "sent")
     )
-    return Summary(user, [tuple(r) for r in rsvp_rows], [(name, role) for name, role in member_rows], list(networks), reminders or 0)
+    from storage.repositories import voice
+
+    signals = [(signal.text, signal.status) for signal in await voice.signals_by(session, user_id)]
+    supports = [signal.text for signal in await voice.supported_by(session, user_id)]
+    return Summary(user, [tuple(r) for r in rsvp_rows], [(name, role) for name, role in member_rows], list(networks), reminders or 0,
+                   signals, supports)

@@ -49,6 +49,13 @@ async def save_draft(session: AsyncSession, user_id: int, chat_id: int, step: st
     return draft
 
 
+async def set_step(session: AsyncSession, user_id: int, step: str) -> None:
+    """The draft's step, as the conversation has it (no draft: nothing to do)."""
+    await session.execute(
+        update(RegistrationDraft).where(RegistrationDraft.user_id == user_id, RegistrationDraft.step != step).values(step=step)
+    )
+
+
 async def delete_draft(session: AsyncSession, user_id: int) -> None:
     await session.execute(delete(RegistrationDraft).where(RegistrationDraft.user_id == user_id))
 

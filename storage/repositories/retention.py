@@ -30,4 +30,8 @@ async def purge(session: AsyncSession, now: datetime, tz: ZoneInfo) -> dict[str,
         delete(ActivityRsvp).where(ActivityRsvp.activity_id.in_(series), ActivityRsvp.occurrence_at < cutoff)
     ))
     reminders = await session.execute(delete(ReminderSent).where(ReminderSent.occurrence_at < cutoff))
-    return {"activity_rsvps": removed_rsvps, "activity_reminders_sent": rowcount(reminders)}
+    # Settled and expired vraag & aanbod (with their responses) go 90 days after they closed.
+    from storage.repositories import together
+
+    items = await together.purge_closed(session, now)
+    return {"activity_rsvps": removed_rsvps, "activity_reminders_sent": rowcount(reminders), "together_items": items}

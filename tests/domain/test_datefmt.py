@@ -106,3 +106,19 @@ def test_format_recurrence(rule, start, end, nl, en):
 def test_format_recurrence_refuses_rules_it_cannot_say(rule):
     with pytest.raises(ValueError):
         format_recurrence(rule, at(2026, 12, 1, 10), translator=DUTCH, locale="nl")
+
+
+def test_each_language_writes_a_day_its_own_way():
+    """Turkish puts the weekday last, Arabic has its comma, Portuguese says "de" (CLDR's full formats)."""
+    from datetime import date
+
+    from domain.datefmt import format_day, format_full_date
+
+    day = date(2026, 12, 5)
+    assert format_day(day, locale="nl") == "zaterdag 5 december"
+    assert format_day(day, locale="en") == "Saturday 5 December"
+    assert format_day(day, locale="tr") == "5 Aralık Cumartesi"
+    assert format_day(day, locale="ar") == "السبت، 5 ديسمبر"
+    assert format_day(day, locale="pt") == "sábado, 5 de dezembro"
+    assert format_full_date(day, locale="pt") == "sábado, 5 de dezembro de 2026"
+    assert format_full_date(day, locale="tr") == "5 Aralık 2026 Cumartesi"

@@ -11,7 +11,7 @@ from domain.taxonomy import CATEGORIES
 from domain.words import words_module
 
 INTENTS = {"help", "agenda", "places", "near_me", "open_now", "register", "today", "tomorrow", "weekend",
-           "this_week", "children", "language", "greeting", "thanks"}
+           "this_week", "children", "language", "greeting", "thanks", "idea"}
 
 
 @pytest.mark.parametrize("lang", ["tr", "ar", "pl", "pt"])

@@ -15,10 +15,11 @@ SECRET = "geheimbericht"
 EDGE_IDS = ["0", "1", "-1", "2147483647", "2147483648", "-2147483649", "99999999999999999999", "²", "٣", "", "1e9", " 7"]
 BUTTONS = ["ac:o:", "ac:r:", "ac:x:", "ac:i:", "ac:p:", "ac:e:", "ac:k:", "ac:K:", "ac:h:", "lnk:", "ag:N:{}:0", "ag:w:week:",
            "ag:B:{}:0", "an:ok:", "an:no:", "adm:n:", "adm:ren:", "adm:cr:1:", "own:v:", "own:l:", "own:ok:", "apr:ok:",
-           "chg:no:", "lang:", "dir:m:", "ae:{}:title", "pi:", "bn:", "reg:net:", "dg:lang:"]
-DEEP_LINKS = ["act-", "inv-", "", "x-", "act"]
+           "chg:no:", "lang:", "dir:m:", "ae:{}:title", "pi:", "bn:", "reg:net:", "dg:lang:",
+           "vm:ok:", "vm:no:", "vm:in:{}:", "vs:o:", "vs:s:", "vs:l:{}:0:", "vp:n:", "vi:b:"]
+DEEP_LINKS = ["act-", "inv-", "", "x-", "act", "stem-"]
 COMMANDS = ["start", "hulp", "help", "agenda", "dichtbij", "zoek", "taal", "mijn", "beheer", "activiteit", "bericht",
-            "koppel", "digest_tijd", "privacy", "stop", "terug", "overslaan", "onbekend"]
+            "koppel", "digest_tijd", "privacy", "stop", "terug", "overslaan", "onbekend", "idee", "stem", "voortgang"]
 ODD_TEXT = ["\u202eطرح سؤال", "zero\u200bwidth\u200d", "😀" * 50, "a" * 4096, "<b>&amp;</b>", "3024 AB", "3024",
             "Spangen", "buurthuiskamer bij mij in de buurt", "speeltuin nu open", "\x00\x01", "' OR 1=1 --", "%s%s%n",
             "ＢｏＴｕ", "\n\n\n", "İstanbul ıi", "where can I find a community living room near 3021?"]

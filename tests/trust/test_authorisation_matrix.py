@@ -267,17 +267,29 @@ FORGED = [
     "dir:i:{b}:p3024:::0", "dir:i:99999999:p3024:::0", "dir:i:-1:p3024:::0", "dir:k:{b}", "dir:k:99999999", "dir:k:-1", "dir:k:",
     # the free-text answers: only ever about the presser's own question
     "cv:", "cv:q:x", "ag:Q:zz.-.-.-:0", "ag:Q:d5.99.-.-:0", "ag:Q:d5.-.evil.-:0",
+    # voice: deciding about a signal and recording its progress (coordinators of its buurt, admins);
+    # the /idee steps only inside the presser's own conversation
+    "vm:ok:{a}", "vm:ok:abc", "vm:mg:{a}", "vm:no:{a}", "vm:in:{a}:{b}", "vm:r:{a}:p", "vm:r:{a}:zz", "vp:n:{a}", "vp:n:x",
+    "vp:s:ingebracht", "vp:d:0", "vp:ok", "vi:send", "vi:again", "vi:t:evil", "vi:b:999", "vi:n:1", "vs:o:99999999999",
+    # vraag & aanbod and co-organising (tests/test_together.py has the journeys and the abuse cases)
+    "tg:h:99999", "tg:h:abc", "tg:a:99999", "tg:d:abc", "tg:s:99999", "tg:s:", "tg:x:99999", "tg:v:99999",
+    "tc:i:99999", "tc:i:abc", "tc:p:{act}:{a}", "tc:p:99999:{b}", "tc:p:{act}:abc", "tc:a:{act}:{b}", "tc:d:{act}:{a}",
+    "tc:q:99999", "tq:i:{b}", "tq:k:evil", "tq:n:all", "tq:ok", "tq:u:0",
+    "tc:w:{act}:{b}", "tc:w:99999:{b}", "tc:w:{act}:abc", "tc:l:{act}:{b}", "tc:l:{act}:abc", "tc:L:{act}:{a}", "tc:L:99999:{b}",
 ]
 # Resident buttons that change only the presser's own data (their RSVP, reminder choice, language)
 # or only show public things; tested below: whoever presses, nobody else's rows change.
 SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:{act}", "ac:i:{act}", "ac:p:{act}",
                 "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0", "own:l:1",
-                "pv:more", "pv:less", "cv:p", "cv:a", "cv:r", "cv:h", "cv:q:a", "cv:q:p", "ag:Q:d5.0.speeltuin.k:0"]
+                "pv:more", "pv:less", "cv:p", "cv:a", "cv:r", "cv:h", "cv:q:a", "cv:q:p", "ag:Q:d5.0.speeltuin.k:0",
+                "vs:l:0:0:0", "vs:fb:0:0:0", "vs:ft:3:0:0", "vs:s:{a}:0:0:0", "vs:o:{a}",
+                "tl:0:0", "tl:{n}:1", "tl:abc:x"]
 # Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
 RESIDENT_COMMANDS = {
     "start", "help", "hulp", "taal", "language", "yardim", "pomoc", "ajuda", "dil", "jezyk", "idioma", "privacy", "mijngegevens", "mydata", "vergeetmij", "forgetme",
     "agenda", "events", "herinneringen", "reminders", "dichtbij", "near", "zoek", "search", "aanmelden", "register",
-    "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine",
+    "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine", "idee", "idea", "stem", "voice",
+    "vraagaanbod", "exchange",  # open vraag & aanbod of initiatives: public, like the agenda
 }
 PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's tests) covers it
     "beheer": "ACTIONS beheer", "ontkoppel": "ACTIONS unlink_group", "unlink": "alias of ontkoppel",
@@ -289,6 +301,9 @@ PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's 
     "bericht": "test_privileged_commands_refuse_others", "announce": "alias of bericht",
     "admin": "alias of beheer", "digest_pause": "alias of digest_pauze", "digest_resume": "alias of digest_hervat",
     "digest_time": "alias of digest_tijd", "digest_preview": "alias of digest_voorbeeld", "digest_empty": "alias of digest_leeg",
+    "voortgang": "tests/test_voice_signals.py (refused for residents and other buurten)", "progress": "alias of voortgang",
+    "vraag": "tests/test_together.py (members of an active initiative only)", "ask": "alias of vraag",
+    "aanbod": "tests/test_together.py (members of an active initiative only)", "offer": "alias of aanbod",
 }
 
 

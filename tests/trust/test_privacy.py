@@ -73,6 +73,16 @@ PERSON_COLUMNS = {
     "digest_deliveries": (["target_id"], []),
     "outbox": (["chat_id"], []),  # messages to the person, waiting or sent
     "handled_updates": ([], []),
+    # Signals stay when their author is forgotten (anonymous, shown first name blanked too); supports go.
+    "voice_signals": ([], ["created_by", "decided_by"]),
+    "voice_supports": (["user_id"], []),
+    "voice_progress": ([], ["created_by"]),
+    # Vraag & aanbod: a member's responses go; items and co-organisers stay with the initiatives.
+    "together_items": ([], ["created_by", "decided_by"]),
+    "together_item_networks": ([], []),
+    "together_responses": (["user_id"], ["decided_by"]),
+    "together_group_messages": (["chat_id"], []),  # a group's id (negative): never a person's
+    "activity_coorganisers": ([], ["created_by", "decided_by"]),
     # No person's id at all: places, networks, schedules, and the geocoding cache.
     "geocode_cache": ([], []),
     "locations": ([], []),
@@ -256,15 +266,11 @@ async def test_forget_me_removes_rsvps_and_reminders_and_exports_them_first(bot)
 
 
 def conversations_of(bot, user_id: int) -> list[str]:
-    """Names of the conversation handlers that hold a state for the person."""
-    from telegram.ext import ConversationHandler
+    """Names of the conversations the person is in, as their steps noted it (handlers.core.common.STEPS_KEY)."""
+    from handlers.core.common import STEPS_KEY
 
-    found = []
-    for group in bot.app.handlers.values():
-        for handler in group:
-            if isinstance(handler, ConversationHandler) and any(user_id in key for key in handler._conversations):  # noqa: SLF001
-                found.append(handler.name or "unnamed")
-    return found
+    steps = bot.app.user_data.get(user_id, {}).get(STEPS_KEY, {})
+    return [name for name, chats in steps.items() if chats]
 
 
 @pytest.mark.parametrize("conversation", ["registration", "activity", "announcement"])
