@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
+from handlers.core.outbox import drop_lock
 from handlers.core.common import set_mini_app
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
@@ -27,8 +28,15 @@ logger = logging.getLogger(__name__)
 class KnooppuntApplication(Application):
     """PTB's Application; requests made while an update is handled count as replies (retried briefly)."""
 
+    reply_request: RetryingRequest | None = None  # set by build_application
+
     async def process_update(self, update: object) -> None:
         await ReplyScope.run(super().process_update(update))
+
+    async def stop(self) -> None:
+        if self.reply_request is not None:  # replies still retried through an outage give up now
+            self.reply_request.abandon()
+        await super().stop()
 
 
 def build_application(
@@ -64,9 +72,12 @@ def build_application(
     # PTB's own defaults (256 connections for sending, 1 for polling), wrapped: see bot.telegram_request.
     # RetryingRequest retries only replies (ReplyScope); the outbox worker runs outside any reply scope.
     updates_request = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
-    builder = builder.request(RetryingRequest(request or HTTPXRequest(connection_pool_size=256)))
+    reply_request = RetryingRequest(request or HTTPXRequest(connection_pool_size=256))
+    builder = builder.request(reply_request)
     builder = builder.get_updates_request(SkippingUpdatesRequest(updates_request))
     application = builder.build()
+    if isinstance(application, KnooppuntApplication):
+        application.reply_request = reply_request
 
     services: Services = application.bot_data
     services.settings = settings
@@ -107,4 +118,5 @@ async def post_init(application: Application) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
+    await drop_lock(application)  # the outbox worker's liveness lock (PostgreSQL), if the worker never ran
     await application.bot_data.engine.dispose()

@@ -4,6 +4,7 @@ a way to learn the moment a request is handed to Telegram (after any wait in the
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,15 @@ class Handed:
     """Pass as `rate_limit_args=Handed(hook)`: `hook` runs just before the HTTP request leaves."""
 
     hook: Callable[[], Awaitable[None]]
+
+
+def _not_ptbs_retry_report(record: logging.LogRecord) -> bool:
+    """PTB logs every 429 with a traceback when it has no retries left (always, with max_retries=0);
+    the caller (the reply's one retry here, the outbox) decides and logs in one short line."""
+    return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+
+
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_not_ptbs_retry_report)
 
 
 class SendingRateLimiter(AIORateLimiter):

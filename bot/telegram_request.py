@@ -89,6 +89,23 @@ class RetryingRequest(_Wrapper):
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         super().__init__(inner)
         self.budget, self.backoff, self.sleep = budget, backoff, sleep
+        self.stopping = False
+        self._stopped = asyncio.Event()
+
+    def abandon(self) -> None:
+        """The bot is stopping: no new attempts, so a stop during an outage does not wait a minute."""
+        self.stopping = True
+        self._stopped.set()
+
+    async def _pause(self, delay: float) -> None:
+        """`sleep(delay)`, cut short when the bot stops."""
+        sleeper = asyncio.ensure_future(self.sleep(delay))
+        stopper = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            stopper.cancel()
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **timeouts: object) -> tuple[int, bytes]:
         if not ReplyScope.active():
@@ -105,12 +122,19 @@ class RetryingRequest(_Wrapper):
                 status, payload, failure = None, b"", exc
             delay = self.backoff[min(attempt, len(self.backoff) - 1)]
             attempt += 1
-            if time.monotonic() + delay > deadline:
-                if status is None:
-                    raise failure  # type: ignore[misc]
-                return status, payload
+            if self.stopping or time.monotonic() + delay > deadline:
+                return _given_up(status, payload, failure)
             logger.info("Telegram %s failed (%s); trying again in %.1f s (attempt %d)", _method_of(url), type(failure).__name__ if isinstance(failure, Exception) else failure, delay, attempt + 1)
-            await self.sleep(delay)
+            await self._pause(delay)
+            if self.stopping:
+                return _given_up(status, payload, failure)
+
+
+def _given_up(status: int | None, payload: bytes, failure: str | Exception) -> tuple[int, bytes]:
+    """The last answer of a reply that is tried no more: Telegram's 5xx, or the connection's error."""
+    if status is None:
+        raise failure if isinstance(failure, Exception) else NetworkError(failure)
+    return status, payload
 
 
 class SkippingUpdatesRequest(_Wrapper):

@@ -170,6 +170,27 @@ async def test_a_crash_releases_claimed_rows_and_counts_in_flight_ones_as_sent(b
     assert [c.text for c in bot.replies(await bot.drain())] == ["geclaimd"]
 
 
+async def test_a_row_released_from_a_worker_is_never_handed_over_by_it(bot):
+    """A worker taken for dead (its claim released) cannot mark the row handed any more, so the
+    row goes out once, from whoever claims it next."""
+    clock = _setup(bot)
+    await _enqueue(bot, USER, "een keer", "a")
+    async with bot.session_factory.begin() as session:
+        [row] = await outbox.claim_due(session, "w0000beef", NOW, 10)
+    clock.moment = NOW + timedelta(minutes=3)
+    await maintain(bot.app)  # the claim is older than the lease: released
+    async with bot.session_factory.begin() as session:
+        assert await outbox.mark_handed(session, row.id, "w0000beef") is False
+    assert [c.text for c in bot.replies(await bot.drain())] == ["een keer"]
+    assert (await _rows(bot))["a"].status == "sent"
+
+
+def test_worker_ids_name_their_liveness_lock():
+    worker = outbox.new_worker_id()
+    assert outbox.worker_lock_key(worker) == outbox.WORKER_LOCK_SPACE + int(worker[1:], 16)
+    assert outbox.worker_lock_key("dead-worker") is None and outbox.worker_lock_key("wxyz12345") is None
+
+
 async def test_a_redelivered_update_is_answered_once(bot):
     payload = updates.command("start")
     first = await bot.send(payload)

@@ -206,3 +206,66 @@ def test_fuzzed_updates_cause_no_traceback_leak_no_text_and_the_bot_stays_respon
     assert result["error_lines"] == 0, [line for line in result["output"].splitlines() if " ERROR " in line][:5]
     assert result["skipped_unreadable"] > 0  # the run did include unreadable updates
     assert result["start_answered_after_s"] < 5
+
+
+def test_a_residents_start_is_answered_at_once_while_one_chat_is_under_429_and_another_in_502_retries(tmp_path):
+    """Updates run concurrently, in order per chat (bot.update_order): a reply waiting on Telegram's
+    429 for its chat, or being retried through 502s (bot.telegram_request.RetryingRequest), holds up
+    that chat only. Another resident's /start is answered while both are still waiting."""
+    limited, failing = updates.user(3101, "Ayse", "nl"), updates.user(3102, "Bram", "nl")
+    too_many = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 4", "parameters": {"retry_after": 4}}
+    bad_gateway = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+    refusing = {limited["id"]: (429, too_many), failing["id"]: (502, bad_gateway)}
+
+    def refused_calls(chat_id: int) -> int:
+        with api._changed:
+            return sum(1 for c in api.refused if c.chat_id == chat_id)
+
+    with BotApiStandIn() as api:
+        api.refuse = lambda call: refusing.get(call.chat_id)
+        process = start_bot(api, migrated(tmp_path))
+        try:
+            api.wait_for(lambda c: c.method == "getUpdates", timeout=60)
+            api.push_update(updates.command("start", sender=limited))
+            api.push_update(updates.command("start", sender=failing))
+            deadline = time.monotonic() + 20
+            while refused_calls(limited["id"]) < 1 or refused_calls(failing["id"]) < 2:  # 429 met; 502 retries under way
+                assert time.monotonic() < deadline, "the refusals never came"
+                time.sleep(0.02)
+            started = time.monotonic()
+            api.push_update(updates.command("start", sender=updates.RESIDENT))
+            api.wait_for(greeted(updates.RESIDENT["id"]), timeout=30)
+            answered_after = time.monotonic() - started
+            # Both others are still waiting: the 429's 4 s are not over, the 502 chat is still refused.
+            assert refused_calls(limited["id"]) == 1
+            assert not [c for c in api.calls if c.chat_id in refusing]
+            assert answered_after < 2, answered_after  # issue 12: within 2 s
+            refusing.pop(failing["id"])  # Telegram is back for that chat: the retried reply arrives, once
+            api.wait_for(greeted(failing["id"]), timeout=30)
+            time.sleep(1)
+            assert len([c for c in api.calls if greeted(failing["id"])(c)]) == 1
+        finally:
+            code, output = stop_bot(process)
+    assert code == 0, output
+    assert "Traceback" not in output, output[-3000:]
+    assert TOKEN not in output
+
+
+def test_a_stop_during_an_outage_does_not_wait_for_the_replies_retries(tmp_path):
+    """SIGTERM while a reply is being tried again through 502s: the retries give up at once and the
+    bot stops within stop_bot's 10 s, instead of after the minute a reply may be retried."""
+    with BotApiStandIn() as api:
+        process = start_bot(api, migrated(tmp_path))
+        try:
+            api.wait_for(lambda c: c.method == "getUpdates", timeout=60)
+            api.outage(120, "502")
+            api.push_update(updates.command("start", sender=updates.RESIDENT))
+            deadline = time.monotonic() + 20
+            while len(api.refused) < 3:  # the reply is in its retries (0.5 s, 1 s, then 2 s apart)
+                assert time.monotonic() < deadline, "the reply was never tried"
+                time.sleep(0.05)
+        finally:
+            code, output = stop_bot(process)  # asserts it stopped within 10 s
+    assert code == 0, output
+    assert "Traceback" not in output, output[-3000:]
+    assert "Telegram did not take the reply" in output

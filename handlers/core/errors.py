@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from handlers.core import database_outage
 from handlers.core.common import edit_impossible, not_modified
+from handlers.core.telegram_faults import TRANSIENT, classify
 from storage.repositories import outbox, users
 
 ADMIN_NOTICE_EVERY_S = 600  # one notice per kind of error and kind of update per 10 minutes
@@ -19,6 +20,10 @@ ADMIN_NOTICE = N_("⚠️ Er ging iets mis in de bot: {kind} bij {update}. De de
                   "Ik meld dit soort fout hooguit één keer per 10 minuten.")
 
 logger = logging.getLogger(__name__)
+
+
+def _telegram_busy(error: object) -> bool:
+    return isinstance(error, TelegramError) and classify(error) == TRANSIENT
 
 
 async def on_error(update: object, context: KnooppuntContext) -> None:
@@ -30,6 +35,12 @@ async def on_error(update: object, context: KnooppuntContext) -> None:
         return
     if edit_impossible(context.error):
         logger.warning("Update %s: the pressed message could not be edited (%s)", update_id, context.error)
+    elif _telegram_busy(context.error):
+        # Telegram's own trouble (429 after the short wait, 5xx or timeouts after the reply's retries):
+        # no bug to report with a traceback, and a 429'd chat takes no apology now either.
+        logger.warning("Update %s: Telegram did not take the reply (%s)", update_id, type(context.error).__name__)
+        if isinstance(context.error, RetryAfter):
+            return
     else:
         logger.error("Error while handling update %s", update_id, exc_info=context.error)
         if not isinstance(context.error, Forbidden):  # a resident who blocked the bot is no fault

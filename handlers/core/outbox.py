@@ -6,20 +6,21 @@ rate limiter, and settles each one: sent, pending again later (timeouts, 5xx, 42
 in the database), or failed (refused; blocked users and removed groups are marked). A row is
 claimed before it is sent and marked "sending" the moment it leaves for Telegram; at most
 IN_FLIGHT rows are on their way at once, so a crash can count at most that many unanswered
-messages as sent (never more than one per chat); nothing is ever sent twice by design.
-See docs/architecture.md.
+messages as sent (never more than one per chat); nothing is ever sent twice by design: a row is
+marked "sending" only while this worker still holds its claim. On PostgreSQL each worker holds an
+advisory lock while its process lives, so the claims of a dead process are released at once by
+the others (or by the restarted one). See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
@@ -87,7 +88,8 @@ register_sender(repo.EDIT_TEXT, edit_text)
 class OutboxWorker:
     """Per-process state of the worker, kept on Services.outbox."""
 
-    worker_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    worker_id: str = field(default_factory=repo.new_worker_id)
+    lock: AsyncConnection | None = None  # PostgreSQL: holds the worker's liveness lock (see below)
     wake_event: asyncio.Event = field(default_factory=asyncio.Event)
     paused_until: datetime | None = None  # Telegram said 429: nobody sends unprompted until then
     last_maintenance: datetime | None = None
@@ -136,6 +138,8 @@ async def drain_once(application: Application, limit: int = BATCH) -> int:
     now = services.now()
     if worker.paused_until is not None and worker.paused_until > now:
         return 0
+    if _shared(application) and not await hold_lock(application):
+        return 0  # without its liveness lock a worker could be taken for dead: it claims nothing
     async with services.session_factory.begin() as session:
         rows = await repo.claim_due(session, worker.worker_id, now, limit)
     if rows:
@@ -156,13 +160,20 @@ async def drain_once(application: Application, limit: int = BATCH) -> int:
     return len(rows)
 
 
+class ClaimLost(Exception):
+    """The row is no longer this worker's (released as a dead worker's): it is not sent from here."""
+
+
 async def _send(application: Application, row: OutboxMessage, chat_id: int, thread_id: int | None) -> Message | None:
-    """Hand one row to Telegram; marks it "sending" just before the request leaves."""
+    """Hand one row to Telegram; marks it "sending" just before the request leaves (after any wait
+    in the rate limiter), and only if this worker still holds the claim."""
     factory = application.bot_data.session_factory
+    worker_id = worker_of(application).worker_id
 
     async def handed() -> None:
         async with factory.begin() as session:
-            await repo.mark_handed(session, row.id)
+            if not await repo.mark_handed(session, row.id, worker_id):
+                raise ClaimLost(row.id)
 
     markup = InlineKeyboardMarkup.de_json(row.reply_markup, application.bot) if row.reply_markup else None
     extra: dict = {"reply_markup": markup, "message_thread_id": thread_id}
@@ -182,6 +193,8 @@ async def send_row(application: Application, row: OutboxMessage) -> tuple[int, i
     services = application.bot_data
     try:
         message = await _send(application, row, row.chat_id, row.thread_id)
+    except ClaimLost:
+        logger.warning("Outbox row %s was released by another process before it left; not sent here", row.id)
     except TelegramError as exc:
         await settle_failure(application, row, exc)
     except Exception:  # noqa: BLE001 - a bug must not leave the row claimed forever
@@ -248,14 +261,65 @@ async def maintain(application: Application, lease: timedelta = LEASE) -> None:
     """Release claims of dead workers, expire and prune old rows and handled update ids."""
     services = application.bot_data
     now = services.now()
+    shared = _shared(application)
+    if shared:
+        await check_lock(application)
     async with services.session_factory.begin() as session:
-        released, settled = await repo.release_stale(session, now, lease)
+        released, settled = await repo.release_stale(session, now, lease, lockable=not shared)
+        if shared:  # a worker whose process died is known at once by its free lock
+            more, also = await repo.release_dead_workers(session, worker_of(application).worker_id, now)
+            released, settled = released + more, settled + also
         await repo.expire(session, now)
         await repo.prune(session, now - KEEP_SETTLED)
         await repo.prune_handled(session, now - KEEP_UPDATE_IDS)
     if released or settled:
         logger.warning("Outbox: %d claimed rows released, %d in flight at a crash counted as sent", released, settled)
     worker_of(application).last_maintenance = now
+
+
+# -- liveness (PostgreSQL: several processes share the outbox) ------------------------------------
+
+def _shared(application: Application) -> bool:
+    return application.bot_data.engine.dialect.name == "postgresql"
+
+
+async def hold_lock(application: Application) -> bool:
+    """Hold this worker's liveness lock (storage.repositories.outbox.hold_worker_lock); True when held."""
+    worker = worker_of(application)
+    if worker.lock is not None:
+        return True
+    connection = await application.bot_data.engine.connect()
+    try:
+        while not await repo.hold_worker_lock(connection, worker.worker_id):
+            worker.worker_id = repo.new_worker_id()  # that id is taken (one in four billion): another
+    except Exception:
+        await connection.close()
+        raise
+    worker.lock = connection
+    return True
+
+
+async def check_lock(application: Application) -> None:
+    """A lost connection (a database restart) lost the lock too: take it again, on a new id (rows
+    claimed under the old one may already be released by another process)."""
+    worker = worker_of(application)
+    if worker.lock is not None:
+        if await repo.lock_alive(worker.lock):
+            return
+        logger.warning("Outbox: the worker's lock connection was lost; taking a new one")
+        await drop_lock(application)
+        worker.worker_id = repo.new_worker_id()
+    await hold_lock(application)
+
+
+async def drop_lock(application: Application) -> None:
+    worker = worker_of(application)
+    connection, worker.lock = worker.lock, None
+    if connection is not None:
+        try:
+            await connection.close()
+        except Exception:  # noqa: BLE001 - the connection is gone already
+            pass
 
 
 # -- the loop -------------------------------------------------------------------------------------
@@ -291,6 +355,7 @@ async def run(application: Application) -> None:
             await asyncio.wait_for(worker.wake_event.wait(), timeout=wait)
         except TimeoutError:
             pass
+    await drop_lock(application)
     logger.info("Outbox worker %s stopped", worker.worker_id)
 
 

@@ -9,15 +9,16 @@ flight at a time.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Insert, Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.db import rowcount
@@ -118,11 +119,17 @@ async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: in
     return list(rows)
 
 
-async def mark_handed(session: AsyncSession, row_id: int) -> None:
-    """The request is about to leave for Telegram: from now on a crash counts it as sent."""
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == CLAIMED).values(status=SENDING)
-    )
+async def mark_handed(session: AsyncSession, row_id: int, worker: str | None = None) -> bool:
+    """The request is about to leave for Telegram: from now on a crash counts it as sent.
+
+    False when the row is no longer claimed (by `worker`): another process released it as a dead
+    worker's; then it must not be sent from here.
+    """
+    query = update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == CLAIMED)
+    if worker is not None:
+        query = query.where(OutboxMessage.claimed_by == worker)
+    result = await session.execute(query.values(status=SENDING))
+    return bool(rowcount(result))
 
 
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime, message_id: int | None) -> None:
@@ -172,19 +179,89 @@ async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     )
 
 
-async def release_stale(session: AsyncSession, now: datetime, lease: timedelta) -> tuple[int, int]:
-    """Rows a dead worker left behind: claimed ones go back to pending (never handed to Telegram);
-    ones in flight count as sent (handed to Telegram; the one crash window, see docs/architecture.md)."""
-    cutoff = now - lease
+async def _release(session: AsyncSession, now: datetime, *conditions: ColumnElement[bool]) -> tuple[int, int]:
+    """Claimed rows go back to pending (never handed to Telegram); rows in flight count as sent
+    (handed to Telegram; the one crash window, see docs/architecture.md)."""
     released = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == CLAIMED, OutboxMessage.claimed_at < cutoff)
+        update(OutboxMessage).where(OutboxMessage.status == CLAIMED, *conditions)
         .values(status=PENDING, claimed_at=None, claimed_by=None)
     )
     settled = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < cutoff)
+        update(OutboxMessage).where(OutboxMessage.status == SENDING, *conditions)
         .values(status=SENT, sent_at=now, last_error="in flight at a crash: counted as sent")
     )
     return rowcount(released), rowcount(settled)
+
+
+async def release_stale(session: AsyncSession, now: datetime, lease: timedelta, *, lockable: bool = True) -> tuple[int, int]:
+    """Rows a dead worker left behind, known by the age of the claim (`lease`). With
+    `lockable=False` rows of workers that hold a liveness lock are left to release_dead_workers."""
+    conditions = [OutboxMessage.claimed_at < now - lease]
+    if not lockable:
+        conditions.append(~OutboxMessage.claimed_by.like(WORKER_ID_PATTERN))
+    return await _release(session, now, *conditions)
+
+
+# -- workers' liveness on PostgreSQL --------------------------------------------------------------
+# Every worker holds a session-level advisory lock named after its id for as long as its process
+# lives. PostgreSQL drops it the moment the process dies (its connection closes), so another
+# process knows at once that the claims of that worker are orphaned: no lease to wait for.
+
+WORKER_LOCK_SPACE = 0x6B70_0000_0000  # "kp": the advisory-lock keys of outbox workers
+WORKER_ID_PATTERN = "w" + "_" * 8  # SQL LIKE of worker ids with a lock: "w" + 8 hex digits
+
+
+def new_worker_id() -> str:
+    return "w" + secrets.token_hex(4)
+
+
+def worker_lock_key(worker: str) -> int | None:
+    """The advisory-lock key of a worker id, None for ids without one (tests, older versions)."""
+    if len(worker) != 9 or not worker.startswith("w"):
+        return None
+    try:
+        return WORKER_LOCK_SPACE + int(worker[1:], 16)
+    except ValueError:
+        return None
+
+
+async def hold_worker_lock(connection: AsyncConnection, worker: str) -> bool:
+    """Take the worker's liveness lock on `connection` (kept open while the process lives)."""
+    key = worker_lock_key(worker)
+    if key is None:
+        raise ValueError(f"worker id without a lock key: {worker!r}")
+    taken = bool(await connection.scalar(select(func.pg_try_advisory_lock(key))))
+    await connection.commit()  # the lock is the session's: it outlives this transaction
+    return taken
+
+
+async def lock_alive(connection: AsyncConnection) -> bool:
+    """True while the lock's connection still works (a database restart ends it, and the lock)."""
+    try:
+        await connection.scalar(select(1))
+        await connection.commit()
+    except Exception:  # noqa: BLE001 - any failure means the connection, and so the lock, is gone
+        return False
+    return True
+
+
+async def release_dead_workers(session: AsyncSession, me: str, now: datetime) -> tuple[int, int]:
+    """Rows claimed by workers whose liveness lock nobody holds (their process died), at once."""
+    owners = await session.scalars(
+        select(OutboxMessage.claimed_by).distinct()
+        .where(OutboxMessage.status.in_((CLAIMED, SENDING)), OutboxMessage.claimed_by != me)
+    )
+    released = settled = 0
+    for owner in list(owners):
+        key = worker_lock_key(owner or "")
+        if key is None:
+            continue
+        # Free means dead; the transaction lock ends with this transaction.
+        if not await session.scalar(select(func.pg_try_advisory_xact_lock(key))):
+            continue
+        one, two = await _release(session, now, OutboxMessage.claimed_by == owner)
+        released, settled = released + one, settled + two
+    return released, settled
 
 
 async def expire(session: AsyncSession, now: datetime) -> int:

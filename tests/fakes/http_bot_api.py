@@ -39,6 +39,11 @@ class BotApiStandIn:
         self._next_update_id = 1
         self._changed = threading.Condition()
         self.stall: Callable[[ApiCall], bool] | None = None  # return True to leave a call unanswered
+        # Return (status, body) to refuse one call (e.g. a 429 for one chat only), None to answer it.
+        self.refuse: Callable[[ApiCall], tuple[int, dict] | None] | None = None
+        # Every getUpdates caller gets every update from its own offset (several bot processes each
+        # receive each update, as when Telegram delivers a webhook again): nothing is dropped.
+        self.redeliver = False
         self._outage_until = 0.0  # monotonic time until which every call but getUpdates fails
         self._outage_kind = "502"
         self.refused: list[ApiCall] = []  # calls answered with an outage error
@@ -173,6 +178,10 @@ class BotApiStandIn:
             if self.stall is not None and self.stall(call):
                 while self.stall is not None:  # hang like a dead network until the test lets go
                     self._changed.wait(0.5)
+            refused = self.refuse(call) if self.refuse is not None else None
+            if refused is not None:
+                self.refused.append(call)
+                return refused
             fault = self.fake._take_fault(method)
             if fault is None:
                 self.calls.append(call)
@@ -190,7 +199,9 @@ class BotApiStandIn:
             self.calls.append(ApiCall("getUpdates", params))
             self._changed.notify_all()
             while True:
-                self._updates = [update for update in self._updates if update["update_id"] >= offset]
-                if self._updates or time.monotonic() >= deadline:
-                    return list(self._updates)
+                if not self.redeliver:
+                    self._updates = [update for update in self._updates if update["update_id"] >= offset]
+                due = [update for update in self._updates if update["update_id"] >= offset]
+                if due or time.monotonic() >= deadline:
+                    return due
                 self._changed.wait(max(deadline - time.monotonic(), 0.01))
