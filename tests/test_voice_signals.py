@@ -130,7 +130,7 @@ async def test_submit_publish_support_and_everyone_hears_what_came_of_it(bot):
     assert "Wat wil je erover vertellen?" in last(calls).text
     calls = await bot.say("Het bankje is besproken. De gemeente kijkt of het kan.", KEES)
     preview = last(calls)
-    assert "📣 Ingebracht, 27-11-2026 (Wijkraad Delfshaven)" in preview.text
+    assert "📣 Ingebracht, 27 november 2026 (Wijkraad Delfshaven)" in preview.text
     calls = await bot.press(preview.callback_data("4 mensen"), KEES)
     assert "Bewaard. 4 mensen krijgen bericht." in last(calls, KEES["id"]).text
 
@@ -148,7 +148,7 @@ async def test_submit_publish_support_and_everyone_hears_what_came_of_it(bot):
     assert (step.status, step.meeting_name, step.meeting_date, step.created_by) == (
         "ingebracht", "Wijkraad Delfshaven", date(2026, 11, 27), KEES["id"])
     # The timeline shows on /stem.
-    assert "📣 Ingebracht, 27-11-2026 (Wijkraad Delfshaven)" in last(await bot.say("/stem", SUPPORTERS[0])).text
+    assert "📣 Ingebracht, 27 november 2026 (Wijkraad Delfshaven)" in last(await bot.say("/stem", SUPPORTERS[0])).text
     # Every step was audited.
     async with bot.session_factory() as session:
         actions = list(await session.scalars(select(AuditEntry.action).where(AuditEntry.subject_type == "signal").order_by(AuditEntry.id)))
@@ -279,7 +279,7 @@ async def test_decline_with_a_reason_the_author_hears_and_merge_by_words(bot):
 
     calls = await bot.press(f"vm:no:{rude.id}", KEES)
     assert "Waarom wijs je het af?" in last(calls).text
-    calls = await bot.press(last(calls).callback_data("belediging"), KEES)
+    calls = await bot.press(last(calls).callback_data("Belediging"), KEES)
     assert "Afgewezen. De schrijver krijgt de reden te zien." in said(calls, KEES["id"])
     told = last(calls, FATIMA["id"]).text
     assert "Je idee is niet op /stem gezet." in told and "Reden: Er staat een belediging in." in told

@@ -42,6 +42,12 @@ QUICK_REASONS = {
     "b": N_("Er staat een belediging in."),
     "n": N_("Het gaat niet over de buurt."),
 }
+# Their buttons: short, so they fit on a phone.
+QUICK_REASON_BUTTONS = {
+    "p": N_("🔒 Persoonsgegevens"),
+    "b": N_("🤬 Belediging"),
+    "n": N_("🏘 Niet over de buurt"),
+}
 
 
 def card_key(signal_id: int, user_id: int | None = None) -> str:
@@ -156,7 +162,7 @@ async def merge_search(update: Update, context: KnooppuntContext) -> str | int:
     if not found:
         await update.effective_message.reply_text(_("Ik vond geen gepubliceerd idee met die woorden. Probeer andere woorden, of typ /stop."))
         return MERGE
-    rows = [[InlineKeyboardButton(f"{truncate(' '.join(s.text.split()), 40)} ({s.buurt})", callback_data=f"vm:in:{signal_id}:{s.id}")]
+    rows = [[InlineKeyboardButton(f"{truncate(' '.join(s.text.split()), max(20, 37 - len(s.buurt)))} ({s.buurt})", callback_data=f"vm:in:{signal_id}:{s.id}")]
             for s in found]
     await update.effective_message.reply_text(_("Bij welk idee hoort het? Kies er een."), reply_markup=InlineKeyboardMarkup(rows))
     return MERGE
@@ -194,7 +200,7 @@ async def decline_pressed(update: Update, context: KnooppuntContext) -> str | in
 async def ask_reason(update: Update, context: KnooppuntContext, state: object) -> None:
     _ = context.gettext
     signal_id = context.user_data.get(WORKING)
-    rows = [[InlineKeyboardButton(_(text), callback_data=f"vm:r:{signal_id}:{code}")] for code, text in QUICK_REASONS.items()]
+    rows = [[InlineKeyboardButton(_(QUICK_REASON_BUTTONS[code]), callback_data=f"vm:r:{signal_id}:{code}")] for code in QUICK_REASONS]
     await context.bot.send_message(
         update.effective_chat.id,
         _("Waarom wijs je het af? Kies een reden of typ een korte reden. De schrijver krijgt die te zien.") + "\n\n"
