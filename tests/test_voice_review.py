@@ -172,3 +172,23 @@ async def test_an_old_progress_button_and_a_double_save_change_nothing_twice(bot
     calls = await bot.press("vp:s:gerealiseerd", KEES)
     assert popup(calls) == "Deze knop werkt niet meer. Begin opnieuw met /start."
     assert len(await rows(bot, VoiceProgress)) == 1
+
+
+async def test_a_decision_and_its_card_edits_are_one_transaction(bot, monkeypatch):
+    await with_noor(bot)
+    await submit(bot)
+    [signal] = await rows(bot, VoiceSignal)
+    bot.auto_drain = False
+
+    async def broken(*args, **kwargs) -> bool:  # noqa: ANN002, ANN003
+        raise RuntimeError("the database refused the outbox row")
+
+    monkeypatch.setattr(outbox, "enqueue_edit", broken)
+    await bot.press(f"vm:ok:{signal.id}", KEES)
+    [still] = await rows(bot, VoiceSignal)
+    assert still.status == "submitted" and still.decided_by is None, "no edit rows, no decision"
+    assert await edit_rows(bot) == []
+    monkeypatch.undo()
+    await bot.press(f"vm:ok:{signal.id}", KEES)
+    [decided] = await rows(bot, VoiceSignal)
+    assert decided.status == "published" and len(await edit_rows(bot)) == 2
