@@ -136,7 +136,11 @@ async def play(bot, language: str) -> dict[str, list[str]]:  # noqa: ANN001, PLR
             note(await bot.send(updates.location(51.9169, 4.4361, author)))
         else:
             await say("Spangen", author)
+        if buurt_by_hand:
+            await say("ok", author)  # typed instead of a button
         await press("vi:n:1" if buurt_by_hand else "vi:n:0", author)
+        if buurt_by_hand:
+            await say("ja", author)  # typed instead of a button
         await press("vi:send", author)
         async with bot.session_factory() as session:
             return int(await session.scalar(select(VoiceSignal.id).order_by(VoiceSignal.id.desc()).limit(1)))
