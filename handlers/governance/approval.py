@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -28,10 +27,6 @@ logger = logging.getLogger(__name__)
 
 END = ConversationHandler.END
 REASON = "reason"
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def language_of(session: AsyncSession, user_id: int, default: str) -> str:
@@ -293,9 +288,9 @@ async def decide(update: Update, context: KnooppuntContext, kind: str, subject_i
     decider = user.first_name or str(user.id)
     async with context.session() as session:
         if kind == "reg":
-            won = await registrations.decide(session, subject_id, user.id, approve, reason, now())
+            won = await registrations.decide(session, subject_id, user.id, approve, reason, context.now())
         else:
-            won = await stewardship.decide_change(session, subject_id, user.id, approve, reason, now())
+            won = await stewardship.decide_change(session, subject_id, user.id, approve, reason, context.now())
         if not won:
             audit.record_denied(session, user.id, "approve" if approve else "reject",
                                 "initiative" if kind == "reg" else "change_request", subject_id, why="already decided")
