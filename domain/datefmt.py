@@ -43,6 +43,14 @@ def format_full_date(day: date, *, locale: str) -> str:
     return format_date(day, _FULL_PATTERNS.get(_code(locale), "EEEE d MMMM y"), locale=locale)
 
 
+_DATE_PATTERNS = {"pt": "d 'de' MMMM 'de' y"}
+
+
+def format_long_date(day: date, *, locale: str) -> str:
+    """A date without weekday: "27 november 2026" / "27 November 2026" / "27 Kasım 2026"."""
+    return format_date(day, _DATE_PATTERNS.get(_code(locale), "d MMMM y"), locale=locale)
+
+
 def format_moment(start: datetime, end: datetime | None = None, *, locale: str, tz: ZoneInfo = TZ) -> str:
     """"zaterdag 5 december 2026, 14:00 – 16:00"; an end on another day gets its own date."""
     start_local = start.astimezone(tz)

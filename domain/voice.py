@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from domain.datefmt import format_long_date
 from domain.gazetteer import normalize_text
 from domain.htmltext import escape, truncate
 from domain.i18n_markers import N_, Translator
@@ -265,9 +266,10 @@ class SignalView:
 
 
 def progress_line(step: ProgressStep, translator: Translator, timezone: ZoneInfo, text_limit: int | None = None) -> str:
-    """One line of a timeline, HTML: "📣 Ingebracht, 27-11-2026 (Wijkraad): text"; `text_limit`
-    shortens the text and the meeting's name (for lists)."""
-    when = (step.meeting_date or step.at.astimezone(timezone).date()).strftime("%d-%m-%Y")
+    """One line of a timeline, HTML: "📣 Ingebracht, 27 november 2026 (Wijkraad): text", the date in
+    the reader's language; `text_limit` shortens the text and the meeting's name (for lists)."""
+    day = step.meeting_date or step.at.astimezone(timezone).date()
+    when = format_long_date(day, locale=getattr(translator, "language", "nl"))
     text = truncate(step.text, text_limit) if text_limit else step.text
     values = {"step": escape(progress_label(step.status, translator)), "date": when, "text": escape(text)}
     if step.meeting_name:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler
 
 from domain.ids import db_id
@@ -29,10 +27,6 @@ logger = logging.getLogger(__name__)
 
 END = ConversationHandler.END
 REASON = "reason"
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def language_of(session: AsyncSession, user_id: int, default: str) -> str:
@@ -292,12 +286,11 @@ async def decide(update: Update, context: KnooppuntContext, kind: str, subject_i
     """Record the decision (unless someone was first), update every card, tell the applicant."""
     user = update.effective_user
     decider = user.first_name or str(user.id)
-    default = context.settings.default_language
     async with context.session() as session:
         if kind == "reg":
-            won = await registrations.decide(session, subject_id, user.id, approve, reason, now())
+            won = await registrations.decide(session, subject_id, user.id, approve, reason, context.now())
         else:
-            won = await stewardship.decide_change(session, subject_id, user.id, approve, reason, now())
+            won = await stewardship.decide_change(session, subject_id, user.id, approve, reason, context.now())
         if not won:
             audit.record_denied(session, user.id, "approve" if approve else "reject",
                                 "initiative" if kind == "reg" else "change_request", subject_id, why="already decided")
@@ -305,40 +298,50 @@ async def decide(update: Update, context: KnooppuntContext, kind: str, subject_i
             action = ("approve" if approve else "reject") + ("" if kind == "reg" else "_change")
             detail = {"reason": reason} if reason else {}
             audit.record(session, user.id, action, "initiative" if kind == "reg" else "change_request", subject_id, **detail)
+            await _queue_decided(session, context, kind, subject_id, approve, reason, decider)
     if not won:
         await context.bot.send_message(update.effective_chat.id, context.gettext("Dit is al besloten."))
         return
-    outcome = f"{'approved' if approve else 'rejected'}:{decider}"
-    async with context.session() as session:
-        if kind == "reg":
-            data, names, applicant = await _registration_view(session, subject_id)
-            initiative = await registrations.load_initiative(session, subject_id)
-            applicant_id, initiative_name = initiative.created_by, initiative.name
-            build_for = lambda language: _registration_card(data, names, applicant, subject_id, language, outcome)  # noqa: E731
-        else:
-            request, initiative, old, new, requester, names_by_id, _ids = await _change_view(session, subject_id)
-            applicant_id, initiative_name = request.requested_by, initiative.name
-            build_for = lambda language: _change_card(initiative.name, request.field, old, new, requester, subject_id, names_by_id, outcome)  # noqa: E731
-        # Cards sent before the outbox (approval_cards) and cards the outbox sent; unsent ones are dropped.
-        card_rows = [(card.chat_id, card.message_id) for card in await registrations.cards(session, kind, subject_id)]
-        card_rows += await outbox.sent_messages(session, card_key(kind, subject_id))
-        await outbox.cancel(session, card_key(kind, subject_id), "decided")
-        card_languages = {chat_id: await language_of(session, chat_id, default) for chat_id, _message in card_rows}
-        if applicant_id:
-            applicant_language = await language_of(session, applicant_id, default)
-            await queue_to(session, context, applicant_id, applicant_language,
-                           _outcome_for_applicant(kind, approve, initiative_name, reason), f"decision:{kind}:{subject_id}")
-    for chat_id, message_id in card_rows:
-        text, _markup = build_for(card_languages[chat_id])(get_translator(card_languages[chat_id]).gettext)
-        try:
-            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-        except TelegramError as exc:
-            logger.info("Could not update the card in chat %s: %s", chat_id, exc)
     await context.bot.send_message(
         update.effective_chat.id,
         context.gettext("Dank je! Je besluit is bewaard en de aanvrager krijgt bericht."),
     )
     context.bot_data.outbox.wake()
+
+
+def card_edit_key(kind: str, subject_id: int, chat_id: int, message_id: int) -> str:
+    """The one edit of a sent card that shows the decision."""
+    return f"card-edit:{kind}:{subject_id}:{chat_id}:{message_id}"
+
+
+async def _queue_decided(session: AsyncSession, context: KnooppuntContext, kind: str, subject_id: int,  # noqa: PLR0913
+                         approve: bool, reason: str | None, decider: str) -> None:
+    """In the decision's transaction: edit rows for every sent card (the outbox worker edits them,
+    the handler never does), drop the unsent cards, and a notice for the applicant."""
+    default = context.settings.default_language
+    outcome = f"{'approved' if approve else 'rejected'}:{decider}"
+    if kind == "reg":
+        data, names, applicant = await _registration_view(session, subject_id)
+        initiative = await registrations.load_initiative(session, subject_id)
+        applicant_id, initiative_name = initiative.created_by, initiative.name
+        build_for = lambda language: _registration_card(data, names, applicant, subject_id, language, outcome)  # noqa: E731
+    else:
+        request, initiative, old, new, requester, names_by_id, _ids = await _change_view(session, subject_id)
+        applicant_id, initiative_name = request.requested_by, initiative.name
+        build_for = lambda language: _change_card(initiative.name, request.field, old, new, requester, subject_id, names_by_id, outcome)  # noqa: E731
+    # Cards sent before the outbox (approval_cards) and cards the outbox sent; unsent ones are dropped.
+    card_rows = [(card.chat_id, card.message_id) for card in await registrations.cards(session, kind, subject_id)]
+    card_rows += await outbox.sent_messages(session, card_key(kind, subject_id))
+    await outbox.cancel(session, card_key(kind, subject_id), "decided")
+    for chat_id, message_id in card_rows:
+        language = await language_of(session, chat_id, default)
+        text, _markup = build_for(language)(get_translator(language).gettext)
+        await outbox.enqueue_edit(session, chat_id, message_id, "approval", text,
+                                  card_edit_key(kind, subject_id, chat_id, message_id), context.now())
+    if applicant_id:
+        applicant_language = await language_of(session, applicant_id, default)
+        await queue_to(session, context, applicant_id, applicant_language,
+                       _outcome_for_applicant(kind, approve, initiative_name, reason), f"decision:{kind}:{subject_id}")
 
 
 def _outcome_for_applicant(kind: str, approve: bool, name: str, reason: str | None):  # noqa: ANN202

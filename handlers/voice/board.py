@@ -95,7 +95,7 @@ async def render(context: KnooppuntContext, user_id: int, view: View) -> tuple[s
         lines += [rules.signal_block(item, translator, tz, number=position, full=False), ""]
         mine = next(entry.mine for entry in listed if entry.signal.id == item.id)
         label = _("✅ Je steunt {number} (intrekken)") if mine else _("👍 Ik steun {number}")
-        row = [InlineKeyboardButton(label.format(number=position), callback_data=f"vs:s:{item.id}:{view.data()}")]
+        row = [InlineKeyboardButton(label.format(number=position), callback_data=f"vs:{'w' if mine else 'a'}:{item.id}:{view.data()}")]
         if item.buurt in coordinator_of:
             row.append(InlineKeyboardButton(_("📌 Voortgang {number}").format(number=position), callback_data=f"vp:n:{item.id}"))
         rows.append(row)
@@ -153,16 +153,35 @@ async def filter_pressed(update: Update, context: KnooppuntContext) -> None:
     await _edit(update, title, InlineKeyboardMarkup(rows))
 
 
-async def _toggle(update: Update, context: KnooppuntContext, signal_id: int | None) -> bool | None:
-    """Support or withdraw; None when the signal is not (or no longer) on /stem."""
+# Support buttons say what they do: "vs:a"/"vs:w" (add/withdraw, in the list) and "vs:A"/"vs:W" (on one
+# idea), so a double tap or an old button changes nothing twice. "vs:s"/"vs:o" (sent before) toggle.
+WANT = {"a": True, "w": False, "A": True, "W": False, "s": None, "o": None}
+
+
+async def _toggle(update: Update, context: KnooppuntContext, signal_id: int | None, want: bool | None) -> bool | None:
+    """Support or withdraw (toggle when `want` is None); None when the signal is not (or no longer) on /stem."""
     query = update.callback_query
     user_id = update.effective_user.id
+    changed, gone = True, None
     async with context.session() as session:
         signal = await repo.get_published(session, signal_id) if signal_id is not None else None
-        now_supports = await repo.toggle_support(session, signal.id, user_id, context.now()) if signal is not None else None
+        if signal is None:
+            gone = await repo.get_signal(session, signal_id) if signal_id is not None else None
+            now_supports = None
+        elif want is None:
+            now_supports = await repo.toggle_support(session, signal.id, user_id, context.now())
+        else:
+            changed = await repo.set_support(session, signal.id, user_id, want, context.now())
+            now_supports = want
     _ = context.gettext
     if now_supports is None:
-        await query.answer(_("Dit idee staat niet (meer) op /stem."), show_alert=True)
+        if gone is not None and gone.status == rules.MERGED:
+            await query.answer(_("Dit idee is samengevoegd met een ander idee. Zoek dat idee in /stem en steun het daar."),
+                               show_alert=True)
+        else:
+            await query.answer(_("Dit idee staat niet (meer) op /stem."), show_alert=True)
+    elif not changed:
+        await query.answer(_("Je steunt dit idee al.") if now_supports else _("Je steunt dit idee niet. Er is niets veranderd."))
     elif now_supports:
         await query.answer(_("👍 Je steunt dit idee nu. Dank je!"))
     else:
@@ -171,9 +190,9 @@ async def _toggle(update: Update, context: KnooppuntContext, signal_id: int | No
 
 
 async def support_pressed(update: Update, context: KnooppuntContext) -> None:
-    """vs:s:<id>:<view>: support in the list, then redraw that list."""
+    """vs:a|w|s:<id>:<view>: support in the list, then redraw that list."""
     parts = update.callback_query.data.split(":")
-    await _toggle(update, context, db_id_field(update.callback_query.data, 2))
+    await _toggle(update, context, db_id_field(update.callback_query.data, 2), WANT.get(parts[1]))
     text, markup = await render(context, update.effective_user.id, View.parse(parts[3:]))
     await _edit(update, text, markup)
 
@@ -197,7 +216,7 @@ async def render_one(context: KnooppuntContext, user_id: int, signal_id: int) ->
         "<i>" + _("Niemand ziet wie wat steunt. Deel dit idee: {link}").format(link=stem_link(context, signal_id)) + "</i>",
     ])
     label = _("✅ Je steunt dit (tik om in te trekken)") if mine else _("👍 Ik steun dit")
-    rows = [[InlineKeyboardButton(label, callback_data=f"vs:o:{signal_id}")]]
+    rows = [[InlineKeyboardButton(label, callback_data=f"vs:{'W' if mine else 'A'}:{signal_id}")]]
     if coordinator:
         rows.append([InlineKeyboardButton(_("📌 Voortgang toevoegen"), callback_data=f"vp:n:{signal_id}")])
     rows.append([InlineKeyboardButton(_("📋 Alle ideeën"), callback_data="vs:l:0:0:0")])
@@ -213,9 +232,9 @@ async def open_deep_link(update: Update, context: KnooppuntContext, payload: str
 
 
 async def support_one_pressed(update: Update, context: KnooppuntContext) -> None:
-    """vs:o:<id>: support on a single signal's message, then redraw it."""
+    """vs:A|W|o:<id>: support on a single signal's message, then redraw it."""
     signal_id = db_id_field(update.callback_query.data, 2)
-    if await _toggle(update, context, signal_id) is None or signal_id is None:
+    if await _toggle(update, context, signal_id, WANT.get(update.callback_query.data.split(":")[1])) is None or signal_id is None:
         return
     shown = await render_one(context, update.effective_user.id, signal_id)
     if shown is not None:
@@ -229,5 +248,5 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler(["stem", "voice"], stem, filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(list_pressed, pattern=r"^vs:l:"))
     application.add_handler(CallbackQueryHandler(filter_pressed, pattern=r"^vs:f[bt]:"))
-    application.add_handler(CallbackQueryHandler(support_pressed, pattern=r"^vs:s:"))
-    application.add_handler(CallbackQueryHandler(support_one_pressed, pattern=r"^vs:o:"))
+    application.add_handler(CallbackQueryHandler(support_pressed, pattern=r"^vs:[saw]:"))
+    application.add_handler(CallbackQueryHandler(support_one_pressed, pattern=r"^vs:[oAW]:"))

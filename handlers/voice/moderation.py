@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import KnooppuntContext
@@ -43,11 +42,22 @@ QUICK_REASONS = {
     "b": N_("Er staat een belediging in."),
     "n": N_("Het gaat niet over de buurt."),
 }
+# Their buttons: short, so they fit on a phone.
+QUICK_REASON_BUTTONS = {
+    "p": N_("🔒 Persoonsgegevens"),
+    "b": N_("🤬 Belediging"),
+    "n": N_("🏘 Niet over de buurt"),
+}
 
 
 def card_key(signal_id: int, user_id: int | None = None) -> str:
     """Cards are outbox rows with these keys; a decision edits the sent ones and drops the rest."""
     return f"voice-card:{signal_id}:" + ("" if user_id is None else str(user_id))
+
+
+def card_edit_key(signal_id: int, chat_id: int, message_id: int) -> str:
+    """The one edit of a sent card that shows the decision."""
+    return f"voice-card-edit:{signal_id}:{chat_id}:{message_id}"
 
 
 def card(signal: VoiceSignal, translator: Translator, outcome: str | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -152,7 +162,7 @@ async def merge_search(update: Update, context: KnooppuntContext) -> str | int:
     if not found:
         await update.effective_message.reply_text(_("Ik vond geen gepubliceerd idee met die woorden. Probeer andere woorden, of typ /stop."))
         return MERGE
-    rows = [[InlineKeyboardButton(f"{truncate(' '.join(s.text.split()), 40)} ({s.buurt})", callback_data=f"vm:in:{signal_id}:{s.id}")]
+    rows = [[InlineKeyboardButton(f"{truncate(' '.join(s.text.split()), max(20, 37 - len(s.buurt)))} ({s.buurt})", callback_data=f"vm:in:{signal_id}:{s.id}")]
             for s in found]
     await update.effective_message.reply_text(_("Bij welk idee hoort het? Kies er een."), reply_markup=InlineKeyboardMarkup(rows))
     return MERGE
@@ -190,7 +200,7 @@ async def decline_pressed(update: Update, context: KnooppuntContext) -> str | in
 async def ask_reason(update: Update, context: KnooppuntContext, state: object) -> None:
     _ = context.gettext
     signal_id = context.user_data.get(WORKING)
-    rows = [[InlineKeyboardButton(_(text), callback_data=f"vm:r:{signal_id}:{code}")] for code, text in QUICK_REASONS.items()]
+    rows = [[InlineKeyboardButton(_(QUICK_REASON_BUTTONS[code]), callback_data=f"vm:r:{signal_id}:{code}")] for code in QUICK_REASONS]
     await context.bot.send_message(
         update.effective_chat.id,
         _("Waarom wijs je het af? Kies een reden of typ een korte reden. De schrijver krijgt die te zien.") + "\n\n"
@@ -302,7 +312,6 @@ async def decide(update: Update, context: KnooppuntContext, signal_id: int, stat
             won = await repo.decline(session, signal_id, user.id, reason or "", now)
         if not won:
             audit.record_denied(session, user.id, f"signal_{status}", "signal", signal_id, why="already decided")
-            card_rows: list[tuple[int, int]] = []
         else:
             detail = {"reason": reason} if reason else {"into": into_id} if into_id else {}
             audit.record(session, user.id, {"published": "signal_publish", "merged": "signal_merge"}.get(status, "signal_decline"),
@@ -314,21 +323,18 @@ async def decide(update: Update, context: KnooppuntContext, signal_id: int, stat
                 link = stem_link(context, target.id if target is not None else signal.id)
                 await queue_notice(session, context, signal.created_by, _author_notice(signal, status, link, target),
                                    f"voice-decision:{signal_id}")
+            # The cards already sent show the decision; the unsent ones are dropped. The outbox
+            # worker edits them (house rule: the handler only writes rows, in this transaction).
             card_rows = await outbox.sent_messages(session, card_key(signal_id))
             await outbox.cancel(session, card_key(signal_id), "decided")
-            cards = []
             for chat_id, message_id in card_rows:
                 translator = get_translator(await language_of(session, context, chat_id))
                 outcome = _outcome(translator.gettext, status, decider, reason)
-                cards.append((chat_id, message_id, card(signal, translator, outcome)[0]))
+                await outbox.enqueue_edit(session, chat_id, message_id, "voice_card", card(signal, translator, outcome)[0],
+                                          card_edit_key(signal_id, chat_id, message_id), now)
     if not won:
         await context.bot.send_message(update.effective_chat.id, context.gettext("Dit is al besloten."))
         return
-    for chat_id, message_id, text in cards:
-        try:
-            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-        except TelegramError as exc:
-            logger.info("Could not update the signal card in chat %s: %s", chat_id, exc)
     _ = context.gettext
     done = {
         rules.PUBLISHED: _("Gepubliceerd. Het staat nu op /stem en de schrijver krijgt bericht."),

@@ -19,6 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Conv
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator
 from domain import voice as rules
+from domain.datefmt import format_long_date
 from domain.htmltext import truncate
 from domain.ids import db_id, db_id_field
 from handlers.core.common import MenuCommand, Steps, add_conversation, escape, show_result
@@ -174,7 +175,7 @@ async def got_date_button(update: Update, context: KnooppuntContext) -> str:
     days_back = 1 if update.callback_query.data == "vp:d:1" else 0
     found = _today(context) - timedelta(days=days_back)
     _draft(context)["date"] = found.isoformat()
-    await show_result(update, context, found.strftime("%d-%m-%Y"))
+    await show_result(update, context, format_long_date(found, locale=context.language))
     await ask(update, context, TEXT_STEP)
     return TEXT_STEP
 

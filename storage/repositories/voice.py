@@ -205,6 +205,20 @@ async def toggle_support(session: AsyncSession, signal_id: int, user_id: int, no
     return True
 
 
+async def set_support(session: AsyncSession, signal_id: int, user_id: int, want: bool, now: datetime) -> bool:
+    """Support (`want`) or withdraw; True when that changed something. A double tap or an old
+    button that asks for what is already so changes nothing."""
+    existing = await session.get(VoiceSupport, (signal_id, user_id))
+    if (existing is not None) == want:
+        return False
+    if existing is not None:
+        await session.delete(existing)
+    else:
+        session.add(VoiceSupport(signal_id=signal_id, user_id=user_id, created_at=now))
+    await session.flush()
+    return True
+
+
 async def supports(session: AsyncSession, signal_id: int, user_id: int) -> bool:
     return await session.get(VoiceSupport, (signal_id, user_id)) is not None
 

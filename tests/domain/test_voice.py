@@ -102,7 +102,7 @@ def test_a_signal_block_shows_counts_and_timeline_never_who():
         "2. <i>Bankje &lt;hier&gt; &amp; daar</i>",
         "🌳 Groen en schoon · een bewoner van Spangen",
         "👍 3 steunen dit",
-        "📣 Ingebracht, 27-11-2026 (Wijkraad): Besproken &lt;b&gt;&amp;&lt;/b&gt; genoteerd",
+        "📣 Ingebracht, 27 november 2026 (Wijkraad): Besproken &lt;b&gt;&amp;&lt;/b&gt; genoteerd",
     ]
     long = voice.SignalView(8, "woord " * 100, "taal", "Bospolder", None, False, 1)
     assert len(voice.signal_block(long, NL, TZ, full=False).splitlines()[0]) < voice.LIST_TEXT_CHARS + 20

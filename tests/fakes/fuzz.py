@@ -16,7 +16,7 @@ EDGE_IDS = ["0", "1", "-1", "2147483647", "2147483648", "-2147483649", "99999999
 BUTTONS = ["ac:o:", "ac:r:", "ac:x:", "ac:i:", "ac:p:", "ac:e:", "ac:k:", "ac:K:", "ac:h:", "lnk:", "ag:N:{}:0", "ag:w:week:",
            "ag:B:{}:0", "an:ok:", "an:no:", "adm:n:", "adm:ren:", "adm:cr:1:", "own:v:", "own:l:", "own:ok:", "apr:ok:",
            "chg:no:", "lang:", "dir:m:", "ae:{}:title", "pi:", "bn:", "reg:net:", "dg:lang:",
-           "vm:ok:", "vm:no:", "vm:in:{}:", "vs:o:", "vs:s:", "vs:l:{}:0:", "vp:n:", "vi:b:"]
+           "vm:ok:", "vm:no:", "vm:in:{}:", "vs:o:", "vs:s:", "vs:A:", "vs:W:", "vs:a:", "vs:w:", "vs:l:{}:0:", "vp:n:", "vi:b:"]
 DEEP_LINKS = ["act-", "inv-", "", "x-", "act", "stem-"]
 COMMANDS = ["start", "hulp", "help", "agenda", "dichtbij", "zoek", "taal", "mijn", "beheer", "activiteit", "bericht",
             "koppel", "digest_tijd", "privacy", "stop", "terug", "overslaan", "onbekend", "idee", "stem", "voortgang"]

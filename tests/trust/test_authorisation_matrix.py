@@ -286,7 +286,8 @@ FORGED = [
 SELF_SERVICE = ["rm:on", "rm:off", "lang:en", "ac:r:{act}", "ac:x:{act}", "ac:o:{act}", "ac:i:{act}", "ac:p:{act}",
                 "ag:b", "ag:c", "ag:n", "ag:m", "ag:near", "ag:w:0", "ag:B:0", "own:l:1",
                 "pv:more", "pv:less", "cv:p", "cv:a", "cv:r", "cv:h", "cv:q:a", "cv:q:p", "ag:Q:d5.0.speeltuin.k:0",
-                "vs:l:0:0:0", "vs:fb:0:0:0", "vs:ft:3:0:0", "vs:s:{a}:0:0:0", "vs:o:{a}",
+                "vs:l:0:0:0", "vs:fb:0:0:0", "vs:ft:3:0:0", "vs:s:{a}:0:0:0", "vs:o:{a}", "vs:a:{a}:0:0:0", "vs:w:{a}:0:0:0",
+                "vs:A:{a}", "vs:W:{a}",
                 "tl:0:0", "tl:{n}:1", "tl:abc:x"]
 # Commands anybody may use (each checks roles itself where it shows more); everything else is privileged.
 RESIDENT_COMMANDS = {
