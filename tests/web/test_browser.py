@@ -108,7 +108,8 @@ def test_buurtgids_and_mini_app_in_headless_chromium(tmp_path):
 
             spangen = next(marker for marker in markers if marker.get_attribute("title") == "Huiskamer Spangen")
             spangen.send_keys(Keys.ENTER)  # markers work from the keyboard: the popup names and links the place
-            popup = wait_until(lambda: driver.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content a"))
+            # The popup fades in: until it is shown, Selenium reads its link's text as empty.
+            popup = wait_until(lambda: [a for a in driver.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content a") if a.text])
             assert popup[0].text == "Huiskamer Spangen" and popup[0].get_attribute("href").endswith("/p/1")
 
             driver.get(f"http://127.0.0.1:{port}/app?postcode=3027&lang=en")
