@@ -4,9 +4,10 @@ Handlers and jobs only write rows (storage.repositories.outbox.enqueue) in the t
 the change that caused them; this worker claims due rows, hands them to Telegram through the
 rate limiter, and settles each one: sent, pending again later (timeouts, 5xx, 429 — backoff kept
 in the database), or failed (refused; blocked users and removed groups are marked). A row is
-claimed before it is sent and marked "sending" the moment it leaves for Telegram; at most
-IN_FLIGHT rows are on their way at once, so a crash can count at most that many unanswered
-messages as sent (never more than one per chat); nothing is ever sent twice by design: a row is
+claimed before it is sent and marked "sending" the moment it leaves for Telegram. IN_FLIGHT rows
+may wait in the rate limiter at once, but only one is handed to Telegram at a time (the worker's
+`handing` lock, held from "sending" until Telegram answers), so a crash can count at most one
+unanswered message as sent; nothing is ever sent twice by design: a row is
 marked "sending" only while this worker still holds its claim. On PostgreSQL each worker holds an
 advisory lock while its process lives, so the claims of a dead process are released at once by
 the others (or by the restarted one). See docs/architecture.md.
@@ -41,7 +42,7 @@ from storage.tables_outbox import OutboxMessage
 logger = logging.getLogger(__name__)
 
 BATCH = 30  # rows claimed at once: about one second of Telegram's 30 messages/s
-IN_FLIGHT = 4  # rows handed to Telegram at once: what a crash can count as sent without knowing
+IN_FLIGHT = 4  # rows on their way at once (waiting in the rate limiter); one of them is handed at a time
 IDLE_POLL_S = 1.0  # how often an idle worker looks for due rows (other processes write rows too)
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a dead worker
 MAINTENANCE_EVERY = timedelta(minutes=1)
@@ -92,6 +93,9 @@ class OutboxWorker:
     lock: AsyncConnection | None = None  # PostgreSQL: holds the worker's liveness lock (see below)
     wake_event: asyncio.Event = field(default_factory=asyncio.Event)
     paused_until: datetime | None = None  # Telegram said 429: nobody sends unprompted until then
+    # One row between "sending" and Telegram's answer at a time: what a crash can count as sent
+    # without knowing is that one message.
+    handing: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_maintenance: datetime | None = None
 
     def wake(self) -> None:
@@ -168,24 +172,32 @@ async def _send(application: Application, row: OutboxMessage, chat_id: int, thre
     """Hand one row to Telegram; marks it "sending" just before the request leaves (after any wait
     in the rate limiter), and only if this worker still holds the claim."""
     factory = application.bot_data.session_factory
-    worker_id = worker_of(application).worker_id
+    worker = worker_of(application)
+    held = False
 
     async def handed() -> None:
+        nonlocal held
+        await worker.handing.acquire()
+        held = True
         async with factory.begin() as session:
-            if not await repo.mark_handed(session, row.id, worker_id):
+            if not await repo.mark_handed(session, row.id, worker.worker_id):
                 raise ClaimLost(row.id)
 
     markup = InlineKeyboardMarkup.de_json(row.reply_markup, application.bot) if row.reply_markup else None
     extra: dict = {"reply_markup": markup, "message_thread_id": thread_id}
-    if isinstance(application.bot.rate_limiter, SendingRateLimiter):
-        extra["rate_limit_args"] = Handed(handed)
-    else:  # no limiter (tests): nothing waits between here and the request
-        await handed()
-    if row.method in SENDERS:
-        return await SENDERS[row.method](application, row, extra)
-    if row.method == "photo":
-        return await application.bot.send_photo(chat_id, row.photo, caption=row.text, **extra)
-    return await application.bot.send_message(chat_id, row.text, **extra)
+    try:
+        if isinstance(application.bot.rate_limiter, SendingRateLimiter):
+            extra["rate_limit_args"] = Handed(handed)
+        else:  # no limiter (tests): nothing waits between here and the request
+            await handed()
+        if row.method in SENDERS:
+            return await SENDERS[row.method](application, row, extra)
+        if row.method == "photo":
+            return await application.bot.send_photo(chat_id, row.photo, caption=row.text, **extra)
+        return await application.bot.send_message(chat_id, row.text, **extra)
+    finally:
+        if held:
+            worker.handing.release()
 
 
 async def send_row(application: Application, row: OutboxMessage) -> tuple[int, int | None] | None:
