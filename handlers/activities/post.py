@@ -7,9 +7,11 @@ preview → published. /stop cancels and /terug goes one question back, at every
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
@@ -17,6 +19,7 @@ from bot.context import KnooppuntContext
 from bot.i18n import N_
 from domain import gazetteer
 from domain import datefmt
+from domain.ids import choice_index
 from domain.when import When, WhenError, parse_when
 from handlers.activities.card import CAPTION_LIMIT, card_text, series_words, short_day
 from handlers.activities.agenda import send_card
@@ -119,6 +122,9 @@ def when_readback(when: dict, context: KnooppuntContext) -> str:
     return _("{series} (de eerste keer: {first})").format(series=series_words(probe, _, context.language, tz), first=first)
 
 
+WHEN_CHOICES = "when_choices"  # draft key: the two readings offered as buttons, and their message
+
+
 async def ask_when_again(update: Update, context: KnooppuntContext, error: WhenError, text: str, prefix: str) -> tuple[Message, list[dict]]:
     """Say what is unclear about a typed time; two readings get a button each (`prefix:0`, `prefix:1`)."""
     choices = [when_dict(option) for option in error.options[:2]] if error.reason == "ambiguous" else []
@@ -129,6 +135,25 @@ async def ask_when_again(update: Update, context: KnooppuntContext, error: WhenE
     sent = await update.effective_message.reply_text(when_problem(error, text, context, buttons=markup is not None),
                                                      reply_markup=markup)
     return sent, choices
+
+
+async def ask_when_again_remembered(update: Update, context: KnooppuntContext, error: WhenError, text: str, prefix: str,
+                                    remember: dict, option: Callable[[dict], object] = lambda choice: choice) -> None:
+    """ask_when_again, and keep its two readings in `remember` (a draft) for `chosen_reading`."""
+    sent, choices = await ask_when_again(update, context, error, text, prefix)
+    if choices:
+        remember[WHEN_CHOICES] = {"message_id": sent.message_id, "options": [option(choice) for choice in choices]}
+
+
+def chosen_reading(query: CallbackQuery, remember: dict, prefix: str) -> Any | None:
+    """The reading a button of the latest time question stands for (taken out of `remember`);
+    None for a button of an older question, or a forged one."""
+    choices = remember.get(WHEN_CHOICES) or {}
+    index = choice_index(query.data.removeprefix(prefix + ":"), len(choices.get("options", [])))
+    if query.message is None or choices.get("message_id") != query.message.message_id or index is None:
+        return None
+    remember.pop(WHEN_CHOICES)
+    return choices["options"][index]
 
 
 def choice_label(when: dict, context: KnooppuntContext) -> str:
@@ -302,13 +327,11 @@ async def title_given(update: Update, context: KnooppuntContext) -> int:
 async def when_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text
     d = draft(context)
-    d.pop("when_choices", None)  # a new answer: buttons of an earlier question no longer count
+    d.pop(WHEN_CHOICES, None)  # a new answer: buttons of an earlier question no longer count
     try:
         found = parse_when(text, context.now(), context.settings.timezone)
     except WhenError as exc:
-        sent, choices = await ask_when_again(update, context, exc, text, "pw:c")
-        if choices:
-            d["when_choices"] = {"message_id": sent.message_id, "options": choices}
+        await ask_when_again_remembered(update, context, exc, text, "pw:c", d)
         return WHEN
     d["when"] = when_dict(found)
     return await ask(update, context, WHEN_CONFIRM)
@@ -319,13 +342,11 @@ async def when_chosen(update: Update, context: KnooppuntContext) -> int:
     query = update.callback_query
     await query.answer()
     d = draft(context)
-    choices = d.get("when_choices") or {}
-    index = int(query.data.removeprefix("pw:c:"))
-    if choices.get("message_id") != query.message.message_id or index >= len(choices.get("options", [])):
+    reading = chosen_reading(query, d, "pw:c")
+    if reading is None:
         await say(update, context.gettext("Die knop hoort bij een oudere vraag. Typ opnieuw wanneer het is."))
         return context.user_data.get("activity_step", WHEN)
-    d["when"] = choices["options"][index]
-    d.pop("when_choices")
+    d["when"] = reading
     return await ask(update, context, WHEN_CONFIRM)
 
 

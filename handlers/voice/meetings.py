@@ -20,7 +20,7 @@ from domain import datefmt, gazetteer
 from domain.ids import choice_index
 from domain.meetings import MEETING_KINDS, call_at, call_due, get_kind
 from domain.when import WhenError, parse_when
-from handlers.activities.post import ask_when_again
+from handlers.activities.post import WHEN_CHOICES, ask_when_again_remembered, chosen_reading
 from handlers.activities.reminders import wake_outbox
 from handlers.core.common import MenuCommand, Steps, add_conversation, deep_link, escape, register_deep_link
 from storage.repositories import audit, groups, outbox
@@ -151,13 +151,11 @@ async def buurt_chosen(update: Update, context: KnooppuntContext) -> int:
 async def when_given(update: Update, context: KnooppuntContext) -> int:
     text = update.effective_message.text or ""
     d = draft(context)
-    d.pop("when_choices", None)
+    d.pop(WHEN_CHOICES, None)
     try:
         found = parse_when(text, context.now(), context.settings.timezone)
     except WhenError as exc:
-        sent, choices = await ask_when_again(update, context, exc, text, "ovw:c")
-        if choices:
-            d["when_choices"] = {"message_id": sent.message_id, "options": [c["start"] for c in choices]}
+        await ask_when_again_remembered(update, context, exc, text, "ovw:c", d, option=lambda choice: choice["start"])
         return WHEN
     if found.rrule is not None:
         await update.effective_message.reply_text(context.gettext("Leg één overleg vast, op één dag. Typ bijvoorbeeld: 14 januari 19:30"))
@@ -170,13 +168,11 @@ async def when_chosen(update: Update, context: KnooppuntContext) -> int:
     query = update.callback_query
     await query.answer()
     d = draft(context)
-    choices = d.get("when_choices") or {}
-    index = choice_index(query.data.removeprefix("ovw:c:"), len(choices.get("options", [])))
-    if choices.get("message_id") != query.message.message_id or index is None:
+    reading = chosen_reading(query, d, "ovw:c")
+    if reading is None:
         await query.message.reply_text(context.gettext("Die knop hoort bij een oudere vraag. Typ opnieuw wanneer het overleg is."))
         return WHEN
-    d["when"] = choices["options"][index]
-    d.pop("when_choices")
+    d["when"] = reading
     return await ask(update, context, CONFIRM)
 
 

@@ -33,10 +33,10 @@ from telegram.ext import (
 from bot.context import KnooppuntContext
 from bot.i18n import N_, get_translator, user_language
 from domain import datefmt
-from domain.ids import choice_index, db_id
+from domain.ids import db_id
 from domain.polls import MAX_OPTIONS, OPTION_MAX, QUESTION_MAX, PollResult, bar, options_problem, question_problem, split_options
 from domain.when import WhenError, parse_when
-from handlers.activities.post import ask_when_again
+from handlers.activities.post import WHEN_CHOICES, ask_when_again_remembered, chosen_reading
 from handlers.activities.reminders import wake_outbox
 from handlers.core.common import MenuCommand, Steps, add_conversation, escape
 from handlers.core.outbox import register_sender
@@ -247,13 +247,11 @@ async def closes_given(update: Update, context: KnooppuntContext) -> int:
     _ = context.gettext
     text = update.effective_message.text or ""
     d = draft(context)
-    d.pop("when_choices", None)
+    d.pop(WHEN_CHOICES, None)
     try:
         found = parse_when(text, context.now(), context.settings.timezone)
     except WhenError as exc:
-        sent, choices = await ask_when_again(update, context, exc, text, "plw:c")
-        if choices:
-            d["when_choices"] = {"message_id": sent.message_id, "options": [c["start"] for c in choices]}
+        await ask_when_again_remembered(update, context, exc, text, "plw:c", d, option=lambda choice: choice["start"])
         return CLOSES
     if found.rrule is not None:
         await update.effective_message.reply_text(_("Een peiling sluit één keer. Typ één dag en tijd, bijvoorbeeld: vrijdag 18:00"))
@@ -270,13 +268,11 @@ async def closes_chosen(update: Update, context: KnooppuntContext) -> int:
     query = update.callback_query
     await query.answer()
     d = draft(context)
-    choices = d.get("when_choices") or {}
-    index = choice_index(query.data.removeprefix("plw:c:"), len(choices.get("options", [])))
-    if choices.get("message_id") != query.message.message_id or index is None:
+    reading = chosen_reading(query, d, "plw:c")
+    if reading is None:
         await query.message.reply_text(context.gettext("Die knop hoort bij een oudere vraag. Typ opnieuw wanneer de peiling sluit."))
         return CLOSES
-    d["closes_at"] = choices["options"][index]
-    d.pop("when_choices")
+    d["closes_at"] = reading
     return await ask(update, context, CONFIRM)
 
 
