@@ -29,13 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
 
 from bot.places_cli import import_records, paused_garbage_collection  # noqa: E402
 from domain.gazetteer import pc4_index  # noqa: E402
 from domain.places_csv import COLUMNS, read_places  # noqa: E402
-from storage.db import create_engine  # noqa: E402
-from storage.migrate import upgrade_database  # noqa: E402
+from tests.fresh_database import fresh_database  # noqa: E402
 
 CATEGORIES = ["buurthuiskamer", "inloophuis", "speeltuin", "groenplek", "kunstatelier", "sportclub", "voedselhulp", "taalcafe"]
 NETWORKS = [f"Netwerk {name}" for name in ("Spangen", "Bospolder", "Tussendijken", "Middelland", "Oud-Mathenesse", "Schiemond", "Nieuwe Westen", "Delfshaven")]
@@ -66,13 +64,7 @@ def make_csv(size: int, rng: random.Random, description: str = "Koffie en een pr
 
 
 async def reset(url: str) -> None:
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-    await upgrade_database(url)
+    await fresh_database(url)
 
 
 def timed_import(url: str, data: bytes) -> tuple[float, float, object]:

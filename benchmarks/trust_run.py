@@ -32,10 +32,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text  # noqa: E402
 
 from storage.db import create_engine, create_session_factory  # noqa: E402
-from storage.migrate import upgrade_database  # noqa: E402
+from tests.fresh_database import fresh_database  # noqa: E402
 from storage.repositories import outbox  # noqa: E402
 from tests.fakes import updates  # noqa: E402
 from tests.fakes.http_bot_api import BotApiStandIn  # noqa: E402
@@ -54,13 +53,7 @@ def load() -> str:
 # -- 1. SIGKILL during a digest round ---------------------------------------------------------------
 
 async def seed_round(url: str) -> None:
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-    await upgrade_database(url)
+    await fresh_database(url)
     engine = create_engine(url)
     try:
         async with create_session_factory(engine).begin() as session:
@@ -183,7 +176,7 @@ def start_under_429(workdir: Path, rounds: int = 5) -> dict:
     too_many = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 4", "parameters": {"retry_after": 4}}
     refusing = {limited["id"]: (429, too_many), failing["id"]: (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})}
     database = workdir / "start.db"
-    asyncio.run(upgrade_database(f"sqlite+aiosqlite:///{database}"))
+    asyncio.run(fresh_database(f"sqlite+aiosqlite:///{database}"))
     answered: list[float] = []
     with BotApiStandIn() as api:
         api.refuse = lambda call: refusing.get(call.chat_id)

@@ -20,6 +20,7 @@ from bot.config import Settings, normalise_database_url
 from storage.db import create_engine
 from storage.migrate import upgrade_database
 from storage.models import Base
+from tests.fresh_database import fresh_database
 from tests.fakes.bot_api import FakeBotAPI
 from tests.harness import BotHarness
 
@@ -29,15 +30,7 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _reset_postgres(url: str) -> None:
-    async def reset() -> None:
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-        await upgrade_database(url)
-
-    asyncio.run(reset())
+    asyncio.run(fresh_database(url))
 
 
 @pytest.fixture(scope="session")

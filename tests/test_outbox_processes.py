@@ -17,13 +17,12 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from storage.db import create_engine, create_session_factory
-from storage.migrate import upgrade_database
 from storage.models import Activity, User
 from storage.repositories import outbox
 from storage.tables_activities import ActivityRsvp
+from tests.fresh_database import fresh_database
 from tests.fakes import updates
 from tests.fakes.http_bot_api import BotApiStandIn
 from tests.groups_seed import seed_initiative, seed_linked_group, seed_network
@@ -42,13 +41,7 @@ def _url(backend: str, tmp_path) -> str:  # noqa: ANN001
 
 
 async def _seed(url: str, reminders: bool = False) -> None:
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-    await upgrade_database(url)
+    await fresh_database(url)
     engine = create_engine(url)
     try:
         async with create_session_factory(engine).begin() as session:
