@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 import handlers
 from handlers.core.outbox import drop_lock
 from handlers.core.common import set_mini_app
+from bot.aiohttp_request import AiohttpRequest
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
 from bot.rate_limit import SendingRateLimiter
@@ -69,10 +71,11 @@ def build_application(
         builder = builder.base_url(settings.api_base_url.rstrip("/"))
     if rate_limiter:
         builder = builder.rate_limiter(SendingRateLimiter())  # no retries for the outbox here: the outbox retries
-    # PTB's own defaults (256 connections for sending, 1 for polling), wrapped: see bot.telegram_request.
-    # RetryingRequest retries only replies (ReplyScope); the outbox worker runs outside any reply scope.
-    updates_request = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
-    reply_request = RetryingRequest(request or HTTPXRequest(connection_pool_size=256))
+    # PTB's pool sizes (256 connections for sending, 1 for polling) on aiohttp instead of httpx
+    # (bot/aiohttp_request.py says why), wrapped: see bot.telegram_request. RetryingRequest retries
+    # only replies (ReplyScope); the outbox worker runs outside any reply scope.
+    updates_request = get_updates_request or request or AiohttpRequest(connection_pool_size=1)
+    reply_request = RetryingRequest(request or AiohttpRequest(connection_pool_size=256))
     builder = builder.request(reply_request)
     builder = builder.get_updates_request(SkippingUpdatesRequest(updates_request))
     application = builder.build()
@@ -115,6 +118,9 @@ async def post_init(application: Application) -> None:
     except TelegramError as exc:  # the menu is a nicety; the bot works without it
         logger.warning("Could not set the command menu: %s", exc)
     await handlers.on_startup(application)
+    # Everything alive now lives as long as the process (modules, handlers, translations, caches):
+    # the cyclic garbage collector need not walk it again on every full collection.
+    gc.freeze()
 
 
 async def post_shutdown(application: Application) -> None:

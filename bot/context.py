@@ -39,8 +39,7 @@ class Services:
         self.geocoder: Any = None  # bot.geocoder: PDOK, Nominatim or None (set by handlers.directory.search)
         self.flood: Any = None  # handlers.privacy.flood.FloodControl (set by handlers.privacy.flood)
         self.outbox: Any = None  # handlers.core.outbox.OutboxWorker (set by handlers.core.outbox)
-        self.handled_updates: Any = None  # bot.batching.Coalescer of update ids (set by handlers.core.outbox)
-        self.contacts: Any = None  # bot.batching.Coalescer of first contacts (set by handlers.core.users)
+        self.bookkeeping: Any = None  # bot.batching.Coalescer of update ids and first contacts (handlers.core.users)
         self.database_outage: Any = None  # handlers.core.database_outage.Outage while the database is away
         self.digest_busy: set[tuple[str, int, str]] = set()  # digests being composed in this process
 
@@ -77,7 +76,7 @@ class KnooppuntContext(CallbackContext[ExtBot, dict, dict, Services]):
 
     @property
     def language(self) -> str:
-        """Set for every update with a user by handlers.core.users (group -10); the default otherwise."""
+        """Set for every update with a user by handlers.core.users (group -100); the default otherwise."""
         if self.user_data is not None and self.user_data.get("lang"):
             return self.user_data["lang"]
         return self.bot_data.settings.default_language

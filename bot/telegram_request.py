@@ -63,7 +63,7 @@ class ReplyScope:
 
 
 class _Wrapper(BaseRequest):
-    """Delegates everything to the wrapped request object (an HTTPXRequest in production)."""
+    """Delegates everything to the wrapped request object (an AiohttpRequest in production)."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner

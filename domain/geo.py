@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
@@ -136,11 +137,17 @@ def format_distance(metres: float, translator: Translator, *, approximate: bool 
     if rounded < 1000:
         text = f"{rounded} m"
     else:
-        km = _half_up(metres / 1000.0, "0.1")
-        text = f"{format_decimal(km, format='#,##0.0', locale=language_of(translator))} km"
+        text = _kilometres(_half_up(metres / 1000.0, "0.1"), language_of(translator))
     if approximate:
         return _("ongeveer {distance}").format(distance=text)
     return text
+
+
+@lru_cache(maxsize=4096)
+def _kilometres(km: Decimal, language: str) -> str:
+    """'1,2 km': Babel reads the pattern and the locale's symbols on every call, on the path of every
+    answer (five distances each); the same few hundred values per language come back all the time."""
+    return f"{format_decimal(km, format='#,##0.0', locale=language)} km"
 
 
 def _half_up(value: float, step: str) -> Decimal:

@@ -36,7 +36,7 @@ CAPABILITIES: list[ModuleType] = [module for package in PACKAGES for module in p
 
 
 def register_handlers(application: Application) -> None:
-    # Group -10: bookkeeping for every update (record the user, settle the language).
+    # Group -100: bookkeeping for every update (each update once; record the user, settle the language).
     users.register(application)
     # Group -5: a main-keyboard button pressed halfway a conversation (handlers.core.common.Steps).
     register_step_guard(application)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-from handlers.core.outbox import drain_once, maintain, once_per_update  # noqa: F401 - the worker under test
+from handlers.core.outbox import drain_once, maintain  # noqa: F401 - the worker under test
 from storage.models import GroupChat, User
 from storage.repositories import outbox
 from tests.fakes import updates

@@ -12,7 +12,7 @@ from tests.fakes.updates import RESIDENT, RESIDENT_EN
 
 async def test_start_greets_in_dutch_with_main_keyboard(bot):
     calls = bot.replies(await bot.send(updates.command("start")))
-    assert len(calls) == 2  # the welcome, then (until a language is chosen) the language buttons
+    assert len(calls) == 1  # one answer: the welcome with the main keyboard and the language links
     assert calls[0].chat_id == RESIDENT["id"]
     assert calls[0].text.startswith("Hallo Fatima! 👋")
     assert "Ik ben Knooppunt" in calls[0].text
@@ -23,26 +23,41 @@ async def test_start_greets_in_dutch_with_main_keyboard(bot):
 
 
 async def test_start_greets_in_english_for_english_telegram(bot):
-    reply, offer = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_EN)))
+    [reply] = bot.replies(await bot.send(updates.command("start", sender=RESIDENT_EN)))
     assert reply.text.startswith("Hello John! 👋")
-    assert offer.text == "Another language? Choose /language."
+    assert "Another language? Tap yours:\nNederlands /nl\nTürkçe /tr" in reply.text
+    assert "English /en" not in reply.text  # the language it is already in
     assert "📍 What is nearby?" in reply.buttons()
 
 
 async def test_unsupported_language_falls_back_to_default(bot):
     sender = updates.user(1011, "Yuki", "ja")
-    reply, _offer = bot.replies(await bot.send(updates.command("start", sender=sender)))
+    [reply] = bot.replies(await bot.send(updates.command("start", sender=sender)))
     assert reply.text.startswith("Hallo Yuki! 👋")
 
 
 async def test_first_start_offers_every_language_named_in_itself_until_one_is_chosen(bot):
-    _welcome, offer = bot.replies(await bot.send(updates.command("start")))
-    assert offer.text == "Andere taal? Kies /taal."
-    assert [label.removeprefix("✅ ") for label in offer.buttons()] == [language_name(code) for code in available_languages()]
-    assert "✅ Nederlands" in offer.buttons()
+    [welcome] = bot.replies(await bot.send(updates.command("start")))
+    links = welcome.text.split("Andere taal? Tik op je taal:\n")[1].splitlines()
+    assert links == [f"{language_name(code)} /{code}" for code in available_languages() if code != "nl"]
+    assert "/ar" in links[2] and "العربية" in links[2]
     await bot.send(updates.callback("lang:en"))
     calls = bot.replies(await bot.send(updates.command("start")))
     assert len(calls) == 1 and calls[0].text.endswith("Another language? Choose /language.")
+    assert "Tap yours" not in calls[0].text
+
+
+async def test_tapping_a_language_link_answers_once_in_that_language_and_sticks(bot):
+    """The greeting's "Türkçe /tr" is a command link: one tap, one answer with the Turkish keyboard."""
+    await bot.send(updates.command("start"))
+    [answer] = bot.replies(await bot.send(updates.command("tr")))
+    assert answer.text == "Dil artık: Türkçe.\nNe yapmak istediğini aşağıdan seç."
+    assert answer.reply_markup["keyboard"][0][0]["request_location"] is True
+    async with bot.session_factory() as session:
+        assert (await session.get(User, RESIDENT["id"])).language == "tr"
+    [again] = bot.replies(await bot.send(updates.command("start")))
+    assert again.text.startswith("Merhaba Fatima!")
+    assert again.text.endswith("/dil seç.")  # chosen: the short pointer to /dil, no links
 
 
 async def test_user_name_is_escaped(bot):

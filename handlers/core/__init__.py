@@ -14,7 +14,7 @@ from telegram.ext import Application
 # Registered in this order; each module has `register(application)`, and may have COMMANDS and
 # `async on_startup(application)`.
 MODULES: list[ModuleType] = [
-    import_module("handlers.core.outbox"),  # the outbox worker: every message the bot sends on its own; update_id dedup
+    import_module("handlers.core.outbox"),  # the outbox worker: every message the bot sends on its own
     import_module("handlers.core.start"),  # /start, /help, /hulp and the help button
     import_module("handlers.core.language"),  # /taal
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, get_translator, language_name
@@ -22,6 +22,19 @@ async def choose_language(update: Update, context: KnooppuntContext) -> None:
     )
 
 
+def language_links(current: str) -> str:
+    """Every other language named in itself with its command, e.g. "Türkçe /tr": Telegram makes each
+    command a link, so the greeting offers the languages in the same message as the main keyboard."""
+    return "\n".join(f"{language_name(code)} /{code}" for code in available_languages() if code != current)
+
+
+async def remember_language(update: Update, context: KnooppuntContext, code: str) -> None:
+    async with context.session() as session:
+        await users.set_language(session, update.effective_user.id, code)
+    context.user_data["chosen_language"] = code
+    context.user_data["lang"] = code
+
+
 async def language_chosen(update: Update, context: KnooppuntContext) -> None:
     query = update.callback_query
     await query.answer()
@@ -29,15 +42,22 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
     if code not in available_languages():
         await query.edit_message_text(context.gettext("Deze taal ken ik niet. Kies opnieuw met /taal."))
         return
-    async with context.session() as session:
-        await users.set_language(session, update.effective_user.id, code)
-    context.user_data["chosen_language"] = code
-    context.user_data["lang"] = code
+    await remember_language(update, context, code)
     _ = get_translator(code).gettext
     await show_result(update, context, _("De taal is nu: {language}.").format(language=language_name(code)))
     await context.bot.send_message(update.effective_chat.id, _("Kies hieronder wat je wilt doen."), reply_markup=main_keyboard(code))
 
 
+async def language_command(update: Update, context: KnooppuntContext) -> None:
+    """/tr, /ar, /en…: a language link of the greeting was tapped; one answer, in the new language."""
+    code = update.effective_message.text.split()[0].split("@")[0].removeprefix("/").lower()
+    await remember_language(update, context, code)
+    _ = get_translator(code).gettext
+    text = _("De taal is nu: {language}.").format(language=language_name(code)) + "\n" + _("Kies hieronder wat je wilt doen.")
+    await update.effective_message.reply_text(text, reply_markup=main_keyboard(code))
+
+
 def register(application: Application) -> None:
     application.add_handler(CommandHandler(COMMANDS[0].names(), choose_language))
+    application.add_handler(CommandHandler(list(available_languages()), language_command, filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(language_chosen, pattern=f"^{CALLBACK_PREFIX}"))

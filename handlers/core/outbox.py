@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, RetryAfter, TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import Application
 
-from bot.batching import Coalescer
 from bot.context import KnooppuntContext
 from bot.rate_limit import Handed, SendingRateLimiter
 from bot.telegram_request import ReplyScope
@@ -265,7 +264,7 @@ async def settle_failure(application: Application, row: OutboxMessage, exc: Tele
     elif kind == BLOCKED:
         if row.chat_id < 0:
             digest_jobs.unschedule_group(application, row.chat_id)
-        else:  # they may write again: then users.track_user records them (and clears the mark)
+        else:  # they may write again: then users.once_per_update records them (and clears the mark)
             application.user_data.get(row.chat_id, {}).pop("last_recorded", None)
 
 
@@ -393,33 +392,5 @@ async def on_startup(application: Application) -> None:
         application.job_queue.run_once(_start, 0, name="outbox-worker", job_kwargs={"id": "outbox-worker", "replace_existing": True})
 
 
-# -- each update once ----------------------------------------------------------------------------
-
-ONCE_GROUP = -100  # before everything else
-
-
-def handled_updates(application: Application) -> Coalescer[tuple[int, datetime], bool]:
-    """The update ids of updates handled at the same moment are recorded in one transaction."""
-    services = application.bot_data
-    if services.handled_updates is None:
-
-        async def record(handled: list[tuple[int, datetime]]) -> list[bool]:
-            async with services.session_factory.begin() as session:
-                return await repo.first_times(session, handled)
-
-        services.handled_updates = Coalescer(record)
-    return services.handled_updates
-
-
-async def once_per_update(update: Update, context: KnooppuntContext) -> None:
-    """A webhook Telegram delivers again (or a second process got it) is not answered twice."""
-    first = await handled_updates(context.application)((update.update_id, context.now()))
-    if not first:
-        logger.info("Update %s was handled before; skipped", update.update_id)
-        raise ApplicationHandlerStop
-
-
 def register(application: Application) -> None:
-    worker_of(application)
-    handled_updates(application)
-    application.add_handler(TypeHandler(Update, once_per_update), group=ONCE_GROUP)
+    worker_of(application)  # each update once: handlers.core.users.once_per_update

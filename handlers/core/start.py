@@ -8,7 +8,8 @@ from telegram.ext import Application, CommandHandler, MessageHandler
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_
-from handlers.core.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, language_buttons, main_keyboard
+from handlers.core.common import AUDIENCES, BUTTON_HELP, DEEP_LINKS, MenuCommand, button_filter, escape, main_keyboard
+from handlers.core.language import language_links
 from storage.repositories import roles
 
 COMMANDS = [
@@ -87,12 +88,11 @@ async def start(update: Update, context: KnooppuntContext) -> None:
             _("Stuur je locatie, een postcode of een vraag. Bijvoorbeeld: <i>buurthuiskamer 3026</i>"),
         ]
     )
-    chosen = bool(context.user_data.get("chosen_language"))
-    if chosen:
+    if context.user_data.get("chosen_language"):
         text += "\n" + _("Andere taal? Kies /taal.")
-    await message.reply_text(text, reply_markup=main_keyboard(context.language))
-    if not chosen:  # until someone picks a language: every language named in itself, one tap away
-        await message.reply_text(_("Andere taal? Kies /taal."), reply_markup=language_buttons(context.language))
+    else:  # until someone picks a language: every language named in itself, one tap away (a /code link)
+        text += "\n\n" + _("Andere taal? Tik op je taal:") + "\n" + language_links(context.language)
+    await message.reply_text(text, reply_markup=main_keyboard(context.language))  # one message: one answer
 
 
 async def help_command(update: Update, context: KnooppuntContext) -> None:

@@ -87,21 +87,30 @@ async def enqueue_edit(  # noqa: PLR0913 - the fields of one edit
     return await enqueue(session, chat_id, kind, text, key, now, reply_markup=reply_markup, method=EDIT_TEXT, message_id=message_id)
 
 
-async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Take up to `limit` due rows for `worker`: the oldest open row of each chat, if it is due."""
+@cache
+def _due_heads(postgresql: bool) -> Any:
+    """The claim's query, built once: the idle worker runs it every second, between answers."""
     earlier = aliased(OutboxMessage)
     head_of_chat = ~exists().where(
         earlier.chat_id == OutboxMessage.chat_id, earlier.id < OutboxMessage.id, earlier.status.in_(OPEN)
     )
     query = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now, head_of_chat)
+        .where(OutboxMessage.status == PENDING,
+               OutboxMessage.next_attempt_at <= bindparam("now", type_=OutboxMessage.__table__.c.next_attempt_at.type),
+               head_of_chat)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=OutboxMessage.__table__.c.id.type))
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if postgresql:
         query = query.with_for_update(of=OutboxMessage, skip_locked=True)
-    ids = list(await session.scalars(query))
+    return query
+
+
+async def claim_due(session: AsyncSession, worker: str, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Take up to `limit` due rows for `worker`: the oldest open row of each chat, if it is due."""
+    query = _due_heads(session.get_bind().dialect.name == "postgresql")
+    ids = list(await session.scalars(query, {"now": now, "limit": limit}))
     if not ids:
         return []
     await session.execute(

@@ -19,6 +19,7 @@ When it is read again:
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import time
 from collections import OrderedDict
@@ -40,6 +41,8 @@ CARDS_KEPT = 4096
 DATABASES_KEPT = 4
 TABLES = ("initiatives", "locations", "schedules", "initiative_languages")
 _DIRTY = "kp_directory_written"
+
+FREEZE_FROM_PLACES = 10_000
 
 
 def inspect_table(model: type[Any]) -> Table:
@@ -198,6 +201,12 @@ async def current(session: AsyncSession) -> PlacesIndex:
             _INDEXES[key] = index
             while len(_INDEXES) > DATABASES_KEPT:  # tests open many databases: keep the latest
                 del _INDEXES[next(iter(_INDEXES))]
+            if index.places >= FREEZE_FROM_PLACES:
+                # Tens of thousands of places kept for the process's life: out of the cyclic GC's
+                # sight, or every full collection walks them all (on the path of an answer). They
+                # hold no cycles, so a replaced index is still freed by reference counting. (What
+                # else is alive now is frozen too: a small index is not worth that.)
+                gc.freeze()
         future.set_result(index)
         return index
     except BaseException as exc:

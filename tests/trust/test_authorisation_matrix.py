@@ -295,6 +295,7 @@ RESIDENT_COMMANDS = {
     "agenda", "events", "herinneringen", "reminders", "dichtbij", "near", "zoek", "search", "aanmelden", "register",
     "stop", "annuleren", "cancel", "terug", "back", "overslaan", "skip", "mijn", "mine", "idee", "idea", "stem", "voice",
     "vraagaanbod", "exchange",  # open vraag & aanbod of initiatives: public, like the agenda
+    "nl", "en", "tr", "ar", "pl", "pt",  # the greeting's language links: one's own language, like /taal
 }
 PRIVILEGED_COMMANDS = {  # command -> where the matrix (or its own capability's tests) covers it
     "beheer": "ACTIONS beheer", "ontkoppel": "ACTIONS unlink_group", "unlink": "alias of ontkoppel",
