@@ -14,6 +14,7 @@ from telegram.request import BaseRequest
 import handlers
 from handlers.core.outbox import drop_lock
 from handlers.core.common import set_mini_app
+from handlers.groups import digest_jobs
 from bot.aiohttp_request import AiohttpRequest
 from bot.config import Settings
 from bot.context import KnooppuntContext, Services
@@ -121,6 +122,13 @@ async def post_init(application: Application) -> None:
     # Everything alive now lives as long as the process (modules, handlers, translations, caches):
     # the cyclic garbage collector need not walk it again on every full collection.
     gc.freeze()
+
+
+async def send_weekly_overviews(application: Application) -> None:
+    """The coordinators' weekly overview of the latest week, now (still once per week: a week sent
+    is not sent again). At start-up the bot itself sends a missed one only within 12 hours of its
+    time; the demo (bot/demo.py) shows it whatever the day."""
+    await digest_jobs.run_coordinator_round(application)
 
 
 async def post_shutdown(application: Application) -> None:

@@ -182,7 +182,7 @@ class Screen:
 async def run_demo(settings: Settings, folder: Path, stdin=None, stdout=None) -> int:  # noqa: ANN001 - text streams
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import build_application, send_weekly_overviews
     from bot.demo_data import ADMIN_IDS, seed
     from storage.migrate import upgrade_database
 
@@ -207,11 +207,7 @@ async def run_demo(settings: Settings, folder: Path, stdin=None, stdout=None) ->
         await application.post_init(application)
         await application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
         await application.start()
-        # The coordinator's weekly overview of the latest week, whatever day the demo runs (the bot
-        # itself sends a missed one only within 12 hours of Monday 09:00; once per week either way).
-        from handlers.groups.digest_jobs import run_coordinator_round
-
-        await run_coordinator_round(application)
+        await send_weekly_overviews(application)  # the coordinator's, whatever day the demo runs
         await _settle(api)  # what the bot does by itself at start comes before the prompt
         try:
             await _conversation(api, screen, stdin)
