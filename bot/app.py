@@ -21,7 +21,7 @@ from bot.context import KnooppuntContext, Services
 from bot.rate_limit import SendingRateLimiter
 from bot.update_order import PerChatUpdateProcessor
 from bot.i18n import available_languages, get_translator
-from bot.telegram_request import ReplyScope, RetryingRequest, SkippingUpdatesRequest
+from bot.telegram_request import ReplyScope, RetryingRequest, SkippingBot, UpdatesRequest
 from storage.db import create_engine, create_session_factory
 from storage.persistence import DatabaseConversationPersistence
 
@@ -51,34 +51,34 @@ def build_application(
 ) -> Application:
     """Build the bot with every handler registered. Tests pass a fake `request`."""
     persistence = DatabaseConversationPersistence()  # conversations resume after a restart
+    # PTB's pool sizes (256 connections for sending, 1 for polling) on aiohttp instead of httpx
+    # (bot/aiohttp_request.py says why), wrapped: see bot.telegram_request. RetryingRequest retries
+    # only replies (ReplyScope); the outbox worker runs outside any reply scope.
+    updates_request = UpdatesRequest(get_updates_request or request or AiohttpRequest(connection_pool_size=1))
+    reply_request = RetryingRequest(request or AiohttpRequest(connection_pool_size=256))
+    bot = SkippingBot(
+        settings.token,
+        updates_request,
+        request=reply_request,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            tzinfo=settings.timezone,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # no retries for the outbox here: the outbox retries
+        rate_limiter=SendingRateLimiter() if rate_limiter else None,
+        **({"base_url": settings.api_base_url.rstrip("/")} if settings.api_base_url else {}),
+    )
     builder = (
         ApplicationBuilder()
         .application_class(KnooppuntApplication)
-        .token(settings.token)
+        .bot(bot)  # PTB's ExtBot, reading a batch it cannot parse update by update (bot.telegram_request)
         .context_types(ContextTypes(context=KnooppuntContext, bot_data=Services))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                tzinfo=settings.timezone,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
         .persistence(persistence)
         .concurrent_updates(PerChatUpdateProcessor())  # in order per chat and per user, never all waiting
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if settings.api_base_url:
-        builder = builder.base_url(settings.api_base_url.rstrip("/"))
-    if rate_limiter:
-        builder = builder.rate_limiter(SendingRateLimiter())  # no retries for the outbox here: the outbox retries
-    # PTB's pool sizes (256 connections for sending, 1 for polling) on aiohttp instead of httpx
-    # (bot/aiohttp_request.py says why), wrapped: see bot.telegram_request. RetryingRequest retries
-    # only replies (ReplyScope); the outbox worker runs outside any reply scope.
-    updates_request = get_updates_request or request or AiohttpRequest(connection_pool_size=1)
-    reply_request = RetryingRequest(request or AiohttpRequest(connection_pool_size=256))
-    builder = builder.request(reply_request)
-    builder = builder.get_updates_request(SkippingUpdatesRequest(updates_request))
     application = builder.build()
     if isinstance(application, KnooppuntApplication):
         application.reply_request = reply_request

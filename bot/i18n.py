@@ -171,8 +171,10 @@ def user_language(user: object | None, default: str) -> str:
     return resolve_language(getattr(user, "language", None), getattr(user, "telegram_language", None), default)
 
 
+@cache
 def language_name(language: str) -> str:
-    """The language's own name ('Nederlands', 'English') for the language buttons."""
+    """The language's own name ('Nederlands', 'English') for the language buttons (Babel reads its
+    locale data on every call: kept once per language, as every greeting names them all)."""
     name = Locale.parse(language).get_display_name(language)
     return name[:1].upper() + name[1:]
 

@@ -15,10 +15,11 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from telegram import Update
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.ext import ExtBot
 from telegram.request import BaseRequest, RequestData
 
 logger = logging.getLogger(__name__)
@@ -137,19 +138,53 @@ def _given_up(status: int | None, payload: bytes, failure: str | Exception) -> t
     return status, payload
 
 
-class SkippingUpdatesRequest(_Wrapper):
-    """For getUpdates: an update python-telegram-bot cannot parse is replaced by an empty one.
+class UpdatesRequest(_Wrapper):
+    """For getUpdates: keeps the raw bytes of the last answer, for `SkippingBot` when PTB cannot read it."""
 
-    PTB parses the whole batch at once; one bad update would fail the batch, the offset would
-    never move on and every retry would log the raw batch (residents' messages). The empty update
-    keeps its update_id, so polling confirms it and continues; nothing handles it.
-    """
+    def __init__(self, inner: BaseRequest) -> None:
+        super().__init__(inner)
+        self.last_answer = b""
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **timeouts: object) -> tuple[int, bytes]:
         status, payload = await self.inner.do_request(url, method, request_data, **timeouts)
-        if status != 200 or _method_of(url) != "getUpdates":
-            return status, payload
-        return status, skip_unreadable(payload)
+        if status == 200 and _method_of(url) == "getUpdates":
+            self.last_answer = payload
+        return status, payload
+
+
+class _HideUnreadableBatch(logging.Filter):
+    """PTB logs a batch it cannot parse whole (residents' messages) before raising: not here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error while parsing updates!")
+
+
+class SkippingBot(ExtBot):
+    """PTB's ExtBot; a getUpdates batch it cannot read is read again update by update.
+
+    PTB parses the whole batch at once: one bad update would fail the batch, the offset would never
+    move on and every retry would log the raw batch. Here the batch is parsed once, as PTB does;
+    only when that fails are its updates checked one by one (`skip_unreadable`), each one PTB cannot
+    read replaced by an empty update with its update_id: polling confirms it and goes on; nothing
+    handles it. (Checking every update before PTB parsed it cost a second parse of every update.)
+    """
+
+    def __init__(self, token: str, updates_request: UpdatesRequest, **kwargs: Any) -> None:
+        super().__init__(token, get_updates_request=updates_request, **kwargs)
+        self._updates_answer = updates_request
+        hide = _HideUnreadableBatch()
+        for name in ("telegram.Bot", "telegram.ext.ExtBot"):
+            if not any(isinstance(f, _HideUnreadableBatch) for f in logging.getLogger(name).filters):
+                logging.getLogger(name).addFilter(hide)
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:  # noqa: BLE001 - anything PTB raises while parsing means "cannot read"
+            body = json.loads(skip_unreadable(self._updates_answer.last_answer))
+            return Update.de_list(body["result"], self)
 
 
 def skip_unreadable(payload: bytes) -> bytes:
