@@ -147,6 +147,7 @@ CARD_OPTIONS = (joinedload(Initiative.location), joinedload(Initiative.schedules
 # the number of queries depends on it, never the answer (the box widens until enough lie inside).
 _RADIUS_HINTS: dict[tuple[object, int], float] = {}
 HINT_MAX_M = 3_000.0
+HINT_MIN_M = 100.0  # in a dense city (100k places) a few hundred metres hold enough
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ async def nearest(
     # Next time start where about twice `wanted` places lie, as dense as seen here (bounded, so one
     # question far outside the city does not make the next one in the centre scan a huge box).
     density_radius = radius * math.sqrt(2 * wanted / max(len(inside), 1))
-    _RADIUS_HINTS[hint_key] = min(max(START_RADIUS_M, density_radius), HINT_MAX_M)
+    _RADIUS_HINTS[hint_key] = min(max(HINT_MIN_M, density_radius), HINT_MAX_M)
     speaking = {i for i in inside if prefer_language in languages[i]} if prefer_language else set()
     ordered = sorted(inside, key=lambda i: nearby_rank(seen[i], i in speaking, i))
     page = ordered[offset : offset + limit]

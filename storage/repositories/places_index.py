@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Initiative, InitiativeLanguage, Location, Schedule
 
 CHECK_EVERY_S = 30.0  # how soon a change by another process reaches answers
-CELL_LAT = 0.005  # degrees: about 550 m
+CELL_LAT = 0.005  # degrees: about 550 m (a grid of up to 3,999 places; finer for more: cell_size)
 CELL_LON = 0.008  # degrees: about 550 m at 52° N
 CARDS_KEPT = 4096
 DATABASES_KEPT = 4
@@ -66,8 +66,11 @@ class IndexedPlace:
 Cell = tuple[int, int]
 
 
-def _cell(lat: float, lon: float) -> Cell:
-    return math.floor(lat / CELL_LAT), math.floor(lon / CELL_LON)
+def cell_size(places: int) -> tuple[float, float]:
+    """Finer cells for more places: about as many places per cell at 100k as at 1k, so a small box
+    in a dense city looks at tens of places instead of hundreds (up to 8 x 8 finer, ~70 m)."""
+    finer = min(8, max(1, math.isqrt(max(places, 1) // 1000)))
+    return CELL_LAT / finer, CELL_LON / finer
 
 
 @dataclass
@@ -79,12 +82,17 @@ class PlacesIndex:
     grid: dict[Cell, list[IndexedPlace]] = field(default_factory=dict)
     cards: OrderedDict[int, Initiative] = field(default_factory=OrderedDict)
     corners: tuple[Cell, Cell] | None = None
+    cell_lat: float = CELL_LAT
+    cell_lon: float = CELL_LON
+
+    def cell_of(self, lat: float, lon: float) -> Cell:
+        return math.floor(lat / self.cell_lat), math.floor(lon / self.cell_lon)
 
     def covers_all_cells(self, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> bool:
         """Whether the box holds every place (then a wider one finds nothing new)."""
         if not self.grid:
             return True
-        low, high = _cell(min_lat, min_lon), _cell(max_lat, max_lon)
+        low, high = self.cell_of(min_lat, min_lon), self.cell_of(max_lat, max_lon)
         return all(low[0] <= row <= high[0] and low[1] <= column <= high[1] for row, column in self._extent())
 
     def _extent(self) -> tuple[Cell, Cell]:
@@ -101,7 +109,7 @@ class PlacesIndex:
 
     def in_box(self, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> Iterator[IndexedPlace]:
         """Every place with min_lat <= lat <= max_lat and min_lon <= lon <= max_lon (as SQL's BETWEEN)."""
-        low, high = _cell(min_lat, min_lon), _cell(max_lat, max_lon)
+        low, high = self.cell_of(min_lat, min_lon), self.cell_of(max_lat, max_lon)
         cells = (high[0] - low[0] + 1) * (high[1] - low[1] + 1)
         if cells > len(self.grid):
             found: Iterable[list[IndexedPlace]] = self.grid.values()
@@ -243,13 +251,15 @@ async def _load(session: AsyncSession, started: int) -> PlacesIndex:
     )
     no_languages: frozenset[str] = frozenset()
     with_schedule = set(await session.scalars(select(Schedule.initiative_id).distinct()))
-    for initiative_id, lat, lon, status, verified, category, wheelchair, by_appointment in rows:
+    located = rows.all()
+    index.cell_lat, index.cell_lon = cell_size(len(located))
+    for initiative_id, lat, lon, status, verified, category, wheelchair, by_appointment in located:
         place = IndexedPlace(
             initiative_id, lat, lon, status, verified, category, wheelchair,
             frozenset(languages[initiative_id]) if initiative_id in languages else no_languages,
             bool(by_appointment) or initiative_id in with_schedule,
         )
-        index.grid.setdefault(_cell(lat, lon), []).append(place)
+        index.grid.setdefault(index.cell_of(lat, lon), []).append(place)
         index.places += 1
     return index
 
