@@ -7,6 +7,7 @@ callback data, so it acts on the message it sits under, however late it is press
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote_plus
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, WebAppInfo
@@ -124,6 +125,13 @@ def filter_labels(context: KnooppuntContext, question: Question) -> list[str]:
     return labels
 
 
+@lru_cache(maxsize=4096)
+def map_button(label: str, initiative_id: int) -> InlineKeyboardButton:
+    """📍 of a place: the same for every answer that lists it (Telegram objects are immutable), so
+    built once instead of on every answer."""
+    return InlineKeyboardButton(label, callback_data=f"dir:k:{initiative_id}")
+
+
 def list_keyboard(context: KnooppuntContext, result: NearbyResult, question: Question) -> InlineKeyboardMarkup:
     """Per place: ℹ️ (the full card) and 📍 (the map, on request). Then paging, filters, and the
     chosen category and filters as ✕ buttons that remove them."""
@@ -132,7 +140,7 @@ def list_keyboard(context: KnooppuntContext, result: NearbyResult, question: Que
     rows = [
         [
             InlineKeyboardButton(f"ℹ️ {number}. {place.initiative.name}", callback_data=f"dir:i:{place.initiative.id}:{state}"),
-            InlineKeyboardButton(_("📍 Kaart"), callback_data=f"dir:k:{place.initiative.id}"),
+            map_button(_("📍 Kaart"), place.initiative.id),
         ]
         for number, place in enumerate(result.places, start=question.offset + 1)
     ]
