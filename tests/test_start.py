@@ -244,3 +244,17 @@ async def test_turkish_aliases_answer(bot):
     assert offer.text == "Mesajları hangi dilde almak istersin?"
     [help_reply] = bot.replies(await bot.send(updates.command("yardim", sender=sender)))
     assert help_reply.text.startswith("<b>Knooppunt nasıl çalışır</b>") and "/dil – Dilini seç" in help_reply.text
+
+
+async def test_a_language_link_tapped_halfway_a_conversation_asks_its_question_again_in_that_language(bot):
+    """The greeting's /tr tapped late, while registering: the language changes, the registration stays."""
+    await bot.send(updates.command("start"))
+    await bot.send(updates.command("aanmelden"))
+    switched, asked_again = bot.replies(await bot.send(updates.command("tr")))
+    assert switched.text.startswith("Dil artık: Türkçe.\n")
+    assert "Kies hieronder" not in switched.text and "Ne yapmak istediğini" not in switched.text
+    assert "/stop" in switched.text  # still busy: answer the question below, or stop
+    assert "80" in asked_again.text  # the name question again (at most 80 characters), now in Turkish
+    assert "Hoe heet" not in asked_again.text
+    [next_question] = bot.replies(await bot.send(updates.message("Buurtkeuken Spangen")))
+    assert "Aşağıdan seç" in next_question.text  # the registration went on, in Turkish

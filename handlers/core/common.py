@@ -406,24 +406,36 @@ def add_typed_answer(  # noqa: PLR0913 - the parts of one short conversation
     )
 
 
-async def _main_button_in_conversation(update: Update, context: CallbackContext) -> None:
-    """A main-keyboard button (or the location button) pressed halfway a conversation is not an answer:
-    the conversation stays and its question comes again. A location where a place is asked passes."""
+async def busy_with(update: Update, context: CallbackContext) -> tuple[Steps, object] | None:
+    """The conversation this person is halfway (its guide and step), if any is still alive."""
     for guide in STEP_GUIDES.values():
         state = await guide.state(update, context)
         if state is None or state == ConversationHandler.END:
             continue
-        if update.effective_message.location and guide.takes_location(context, state):
-            return
         if guide.alive is not None and not await guide.alive(update, context):
-            return
-        _ = context.gettext
-        await update.effective_message.reply_text(
-            _("Je bent nog bezig met {topic}.").format(topic=_(guide.topic)) + " "
-            + _("Beantwoord eerst de vraag hieronder, of typ /stop om te stoppen.")
-        )
-        await guide.reask(update, context, state)
-        raise ApplicationHandlerStop
+            return None
+        return guide, state
+    return None
+
+
+def still_busy_text(context: CallbackContext, guide: Steps) -> str:
+    _ = context.gettext
+    return (_("Je bent nog bezig met {topic}.").format(topic=_(guide.topic)) + " "
+            + _("Beantwoord eerst de vraag hieronder, of typ /stop om te stoppen."))
+
+
+async def _main_button_in_conversation(update: Update, context: CallbackContext) -> None:
+    """A main-keyboard button (or the location button) pressed halfway a conversation is not an answer:
+    the conversation stays and its question comes again. A location where a place is asked passes."""
+    busy = await busy_with(update, context)
+    if busy is None:
+        return
+    guide, state = busy
+    if update.effective_message.location and guide.takes_location(context, state):
+        return
+    await update.effective_message.reply_text(still_busy_text(context, guide))
+    await guide.reask(update, context, state)
+    raise ApplicationHandlerStop
 
 
 STEP_GUARD_GROUP = -5  # after the bookkeeping (-10), before the capabilities (0)

@@ -7,7 +7,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import KnooppuntContext
 from bot.i18n import N_, available_languages, get_translator, language_name
-from handlers.core.common import LANGUAGE_CALLBACK_PREFIX, MenuCommand, language_buttons, main_keyboard, show_result
+from handlers.core.common import (
+    LANGUAGE_CALLBACK_PREFIX, MenuCommand, busy_with, language_buttons, main_keyboard, show_result, still_busy_text,
+)
 from storage.repositories import users
 
 COMMANDS = [MenuCommand("taal", N_("Kies je taal / Choose your language"), private=True, english="language",
@@ -49,12 +51,17 @@ async def language_chosen(update: Update, context: KnooppuntContext) -> None:
 
 
 async def language_command(update: Update, context: KnooppuntContext) -> None:
-    """/tr, /ar, /en…: a language link of the greeting was tapped; one answer, in the new language."""
+    """/tr, /ar, /en…: a language link of the greeting was tapped; one answer, in the new language.
+    Halfway a conversation (the greeting's link tapped late) its question comes again, in that language."""
     code = update.effective_message.text.split()[0].split("@")[0].removeprefix("/").lower()
     await remember_language(update, context, code)
     _ = get_translator(code).gettext
-    text = _("De taal is nu: {language}.").format(language=language_name(code)) + "\n" + _("Kies hieronder wat je wilt doen.")
+    busy = await busy_with(update, context)
+    text = _("De taal is nu: {language}.").format(language=language_name(code)) + "\n"
+    text += still_busy_text(context, busy[0]) if busy else _("Kies hieronder wat je wilt doen.")
     await update.effective_message.reply_text(text, reply_markup=main_keyboard(code))
+    if busy:
+        await busy[0].reask(update, context, busy[1])
 
 
 def register(application: Application) -> None:
